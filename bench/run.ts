@@ -1,0 +1,32 @@
+import { cpus } from 'node:os';
+import { engineBench } from './engine-bench.js';
+
+/**
+ * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine (default: all).
+ * Figures are recorded with the machine in docs/performance.md.
+ */
+const args = process.argv.slice(2);
+const scaleAt = args.indexOf('--scale');
+const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
+const wanted = args.filter((a, i) => !a.startsWith('--') && i !== scaleAt + 1);
+const all: Record<string, (scale: number) => unknown> = { engine: engineBench };
+const run = wanted.length > 0 ? wanted : Object.keys(all);
+
+const out: Record<string, unknown> = {
+  machine: {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    platform: process.platform,
+  },
+  scale,
+};
+for (const name of run) {
+  const fn = all[name];
+  if (!fn) {
+    console.error(`unknown bench section "${name}"; expected one of ${Object.keys(all).join(', ')}`);
+    process.exit(2);
+  }
+  out[name] = fn(scale);
+}
+console.log(JSON.stringify(out, null, 2));

@@ -1,0 +1,250 @@
+import { BinaryHeapQueue } from './binary-heap-queue.js';
+import type { EventQueue, EventQueueKind } from './event-queue.js';
+import { SdslQueue } from './sdsl-queue.js';
+
+/**
+ * A scheduled callback. Callbacks take one argument so the caller can pass the entity record
+ * instead of allocating a closure per event (ARCHITECTURE rule 9).
+ */
+export type EventFn<A> = (arg: A) => void;
+
+/**
+ * Opaque handle to a scheduled event: `generation * SLOT_SPACE + slot`. A handle whose event has fired or
+ * been cancelled is stale; cancelling it is a harmless no-op because the slot's generation has moved on.
+ */
+export type TimerHandle = number;
+
+/** No event; `cancel(NO_TIMER)` is a no-op. Handy as the initial value of a timer field. */
+export const NO_TIMER: TimerHandle = -1;
+
+// Slot lifecycle: FREE -> PENDING (scheduled) -> FREE (fired) or CANCELLED -> FREE (entry left the heap).
+const FREE = 0;
+const PENDING = 1;
+const CANCELLED = 2;
+
+const SLOT_SPACE = 2 ** 26; // at most 67 million events pending at once
+const GEN_SPACE = 2 ** 26; // generations wrap after 67 million reuses of one slot (gen << 2 fits 32 bits)
+
+export type StopReason = 'empty' | 'until' | 'max-events' | 'max-time' | 'stopped';
+
+export interface RunOutcome {
+  reason: StopReason;
+  /** Events executed by this call. */
+  events: number;
+  nowMs: number;
+  /** Human-readable explanation, set when the run was cut short by a safety limit. */
+  message?: string;
+}
+
+export interface SimulationOptions {
+  /** Safety net against models that never go quiet: stop after this many events in total. */
+  maxEvents?: number;
+  /** Safety net: never advance the clock past this simulated time. */
+  maxTimeMs?: number;
+  queue?: EventQueueKind;
+}
+
+/**
+ * The discrete-event kernel: a clock in simulated milliseconds and a queue of callbacks ordered by
+ * (time, insertion sequence). It knows nothing about meshes. In the spirit of SimPy's `Environment`,
+ * with the caller owning the loop (`step`, `runUntil`) as d3-force's `tick` does.
+ */
+export class Simulation {
+  /** Current simulated time in ms. */
+  now = 0;
+  /** Events executed since construction. */
+  executed = 0;
+
+  private readonly queue: EventQueue;
+  /**
+   * Per slot s, three adjacent elements so that firing an event touches one cache line:
+   * rec[3s] = callback, rec[3s+1] = argument, rec[3s+2] = generation << 2 | state (a small integer).
+   */
+  private rec: unknown[] = [];
+  private free: Int32Array = new Int32Array(1024);
+  private freeTop = 0;
+  private nextSlot = 0;
+  private seq = 0;
+  private cancelledPending = 0;
+  private stopRequested = false;
+  private readonly maxEvents: number;
+  private readonly maxTimeMs: number;
+  private readonly isLive = (slot: number): boolean => this.stateOf(slot) === PENDING;
+
+  constructor(options: SimulationOptions = {}) {
+    this.queue = options.queue === 'js-sdsl' ? new SdslQueue() : new BinaryHeapQueue();
+    this.maxEvents = options.maxEvents ?? 2_000_000_000;
+    this.maxTimeMs = options.maxTimeMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Events scheduled and not yet fired or cancelled. */
+  get pending(): number {
+    return this.queue.size - this.cancelledPending;
+  }
+
+  /** Schedules `fn(arg)` to run `delayMs` from now (0 = later in this same instant, after what is queued). */
+  schedule<A>(delayMs: number, fn: EventFn<A>, arg: A): TimerHandle {
+    if (!(delayMs >= 0))
+      throw new RangeError(`schedule: delay must be a non-negative number, got ${delayMs}`);
+    return this.enqueue(this.now + delayMs, fn as EventFn<unknown>, arg);
+  }
+
+  /** Schedules `fn(arg)` at absolute simulated time `timeMs` (not in the past). */
+  scheduleAt<A>(timeMs: number, fn: EventFn<A>, arg: A): TimerHandle {
+    if (!(timeMs >= this.now)) throw new RangeError(`scheduleAt: ${timeMs} is before now (${this.now})`);
+    return this.enqueue(timeMs, fn as EventFn<unknown>, arg);
+  }
+
+  /**
+   * Cancels a pending event in O(1): the slot is emptied and its heap entry is skipped when it surfaces.
+   * Returns false for a handle that already fired, was cancelled, or is NO_TIMER.
+   */
+  cancel(handle: TimerHandle): boolean {
+    if (handle < 0) return false;
+    const slot = handle % SLOT_SPACE;
+    const gen = (handle - slot) / SLOT_SPACE;
+    if (slot >= this.nextSlot || this.rec[3 * slot + 2] !== ((gen << 2) | PENDING)) return false;
+    this.rec[3 * slot + 2] = (gen << 2) | CANCELLED;
+    this.rec[3 * slot + 1] = undefined;
+    this.cancelledPending++;
+    // Lazy deletion keeps cancel O(1); compact when dead entries dominate so the heap stays small.
+    if (this.cancelledPending > 4096 && this.cancelledPending * 2 > this.queue.size) this.compact();
+    return true;
+  }
+
+  /** Asks the running loop to return after the current event. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Time of the next live event, or Infinity. */
+  peek(): number {
+    this.skipCancelled();
+    return this.queue.peekTime();
+  }
+
+  /** Executes the next event. Returns false when nothing is pending. */
+  step(): boolean {
+    this.skipCancelled();
+    if (this.queue.size === 0) return false;
+    this.fire(this.queue.peekTime(), this.queue.pop());
+    return true;
+  }
+
+  /** Runs until no events remain (or a safety limit or `stop()` ends it). */
+  run(): RunOutcome {
+    return this.runUntil(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Executes every event with time <= `untilMs`, then sets the clock to `untilMs` (when finite).
+   * Events scheduled exactly at `untilMs` do run.
+   */
+  runUntil(untilMs: number): RunOutcome {
+    const queue = this.queue;
+    const limitMs = Math.min(untilMs, this.maxTimeMs);
+    const startEvents = this.executed;
+    this.stopRequested = false;
+    while (queue.size > 0) {
+      const slot = queue.peekSlot();
+      if (this.stateOf(slot) !== PENDING) {
+        queue.pop();
+        this.release(slot);
+        this.cancelledPending--;
+        continue;
+      }
+      const t = queue.peekTime();
+      if (t > limitMs) break;
+      if (this.executed >= this.maxEvents) {
+        return this.outcome('max-events', startEvents, this.limitMessage('max-events'));
+      }
+      queue.pop();
+      this.fire(t, slot);
+      if (this.stopRequested) return this.outcome('stopped', startEvents);
+    }
+    if (untilMs > this.maxTimeMs && this.peek() !== Number.POSITIVE_INFINITY) {
+      this.now = this.maxTimeMs;
+      return this.outcome('max-time', startEvents, this.limitMessage('max-time'));
+    }
+    if (Number.isFinite(untilMs)) {
+      if (untilMs > this.now) this.now = untilMs;
+      return this.outcome(this.pending === 0 ? 'empty' : 'until', startEvents);
+    }
+    return this.outcome('empty', startEvents);
+  }
+
+  private stateOf(slot: number): number {
+    return (this.rec[3 * slot + 2] as number) & 3;
+  }
+
+  private fire(t: number, slot: number): void {
+    const rec = this.rec;
+    const fn = rec[3 * slot] as EventFn<unknown>;
+    const arg = rec[3 * slot + 1];
+    this.release(slot);
+    this.now = t;
+    this.executed++;
+    fn(arg);
+  }
+
+  private enqueue(timeMs: number, fn: EventFn<unknown>, arg: unknown): TimerHandle {
+    const slot = this.freeTop > 0 ? this.free[--this.freeTop]! : this.newSlot();
+    const rec = this.rec;
+    rec[3 * slot] = fn;
+    rec[3 * slot + 1] = arg;
+    const gen = (rec[3 * slot + 2] as number) >>> 2;
+    rec[3 * slot + 2] = (gen << 2) | PENDING;
+    this.queue.push(timeMs, this.seq++, slot);
+    return gen * SLOT_SPACE + slot;
+  }
+
+  private newSlot(): number {
+    const slot = this.nextSlot++;
+    if (slot >= SLOT_SPACE) throw new RangeError(`more than ${SLOT_SPACE} events pending at once`);
+    if (slot === this.free.length) {
+      const free = new Int32Array(slot * 2);
+      free.set(this.free);
+      this.free = free;
+    }
+    this.rec.push(null, undefined, FREE);
+    return slot;
+  }
+
+  private release(slot: number): void {
+    // The callback reference is left in place (it is a long-lived function); the argument is dropped so
+    // a fired event does not keep its entity alive.
+    const rec = this.rec;
+    rec[3 * slot + 1] = undefined;
+    rec[3 * slot + 2] = ((((rec[3 * slot + 2] as number) >>> 2) + 1) % GEN_SPACE) << 2; // FREE, next generation
+    this.free[this.freeTop++] = slot;
+  }
+
+  /** Pops cancelled entries off the head so `peekTime` is the next live event. */
+  private skipCancelled(): void {
+    const queue = this.queue;
+    while (queue.size > 0 && this.stateOf(queue.peekSlot()) === CANCELLED) {
+      this.release(queue.pop());
+      this.cancelledPending--;
+    }
+  }
+
+  private compact(): void {
+    this.queue.retain(this.isLive);
+    // The heap no longer refers to cancelled slots: they can be reused now.
+    for (let slot = 0; slot < this.nextSlot; slot++) if (this.stateOf(slot) === CANCELLED) this.release(slot);
+    this.cancelledPending = 0;
+  }
+
+  private outcome(reason: StopReason, startEvents: number, message?: string): RunOutcome {
+    const o: RunOutcome = { reason, events: this.executed - startEvents, nowMs: this.now };
+    if (message !== undefined) o.message = message;
+    return o;
+  }
+
+  private limitMessage(reason: 'max-events' | 'max-time'): string {
+    return reason === 'max-events'
+      ? `simulation stopped after ${this.executed} events at t=${this.now} ms (maxEvents=${this.maxEvents}); ` +
+          'the model may have an event source that never ends: give it a duration or raise the limit'
+      : `simulation stopped at t=${this.maxTimeMs} ms (maxTimeMs) with ${this.pending} events still pending`;
+  }
+}
