@@ -1,1 +1,3 @@
-export const VERSION = '0.1.0';
+/** meshsim's public API: what the web app, notebooks and library users import. */
+export { VERSION } from './version.js';
+export * from './engine/index.js';

@@ -1,0 +1,327 @@
+/**
+ * Resolved, immutable config: what behaviour code reads (ARCHITECTURE rule 5). Produced once from YAML by
+ * the loaders in this folder; every Istio default is already applied (defaults.ts) so behaviour code never
+ * re-derives one. Field names follow Istio's API; durations are milliseconds (`...Ms`), percentages are
+ * 0-100 numbers, hosts are FQDNs (`reviews.production.svc.cluster.local`).
+ *
+ * Reference: ../shared/reference/envoy-istio-semantics.md (sections 1-4, 6).
+ */
+
+/** Where a resource (or field) came from, for diagnostics and reports. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  source: SourceRef;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Kubernetes
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  /** Container port the traffic goes to (resolved from a number or a named container port when known). */
+  targetPort: number | string;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
+  /** Istio protocol selection from the port name prefix / appProtocol: http, http2, grpc, tcp, ... */
+  istioProtocol:
+    | 'http'
+    | 'http2'
+    | 'grpc'
+    | 'grpc-web'
+    | 'https'
+    | 'tcp'
+    | 'tls'
+    | 'mongo'
+    | 'redis'
+    | 'mysql'
+    | 'unknown';
+}
+
+export interface ServiceConfig {
+  meta: ObjectMeta;
+  /** `<name>.<namespace>.svc.cluster.local` */
+  fqdn: string;
+  selector: Readonly<Record<string, string>>;
+  ports: readonly ServicePort[];
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  /** Kubernetes `spec.trafficDistribution` (PreferClose ...), which forces locality failover in Istio. */
+  trafficDistribution?: string;
+}
+
+export interface WorkloadConfig {
+  meta: ObjectMeta;
+  kind: 'Deployment' | 'StatefulSet';
+  replicas: number;
+  /** Labels of the pod template: what Services and subsets select. */
+  podLabels: Readonly<Record<string, string>>;
+  containers: readonly { name: string; ports: readonly { name?: string; containerPort: number }[] }[];
+}
+
+export interface NamespaceConfig {
+  meta: ObjectMeta;
+}
+
+// ------------------------------------------------------------------------------------------------
+// VirtualService
+
+export type StringMatch =
+  | { kind: 'exact'; value: string }
+  | { kind: 'prefix'; value: string }
+  /** RE2 syntax, full match (validated with re2js). */
+  | { kind: 'regex'; value: string }
+  /** `{}` or `regex: "*"`: only presence is checked. */
+  | { kind: 'present' };
+
+export interface NamedMatch {
+  name: string;
+  match: StringMatch;
+}
+
+export interface HttpMatchRequest {
+  name?: string;
+  uri?: StringMatch;
+  scheme?: StringMatch;
+  method?: StringMatch;
+  authority?: StringMatch;
+  headers: readonly NamedMatch[];
+  withoutHeaders: readonly NamedMatch[];
+  queryParams: readonly NamedMatch[];
+  ignoreUriCase: boolean;
+  /** Not runtime matches: they decide which sidecars/listeners get the route at all. */
+  port?: number;
+  sourceLabels?: Readonly<Record<string, string>>;
+  sourceNamespace?: string;
+  gateways: readonly string[];
+}
+
+export interface HeaderOperations {
+  set: Readonly<Record<string, string>>;
+  add: Readonly<Record<string, string>>;
+  remove: readonly string[];
+}
+
+export interface Headers {
+  request: HeaderOperations;
+  response: HeaderOperations;
+}
+
+export interface Destination {
+  /** FQDN when the host names a Kubernetes Service (short names are resolved in the VS namespace). */
+  host: string;
+  subset?: string;
+  port?: number;
+}
+
+export interface HttpRouteDestination {
+  destination: Destination;
+  /** As written; Istio drops weight-0 destinations when there are several and ignores it for one. */
+  weight: number;
+  headers?: Headers;
+}
+
+export interface HttpRewrite {
+  uri?: string;
+  uriRegexRewrite?: { match: string; rewrite: string };
+  authority?: string;
+}
+
+export interface HttpRedirect {
+  uri?: string;
+  authority?: string;
+  port?: number;
+  derivePort?: 'FROM_PROTOCOL_DEFAULT' | 'FROM_REQUEST_PORT';
+  scheme?: string;
+  redirectCode: number;
+}
+
+export interface HttpDirectResponse {
+  status: number;
+  body?: string;
+}
+
+/**
+ * Envoy's RetryPolicy as istiod emits it (semantics §1.6). `null` on the route means no retry policy
+ * (`attempts: 0`). When the VS has no `retries`, istiod's default is filled in (defaults.ts).
+ */
+export interface RetryPolicy {
+  /** num_retries: retries after the first try. */
+  numRetries: number;
+  /** retry_on tokens other than status codes, in order (e.g. connect-failure, 5xx). */
+  retryOn: readonly string[];
+  retriableStatusCodes: readonly number[];
+  perTryTimeoutMs: number; // 0 = none
+  /** retry_back_off.base_interval; max_interval is 10x. */
+  backoffBaseMs: number;
+  /** previous_hosts predicate: istiod's default is true except for consistent-hash destinations. */
+  retryIgnorePreviousHosts: boolean | undefined;
+  hostSelectionRetryMaxAttempts: number;
+  retryRemoteLocalities: boolean;
+}
+
+export interface FaultInjection {
+  delay?: { percentage: number; fixedDelayMs: number };
+  abort?: { percentage: number; httpStatus?: number; grpcStatus?: string };
+}
+
+export interface MirrorPolicy {
+  destination: Destination;
+  /** 0-100; Istio's default is 100 when a mirror is set. */
+  percentage: number;
+}
+
+export interface HttpRoute {
+  name?: string;
+  /** OR of match blocks; empty = catch-all. */
+  match: readonly HttpMatchRequest[];
+  route: readonly HttpRouteDestination[];
+  redirect?: HttpRedirect;
+  directResponse?: HttpDirectResponse;
+  rewrite?: HttpRewrite;
+  /** Route timeout; 0 = disabled (Istio's default, not Envoy's 15 s). */
+  timeoutMs: number;
+  retries: RetryPolicy | null;
+  fault?: FaultInjection;
+  mirrors: readonly MirrorPolicy[];
+  headers: Headers;
+  /** Parsed, not simulated (browser CORS has no meaning for mesh traffic). */
+  corsPolicy?: unknown;
+  source: SourceRef;
+}
+
+export interface VirtualServiceConfig {
+  meta: ObjectMeta;
+  /** As resolved: short names become FQDNs in the VS namespace; wildcards and external names kept. */
+  hosts: readonly string[];
+  gateways: readonly string[];
+  exportTo: readonly string[];
+  http: readonly HttpRoute[];
+  /** tcp/tls routes are parsed and reported as not simulated. */
+  hasTcpOrTls: boolean;
+}
+
+// ------------------------------------------------------------------------------------------------
+// DestinationRule
+
+export interface ConnectionPoolSettings {
+  tcp: {
+    maxConnections: number;
+    connectTimeoutMs: number;
+    maxConnectionDurationMs: number; // 0 = none
+    idleTimeoutMs: number; // 0 = Envoy default (1 h)
+  };
+  http: {
+    http1MaxPendingRequests: number;
+    http2MaxRequests: number;
+    maxRequestsPerConnection: number; // 0 = unlimited
+    maxRetries: number;
+    idleTimeoutMs: number; // 0 = Envoy default (1 h)
+    h2UpgradePolicy: 'DEFAULT' | 'DO_NOT_UPGRADE' | 'UPGRADE';
+    useClientProtocol: boolean;
+    maxConcurrentStreams: number; // 0 = Envoy default (2^31-1)
+  };
+}
+
+export interface OutlierDetectionSettings {
+  consecutive5xxErrors: number; // 0 = disabled
+  /** Threshold and whether enforced: absent in Istio → Envoy's 5 but not enforced. */
+  consecutiveGatewayErrors: { threshold: number; enforcing: boolean };
+  splitExternalLocalOriginErrors: boolean;
+  consecutiveLocalOriginFailures: { threshold: number; enforcing: boolean };
+  intervalMs: number;
+  baseEjectionTimeMs: number;
+  maxEjectionTimeMs: number;
+  maxEjectionPercent: number;
+  /** Also the panic threshold Istio sets when outlier detection is present (default 0). */
+  minHealthPercent: number;
+}
+
+export type ConsistentHashKey =
+  | { kind: 'header'; name: string }
+  | { kind: 'cookie'; name: string; path?: string; ttlMs?: number }
+  | { kind: 'sourceIp' }
+  | { kind: 'queryParameter'; name: string };
+
+export interface LocalityLbSetting {
+  enabled: boolean;
+  distribute: readonly { from: string; to: Readonly<Record<string, number>> }[];
+  failover: readonly { from: string; to: string }[];
+  failoverPriority: readonly string[];
+}
+
+export interface LoadBalancerSettings {
+  /** Envoy's lb_policy as istiod chooses it (LEAST_REQUEST when unset, since Istio 1.14). */
+  policy: 'LEAST_REQUEST' | 'ROUND_ROBIN' | 'RANDOM' | 'PASSTHROUGH' | 'RING_HASH' | 'MAGLEV';
+  hashKey?: ConsistentHashKey;
+  minimumRingSize: number; // RING_HASH, default 1024
+  maglevTableSize: number; // MAGLEV, default 65537
+  /** LEAST_REQUEST choice count (Envoy default 2; Istio never changes it). */
+  choiceCount: number;
+  locality: LocalityLbSetting;
+  warmup?: { durationMs: number; minimumPercent: number; aggression: number };
+}
+
+/** One block of a traffic policy as written; absent blocks inherit per Istio's per-block rules. */
+export interface TrafficPolicyBlocks {
+  connectionPool?: ConnectionPoolSettings;
+  outlierDetection?: OutlierDetectionSettings;
+  loadBalancer?: LoadBalancerSettings;
+  tls?: { mode: string };
+  retryBudget?: { percent: number; minRetryConcurrency: number };
+}
+
+export interface TrafficPolicy extends TrafficPolicyBlocks {
+  portLevelSettings: readonly { port: number; policy: TrafficPolicyBlocks }[];
+}
+
+export interface Subset {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  trafficPolicy?: TrafficPolicy;
+}
+
+export interface DestinationRuleConfig {
+  meta: ObjectMeta;
+  /** FQDN-resolved host the rule applies to (may be a wildcard). */
+  host: string;
+  trafficPolicy?: TrafficPolicy;
+  subsets: readonly Subset[];
+  exportTo: readonly string[];
+  workloadSelector?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The effective, fully defaulted policy of one Envoy cluster `outbound|PORT|SUBSET|FQDN`, after Istio's
+ * port-level replacement and per-block subset override (semantics §2.2). Built by
+ * `effectiveClusterPolicy()` in defaults.ts; this is all envoy/upstream reads.
+ */
+export interface ClusterPolicy {
+  connectionPool: ConnectionPoolSettings;
+  /** undefined: no outlier detection configured (then no ejection and no locality failover). */
+  outlierDetection?: OutlierDetectionSettings;
+  loadBalancer: LoadBalancerSettings;
+  /** healthy_panic_threshold: minHealthPercent with outlier detection, else Envoy's 50. */
+  panicThresholdPercent: number;
+  retryBudget?: { percent: number; minRetryConcurrency: number };
+  tlsMode?: string;
+}
+
+// ------------------------------------------------------------------------------------------------
+// The whole set of manifests
+
+export interface MeshConfig {
+  services: readonly ServiceConfig[];
+  workloads: readonly WorkloadConfig[];
+  namespaces: readonly NamespaceConfig[];
+  virtualServices: readonly VirtualServiceConfig[];
+  destinationRules: readonly DestinationRuleConfig[];
+}
