@@ -20,6 +20,15 @@ export interface ObjectMeta {
   labels: Readonly<Record<string, string>>;
   annotations: Readonly<Record<string, string>>;
   source: SourceRef;
+  /** `apiVersion` as written (e.g. networking.istio.io/v1beta1). */
+  apiVersion?: string;
+  /** `metadata.creationTimestamp` when the manifest was exported from a cluster: Istio's precedence key. */
+  creationTimestamp?: string;
+  /**
+   * [line, column] of every node of the resource keyed by its path inside the resource
+   * (`spec.http[0].route[1].weight`), so cross-resource analysis can point at exact lines.
+   */
+  positions?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -162,7 +171,10 @@ export interface RetryPolicy {
   perTryTimeoutMs: number; // 0 = none
   /** retry_back_off.base_interval; max_interval is 10x. */
   backoffBaseMs: number;
-  /** previous_hosts predicate: istiod's default is true except for consistent-hash destinations. */
+  /**
+   * previous_hosts predicate: istiod's default is true except for consistent-hash destinations.
+   * `undefined` = not written in the VS: resolve per destination with `retryHostPredicate()` (defaults.ts).
+   */
   retryIgnorePreviousHosts: boolean | undefined;
   hostSelectionRetryMaxAttempts: number;
   retryRemoteLocalities: boolean;
@@ -324,4 +336,9 @@ export interface MeshConfig {
   namespaces: readonly NamespaceConfig[];
   virtualServices: readonly VirtualServiceConfig[];
   destinationRules: readonly DestinationRuleConfig[];
+  /**
+   * Hosts declared by ServiceEntries (not simulated as endpoints, but they exist for Istio's analyzers:
+   * a destination naming one is not IST0101).
+   */
+  serviceEntryHosts?: readonly { host: string; namespace: string }[];
 }

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
+import { registerValidate } from './validate.js';
 
 /** Every sub-command registers itself here (one file per command in this folder). */
-export function registerCommands(_program: Command, _io: CliIo, _result: { code: number }): void {}
+export function registerCommands(program: Command, io: CliIo, result: { code: number }): void {
+  registerValidate(program, io, result);
+}

@@ -1,0 +1,39 @@
+/**
+ * `analyzeMesh`: cross-resource findings over a loaded MeshConfig, as `istioctl analyze` reports them
+ * (Istio's codes and levels) plus meshsim's simulator-only MSIM1xxx insight (docs/config.md).
+ */
+import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
+import type { MeshConfig } from '../types.js';
+import { analyzeConflicts } from './conflicts.js';
+import { Findings } from './context.js';
+import { analyzeDestinationRules } from './destination-rules.js';
+import { analyzeDestinations } from './destinations.js';
+import { analyzeServices } from './services.js';
+import { analyzeVirtualServiceRules } from './virtual-service-rules.js';
+
+const ANALYZERS = [
+  analyzeDestinations,
+  analyzeConflicts,
+  analyzeVirtualServiceRules,
+  analyzeDestinationRules,
+  analyzeServices,
+];
+
+export function analyzeMesh(config: MeshConfig): Diagnostic[] {
+  const f = new Findings();
+  for (const analyze of ANALYZERS) {
+    try {
+      analyze(config, f);
+    } catch (e) {
+      f.list.push({
+        severity: 'error',
+        code: 'MSIM0000',
+        message: `internal error in ${analyze.name} (please report it): ${(e as Error)?.message ?? String(e)}`,
+        file: '',
+        line: 0,
+        column: 0,
+      });
+    }
+  }
+  return sortDiagnostics(f.list);
+}

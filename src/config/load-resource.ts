@@ -1,0 +1,127 @@
+/**
+ * One Kubernetes object → diagnostics and, when it has no errors, its resolved config. Validation is
+ * webhook-style: it looks at this object only, never at others (cross-resource findings are analysis).
+ */
+import type { z } from 'zod';
+import type { Code } from './codes.js';
+import { isIstioKind, type SimulatedKind } from './kinds.js';
+import {
+  type ResourceContext,
+  recordPositions,
+  reportZodIssues,
+  reporterFor,
+  type Reporter,
+  sourceOf,
+} from './report.js';
+import { resolveDestinationRule } from './resolve/destination-rule.js';
+import { resolveService, resolveWorkload } from './resolve/kubernetes.js';
+import { resolveVirtualService } from './resolve/virtual-service.js';
+import { destinationRule, type DestinationRuleDoc } from './schema/destination-rule.js';
+import { deployment, namespace, type ObjectMetaDoc, service, statefulSet } from './schema/kubernetes.js';
+import { virtualService, type VirtualServiceDoc } from './schema/virtual-service.js';
+import type {
+  DestinationRuleConfig,
+  NamespaceConfig,
+  ObjectMeta,
+  ServiceConfig,
+  VirtualServiceConfig,
+  WorkloadConfig,
+} from './types.js';
+import { validateDestinationRuleSpec } from './validate/destination-rule-rules.js';
+import { validateVirtualServiceSpec } from './validate/virtual-service-rules.js';
+
+export type LoadedResource =
+  | { kind: 'VirtualService'; value: VirtualServiceConfig }
+  | { kind: 'DestinationRule'; value: DestinationRuleConfig }
+  | { kind: 'Service'; value: ServiceConfig }
+  | { kind: 'Workload'; value: WorkloadConfig }
+  | { kind: 'Namespace'; value: NamespaceConfig };
+
+const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
+  VirtualService: virtualService,
+  DestinationRule: destinationRule,
+  Service: service,
+  Deployment: deployment,
+  StatefulSet: statefulSet,
+  Namespace: namespace,
+};
+
+const errorCount = (ctx: ResourceContext) => ctx.diagnostics.filter((d) => d.severity === 'error').length;
+
+export function loadResource(
+  ctx: ResourceContext,
+  kind: SimulatedKind,
+  apiVersion: string,
+  value: unknown,
+): LoadedResource | undefined {
+  const r = reporterFor(ctx);
+  const code: Code = isIstioKind(kind) ? 'IST0106' : 'MSIM0100';
+  const parsed = SCHEMAS[kind].safeParse(value);
+  if (!parsed.success) {
+    reportZodIssues(r, code, parsed.error.issues);
+    return undefined;
+  }
+  const doc = parsed.data as { metadata: ObjectMetaDoc; spec?: unknown };
+  if (!doc.metadata.name) {
+    r.add(code, ['metadata'], 'missing required field "name"');
+    return undefined;
+  }
+  const before = errorCount(ctx);
+  const meta = buildMeta(ctx, doc.metadata, apiVersion, value);
+  switch (kind) {
+    case 'VirtualService': {
+      const spec = (doc as VirtualServiceDoc).spec;
+      validateVirtualServiceSpec(r, spec, ctx.namespace);
+      if (errorCount(ctx) > before) return undefined;
+      notSimulatedParts(r, spec);
+      const vs = resolveVirtualService(meta, spec, (i) => sourceOf(ctx, ['spec', 'http', i]));
+      return { kind, value: vs };
+    }
+    case 'DestinationRule': {
+      const spec = (doc as DestinationRuleDoc).spec;
+      validateDestinationRuleSpec(r, spec, ctx.namespace);
+      if (errorCount(ctx) > before) return undefined;
+      return { kind, value: resolveDestinationRule(meta, spec) };
+    }
+    case 'Service': {
+      const svc = resolveService(r, meta, parsed.data as never);
+      return svc ? { kind, value: svc } : undefined;
+    }
+    case 'Deployment':
+    case 'StatefulSet': {
+      const w = resolveWorkload(r, meta, kind, parsed.data as never);
+      return w ? { kind: 'Workload', value: w } : undefined;
+    }
+    case 'Namespace':
+      return { kind, value: { meta } };
+  }
+}
+
+function notSimulatedParts(r: Reporter, spec: VirtualServiceDoc['spec']): void {
+  if (spec.tcp?.length) r.add('MSIM0011', ['spec', 'tcp'], 'tcp routes are parsed but not simulated');
+  if (spec.tls?.length) r.add('MSIM0011', ['spec', 'tls'], 'tls routes are parsed but not simulated');
+  (spec.http ?? []).forEach((h, i) => {
+    if (h.delegate)
+      r.add(
+        'MSIM0011',
+        ['spec', 'http', i, 'delegate'],
+        'delegation to another VirtualService is not simulated',
+      );
+  });
+}
+
+function buildMeta(ctx: ResourceContext, m: ObjectMetaDoc, apiVersion: string, raw: unknown): ObjectMeta {
+  const meta: ObjectMeta = {
+    name: m.name ?? '',
+    namespace: ctx.namespace,
+    labels: { ...(m.labels ?? {}) },
+    annotations: { ...(m.annotations ?? {}) },
+    source: sourceOf(ctx),
+    apiVersion,
+    positions: recordPositions(ctx, raw),
+  };
+  const ts = m.creationTimestamp;
+  if (typeof ts === 'string') meta.creationTimestamp = ts;
+  else if (ts instanceof Date) meta.creationTimestamp = ts.toISOString();
+  return meta;
+}

@@ -1,0 +1,242 @@
+/**
+ * `loadManifests`: YAML texts → resolved MeshConfig + positioned diagnostics. Pure (no fs), so it also
+ * runs in the browser. Never throws: every failure, including a bug of ours, becomes a diagnostic.
+ */
+import { type Code, severityOf } from './codes.js';
+import type { Diagnostic } from './diagnostics.js';
+import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED } from './kinds.js';
+import { type LoadedResource, loadResource } from './load-resource.js';
+import type { ResourceContext } from './report.js';
+import type {
+  DestinationRuleConfig,
+  MeshConfig,
+  NamespaceConfig,
+  ObjectMeta,
+  ServiceConfig,
+  VirtualServiceConfig,
+  WorkloadConfig,
+} from './types.js';
+import { parseYamlDocuments, type SourceDocument, type YamlPath } from './yaml-source.js';
+
+export interface ManifestInput {
+  file: string;
+  text: string;
+}
+
+interface Counts {
+  objects: number;
+  documents: number;
+}
+
+class Collector {
+  readonly resources: LoadedResource[] = [];
+  readonly serviceEntryHosts: { host: string; namespace: string }[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** kubectl-apply semantics for a repeated kind/namespace/name: the later one replaces the earlier. */
+  add(res: LoadedResource, ctx: ResourceContext): void {
+    const meta = res.value.meta;
+    const key = `${res.kind}/${meta.namespace}/${meta.name}`;
+    const at = this.index.get(key);
+    if (at === undefined) {
+      this.index.set(key, this.resources.length);
+      this.resources.push(res);
+      return;
+    }
+    const prev = this.resources[at]!.value.meta.source;
+    push(
+      ctx.diagnostics,
+      'MSIM0013',
+      ctx.doc,
+      ctx.base,
+      `${ctx.kind} ${meta.namespace}/${meta.name} is defined again (first at ${prev.file}:${prev.line}); the later definition replaces the earlier one, as kubectl apply would`,
+      ctx,
+    );
+    this.resources[at] = res;
+  }
+}
+
+function push(
+  out: Diagnostic[],
+  code: Code,
+  doc: SourceDocument,
+  path: YamlPath,
+  message: string,
+  res?: Pick<ResourceContext, 'kind' | 'namespace' | 'name'>,
+): void {
+  const pos = doc.locate(path);
+  const d: Diagnostic = { severity: severityOf(code), code, message, file: doc.file, ...pos };
+  if (res) Object.assign(d, { kind: res.kind, namespace: res.namespace, name: res.name });
+  out.push(d);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function handleValue(
+  doc: SourceDocument,
+  base: YamlPath,
+  value: unknown,
+  acc: Collector,
+  out: Diagnostic[],
+  counts: Counts,
+): void {
+  if (value === null || value === undefined) return;
+  counts.documents++;
+  if (!isObject(value) || value instanceof Date) {
+    push(
+      out,
+      'MSIM0010',
+      doc,
+      base,
+      `not a Kubernetes object: expected a mapping with apiVersion and kind, got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
+    );
+    return;
+  }
+  const { apiVersion, kind } = value;
+  if (typeof apiVersion === 'string' && isMeshsimDocument(apiVersion)) return;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
+    const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
+    push(out, 'MSIM0010', doc, base, `not a Kubernetes object: missing or invalid "${missing}"`);
+    return;
+  }
+  const meta = isObject(value.metadata) ? value.metadata : {};
+  const res = {
+    kind,
+    name: typeof meta.name === 'string' ? meta.name : '',
+    namespace: typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : 'default',
+  };
+  if (isListKind(kind)) {
+    if (!Array.isArray(value.items)) {
+      push(out, 'MSIM0010', doc, [...base, 'items'], `${kind}: "items" must be a list of objects`);
+      return;
+    }
+    value.items.forEach((item, i) => {
+      handleValue(doc, [...base, 'items', i], item, acc, out, counts);
+    });
+    return;
+  }
+  counts.objects++;
+  if (!isSimulatedKind(kind)) {
+    if (kind === 'ServiceEntry' && apiVersion.startsWith('networking.istio.io/'))
+      collectServiceEntry(value, res.namespace, acc);
+    push(out, 'MSIM0011', doc, base, `${kind} (${apiVersion}) is not simulated: parsed and ignored`, res);
+    return;
+  }
+  if (!SERVED[kind].includes(apiVersion)) {
+    push(
+      out,
+      'MSIM0012',
+      doc,
+      [...base, 'apiVersion'],
+      `apiVersion "${apiVersion}" does not serve kind ${kind} (use ${SERVED[kind].join(', ')})`,
+      res,
+    );
+    return;
+  }
+  const ctx: ResourceContext = { doc, base, ...res, diagnostics: out };
+  let loaded: LoadedResource | undefined;
+  try {
+    loaded = loadResource(ctx, kind, apiVersion, value);
+  } catch (e) {
+    push(
+      out,
+      'MSIM0000',
+      doc,
+      base,
+      `internal error while loading this resource (please report it): ${(e as Error)?.message ?? String(e)}`,
+      res,
+    );
+    return;
+  }
+  if (loaded) acc.add(loaded, ctx);
+}
+
+function collectServiceEntry(value: Record<string, unknown>, namespace: string, acc: Collector): void {
+  const hosts = isObject(value.spec) ? value.spec.hosts : undefined;
+  if (Array.isArray(hosts))
+    for (const h of hosts) if (typeof h === 'string') acc.serviceEntryHosts.push({ host: h, namespace });
+}
+
+/** Istio's precedence among same-host resources: creation time, then (for us) load order. */
+function byCreation<T extends { meta: ObjectMeta }>(items: T[]): T[] {
+  return items
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => {
+      const ta = a.v.meta.creationTimestamp;
+      const tb = b.v.meta.creationTimestamp;
+      if (ta !== undefined && tb !== undefined && ta !== tb) return ta < tb ? -1 : 1;
+      if ((ta === undefined) !== (tb === undefined)) return ta === undefined ? 1 : -1;
+      return a.i - b.i;
+    })
+    .map((x) => x.v);
+}
+
+export function loadManifests(inputs: readonly ManifestInput[]): {
+  config: MeshConfig;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const acc = new Collector();
+  const total: Counts = { objects: 0, documents: 0 };
+  for (const input of inputs) {
+    const counts: Counts = { objects: 0, documents: 0 };
+    try {
+      const text = typeof input.text === 'string' ? input.text : '';
+      const parsed = parseYamlDocuments(text, input.file);
+      diagnostics.push(...parsed.diagnostics);
+      for (const doc of parsed.documents) handleValue(doc, [], doc.value, acc, diagnostics, counts);
+      if (counts.documents === 0 && parsed.diagnostics.length === 0 && parsed.documents.length === 0)
+        diagnostics.push({
+          severity: severityOf('MSIM0008'),
+          code: 'MSIM0008',
+          message: 'file contains no Kubernetes objects (it is empty or only comments)',
+          file: input.file,
+          line: 0,
+          column: 0,
+        });
+    } catch (e) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'MSIM0000',
+        message: `internal error while reading this file (please report it): ${(e as Error)?.message ?? String(e)}`,
+        file: input.file,
+        line: 0,
+        column: 0,
+      });
+    }
+    total.objects += counts.objects;
+    total.documents += counts.documents;
+  }
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  if (inputs.length > 0 && total.objects === 0 && total.documents === 0 && !hasErrors)
+    diagnostics.push({
+      severity: severityOf('MSIM0009'),
+      code: 'MSIM0009',
+      message: 'no Kubernetes or Istio manifests found in the given input',
+      file: inputs[0]!.file,
+      line: 0,
+      column: 0,
+    });
+  const services: ServiceConfig[] = [];
+  const workloads: WorkloadConfig[] = [];
+  const namespaces: NamespaceConfig[] = [];
+  const virtualServices: VirtualServiceConfig[] = [];
+  const destinationRules: DestinationRuleConfig[] = [];
+  for (const r of acc.resources) {
+    if (r.kind === 'Service') services.push(r.value);
+    else if (r.kind === 'Workload') workloads.push(r.value);
+    else if (r.kind === 'Namespace') namespaces.push(r.value);
+    else if (r.kind === 'VirtualService') virtualServices.push(r.value);
+    else destinationRules.push(r.value);
+  }
+  const config: MeshConfig = {
+    services,
+    workloads,
+    namespaces,
+    virtualServices: byCreation(virtualServices),
+    destinationRules: byCreation(destinationRules),
+    serviceEntryHosts: acc.serviceEntryHosts,
+  };
+  return { config, diagnostics };
+}
