@@ -40,7 +40,10 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return ds.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
+      codeUnitCompare(a.file, b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      codeUnitCompare(a.code, b.code),
   );
 }
 
@@ -49,4 +52,9 @@ export function formatPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
   return out;
+}
+
+/** Code-unit order (not localeCompare, whose ICU collation differs between Node and browsers). */
+function codeUnitCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,0 +1,85 @@
+import type { Diagnostic } from '../diagnostics.js';
+import { formatPath } from '../diagnostics.js';
+import { didYouMean } from '../suggest.js';
+import type { MeshConfig } from '../types.js';
+import type { SourceDocument, YamlPath } from '../yaml-source.js';
+import type { Scenario } from './types.js';
+
+/** Cross-checks between a scenario and the manifests it runs on (docs/scenario.md, MSIM201x). */
+export const SCENARIO_CHECK_CODES = {
+  MSIM2010: 'Unknown workload',
+  MSIM2011: 'Unknown host',
+} as const;
+
+/**
+ * Every workload the scenario configures or targets must exist, and every URL a client or app calls must
+ * name a Service (resolved like cluster DNS from the caller's namespace) or a VirtualService host.
+ */
+export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (path: YamlPath, code: keyof typeof SCENARIO_CHECK_CODES, message: string, key = false) =>
+    out.push({
+      severity: 'error',
+      code,
+      message,
+      file: doc.file,
+      ...doc.locate(path, { key }),
+      kind: 'Scenario',
+      name: s.name,
+      path: formatPath(path),
+    });
+  const workloads = config.workloads.map((w) => `${w.meta.namespace}/${w.meta.name}`);
+  const unknownWorkload = (key: string) => {
+    const hint = didYouMean(key, workloads);
+    return `no Deployment or StatefulSet "${key}" in the manifests${hint ? `; did you mean "${hint}"?` : ''} (workloads are namespace/name)`;
+  };
+  for (const key of s.workloads.keys())
+    if (!workloads.includes(key)) report(['spec', 'workloads', key], 'MSIM2010', unknownWorkload(key), true);
+  s.events.forEach((e, i) => {
+    if (e.target !== undefined && !workloads.includes(e.target))
+      report(['spec', 'events', i, 'target'], 'MSIM2010', unknownWorkload(e.target));
+  });
+  const known = knownHosts(config);
+  s.traffic.forEach((t, i) => {
+    t.requests.forEach((r, j) => {
+      const problem = hostProblem(r.url, t.namespace, known);
+      if (problem) report(['spec', 'traffic', i, 'requests', j, 'url'], 'MSIM2011', problem);
+    });
+  });
+  for (const [key, b] of s.workloads) {
+    const ns = key.split('/')[0]!;
+    b.calls.forEach((c, j) => {
+      const problem = hostProblem(c.url, ns, known);
+      if (problem) report(['spec', 'workloads', key, 'calls', j, 'url'], 'MSIM2011', problem);
+    });
+  }
+  return out;
+}
+
+function knownHosts(config: MeshConfig): Set<string> {
+  const hosts = new Set<string>();
+  for (const s of config.services) hosts.add(s.fqdn);
+  for (const vs of config.virtualServices) for (const h of vs.hosts) hosts.add(h);
+  return hosts;
+}
+
+/** Cluster DNS search path from a pod in `ns`: name → name.ns.svc.cluster.local, name.ns → ..., etc. */
+export function dnsCandidates(host: string, ns: string): string[] {
+  const h = host.toLowerCase();
+  const parts = h.split('.');
+  const out = [h];
+  if (parts.length === 1) out.push(`${h}.${ns}.svc.cluster.local`);
+  if (parts.length === 2) out.push(`${h}.svc.cluster.local`);
+  if (parts.length === 3 && parts[2] === 'svc') out.push(`${h}.cluster.local`);
+  return out;
+}
+
+function hostProblem(url: string, ns: string, known: Set<string>): string | undefined {
+  const m = /^https?:\/\/([^/:?#]+)/.exec(url);
+  if (m === null) return undefined; // the URL syntax error is reported by the schema pass
+  const host = m[1]!;
+  if (dnsCandidates(host, ns).some((c) => known.has(c))) return undefined;
+  const short = [...known].map((k) => k.split('.')[0]!);
+  const hint = didYouMean(host.split('.')[0]!, short);
+  return `"${host}" resolves to no Service or VirtualService host from namespace ${ns}${hint ? `; did you mean "${hint}"?` : ''}`;
+}

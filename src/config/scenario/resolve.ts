@@ -1,0 +1,405 @@
+import { type Distribution, LogNormal, parseDistribution, parseDurationMs } from '../../engine/index.js';
+import { type Diagnostic, formatPath } from '../diagnostics.js';
+import { didYouMean } from '../suggest.js';
+import type { SourceDocument, YamlPath } from '../yaml-source.js';
+import { type BehaviourDocument, type ScenarioDocument, scenarioSchema } from './schema.js';
+import type {
+  ChaosEvent,
+  DownstreamCall,
+  LoadGeneratorSpec,
+  RateSchedule,
+  Scenario,
+  WorkloadBehaviour,
+  ZoneSpec,
+} from './types.js';
+
+/** Scenario diagnostic codes (docs/scenario.md). */
+export const SCENARIO_CODES = {
+  MSIM2001: 'Scenario schema error',
+  MSIM2002: 'Invalid value',
+  MSIM2003: 'Unknown zone',
+  MSIM2004: 'Event has no action',
+} as const;
+
+// Defaults, each with its reason (docs/scenario.md "Defaults").
+/** Per sidecar hop; two hops give ~1.7 ms p90, Istio's published figure for client+server proxies (§8). */
+export const DEFAULT_SIDECAR_LATENCY = LogNormal.fromMedianP99(0.45, 2);
+const DEFAULT_NETWORK = {
+  sameZone: LogNormal.fromMedianP99(0.1, 0.5),
+  crossZone: LogNormal.fromMedianP99(0.5, 2),
+  crossRegion: LogNormal.fromMedianP99(30, 45),
+};
+export const DEFAULT_BEHAVIOUR: WorkloadBehaviour = {
+  concurrency: 64,
+  queueLimit: 0,
+  latency: LogNormal.fromMedianP99(5, 50),
+  errors: [],
+  calls: [],
+  callMode: 'sequential',
+  zones: [],
+};
+
+/**
+ * Resolves one Scenario document: structure via the zod schema, then every duration, rate and
+ * distribution with a positioned diagnostic on failure. Never throws.
+ */
+export function parseScenario(doc: SourceDocument): {
+  scenario: Scenario | undefined;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const name = nameOf(doc.value);
+  const report = (path: YamlPath, code: keyof typeof SCENARIO_CODES, message: string, key = false) => {
+    const pos = doc.locate(path, { key });
+    diagnostics.push({
+      severity: 'error',
+      code,
+      message,
+      file: doc.file,
+      ...pos,
+      kind: 'Scenario',
+      name,
+      path: formatPath(path),
+    });
+  };
+  const parsed = scenarioSchema.safeParse(doc.value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path as (string | number)[];
+      if (issue.code === 'unrecognized_keys') {
+        for (const k of issue.keys) {
+          const hint = didYouMean(k, knownKeys(doc.value, path));
+          report(
+            [...path, k],
+            'MSIM2001',
+            `unknown field "${k}"${hint ? `; did you mean "${hint}"?` : ''}`,
+            true,
+          );
+        }
+      } else {
+        report(path, 'MSIM2001', issue.message);
+      }
+    }
+    return { scenario: undefined, diagnostics };
+  }
+  const r = new Resolver(parsed.data, report);
+  const scenario = r.scenario(doc.file);
+  return { scenario: diagnostics.length === 0 ? scenario : undefined, diagnostics };
+}
+
+function nameOf(v: unknown): string | undefined {
+  const n = (v as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  return typeof n === 'string' ? n : undefined;
+}
+
+/** Field names that exist at `path` in the schema, for did-you-mean (read from the zod shape). */
+function knownKeys(_value: unknown, path: readonly (string | number)[]): string[] {
+  // biome-ignore lint/suspicious/noExplicitAny: walking zod's internal shape for suggestions only
+  let s: any = scenarioSchema;
+  for (const seg of path) {
+    while (s?.def?.innerType) s = s.def.innerType;
+    if (typeof seg === 'number') s = s?.def?.element;
+    else if (s?.shape) s = s.shape[seg];
+    else if (s?.def?.valueType) s = s.def.valueType;
+    else return [];
+  }
+  while (s?.def?.innerType) s = s.def.innerType;
+  if (s?.def?.element) s = s.def.element;
+  return s?.shape ? Object.keys(s.shape) : [];
+}
+
+type Report = (path: YamlPath, code: keyof typeof SCENARIO_CODES, message: string) => void;
+
+class Resolver {
+  constructor(
+    private readonly d: ScenarioDocument,
+    private readonly report: Report,
+  ) {}
+
+  scenario(file: string): Scenario {
+    const s = this.d.spec;
+    const sp: YamlPath = ['spec'];
+    const zones = this.zones();
+    const zoneNames = zones.map((z) => z.name);
+    const defaults = s.defaults
+      ? this.behaviour(s.defaults, [...sp, 'defaults'], DEFAULT_BEHAVIOUR, zoneNames)
+      : DEFAULT_BEHAVIOUR;
+    const workloads = new Map<string, WorkloadBehaviour>();
+    for (const [key, b] of Object.entries(s.workloads ?? {})) {
+      workloads.set(key, this.behaviour(b, [...sp, 'workloads', key], defaults, zoneNames));
+    }
+    return {
+      name: this.d.metadata.name,
+      file,
+      manifests: s.manifests ?? [],
+      durationMs: this.positiveDuration(s.duration, [...sp, 'duration']),
+      warmupMs: s.warmup === undefined ? 0 : this.duration(s.warmup, [...sp, 'warmup']),
+      seed: s.seed ?? 1,
+      seriesIntervalMs:
+        s.seriesInterval === undefined
+          ? 1000
+          : this.positiveDuration(s.seriesInterval, [...sp, 'seriesInterval']),
+      zones,
+      network: {
+        sameZone: this.dist(s.network?.sameZone, [...sp, 'network', 'sameZone'], DEFAULT_NETWORK.sameZone),
+        crossZone: this.dist(
+          s.network?.crossZone,
+          [...sp, 'network', 'crossZone'],
+          DEFAULT_NETWORK.crossZone,
+        ),
+        crossRegion: this.dist(
+          s.network?.crossRegion,
+          [...sp, 'network', 'crossRegion'],
+          DEFAULT_NETWORK.crossRegion,
+        ),
+      },
+      sidecar: {
+        latency: this.dist(s.sidecar?.latency, [...sp, 'sidecar', 'latency'], DEFAULT_SIDECAR_LATENCY),
+      },
+      kubernetes: {
+        readinessDelayMs:
+          s.kubernetes?.readinessDelay === undefined
+            ? 2000
+            : this.duration(s.kubernetes.readinessDelay, [...sp, 'kubernetes', 'readinessDelay']),
+        startupDelayMs:
+          s.kubernetes?.startupDelay === undefined
+            ? 5000
+            : this.duration(s.kubernetes.startupDelay, [...sp, 'kubernetes', 'startupDelay']),
+      },
+      workloads,
+      defaultBehaviour: defaults,
+      traffic: s.traffic.map((t, i) => this.loadGenerator(t, [...sp, 'traffic', i], zoneNames)),
+      events: (s.events ?? []).map((e, i) => this.event(e, [...sp, 'events', i], zoneNames)),
+    };
+  }
+
+  private zones(): ZoneSpec[] {
+    const z = this.d.spec.zones;
+    if (z === undefined || Object.keys(z).length === 0)
+      return [{ name: 'zone-a', region: 'region-a', subZone: '' }];
+    return Object.entries(z).map(([name, v]) => ({ name, region: v.region, subZone: v.subZone ?? '' }));
+  }
+
+  private checkZones(zones: readonly string[], path: YamlPath, known: readonly string[]): void {
+    zones.forEach((z, i) => {
+      if (!known.includes(z)) {
+        const hint = didYouMean(z, known);
+        this.report(
+          [...path, i],
+          'MSIM2003',
+          `unknown zone "${z}"; spec.zones has ${known.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        );
+      }
+    });
+  }
+
+  private behaviour(
+    b: BehaviourDocument,
+    path: YamlPath,
+    base: WorkloadBehaviour,
+    zones: readonly string[],
+  ): WorkloadBehaviour {
+    if (b.zones) this.checkZones(b.zones, [...path, 'zones'], zones);
+    const errors = b.errors ?? base.errors;
+    const total = errors.reduce((s, e) => s + e.rate, 0);
+    if (total > 1 + 1e-9)
+      this.report([...path, 'errors'], 'MSIM2002', `error rates add up to ${total}; they must not exceed 1`);
+    return {
+      concurrency: b.concurrency ?? base.concurrency,
+      queueLimit: b.queueLimit ?? base.queueLimit,
+      latency: this.dist(b.latency, [...path, 'latency'], base.latency),
+      errors,
+      calls: b.calls ? b.calls.map((c, i) => this.call(c, [...path, 'calls', i])) : base.calls,
+      callMode: b.callMode ?? base.callMode,
+      zones: b.zones ?? base.zones,
+    };
+  }
+
+  /** Only the fields a `set` event names, so the rest of the workload keeps its behaviour. */
+  private patch(b: BehaviourDocument, path: YamlPath, zones: readonly string[]): Partial<WorkloadBehaviour> {
+    const full = this.behaviour(b, path, DEFAULT_BEHAVIOUR, zones);
+    const out: Partial<WorkloadBehaviour> = {};
+    for (const k of Object.keys(b) as (keyof WorkloadBehaviour)[])
+      (out as Record<string, unknown>)[k] = full[k];
+    return out;
+  }
+
+  private call(c: NonNullable<BehaviourDocument['calls']>[number], path: YamlPath): DownstreamCall {
+    this.url(c.url, [...path, 'url']);
+    return {
+      url: c.url,
+      method: c.method ?? 'GET',
+      headers: stringHeaders(c.headers),
+      probability: c.probability ?? 1,
+      timeoutMs: c.timeout === undefined ? 0 : this.duration(c.timeout, [...path, 'timeout']),
+      onFailure: c.onFailure ?? 'propagate',
+    };
+  }
+
+  private url(u: string, path: YamlPath): void {
+    if (!/^https?:\/\/[^/\s:]+(:\d+)?(\/\S*)?$/.test(u)) {
+      this.report(
+        path,
+        'MSIM2002',
+        `"${u}" is not an http URL such as http://reviews.production:9080/reviews`,
+      );
+    }
+  }
+
+  private loadGenerator(
+    t: ScenarioDocument['spec']['traffic'][number],
+    path: YamlPath,
+    zones: readonly string[],
+  ): LoadGeneratorSpec {
+    if (t.zones) this.checkZones(t.zones, [...path, 'zones'], zones);
+    if ((t.rate === undefined) === (t.connections === undefined)) {
+      this.report(
+        path,
+        'MSIM2002',
+        'a load generator needs exactly one of rate (open loop) or connections (closed loop)',
+      );
+    }
+    t.requests.forEach((r, i) => {
+      this.url(r.url, [...path, 'requests', i, 'url']);
+    });
+    const mode: LoadGeneratorSpec['mode'] =
+      t.connections !== undefined
+        ? { kind: 'closed', connections: t.connections, qps: t.qps ?? 0 }
+        : { kind: 'open', rate: this.rateSchedule(t.rate ?? 0, [...path, 'rate']) };
+    return {
+      name: t.name,
+      namespace: t.namespace ?? 'default',
+      replicas: t.replicas ?? 1,
+      labels: t.labels ?? { app: t.name },
+      zones: t.zones ?? [],
+      mode,
+      count: t.count ?? 0,
+      timeoutMs: t.timeout === undefined ? 0 : this.duration(t.timeout, [...path, 'timeout']),
+      startMs: t.start === undefined ? 0 : this.duration(t.start, [...path, 'start']),
+      requests: t.requests.map((r) => ({
+        weight: r.weight ?? 1,
+        method: r.method ?? 'GET',
+        url: r.url,
+        headers: stringHeaders(r.headers),
+      })),
+    };
+  }
+
+  private rateSchedule(
+    r: NonNullable<ScenarioDocument['spec']['traffic'][number]['rate']>,
+    path: YamlPath,
+  ): RateSchedule {
+    if (typeof r === 'string' || typeof r === 'number')
+      return { kind: 'constant', perSecond: this.rate(r, path) };
+    if ('steps' in r) {
+      return {
+        kind: 'steps',
+        steps: r.steps.map((s, i) => ({
+          atMs: this.duration(s.at, [...path, 'steps', i, 'at']),
+          perSecond: this.rate(s.rate, [...path, 'steps', i, 'rate']),
+        })),
+      };
+    }
+    return {
+      kind: 'ramp',
+      fromPerSecond: this.rate(r.ramp.from, [...path, 'ramp', 'from']),
+      toPerSecond: this.rate(r.ramp.to, [...path, 'ramp', 'to']),
+      overMs: this.positiveDuration(r.ramp.over, [...path, 'ramp', 'over']),
+      startMs: r.ramp.start === undefined ? 0 : this.duration(r.ramp.start, [...path, 'ramp', 'start']),
+    };
+  }
+
+  private event(
+    e: NonNullable<ScenarioDocument['spec']['events']>[number],
+    path: YamlPath,
+    zones: readonly string[],
+  ): ChaosEvent {
+    const base = {
+      atMs: this.duration(e.at, [...path, 'at']),
+      forMs: e.for === undefined ? 0 : this.duration(e.for, [...path, 'for']),
+    };
+    const actions: ChaosEvent['action'][] = [];
+    if (e.set) actions.push({ kind: 'set', patch: this.patch(e.set, [...path, 'set'], zones) });
+    if (e.crash) actions.push({ kind: 'crash', pods: e.crash.pods ?? 1 });
+    if (e.removeEndpoints) actions.push({ kind: 'remove-endpoints', pods: e.removeEndpoints.pods ?? 1 });
+    if (e.scale) actions.push({ kind: 'scale', replicas: e.scale.replicas });
+    if (e.zone !== undefined && e.down) {
+      this.checkZones([e.zone], [...path, 'zone'], zones);
+      actions.push({ kind: 'zone-down', zone: e.zone });
+    }
+    if (e.zones !== undefined && e.delay !== undefined) {
+      this.checkZones(e.zones, [...path, 'zones'], zones);
+      actions.push({
+        kind: 'delay',
+        zones: [e.zones[0]!, e.zones[1]!],
+        extraMs: this.duration(e.delay, [...path, 'delay']),
+      });
+    }
+    if (actions.length !== 1) {
+      this.report(
+        path,
+        'MSIM2004',
+        'an event needs exactly one action: set, crash, removeEndpoints, scale, {zone, down: true} or {zones, delay}',
+      );
+      return { ...base, action: { kind: 'scale', replicas: 0 } };
+    }
+    const action = actions[0]!;
+    const needsTarget =
+      action.kind === 'set' ||
+      action.kind === 'crash' ||
+      action.kind === 'remove-endpoints' ||
+      action.kind === 'scale';
+    if (needsTarget && e.target === undefined)
+      this.report(path, 'MSIM2004', `a ${action.kind} event needs a target (namespace/name of a Deployment)`);
+    const ev: ChaosEvent = { ...base, action };
+    if (e.target !== undefined) ev.target = e.target;
+    return ev;
+  }
+
+  private duration(raw: string | number, path: YamlPath): number {
+    if (typeof raw === 'number') {
+      if (raw >= 0 && Number.isFinite(raw)) return raw;
+      this.report(path, 'MSIM2002', `expected a non-negative duration, got ${raw}`);
+      return 0;
+    }
+    const d = parseDurationMs(raw);
+    if (d.ok) return d.value;
+    this.report(path, 'MSIM2002', d.message);
+    return 0;
+  }
+
+  private positiveDuration(raw: string | number, path: YamlPath): number {
+    const v = this.duration(raw, path);
+    if (v <= 0) this.report(path, 'MSIM2002', 'must be greater than 0');
+    return v;
+  }
+
+  private rate(raw: string | number, path: YamlPath): number {
+    if (typeof raw === 'number') {
+      if (raw >= 0 && Number.isFinite(raw)) return raw;
+    } else {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|m|h))?\s*$/.exec(raw);
+      if (m) return Number(m[1]) / ({ s: 1, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1);
+    }
+    this.report(
+      path,
+      'MSIM2002',
+      `expected a rate such as 1000, "1000/s" or "60/m", got ${JSON.stringify(raw)}`,
+    );
+    return 0;
+  }
+
+  private dist(raw: unknown, path: YamlPath, fallback: Distribution): Distribution {
+    if (raw === undefined) return fallback;
+    const r = parseDistribution(raw);
+    if (r.value !== undefined) return r.value;
+    for (const issue of r.issues) this.report([...path, ...issue.path], 'MSIM2002', issue.message);
+    return fallback;
+  }
+}
+
+function stringHeaders(h: Record<string, string | number | boolean> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = String(v);
+  return out;
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The structure of a Scenario document, checked before anything is resolved: strict objects (unknown
+ * fields are errors with a did-you-mean), types and enums. Values with their own grammar (durations,
+ * distributions, rates) are strings/objects here and resolved by resolve.ts, which positions every error.
+ * `npm run schema` writes docs/scenario.schema.json from this for editor completion.
+ */
+const duration = z
+  .union([z.string(), z.number()])
+  .describe('A duration: "250ms", "10s", "1m" (a bare number is milliseconds)');
+const distribution = z
+  .union([z.string(), z.number(), z.record(z.string(), z.unknown())])
+  .describe(
+    'A latency distribution: "20ms", {lognormal: {median, p99}}, {exponential: {mean}}, {uniform: {min, max}}, ...',
+  );
+const rate = z.union([z.string(), z.number()]).describe('Requests per second: 1000, "1000/s", "60/m"');
+const labels = z.record(z.string(), z.string());
+const headers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+const call = z.strictObject({
+  url: z.string().describe('http://<service>[.<namespace>][:port]/path'),
+  method: z.string().optional(),
+  headers: headers.optional(),
+  probability: z.number().min(0).max(1).optional(),
+  timeout: duration.optional(),
+  onFailure: z.union([z.enum(['propagate', 'ignore']), z.number().int().min(100).max(599)]).optional(),
+});
+
+const behaviour = z.strictObject({
+  concurrency: z.number().int().min(1).optional(),
+  queueLimit: z.number().int().min(0).optional(),
+  latency: distribution.optional(),
+  errors: z
+    .array(z.strictObject({ status: z.number().int().min(100).max(599), rate: z.number().min(0).max(1) }))
+    .optional(),
+  calls: z.array(call).optional(),
+  callMode: z.enum(['sequential', 'parallel']).optional(),
+  zones: z.array(z.string()).optional(),
+});
+
+const request = z.strictObject({
+  weight: z.number().min(0).optional(),
+  method: z.string().optional(),
+  url: z.string(),
+  headers: headers.optional(),
+});
+
+const rateSchedule = z.union([
+  rate,
+  z.strictObject({ steps: z.array(z.strictObject({ at: duration, rate })).min(1) }),
+  z.strictObject({
+    ramp: z.strictObject({ from: rate, to: rate, over: duration, start: duration.optional() }),
+  }),
+]);
+
+const loadGenerator = z.strictObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  replicas: z.number().int().min(1).optional(),
+  labels: labels.optional(),
+  zones: z.array(z.string()).optional(),
+  rate: rateSchedule.optional(),
+  connections: z.number().int().min(1).optional(),
+  qps: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('closed loop: per-connection pacing like fortio -qps (0 = as fast as possible)'),
+  count: z.number().int().min(1).optional(),
+  timeout: duration.optional(),
+  start: duration.optional(),
+  requests: z.array(request).min(1),
+});
+
+const event = z.strictObject({
+  at: duration,
+  for: duration.optional(),
+  target: z.string().optional().describe('namespace/name of a Deployment or StatefulSet'),
+  set: behaviour.optional(),
+  crash: z.strictObject({ pods: z.number().int().min(1).optional() }).optional(),
+  removeEndpoints: z.strictObject({ pods: z.number().int().min(1).optional() }).optional(),
+  scale: z.strictObject({ replicas: z.number().int().min(0) }).optional(),
+  zone: z.string().optional(),
+  down: z.boolean().optional(),
+  zones: z.array(z.string()).length(2).optional(),
+  delay: duration.optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  apiVersion: z.literal('meshsim.dev/v1alpha1'),
+  kind: z.literal('Scenario'),
+  metadata: z.looseObject({ name: z.string().min(1) }),
+  spec: z.strictObject({
+    manifests: z.array(z.string()).optional(),
+    duration,
+    warmup: duration.optional(),
+    seed: z.number().int().min(0).optional(),
+    seriesInterval: duration.optional(),
+    zones: z
+      .record(z.string(), z.strictObject({ region: z.string(), subZone: z.string().optional() }))
+      .optional(),
+    network: z
+      .strictObject({
+        sameZone: distribution.optional(),
+        crossZone: distribution.optional(),
+        crossRegion: distribution.optional(),
+      })
+      .optional(),
+    sidecar: z.strictObject({ latency: distribution.optional() }).optional(),
+    kubernetes: z
+      .strictObject({ readinessDelay: duration.optional(), startupDelay: duration.optional() })
+      .optional(),
+    defaults: behaviour.optional(),
+    workloads: z.record(z.string(), behaviour).optional(),
+    traffic: z.array(loadGenerator).min(1),
+    events: z.array(event).optional(),
+  }),
+});
+
+export type ScenarioDocument = z.infer<typeof scenarioSchema>;
+export type BehaviourDocument = z.infer<typeof behaviour>;

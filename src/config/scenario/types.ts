@@ -1,0 +1,108 @@
+import type { Distribution } from '../../engine/index.js';
+
+/**
+ * A resolved scenario: what the manifests cannot say (how apps behave, where pods run, who sends traffic,
+ * what breaks when). Durations in ms, rates per second. Built by parseScenario(); docs/scenario.md.
+ */
+export interface Scenario {
+  name: string;
+  file: string;
+  /** Manifest paths as written, relative to the scenario file. */
+  manifests: readonly string[];
+  durationMs: number;
+  warmupMs: number;
+  seed: number;
+  seriesIntervalMs: number;
+  zones: readonly ZoneSpec[];
+  network: NetworkSpec;
+  sidecar: { latency: Distribution };
+  kubernetes: { readinessDelayMs: number; startupDelayMs: number };
+  workloads: ReadonlyMap<string, WorkloadBehaviour>;
+  /** Behaviour of workloads the scenario does not list. */
+  defaultBehaviour: WorkloadBehaviour;
+  traffic: readonly LoadGeneratorSpec[];
+  events: readonly ChaosEvent[];
+}
+
+export interface ZoneSpec {
+  name: string;
+  region: string;
+  subZone: string;
+}
+
+export interface NetworkSpec {
+  /** One-way latency between pods in the same zone, in different zones of a region, across regions. */
+  sameZone: Distribution;
+  crossZone: Distribution;
+  crossRegion: Distribution;
+}
+
+export interface DownstreamCall {
+  url: string;
+  method: string;
+  headers: Readonly<Record<string, string>>;
+  /** Chance the call is made for a given request. */
+  probability: number;
+  /** The app's own client timeout on this call; 0 = none. */
+  timeoutMs: number;
+  /** What the app answers when the call fails (>= 500, reset or timeout). */
+  onFailure: 'propagate' | 'ignore' | number;
+}
+
+export interface WorkloadBehaviour {
+  /** Requests served at once per pod; the rest queue. */
+  concurrency: number;
+  /** Queue length at which the app answers 503 at once; 0 = unbounded. */
+  queueLimit: number;
+  latency: Distribution;
+  /** Error mix: each status with its probability (summing to at most 1). */
+  errors: readonly { status: number; rate: number }[];
+  calls: readonly DownstreamCall[];
+  callMode: 'sequential' | 'parallel';
+  /** Zones to spread pods over (round-robin); empty = all scenario zones. */
+  zones: readonly string[];
+}
+
+export type RateSchedule =
+  | { kind: 'constant'; perSecond: number }
+  | { kind: 'steps'; steps: readonly { atMs: number; perSecond: number }[] }
+  | { kind: 'ramp'; fromPerSecond: number; toPerSecond: number; overMs: number; startMs: number };
+
+export interface RequestTemplate {
+  weight: number;
+  method: string;
+  url: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface LoadGeneratorSpec {
+  name: string;
+  namespace: string;
+  replicas: number;
+  labels: Readonly<Record<string, string>>;
+  zones: readonly string[];
+  /** Open loop (Poisson, total over replicas) or closed loop (connections per generator, like fortio -c). */
+  mode: { kind: 'open'; rate: RateSchedule } | { kind: 'closed'; connections: number; qps: number };
+  /** Stop after this many requests in total (fortio -n); 0 = until the end. */
+  count: number;
+  timeoutMs: number;
+  startMs: number;
+  requests: readonly RequestTemplate[];
+}
+
+export type ChaosAction =
+  | { kind: 'set'; patch: Partial<WorkloadBehaviour> }
+  | { kind: 'crash'; pods: number }
+  | { kind: 'remove-endpoints'; pods: number }
+  | { kind: 'scale'; replicas: number }
+  | { kind: 'zone-down'; zone: string }
+  | { kind: 'delay'; zones: readonly [string, string]; extraMs: number };
+
+export interface ChaosEvent {
+  atMs: number;
+  /** `namespace/name` of a Deployment/StatefulSet, for workload actions. */
+  target?: string;
+  action: ChaosAction;
+  /** Revert after this long; 0 = permanent. */
+  forMs: number;
+}

@@ -1,0 +1,43 @@
+/** The data plane: one module per Envoy concept, named in Envoy's words. */
+export type { HttpRequest, HttpResponse } from './http.js';
+export { cloneRequest } from './http.js';
+export { ResponseFlag, formatResponseFlags } from './response-flags.js';
+export type { ResponseFlagName } from './response-flags.js';
+export type {
+  EnvoyObserver,
+  EjectionEvent,
+  UnejectionEvent,
+  UpstreamAttemptEvent,
+  RequestCompleteEvent,
+} from './observer.js';
+export { NULL_OBSERVER } from './observer.js';
+export { ClusterStats, CLUSTER_COUNTERS, CLUSTER_GAUGES } from './stats/cluster-stats.js';
+export type { ClusterCounter, ClusterGauge } from './stats/cluster-stats.js';
+export { HttpStats } from './stats/http-stats.js';
+export type { Endpoint, EndpointSource, Locality } from './upstream/host.js';
+export { Host, HealthFlag } from './upstream/host.js';
+export type { ClusterSpec, ClusterDirectory } from './upstream/cluster-spec.js';
+export { clusterName } from './upstream/cluster-spec.js';
+export { Cluster } from './upstream/cluster.js';
+export type { ClusterContext } from './upstream/cluster.js';
+export { ClusterManager } from './upstream/cluster-manager.js';
+export type {
+  UpstreamTransport,
+  ConnectCallbacks,
+  StreamCallbacks,
+  WireStream,
+  ResetReason,
+} from './upstream/transport.js';
+export { ActiveRequest, RequestPhase } from './router/router-filter.js';
+export type { RouterContext, DownstreamCallbacks, RequestInfo } from './router/router-filter.js';
+export { RouteTable } from './router/route-table.js';
+export type { VirtualHost, Route } from './router/route-table.js';
+export type { RouteMatch, PathMatch, RequestCondition, FullMatcher } from './router/route-match.js';
+export type {
+  RouteAction,
+  RouteEntry,
+  WeightedCluster,
+  MirrorTarget,
+  DirectResponseEntry,
+  RedirectEntry,
+} from './router/route-entry.js';

@@ -1,0 +1,67 @@
+/**
+ * Typed domain events the data plane emits (ARCHITECTURE rule 8). The model calls these; reports, the
+ * web app and tests subscribe. The default sink ignores everything.
+ */
+export interface EjectionEvent {
+  timeMs: number;
+  /** Client sidecar (pod name) whose outlier detector acted. */
+  sidecar: string;
+  cluster: string;
+  /** Endpoint address and pod of the host. */
+  host: string;
+  pod: string;
+  /** Why: consecutive_5xx, consecutive_gateway_failure, consecutive_local_origin_failure. */
+  reason: string;
+  /** Ejection time this ejection was given (base x multiplier, capped), ms. */
+  ejectionTimeMs: number;
+}
+
+export interface UnejectionEvent {
+  timeMs: number;
+  sidecar: string;
+  cluster: string;
+  host: string;
+  pod: string;
+}
+
+export interface UpstreamAttemptEvent {
+  timeMs: number;
+  sidecar: string;
+  cluster: string;
+  pod: string;
+  status: number;
+  flags: number;
+  latencyMs: number;
+  /** 1 for the first try, 2.. for retries; 0 for mirrored (shadow) requests. */
+  attempt: number;
+}
+
+/** A downstream request finished in a client sidecar's router (Istio's reporter=source view). */
+export interface RequestCompleteEvent {
+  timeMs: number;
+  sidecar: string;
+  /** When the app handed the request to the sidecar. */
+  startMs: number;
+  authority: string;
+  status: number;
+  flags: number;
+  /** `outbound|PORT|SUBSET|FQDN` the route chose, or null (no route, local reply). */
+  cluster: string | null;
+  /** Pod of the last upstream host tried, or null. */
+  upstreamPod: string | null;
+  attempts: number;
+}
+
+export interface EnvoyObserver {
+  onRequestComplete(e: RequestCompleteEvent): void;
+  onEjection(e: EjectionEvent): void;
+  onUnejection(e: UnejectionEvent): void;
+  onUpstreamAttempt(e: UpstreamAttemptEvent): void;
+}
+
+export const NULL_OBSERVER: EnvoyObserver = {
+  onRequestComplete() {},
+  onEjection() {},
+  onUnejection() {},
+  onUpstreamAttempt() {},
+};

@@ -1,0 +1,149 @@
+import type { RetryPolicy } from '../../config/types.js';
+import type { Rng } from '../../engine/index.js';
+import type { HttpResponse } from '../http.js';
+import type { ClusterStats } from '../stats/cluster-stats.js';
+import type { ResourceManager } from '../upstream/resource-manager.js';
+import type { ResetReason } from '../upstream/transport.js';
+import { JitteredExponentialBackOff } from './backoff.js';
+
+/** retry_on tokens as bits (Envoy RetryPolicy::RETRY_ON_*). */
+const On = {
+  '5xx': 1 << 0,
+  'gateway-error': 1 << 1,
+  reset: 1 << 2,
+  'reset-before-request': 1 << 3,
+  'connect-failure': 1 << 4,
+  'retriable-4xx': 1 << 5,
+  'refused-stream': 1 << 6,
+  'retriable-status-codes': 1 << 7,
+  'retriable-headers': 1 << 8,
+  'envoy-ratelimited': 1 << 9,
+  'http3-post-connect-failure': 1 << 10,
+  cancelled: 1 << 11,
+  'deadline-exceeded': 1 << 12,
+  internal: 1 << 13,
+  'resource-exhausted': 1 << 14,
+  unavailable: 1 << 15,
+} as const;
+
+/** gRPC status code → the retry_on token that retries it (semantics §1.6). */
+const GRPC_TOKEN: Record<number, number> = {
+  1: On.cancelled,
+  4: On['deadline-exceeded'],
+  8: On['resource-exhausted'],
+  13: On.internal,
+  14: On.unavailable,
+};
+
+const bitsCache = new WeakMap<RetryPolicy, number>();
+
+export function retryOnBits(policy: RetryPolicy): number {
+  let bits = bitsCache.get(policy);
+  if (bits === undefined) {
+    bits = 0;
+    for (const t of policy.retryOn) bits |= (On as Record<string, number>)[t] ?? 0;
+    bitsCache.set(policy, bits);
+  }
+  return bits;
+}
+
+/** Whether a per-try timeout (a local reset after the request was sent) can ever be retried. */
+export function perTryTimeoutRetriable(policy: RetryPolicy): boolean {
+  return (retryOnBits(policy) & (On['5xx'] | On['gateway-error'] | On.reset)) !== 0;
+}
+
+export type RetryDecision =
+  | { kind: 'retry'; backoffMs: number }
+  | { kind: 'no'; reason: 'not-retriable' | 'limit-exceeded' | 'overflow' };
+
+const NOT_RETRIABLE: RetryDecision = { kind: 'no', reason: 'not-retriable' };
+const LIMIT_EXCEEDED: RetryDecision = { kind: 'no', reason: 'limit-exceeded' };
+const OVERFLOW: RetryDecision = { kind: 'no', reason: 'overflow' };
+
+/**
+ * Envoy's RetryStateImpl for one downstream request (semantics §1.6, retry_state_impl.cc): decides from
+ * each upstream outcome whether to retry, enforcing num_retries (URX) and the retry circuit breaker
+ * (max_retries or the retry budget: UO), and draws the jittered back-off.
+ */
+export class RetryState {
+  private remaining: number;
+  private readonly bits: number;
+  private readonly backoff: JitteredExponentialBackOff;
+  /** A `retries` resource is held from scheduling a retry until the next decision or the end. */
+  private holdingRetry = false;
+  /** Retries scheduled so far. */
+  retried = 0;
+
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly resources: ResourceManager,
+    private readonly stats: ClusterStats,
+    rng: Rng,
+  ) {
+    this.remaining = policy.numRetries;
+    this.bits = retryOnBits(policy);
+    this.backoff = new JitteredExponentialBackOff(policy.backoffBaseMs, policy.backoffBaseMs * 10, rng);
+  }
+
+  /** `wouldRetryFromHeaders`: evaluated on every upstream response. */
+  wouldRetryResponse(r: HttpResponse): boolean {
+    const b = this.bits;
+    if (r.headers?.has('x-envoy-ratelimited')) return (b & On['envoy-ratelimited']) !== 0;
+    const s = r.status;
+    if (b & On['5xx'] && s >= 500 && s <= 599) return true;
+    if (b & On['gateway-error'] && s >= 502 && s <= 504) return true;
+    if (b & On['retriable-4xx'] && s === 409) return true;
+    if (b & On['retriable-status-codes'] && this.policy.retriableStatusCodes.includes(s)) return true;
+    // NOTE: simplification: retriable-headers never matches (response header matchers are not modelled).
+    if (r.grpcStatus !== undefined) {
+      const token = GRPC_TOKEN[r.grpcStatus];
+      if (token !== undefined && b & token) return true;
+    }
+    return false;
+  }
+
+  /** `wouldRetryFromReset`. `requestSent`: some of the request reached the upstream. */
+  wouldRetryReset(reason: ResetReason, requestSent: boolean): boolean {
+    const b = this.bits;
+    // Circuit-breaker overflows are never retried.
+    if (reason === 'overflow') return false;
+    if ((reason === 'connection-failure' || reason === 'connection-timeout') && b & On['connect-failure']) return true;
+    // A reset "counts as a 5xx": 5xx, gateway-error and reset retry any reset, including per-try timeouts.
+    if (b & (On['5xx'] | On['gateway-error'] | On.reset)) return true;
+    if (b & On['reset-before-request'] && !requestSent) return true;
+    // NOTE: simplification: refused-stream (HTTP/2 REFUSED_STREAM) never occurs in the model.
+    return false;
+  }
+
+  /** The retry gate, in Envoy's order: would-retry → remaining → retry circuit breaker → back-off. */
+  decide(wouldRetry: boolean): RetryDecision {
+    this.releaseRetry();
+    if (!wouldRetry) {
+      if (this.retried > 0) this.stats.counters.upstream_rq_retry_success++;
+      return NOT_RETRIABLE;
+    }
+    if (this.remaining === 0) {
+      this.stats.counters.upstream_rq_retry_limit_exceeded++;
+      return LIMIT_EXCEEDED;
+    }
+    this.remaining--;
+    if (!this.resources.canRetry()) {
+      this.stats.counters.upstream_rq_retry_overflow++;
+      return OVERFLOW;
+    }
+    this.resources.retries.inc();
+    this.holdingRetry = true;
+    this.retried++;
+    this.stats.counters.upstream_rq_retry++;
+    this.stats.counters.upstream_rq_retry_backoff_exponential++;
+    return { kind: 'retry', backoffMs: this.backoff.nextBackOffMs() };
+  }
+
+  /** The request finished (or a new decision is made): give back the retry resource. */
+  releaseRetry(): void {
+    if (this.holdingRetry) {
+      this.resources.retries.dec();
+      this.holdingRetry = false;
+    }
+  }
+}

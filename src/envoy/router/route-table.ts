@@ -1,0 +1,54 @@
+import type { HttpRequest } from '../http.js';
+import type { RouteAction } from './route-entry.js';
+import { type RouteMatch, routeMatches } from './route-match.js';
+
+export interface Route {
+  readonly match: RouteMatch;
+  readonly action: RouteAction;
+}
+
+/** Envoy's VirtualHost: the domains it answers for and its ordered routes (first match wins). */
+export interface VirtualHost {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly routes: readonly Route[];
+}
+
+/**
+ * One outbound route configuration of a sidecar (Envoy RouteConfiguration for a listener port): pick the
+ * virtual host by the request's authority, then the first route whose match passes (semantics §1.1).
+ * Domain lookup is exact on the authority as sent (with or without `:port`) and falls back to wildcard
+ * suffix domains (`*.example.com`).
+ */
+export class RouteTable {
+  private readonly byDomain = new Map<string, VirtualHost>();
+  private readonly wildcards: { suffix: string; vhost: VirtualHost }[] = [];
+
+  constructor(readonly virtualHosts: readonly VirtualHost[]) {
+    for (const vh of virtualHosts) {
+      for (const d of vh.domains) {
+        const key = d.toLowerCase();
+        if (key.startsWith('*')) this.wildcards.push({ suffix: key.slice(1), vhost: vh });
+        else if (!this.byDomain.has(key)) this.byDomain.set(key, vh);
+      }
+    }
+    // Longest suffix first, as Envoy prefers the most specific wildcard.
+    this.wildcards.sort((a, b) => b.suffix.length - a.suffix.length);
+  }
+
+  virtualHost(authority: string): VirtualHost | undefined {
+    const key = authority.toLowerCase();
+    const exact = this.byDomain.get(key);
+    if (exact) return exact;
+    for (const w of this.wildcards) if (key.endsWith(w.suffix)) return w.vhost;
+    return this.byDomain.get('*');
+  }
+
+  /** The action of the first matching route, or null: 404 NR. */
+  route(request: HttpRequest): RouteAction | null {
+    const vh = this.virtualHost(request.authority);
+    if (vh === undefined) return null;
+    for (const r of vh.routes) if (routeMatches(r.match, request)) return r.action;
+    return null;
+  }
+}

@@ -1,0 +1,112 @@
+import { NO_TIMER, type TimerHandle } from '../../engine/index.js';
+import { cloneRequest, type HttpRequest, type HttpResponse } from '../http.js';
+import type { Cluster } from '../upstream/cluster.js';
+import type { Cancellable, PoolCallbacks, PoolFailureReason, PoolStream } from '../upstream/conn-pool/conn-pool.js';
+import type { Host } from '../upstream/host.js';
+import type { ResetReason, StreamCallbacks } from '../upstream/transport.js';
+import { faultFires } from './fault-filter.js';
+import type { RouteEntry } from './route-entry.js';
+import type { RouterContext } from './router-filter.js';
+
+/**
+ * Request mirroring (semantics §1.8): when the downstream request is complete, each mirror policy whose
+ * percentage fires sends a copy through the mirror cluster's own load balancer and pool (so it consumes
+ * that cluster's circuit-breaker budget and feeds its outlier detection), with the route timeout and no
+ * retries. Fire-and-forget: the response is discarded and the client never waits for it. Istio >= 1.28
+ * keeps the original Host (no `-shadow` suffix).
+ *
+ * NOTE: simplification: the mirror decision draws from the router's RNG; Envoy derives it from the stream id.
+ */
+export function sendShadows(ctx: RouterContext, route: RouteEntry, request: HttpRequest): void {
+  for (const m of route.mirrors) {
+    if (!faultFires(m.percentage, ctx.rng)) continue;
+    const cluster = ctx.clusters.get(m.cluster);
+    if (cluster === undefined) continue;
+    const host = cluster.chooseHost(null);
+    if (host === null) continue;
+    ctx.stats.shadow_requests++;
+    const shadow = new ShadowRequest(ctx, cluster, host, cloneRequest(request));
+    shadow.start(route.timeoutMs);
+  }
+}
+
+class ShadowRequest implements PoolCallbacks, StreamCallbacks {
+  private stream: PoolStream | null = null;
+  private pending: Cancellable | null = null;
+  private timer: TimerHandle = NO_TIMER;
+  private done = false;
+  private readonly startMs: number;
+
+  constructor(
+    private readonly ctx: RouterContext,
+    private readonly cluster: Cluster,
+    private readonly host: Host,
+    private readonly request: HttpRequest,
+  ) {
+    this.startMs = ctx.sim.now;
+  }
+
+  start(timeoutMs: number): void {
+    this.host.rqActive++;
+    this.cluster.stats.counters.upstream_rq_total++;
+    this.cluster.stats.gauges.upstream_rq_active++;
+    if (timeoutMs > 0) this.timer = this.ctx.sim.schedule(timeoutMs, ShadowRequest.onTimeout, this);
+    this.pending = this.cluster.connPool(this.host).newStream(this);
+  }
+
+  onPoolReady(stream: PoolStream): void {
+    this.pending = null;
+    if (this.done) return stream.done();
+    this.stream = stream;
+    stream.send(this.request, this);
+  }
+
+  onPoolFailure(reason: PoolFailureReason): void {
+    this.pending = null;
+    if (reason !== 'overflow') this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
+    this.end(503, 0);
+  }
+
+  onUpstreamResponse(response: HttpResponse): void {
+    if (this.done) return;
+    this.stream?.done();
+    this.cluster.outlierDetector?.putHttpResponseCode(this.host, response.status);
+    this.cluster.stats.recordCode(response.status);
+    this.end(response.status, response.flags);
+  }
+
+  onUpstreamReset(reason: ResetReason): void {
+    if (this.done) return;
+    if (reason !== 'overflow') this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
+    this.end(503, 0);
+  }
+
+  private static onTimeout(s: ShadowRequest): void {
+    s.timer = NO_TIMER;
+    if (s.done) return;
+    s.pending?.cancel();
+    s.stream?.reset('local-reset');
+    s.cluster.stats.counters.upstream_rq_timeout++;
+    s.end(504, 0);
+  }
+
+  private end(status: number, flags: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.ctx.sim.cancel(this.timer);
+    this.host.rqActive--;
+    this.cluster.stats.gauges.upstream_rq_active--;
+    this.cluster.stats.counters.upstream_rq_completed++;
+    const ctx = this.ctx;
+    ctx.observer.onUpstreamAttempt({
+      timeMs: ctx.sim.now,
+      sidecar: ctx.sidecar,
+      cluster: this.cluster.name,
+      pod: this.host.endpoint.podName,
+      status,
+      flags,
+      latencyMs: ctx.sim.now - this.startMs,
+      attempt: 0,
+    });
+  }
+}

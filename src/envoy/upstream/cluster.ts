@@ -1,0 +1,112 @@
+import type { RandomStreams, Simulation } from '../../engine/index.js';
+import type { EnvoyObserver } from '../observer.js';
+import { ClusterStats } from '../stats/cluster-stats.js';
+import type { ClusterSpec } from './cluster-spec.js';
+import { createConnPool } from './conn-pool/index.js';
+import type { ConnPool } from './conn-pool/conn-pool.js';
+import { Host, type Locality } from './host.js';
+import { PrioritySet } from './host-set.js';
+import { createLoadBalancer } from './load-balancers/index.js';
+import type { LbContext, LoadBalancer } from './load-balancers/load-balancer.js';
+import { createOutlierDetector } from './outlier-detection/index.js';
+import type { OutlierDetectorSink } from './outlier.js';
+import { ResourceManager } from './resource-manager.js';
+import type { UpstreamTransport } from './transport.js';
+
+/** What a cluster needs from its sidecar. */
+export interface ClusterContext {
+  readonly sim: Simulation;
+  readonly streams: RandomStreams;
+  /** Pod name of the sidecar that owns this cluster. */
+  readonly sidecar: string;
+  /** Where that sidecar runs: locality-aware balancing and failover are relative to it (semantics §4.8). */
+  readonly locality: Locality;
+  readonly transport: UpstreamTransport;
+  readonly observer: EnvoyObserver;
+}
+
+/**
+ * One outbound cluster of one sidecar (Envoy's ClusterInfo + its thread-local LB and pools). Created
+ * lazily the first time the sidecar routes to it, so per-sidecar state is paid only for pairs in use.
+ * Membership follows the endpoint source: checked by version on use, Host objects kept per endpoint so
+ * outlier and active-request state survive membership changes.
+ */
+export class Cluster {
+  readonly stats = new ClusterStats();
+  readonly resourceManager: ResourceManager;
+  readonly prioritySet = new PrioritySet();
+  readonly lb: LoadBalancer;
+  readonly outlierDetector: OutlierDetectorSink | null;
+  private seenVersion = -1;
+  private readonly hostById = new Map<number, Host>();
+
+  constructor(
+    readonly spec: ClusterSpec,
+    readonly ctx: ClusterContext,
+  ) {
+    this.resourceManager = new ResourceManager(spec.policy);
+    this.syncMembership();
+    this.lb = createLoadBalancer(this);
+    this.outlierDetector = createOutlierDetector(this);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  chooseHost(lbCtx: LbContext | null): Host | null {
+    this.syncMembership();
+    return this.lb.chooseHost(lbCtx);
+  }
+
+  connPool(host: Host): ConnPool {
+    let pool = host.pool as ConnPool | undefined;
+    if (pool === undefined) {
+      pool = createConnPool(this, host);
+      host.pool = pool;
+    }
+    return pool;
+  }
+
+  /** Hosts gained or lost health (outlier ejection): rebuild the healthy sets. */
+  onHostHealthChanged(): void {
+    this.prioritySet.refreshHealth();
+    this.updateMembershipGauges();
+  }
+
+  /** Applies the endpoint source's current members if its version moved. */
+  syncMembership(): void {
+    const src = this.spec.endpoints;
+    if (src.version === this.seenVersion) return;
+    this.seenVersion = src.version;
+    const labels = this.spec.subsetLabels;
+    const hosts: Host[] = [];
+    for (const e of src.endpoints) {
+      if (!matchesLabels(e.labels, labels)) continue;
+      let h = this.hostById.get(e.id);
+      if (h === undefined) {
+        h = new Host(e);
+        this.hostById.set(e.id, h);
+      }
+      hosts.push(h);
+    }
+    this.prioritySet.update(hosts);
+    this.updateMembershipGauges();
+  }
+
+  private updateMembershipGauges(): void {
+    let total = 0;
+    let healthy = 0;
+    for (const s of this.prioritySet.hostSets) {
+      total += s.hosts.length;
+      healthy += s.healthyHosts.length;
+    }
+    this.stats.gauges.membership_total = total;
+    this.stats.gauges.membership_healthy = healthy;
+  }
+}
+
+function matchesLabels(have: Readonly<Record<string, string>>, want: Readonly<Record<string, string>>): boolean {
+  for (const k in want) if (have[k] !== want[k]) return false;
+  return true;
+}

@@ -1,0 +1,35 @@
+import type { HttpRequest } from '../../http.js';
+import type { ResetReason, StreamCallbacks } from '../transport.js';
+
+/** Why the pool could not provide a stream (Envoy's ConnectionPool::PoolFailureReason). */
+export type PoolFailureReason = 'overflow' | 'connection-failure' | 'connection-timeout' | 'local-connection-failure';
+
+/** A stream bound to a connection: send once, then `done()` when the response completed. */
+export interface PoolStream {
+  send(request: HttpRequest, cb: StreamCallbacks): void;
+  /** The response completed: the stream's capacity returns to the connection. */
+  done(): void;
+  /** This side resets the stream (timeouts, downstream gone): the connection is closed (HTTP/1.1). */
+  reset(reason: ResetReason): void;
+}
+
+/** Receives the pool's answer to `newStream`. */
+export interface PoolCallbacks {
+  onPoolReady(stream: PoolStream): void;
+  onPoolFailure(reason: PoolFailureReason): void;
+}
+
+/** A queued request that can be abandoned (Envoy's Cancellable). */
+export interface Cancellable {
+  cancel(): void;
+}
+
+/**
+ * A connection pool to one host (Envoy's ConnectionPool::Instance). `newStream` either calls back at once
+ * (returning null) or queues the request as pending and returns a handle to cancel it.
+ */
+export interface ConnPool {
+  newStream(cb: PoolCallbacks): Cancellable | null;
+  /** Connections currently open, for stats and invariants. */
+  readonly activeConnections: number;
+}

@@ -1,0 +1,58 @@
+/** Region/zone/subzone of a pod, from the scenario's zones (Kubernetes topology labels). */
+export interface Locality {
+  readonly region: string;
+  readonly zone: string;
+  readonly subZone: string;
+}
+
+/**
+ * A service endpoint (pod IP:port) as the control plane publishes it. Shared by every sidecar; what a
+ * sidecar learns about it (active requests, outlier state) lives on its own `Host`.
+ */
+export interface Endpoint {
+  /** Stable identity, unique across the mesh. */
+  readonly id: number;
+  readonly address: string;
+  readonly podName: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly locality: Locality;
+  /** Load-balancing weight (Kubernetes endpoints: 1). */
+  readonly weight: number;
+  /** Simulated time the endpoint joined its service (for slow start). */
+  readonly addedAtMs: number;
+}
+
+/**
+ * The endpoints of one service port as EDS delivers them (ready pods only), versioned so each sidecar's
+ * cluster can cheaply notice a change the next time it is used.
+ */
+export interface EndpointSource {
+  readonly version: number;
+  readonly endpoints: readonly Endpoint[];
+}
+
+/** Host health flags (Envoy's Host::HealthFlag subset a sidecar can set by itself). */
+export const HealthFlag = {
+  FAILED_OUTLIER_CHECK: 1 << 0,
+} as const;
+
+/**
+ * Envoy's Host: one endpoint as seen by one cluster of one sidecar. Per-Envoy state (active requests for
+ * LEAST_REQUEST, outlier-detection state, health flags) lives here, never on the shared endpoint
+ * (semantics §2.4, §3.4).
+ */
+export class Host {
+  /** rq_active: requests in flight to this host from this sidecar's cluster. */
+  rqActive = 0;
+  healthFlags = 0;
+  /** Opaque per-host state owned by the outlier detector. */
+  outlier: unknown = undefined;
+  /** Opaque per-host state owned by the connection pools. */
+  pool: unknown = undefined;
+
+  constructor(readonly endpoint: Endpoint) {}
+
+  get healthy(): boolean {
+    return this.healthFlags === 0;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Host } from '../host.js';
+
+/**
+ * Per-pick context from the router (Envoy's LoadBalancerContext): the consistent-hash key, and the
+ * retry host predicate (previous_hosts) with its re-pick budget.
+ */
+export interface LbContext {
+  /** Hash of the request's hash-policy input; undefined when the input is missing (random pick). */
+  hashKey: number | undefined;
+  /** previous_hosts predicate: true rejects the pick and re-picks (up to `hostSelectionRetryMaxAttempts`). */
+  shouldSelectAnotherHost(host: Host): boolean;
+  hostSelectionRetryMaxAttempts: number;
+}
+
+/** Picks a host of a cluster for one request (Envoy's LoadBalancer::chooseHost). */
+export interface LoadBalancer {
+  chooseHost(ctx: LbContext | null): Host | null;
+}

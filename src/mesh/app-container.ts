@@ -1,0 +1,216 @@
+import type { DownstreamCall, WorkloadBehaviour } from '../config/scenario/index.js';
+import { NO_TIMER, type Rng, type TimerHandle, TimeWeightedGauge } from '../engine/index.js';
+import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
+import type { Pod } from './pod.js';
+import { type InboundExchange, parseUrl } from './wire.js';
+import type { World } from './world.js';
+
+/**
+ * The application container of a pod: `concurrency` requests are served at once, the rest wait in a FIFO
+ * queue (answered 503 at once when `queueLimit` is reached). Serving a request makes its downstream calls
+ * through the pod's own sidecar (sequentially or in parallel, each with a probability and its own client
+ * timeout), then spends a service time drawn from `latency`, then answers with a status from the error mix.
+ *
+ * NOTE: simplification: the app does all its downstream calls first and its own work after them.
+ */
+export class AppContainer {
+  behaviour: WorkloadBehaviour;
+  busy = 0;
+  private queue: InboundExchange[] = [];
+  private head = 0;
+  /** Requests in service or queued, for resets when the container crashes. */
+  private readonly inService = new Set<InboundExchange>();
+  readonly queueLength = new TimeWeightedGauge();
+  readonly inSystem = new TimeWeightedGauge();
+  /** Sum and count of queue waits (Little's law checks). */
+  waitSumMs = 0;
+  served = 0;
+
+  constructor(
+    readonly pod: Pod,
+    readonly world: World,
+    behaviour: WorkloadBehaviour,
+    private readonly rng: Rng,
+  ) {
+    this.behaviour = behaviour;
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  handle(x: InboundExchange): void {
+    const now = this.world.sim.now;
+    const b = this.behaviour;
+    if (this.busy < b.concurrency) {
+      this.inSystem.add(now, 1);
+      this.begin(x);
+      return;
+    }
+    if (b.queueLimit > 0 && this.queued >= b.queueLimit) {
+      x.respond({ status: 503, flags: 0, details: 'app queue full' });
+      return;
+    }
+    this.inSystem.add(now, 1);
+    this.queue.push(x);
+    this.queueLength.add(now, 1);
+  }
+
+  /** The container crashed: every request it holds is reset (the client sees the connection die). */
+  crash(): void {
+    const now = this.world.sim.now;
+    for (const x of this.inService) x.reset();
+    this.inService.clear();
+    for (let i = this.head; i < this.queue.length; i++) this.queue[i]!.reset();
+    this.queueLength.set(now, 0);
+    this.inSystem.set(now, 0);
+    this.queue = [];
+    this.head = 0;
+    this.busy = 0;
+  }
+
+  private begin(x: InboundExchange): void {
+    const now = this.world.sim.now;
+    this.busy++;
+    this.waitSumMs += now - x.arrivedMs;
+    this.served++;
+    this.inService.add(x);
+    const calls = this.behaviour.calls;
+    if (calls.length === 0) return this.work(x, 0);
+    new CallChain(this, x, calls, this.behaviour.callMode).start();
+  }
+
+  /** Downstream calls are done: spend the service time, then answer. `failure` is a call's failed status. */
+  work(x: InboundExchange, failure: number): void {
+    x.callFailure = failure;
+    this.world.sim.schedule(this.behaviour.latency.sample(this.rng), AppContainer.onServiceDone, x);
+  }
+
+  private static onServiceDone(x: InboundExchange): void {
+    const app = x.app!;
+    if (!app.inService.delete(x)) return; // reset by a crash meanwhile
+    x.respond({ status: app.statusFor(x), flags: 0 });
+    app.release();
+  }
+
+  private statusFor(x: InboundExchange): number {
+    if (x.callFailure !== 0) return x.callFailure;
+    const errors = this.behaviour.errors;
+    if (errors.length === 0) return 200;
+    let u = this.rng.next();
+    for (const e of errors) {
+      if (u < e.rate) return e.status;
+      u -= e.rate;
+    }
+    return 200;
+  }
+
+  private release(): void {
+    const now = this.world.sim.now;
+    this.busy--;
+    this.inSystem.add(now, -1);
+    if (this.head < this.queue.length && this.busy < this.behaviour.concurrency) {
+      const next = this.queue[this.head++]!;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.queueLength.add(now, -1);
+      this.begin(next);
+    }
+  }
+
+  drawProbability(p: number): boolean {
+    return p >= 1 || this.rng.next() < p;
+  }
+}
+
+/** The downstream calls of one inbound request (one object per request: no closure per call). */
+class CallChain {
+  private index = 0;
+  private pending = 0;
+  private failure = 0;
+
+  constructor(
+    readonly app: AppContainer,
+    private readonly x: InboundExchange,
+    private readonly calls: readonly DownstreamCall[],
+    private readonly mode: 'sequential' | 'parallel',
+  ) {}
+
+  start(): void {
+    if (this.mode === 'parallel') {
+      for (const c of this.calls) if (this.app.drawProbability(c.probability)) this.send(c);
+      if (this.pending === 0) this.app.work(this.x, 0);
+    } else {
+      this.next();
+    }
+  }
+
+  private next(): void {
+    while (this.index < this.calls.length) {
+      const c = this.calls[this.index++]!;
+      if (this.app.drawProbability(c.probability)) return this.send(c);
+    }
+    this.app.work(this.x, this.failure);
+  }
+
+  private send(c: DownstreamCall): void {
+    this.pending++;
+    new OutboundCall(this, c).send();
+  }
+
+  /** A call finished with `status` (0 when the app's own timeout fired). */
+  onCallDone(c: DownstreamCall, status: number): void {
+    this.pending--;
+    const failed = status === 0 || status >= 500;
+    if (failed && c.onFailure !== 'ignore' && this.failure === 0) {
+      this.failure = c.onFailure === 'propagate' ? (status === 0 ? 504 : status) : c.onFailure;
+    }
+    if (this.mode === 'sequential') return this.next();
+    if (this.pending === 0) this.app.work(this.x, this.failure);
+  }
+}
+
+class OutboundCall {
+  private timer: TimerHandle = NO_TIMER;
+  private active: ActiveRequest | null = null;
+  private done = false;
+
+  constructor(
+    private readonly chain: CallChain,
+    private readonly call: DownstreamCall,
+  ) {}
+
+  send(): void {
+    const app = this.chain.app;
+    const world = app.world;
+    const u = parseUrl(this.call.url);
+    const req = {
+      method: this.call.method,
+      scheme: 'http' as const,
+      authority: u.authority,
+      path: u.path,
+      headers: new Map(Object.entries(this.call.headers)),
+      port: u.port,
+    };
+    if (this.call.timeoutMs > 0)
+      this.timer = world.sim.schedule(this.call.timeoutMs, OutboundCall.onTimeout, this);
+    this.active = world.sidecarOf(app.pod).outbound(req, this);
+  }
+
+  onResponse(r: HttpResponse, _info: RequestInfo): void {
+    if (this.done) return;
+    this.done = true;
+    this.active = null;
+    this.chain.app.world.sim.cancel(this.timer);
+    this.chain.onCallDone(this.call, r.status);
+  }
+
+  private static onTimeout(c: OutboundCall): void {
+    if (c.done) return;
+    c.done = true;
+    c.active?.cancelFromDownstream();
+    c.chain.onCallDone(c.call, 0);
+  }
+}

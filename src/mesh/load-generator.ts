@@ -1,0 +1,206 @@
+import type { LoadGeneratorSpec, RateSchedule, RequestTemplate } from '../config/scenario/index.js';
+import { NO_TIMER, type Rng, type TimerHandle } from '../engine/index.js';
+import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
+import type { Pod } from './pod.js';
+import { parseUrl } from './wire.js';
+import type { World } from './world.js';
+
+/**
+ * A load generator pod (with its own sidecar): open loop, Poisson arrivals at a rate that may step or
+ * ramp over time (sampled by thinning), or closed loop like `fortio load -c N -qps Q -n COUNT`.
+ * `count` is shared by all replicas of the generator, as fortio's -n is by its connections.
+ */
+export class LoadGenerator {
+  private readonly arrivals: Rng;
+  private readonly mix: Rng;
+  private readonly totalWeight: number;
+  /** Requests started by this generator pod. */
+  started = 0;
+
+  constructor(
+    readonly world: World,
+    readonly spec: LoadGeneratorSpec,
+    readonly pod: Pod,
+    private readonly budget: { remaining: number },
+    /** This replica's share of an open-loop rate. */
+    private readonly share: number,
+  ) {
+    this.arrivals = world.streams.stream(`arrivals/${pod.name}`);
+    this.mix = world.streams.stream(`traffic-mix/${pod.name}`);
+    this.totalWeight = spec.requests.reduce((s, r) => s + r.weight, 0);
+  }
+
+  start(): void {
+    const m = this.spec.mode;
+    const sim = this.world.sim;
+    if (m.kind === 'open') {
+      sim.scheduleAt(Math.max(sim.now, this.spec.startMs), LoadGenerator.onOpenTick, this);
+    } else {
+      for (let i = 0; i < m.connections; i++) {
+        sim.scheduleAt(
+          Math.max(sim.now, this.spec.startMs),
+          LoadGenerator.onConnectionReady,
+          new ClientConnection(this, m.qps / m.connections),
+        );
+      }
+    }
+  }
+
+  // --- open loop: thinning against the schedule's maximum rate
+  private static onOpenTick(g: LoadGenerator): void {
+    const sim = g.world.sim;
+    const rate = g.rate(sim.now);
+    const peak = g.peakRate();
+    if (peak <= 0 || sim.now >= g.world.endMs) return;
+    if (sim.now >= g.spec.startMs && g.arrivals.next() * peak < rate) {
+      if (!g.take()) return;
+      g.send(new OpenLoopRequest(g));
+    }
+    sim.schedule(-Math.log(1 - g.arrivals.next()) * (1000 / peak), LoadGenerator.onOpenTick, g);
+  }
+
+  private rate(nowMs: number): number {
+    return rateAt((this.spec.mode as { rate: RateSchedule }).rate, nowMs) * this.share;
+  }
+
+  private peakRate(): number {
+    return peakOf((this.spec.mode as { rate: RateSchedule }).rate) * this.share;
+  }
+
+  // --- closed loop
+  static onConnectionReady(c: ClientConnection): void {
+    const g = c.gen;
+    if (g.world.sim.now >= g.world.endMs || !g.take()) return;
+    c.lastStartMs = g.world.sim.now;
+    g.send(c);
+  }
+
+  /** Takes one request from the shared count budget. */
+  private take(): boolean {
+    if (this.spec.count === 0) return true;
+    if (this.budget.remaining <= 0) return false;
+    this.budget.remaining--;
+    return true;
+  }
+
+  send(client: ClientRequestSink): void {
+    const t = this.pick();
+    const u = parseUrl(t.url);
+    const req = {
+      method: t.method,
+      scheme: 'http' as const,
+      authority: u.authority,
+      path: u.path,
+      headers: new Map(Object.entries(t.headers)),
+      port: u.port,
+    };
+    this.started++;
+    client.begin(this.world.sim.now, this.spec.timeoutMs);
+    this.world.recorder.onClientStart(this.spec.name);
+    client.active = this.world.sidecarOf(this.pod).outbound(req, client);
+  }
+
+  private pick(): RequestTemplate {
+    const rs = this.spec.requests;
+    if (rs.length === 1) return rs[0]!;
+    let u = this.mix.next() * this.totalWeight;
+    for (const r of rs) {
+      if (u < r.weight) return r;
+      u -= r.weight;
+    }
+    return rs[rs.length - 1]!;
+  }
+
+  /** A request finished for the client (a response, or its own timeout with status 0). */
+  finished(startMs: number, r: HttpResponse | null): void {
+    this.world.recorder.onClientResponse(this.spec.name, startMs, this.world.sim.now, r);
+  }
+}
+
+/** Common client-side bookkeeping of one outstanding request: its timeout. */
+abstract class ClientRequestSink {
+  active: ActiveRequest | null = null;
+  protected startMs = 0;
+  protected timer: TimerHandle = NO_TIMER;
+  protected done = false;
+  constructor(readonly gen: LoadGenerator) {}
+
+  begin(nowMs: number, timeoutMs: number): void {
+    this.startMs = nowMs;
+    this.done = false;
+    if (timeoutMs > 0)
+      this.timer = this.genWorld().sim.schedule(timeoutMs, ClientRequestSink.onTimeout, this);
+  }
+
+  onResponse(r: HttpResponse, _info: RequestInfo): void {
+    if (this.done) return;
+    this.done = true;
+    this.genWorld().sim.cancel(this.timer);
+    this.active = null;
+    this.gen.finished(this.startMs, r);
+    this.next();
+  }
+
+  private static onTimeout(c: ClientRequestSink): void {
+    if (c.done) return;
+    c.done = true;
+    c.active?.cancelFromDownstream();
+    c.active = null;
+    c.gen.finished(c.startMs, null);
+    c.next();
+  }
+
+  protected genWorld(): World {
+    return this.gen.world;
+  }
+
+  protected abstract next(): void;
+}
+
+class OpenLoopRequest extends ClientRequestSink {
+  protected next(): void {}
+}
+
+/** One fortio connection: sends the next request when the previous one completes (paced by qps). */
+class ClientConnection extends ClientRequestSink {
+  lastStartMs = 0;
+  constructor(
+    gen: LoadGenerator,
+    private readonly qps: number,
+  ) {
+    super(gen);
+  }
+  protected next(): void {
+    const sim = this.genWorld().sim;
+    const wait = this.qps > 0 ? Math.max(0, this.lastStartMs + 1000 / this.qps - sim.now) : 0;
+    sim.schedule(wait, LoadGenerator.onConnectionReady, this);
+  }
+}
+
+export function rateAt(r: RateSchedule, nowMs: number): number {
+  switch (r.kind) {
+    case 'constant':
+      return r.perSecond;
+    case 'steps': {
+      let v = 0;
+      for (const s of r.steps) if (s.atMs <= nowMs) v = s.perSecond;
+      return v;
+    }
+    case 'ramp': {
+      if (nowMs <= r.startMs) return r.fromPerSecond;
+      const f = Math.min(1, (nowMs - r.startMs) / r.overMs);
+      return r.fromPerSecond + f * (r.toPerSecond - r.fromPerSecond);
+    }
+  }
+}
+
+export function peakOf(r: RateSchedule): number {
+  switch (r.kind) {
+    case 'constant':
+      return r.perSecond;
+    case 'steps':
+      return Math.max(...r.steps.map((s) => s.perSecond));
+    case 'ramp':
+      return Math.max(r.fromPerSecond, r.toPerSecond);
+  }
+}

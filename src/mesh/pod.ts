@@ -1,0 +1,55 @@
+import type { Locality } from '../envoy/index.js';
+
+/** Pod lifecycle (ARCHITECTURE rule 7): one explicit state, changed only through `transition`. */
+export enum PodState {
+  /** Container starting: not listening, not ready. */
+  Starting = 'Starting',
+  /** Listening and (once readiness passes) in its services' endpoints. */
+  Running = 'Running',
+  /** Container crashed: connections are refused until it restarts. */
+  Crashed = 'Crashed',
+  /** Scaled away or its zone went down: the IP does not answer at all. */
+  Gone = 'Gone',
+}
+
+const ALLOWED: Record<PodState, PodState[]> = {
+  [PodState.Starting]: [PodState.Running, PodState.Crashed, PodState.Gone],
+  [PodState.Running]: [PodState.Crashed, PodState.Gone],
+  [PodState.Crashed]: [PodState.Starting, PodState.Gone],
+  [PodState.Gone]: [PodState.Starting],
+};
+
+/** A pod's identity and placement; behaviour lives in its app container and sidecar. */
+export class Pod {
+  state = PodState.Starting;
+  /** In its services' endpoints (Kubernetes readiness, EDS). */
+  ready = false;
+  /** Removed from endpoints by a chaos event even though it runs. */
+  endpointsRemoved = false;
+
+  constructor(
+    readonly name: string,
+    readonly namespace: string,
+    readonly labels: Readonly<Record<string, string>>,
+    readonly locality: Locality,
+    readonly ip: string,
+    /** `namespace/name` of the Deployment/StatefulSet or load generator it belongs to. */
+    readonly owner: string,
+  ) {}
+
+  get listening(): boolean {
+    return this.state === PodState.Running;
+  }
+
+  /** Whether the pod's IP answers at all (a Gone pod or a downed zone black-holes packets). */
+  get reachable(): boolean {
+    return this.state !== PodState.Gone;
+  }
+
+  transition(to: PodState): void {
+    if (this.state === to) return;
+    if (!ALLOWED[this.state].includes(to))
+      throw new Error(`pod ${this.name}: illegal transition ${this.state} -> ${to}`);
+    this.state = to;
+  }
+}

@@ -1,0 +1,74 @@
+import type { Rng } from '../engine/index.js';
+import {
+  ActiveRequest,
+  ClusterManager,
+  type DownstreamCallbacks,
+  type EnvoyObserver,
+  HttpStats,
+  type HttpRequest,
+  type RouteTable,
+  type RouterContext,
+} from '../envoy/index.js';
+import type { Pod } from './pod.js';
+import { MeshTransport } from './wire.js';
+import type { World } from './world.js';
+
+/**
+ * A pod's istio-proxy: the outbound side (route config, router, clusters) as one Envoy instance. The
+ * inbound side is the hop latency applied when requests reach the pod (wire.ts).
+ *
+ * NOTE: simplification: the inbound sidecar applies latency only; its own inbound cluster limits and the
+ * inbound default retry (reset-before-request) are not modelled. Proxy CPU is not a queue: the hop
+ * latency does not grow with load.
+ */
+export class Sidecar implements RouterContext {
+  readonly clusters: ClusterManager;
+  readonly stats = new HttpStats();
+  readonly rng: Rng;
+  readonly observer: EnvoyObserver;
+  private readonly tables = new Map<number, RouteTable | undefined>();
+
+  constructor(
+    private readonly world: World,
+    readonly pod: Pod,
+  ) {
+    this.rng = world.streams.stream(`router/${pod.name}`);
+    this.observer = world.observer;
+    this.clusters = new ClusterManager(world.controlPlane, {
+      sim: world.sim,
+      streams: world.streams,
+      sidecar: pod.name,
+      locality: pod.locality,
+      transport: new MeshTransport(world, pod),
+      observer: world.observer,
+    });
+  }
+
+  get sim() {
+    return this.world.sim;
+  }
+
+  get sidecar(): string {
+    return this.pod.name;
+  }
+
+  get sourceIp(): string {
+    return this.pod.ip;
+  }
+
+  routeTable(port: number): RouteTable | undefined {
+    if (!this.tables.has(port)) this.tables.set(port, this.world.controlPlane.routeTable(this.pod, port));
+    return this.tables.get(port);
+  }
+
+  /** An app in this pod sends a request: the outbound hop, then the router. */
+  outbound(request: HttpRequest, downstream: DownstreamCallbacks): ActiveRequest {
+    const r = new ActiveRequest(this, request, downstream);
+    this.world.sim.schedule(this.world.sidecarLatencyMs(), Sidecar.onOutboundHopDone, r);
+    return r;
+  }
+
+  private static onOutboundHopDone(r: ActiveRequest): void {
+    r.start();
+  }
+}

@@ -1,0 +1,171 @@
+import type {
+  ConnectCallbacks,
+  Endpoint,
+  HttpRequest,
+  HttpResponse,
+  StreamCallbacks,
+  UpstreamTransport,
+  WireStream,
+} from '../envoy/index.js';
+import type { AppContainer } from './app-container.js';
+import type { Pod } from './pod.js';
+import type { World } from './world.js';
+
+export interface ParsedUrl {
+  host: string;
+  port: number;
+  /** Host header as a client sends it: host, plus `:port` when the URL has one. */
+  authority: string;
+  path: string;
+}
+
+/** Splits `http://reviews.production:9080/reviews?x=1` (no network lookups). */
+export function parseUrl(url: string): ParsedUrl {
+  const m = /^(https?):\/\/([^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
+  if (m === null) return { host: '', port: 80, authority: '', path: '/' };
+  const port = m[3] !== undefined ? Number(m[3]) : m[1] === 'https' ? 443 : 80;
+  return { host: m[2]!, port, authority: m[3] !== undefined ? `${m[2]}:${m[3]}` : m[2]!, path: m[4] || '/' };
+}
+
+/**
+ * One request's trip from a client sidecar to a server pod and back: network, the server's inbound
+ * sidecar, the app, and the response (or a reset) on the way back.
+ */
+export class InboundExchange implements WireStream {
+  arrivedMs = 0;
+  /** Status of a failed downstream call the app propagates (0 = none). */
+  callFailure = 0;
+  app: AppContainer | null = null;
+  private cancelled = false;
+  private finished = false;
+  private response: HttpResponse | null = null;
+
+  constructor(
+    readonly world: World,
+    readonly from: Pod,
+    readonly to: Pod,
+    readonly request: HttpRequest,
+    private readonly cb: StreamCallbacks,
+  ) {}
+
+  /** The client gave up on this stream: a late response is dropped. The server does not notice. */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  static onArrive(x: InboundExchange): void {
+    const to = x.to;
+    if (!to.reachable) return; // black hole: the sender's timeouts decide
+    if (!to.listening) {
+      // The connection this request rode on is dead (the pod crashed since): the peer resets it.
+      x.world.sim.schedule(x.world.network.oneWayMs(to, x.from), InboundExchange.onReset, x);
+      return;
+    }
+    // The server sidecar's inbound hop, then the app.
+    x.world.sim.schedule(x.world.sidecarLatencyMs(), InboundExchange.onInbound, x);
+  }
+
+  private static onInbound(x: InboundExchange): void {
+    const app = x.world.appOf(x.to);
+    if (app === undefined || !x.to.listening) {
+      x.world.sim.schedule(x.world.network.oneWayMs(x.to, x.from), InboundExchange.onReset, x);
+      return;
+    }
+    x.arrivedMs = x.world.sim.now;
+    x.app = app;
+    app.handle(x);
+  }
+
+  respond(r: HttpResponse): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.world.recorder.onServerResponse(this, r.status);
+    this.response = r;
+    this.world.sim.schedule(
+      this.world.network.oneWayMs(this.to, this.from),
+      InboundExchange.onResponse,
+      this,
+    );
+  }
+
+  /** The server side died with this request in it. */
+  reset(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.world.sim.schedule(this.world.network.oneWayMs(this.to, this.from), InboundExchange.onReset, this);
+  }
+
+  private static onResponse(x: InboundExchange): void {
+    if (!x.cancelled) x.cb.onUpstreamResponse(x.response!);
+  }
+
+  private static onReset(x: InboundExchange): void {
+    if (!x.cancelled) x.cb.onUpstreamReset('connection-termination');
+  }
+}
+
+/** A TCP + mTLS connection attempt from a sidecar to a pod. */
+class Connection implements WireStream {
+  closed = false;
+  constructor(
+    readonly world: World,
+    readonly from: Pod,
+    readonly to: Pod,
+    readonly cb: ConnectCallbacks,
+  ) {}
+
+  cancel(): void {
+    this.closed = true;
+    this.world.untrackConnection(this);
+  }
+
+  static onSynReply(c: Connection): void {
+    if (c.closed) return;
+    if (!c.to.listening) return c.cb.onConnectFailed('connection-failure'); // RST: refused
+    // TLS 1.3 (Istio mTLS) adds one more round trip before the first request can go.
+    const w = c.world;
+    w.sim.schedule(
+      w.network.oneWayMs(c.from, c.to) + w.network.oneWayMs(c.to, c.from),
+      Connection.onHandshakeDone,
+      c,
+    );
+  }
+
+  static onHandshakeDone(c: Connection): void {
+    if (c.closed) return;
+    if (!c.to.listening) return c.cb.onConnectFailed('connection-failure');
+    c.world.trackConnection(c);
+    c.cb.onConnected();
+  }
+}
+
+export type { Connection };
+
+/** The data plane's view of the network from one pod's sidecar. */
+export class MeshTransport implements UpstreamTransport {
+  constructor(
+    private readonly world: World,
+    private readonly from: Pod,
+  ) {}
+
+  connect(endpoint: Endpoint, cb: ConnectCallbacks): WireStream {
+    const w = this.world;
+    const to = w.podOfEndpoint(endpoint);
+    const c = new Connection(w, this.from, to, cb);
+    // SYN out and SYN-ACK (or RST) back; an unreachable pod never answers: the connect timeout decides.
+    if (to.reachable)
+      w.sim.schedule(
+        w.network.oneWayMs(this.from, to) + w.network.oneWayMs(to, this.from),
+        Connection.onSynReply,
+        c,
+      );
+    return c;
+  }
+
+  send(endpoint: Endpoint, request: HttpRequest, cb: StreamCallbacks): WireStream {
+    const w = this.world;
+    const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb);
+    w.sim.schedule(w.network.oneWayMs(this.from, x.to), InboundExchange.onArrive, x);
+    return x;
+  }
+}

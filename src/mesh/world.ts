@@ -1,0 +1,303 @@
+import type { Scenario, WorkloadBehaviour } from '../config/scenario/index.js';
+import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
+import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
+import type { Endpoint, EnvoyObserver } from '../envoy/index.js';
+import { AppContainer } from './app-container.js';
+import { ClusterSpecs } from './control-plane/cluster-directory.js';
+import { buildRouteTable } from './control-plane/route-config.js';
+import { ServiceEndpoints } from './endpoints.js';
+import { LoadGenerator } from './load-generator.js';
+import { Network } from './network.js';
+import { Pod, PodState } from './pod.js';
+import type { PodDirectory, Recorder } from './recorder.js';
+import { Sidecar } from './sidecar.js';
+import type { Connection } from './wire.js';
+
+export interface WorldOptions {
+  scenario: Scenario;
+  config: MeshConfig;
+  seed: number;
+  durationMs: number;
+  recorder: Recorder;
+  /** Extra subscriber for domain events (web app, tests); the recorder always gets them. */
+  observer?: EnvoyObserver;
+}
+
+/** A Deployment/StatefulSet at run time: its pods and current behaviour. */
+export interface WorkloadRuntime {
+  readonly key: string;
+  readonly config: WorkloadConfig;
+  behaviour: WorkloadBehaviour;
+  readonly pods: Pod[];
+}
+
+/**
+ * The simulated mesh: pods (from workloads and load generators) placed in zones, each with an app and a
+ * sidecar; services' endpoints; the network; the control plane's cluster and route generation.
+ */
+export class World implements PodDirectory {
+  readonly sim: Simulation;
+  readonly streams: RandomStreams;
+  readonly network: Network;
+  readonly recorder: Recorder;
+  readonly observer: EnvoyObserver;
+  readonly controlPlane: {
+    lookup: ClusterSpecs['lookup'];
+    routeTable: (pod: Pod, port: number) => ReturnType<typeof buildRouteTable>;
+  };
+  readonly endMs: number;
+  readonly pods: Pod[] = [];
+  readonly workloads = new Map<string, WorkloadRuntime>();
+  readonly generators: LoadGenerator[] = [];
+  readonly services: ReadonlyMap<string, ServiceConfig>;
+  private readonly podsByName = new Map<string, Pod>();
+  private readonly apps = new Map<Pod, AppContainer>();
+  private readonly sidecars = new Map<Pod, Sidecar>();
+  private readonly endpointSources = new Map<string, ServiceEndpoints>();
+  private readonly endpointPods = new Map<number, Pod>();
+  private readonly endpointIds = new Map<string, number>();
+  private readonly endpointObjects = new Map<number, Endpoint>();
+  private readonly connections = new Map<Pod, Set<Connection>>();
+  private readonly sidecarRng: Rng;
+  private nextIp = 0;
+
+  constructor(readonly opts: WorldOptions) {
+    const { scenario, config } = opts;
+    this.sim = new Simulation({ maxTimeMs: opts.durationMs + 60 * 60_000 });
+    this.streams = new RandomStreams(opts.seed);
+    this.endMs = opts.durationMs;
+    this.recorder = opts.recorder;
+    this.observer = opts.observer ? fanOut(opts.recorder, opts.observer) : opts.recorder;
+    this.network = new Network(scenario.network, this.streams.stream('network'));
+    this.sidecarRng = this.streams.stream('sidecar-latency');
+    this.services = new Map(config.services.map((s) => [s.fqdn, s]));
+    const specs = new ClusterSpecs(config, this.services, (fqdn, port) => this.endpointSource(fqdn, port));
+    this.controlPlane = {
+      lookup: (name) => specs.lookup(name),
+      routeTable: (pod, port) => buildRouteTable(config, config.services, pod, port),
+    };
+    this.recorder.attach(this);
+    for (const w of config.workloads) this.addWorkload(w);
+    for (const g of scenario.traffic) this.addLoadGenerator(g);
+    this.refreshEndpoints();
+  }
+
+  // --- lookups used by the wire, apps and sidecars
+  sidecarLatencyMs(): number {
+    return this.opts.scenario.sidecar.latency.sample(this.sidecarRng);
+  }
+  appOf(pod: Pod): AppContainer | undefined {
+    return this.apps.get(pod);
+  }
+  sidecarOf(pod: Pod): Sidecar {
+    let s = this.sidecars.get(pod);
+    if (s === undefined) {
+      s = new Sidecar(this, pod);
+      this.sidecars.set(pod, s);
+    }
+    return s;
+  }
+  allSidecars(): IterableIterator<Sidecar> {
+    return this.sidecars.values();
+  }
+  podOfEndpoint(e: Endpoint): Pod {
+    return this.endpointPods.get(e.id)!;
+  }
+  trackConnection(c: Connection): void {
+    let set = this.connections.get(c.to);
+    if (set === undefined) this.connections.set(c.to, (set = new Set()));
+    set.add(c);
+  }
+  untrackConnection(c: Connection): void {
+    this.connections.get(c.to)?.delete(c);
+  }
+  /** The pod crashed or vanished: every connection to it is closed under its clients. */
+  closeConnectionsTo(pod: Pod): void {
+    const set = this.connections.get(pod);
+    if (set === undefined) return;
+    this.connections.delete(pod);
+    for (const c of set) {
+      c.closed = true;
+      c.cb.onRemoteClose();
+    }
+  }
+
+  start(): void {
+    for (const g of this.generators) g.start();
+  }
+
+  // --- building
+  private addWorkload(w: WorkloadConfig): void {
+    const key = `${w.meta.namespace}/${w.meta.name}`;
+    const behaviour = this.opts.scenario.workloads.get(key) ?? this.opts.scenario.defaultBehaviour;
+    const rt: WorkloadRuntime = { key, config: w, behaviour, pods: [] };
+    this.workloads.set(key, rt);
+    for (let i = 0; i < w.replicas; i++) this.addWorkloadPod(rt, true);
+  }
+
+  /** Adds one pod to a workload; `initial` pods start Running and ready, later ones go through startup. */
+  addWorkloadPod(rt: WorkloadRuntime, initial: boolean): Pod {
+    const i = rt.pods.length;
+    const w = rt.config;
+    const name =
+      w.kind === 'StatefulSet' ? `${w.meta.name}-${i}` : `${w.meta.name}-${podSuffix(w.meta.name, i)}`;
+    const pod = this.addPod(name, w.meta.namespace, w.podLabels, rt.behaviour.zones, i, rt.key);
+    rt.pods.push(pod);
+    this.apps.set(pod, new AppContainer(pod, this, rt.behaviour, this.streams.stream(`app/${pod.name}`)));
+    if (initial) {
+      pod.transition(PodState.Running);
+      pod.ready = true;
+    }
+    return pod;
+  }
+
+  private addLoadGenerator(g: Scenario['traffic'][number]): void {
+    const budget = { remaining: g.count };
+    for (let i = 0; i < g.replicas; i++) {
+      const pod = this.addPod(
+        `${g.name}-${i}`,
+        g.namespace,
+        g.labels,
+        g.zones,
+        i,
+        `${g.namespace}/${g.name}`,
+      );
+      pod.transition(PodState.Running);
+      this.generators.push(new LoadGenerator(this, g, pod, budget, 1 / g.replicas));
+    }
+  }
+
+  private addPod(
+    name: string,
+    ns: string,
+    labels: Readonly<Record<string, string>>,
+    zones: readonly string[],
+    index: number,
+    owner: string,
+  ): Pod {
+    const all = this.opts.scenario.zones;
+    const allowed = zones.length > 0 ? all.filter((z) => zones.includes(z.name)) : all;
+    const z = allowed[index % allowed.length]!;
+    const n = this.nextIp++;
+    const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+    const pod = new Pod(name, ns, labels, { region: z.region, zone: z.name, subZone: z.subZone }, ip, owner);
+    this.pods.push(pod);
+    this.podsByName.set(name, pod);
+    return pod;
+  }
+
+  podInfo(
+    name: string,
+  ): { owner: string; namespace: string; labels: Readonly<Record<string, string>> } | undefined {
+    return this.podsByName.get(name);
+  }
+
+  podByName(name: string): Pod | undefined {
+    return this.podsByName.get(name);
+  }
+
+  // --- endpoints (EDS)
+  endpointSource(fqdn: string, port: number): ServiceEndpoints {
+    const k = `${fqdn}|${port}`;
+    let s = this.endpointSources.get(k);
+    if (s === undefined) {
+      s = new ServiceEndpoints();
+      this.endpointSources.set(k, s);
+      this.fillEndpoints(fqdn, port, s);
+    }
+    return s;
+  }
+
+  /** Recomputes every service port's ready endpoints after pods changed (readiness, scale, chaos). */
+  refreshEndpoints(): void {
+    for (const [k, s] of this.endpointSources) {
+      const bar = k.lastIndexOf('|');
+      this.fillEndpoints(k.slice(0, bar), Number(k.slice(bar + 1)), s);
+    }
+  }
+
+  private fillEndpoints(fqdn: string, port: number, out: ServiceEndpoints): void {
+    const svc = this.services.get(fqdn);
+    const sp = svc?.ports.find((p) => p.port === port);
+    if (svc === undefined || sp === undefined || Object.keys(svc.selector).length === 0) return out.set([]);
+    const eps: Endpoint[] = [];
+    for (const pod of this.pods) {
+      if (pod.namespace !== svc.meta.namespace || !pod.ready || pod.endpointsRemoved) continue;
+      if (!selects(svc.selector, pod.labels)) continue;
+      const target =
+        typeof sp.targetPort === 'number' ? sp.targetPort : (this.namedPort(pod, sp.targetPort) ?? port);
+      eps.push(this.endpoint(pod, target));
+    }
+    const same = eps.length === out.endpoints.length && eps.every((e, i) => e === out.endpoints[i]);
+    if (!same) out.set(eps);
+  }
+
+  private namedPort(pod: Pod, name: string): number | undefined {
+    const w = this.workloads.get(pod.owner)?.config;
+    for (const c of w?.containers ?? []) for (const p of c.ports) if (p.name === name) return p.containerPort;
+    return undefined;
+  }
+
+  private endpoint(pod: Pod, port: number): Endpoint {
+    const k = `${pod.name}:${port}`;
+    let id = this.endpointIds.get(k);
+    if (id === undefined) {
+      id = this.endpointIds.size;
+      this.endpointIds.set(k, id);
+      this.endpointPods.set(id, pod);
+      this.endpointObjects.set(id, {
+        id,
+        address: `${pod.ip}:${port}`,
+        podName: pod.name,
+        labels: pod.labels,
+        locality: pod.locality,
+        weight: 1,
+        addedAtMs: this.sim.now,
+      });
+    }
+    return this.endpointObjects.get(id)!;
+  }
+}
+
+function selects(
+  selector: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
+/** A stable, Kubernetes-looking pod name suffix: a word derived from the workload name, then the index. */
+function podSuffix(name: string, i: number): string {
+  let h = 2166136261;
+  for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), 16777619);
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let x = h >>> 0;
+  let word = '';
+  for (let k = 0; k < 5; k++) {
+    word += alphabet[x % alphabet.length];
+    x = Math.floor(x / alphabet.length);
+  }
+  return `${word}-${i}`;
+}
+
+function fanOut(a: EnvoyObserver, b: EnvoyObserver): EnvoyObserver {
+  return {
+    onEjection(e) {
+      a.onEjection(e);
+      b.onEjection(e);
+    },
+    onUnejection(e) {
+      a.onUnejection(e);
+      b.onUnejection(e);
+    },
+    onUpstreamAttempt(e) {
+      a.onUpstreamAttempt(e);
+      b.onUpstreamAttempt(e);
+    },
+    onRequestComplete(e) {
+      a.onRequestComplete(e);
+      b.onRequestComplete(e);
+    },
+  };
+}

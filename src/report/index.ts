@@ -1,0 +1,27 @@
+/** Renderers of a Result: fortio-like text, JSON, Envoy stats text, Prometheus exposition. */
+import type { Result } from '../run/result.js';
+import { renderEnvoyStats } from './envoy-stats.js';
+import { renderText } from './fortio-text.js';
+import { renderPrometheus } from './prometheus.js';
+
+export { renderText, renderEnvoyStats, renderPrometheus };
+
+export type ReportFormat = 'text' | 'json' | 'envoy-stats' | 'prometheus';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'envoy-stats', 'prometheus'];
+
+export function renderJson(r: Result): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
+}
+
+export function render(r: Result, format: ReportFormat): string {
+  switch (format) {
+    case 'text':
+      return renderText(r);
+    case 'json':
+      return renderJson(r);
+    case 'envoy-stats':
+      return renderEnvoyStats(r);
+    case 'prometheus':
+      return renderPrometheus(r);
+  }
+}

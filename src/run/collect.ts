@@ -1,0 +1,164 @@
+import type { Scenario } from '../config/scenario/index.js';
+import { CLUSTER_COUNTERS, CLUSTER_GAUGES, type HttpStats } from '../envoy/index.js';
+import type { LatencySummary } from '../engine/index.js';
+import type { Recorder } from '../mesh/recorder.js';
+import type { World } from '../mesh/world.js';
+import type { ClusterResult, LatencyMs, Result, SeriesPoint } from './result.js';
+
+/** Turns a finished world and its recorder into the Result (sorted keys and arrays: stable bytes). */
+export function collectResult(world: World, rec: Recorder, scenario: Scenario, version: string): Result {
+  const measuredMs = Math.max(1, world.endMs - scenario.warmupMs);
+  let started = 0;
+  let finished = 0;
+  const clients = [...rec.clients.entries()].sort(byKey).map(([name, c]) => {
+    started += c.startedAll;
+    finished += c.finishedAll;
+    const ok = c.requests - c.timeouts - count5xx(c.byStatus);
+    return {
+      name,
+      requests: c.requests,
+      qps: round(c.requests / (measuredMs / 1000), 3),
+      timeouts: c.timeouts,
+      successRate: c.requests === 0 ? 1 : round(ok / c.requests, 6),
+      byStatus: sortedRecord(c.byStatus),
+      byFlag: sortedRecord(c.byFlag),
+      latencyMs: latency(c.latency.summary()),
+    };
+  });
+  const services = [...rec.services.entries()].sort(byKey).map(([host, s]) => ({
+    host,
+    requests: s.requests,
+    byStatus: sortedRecord(s.byStatus),
+    latencyMs: latency(s.latency.summary()),
+    bySubset: Object.fromEntries(
+      [...s.bySubset.entries()]
+        .sort(byKey)
+        .map(([k, v]) => [k, { requests: v.requests, byStatus: sortedRecord(v.byStatus) }]),
+    ),
+  }));
+  const intervals = Math.ceil(world.endMs / scenario.seriesIntervalMs);
+  const seriesClients: Record<string, SeriesPoint[]> = {};
+  for (const [name, c] of [...rec.clients.entries()].sort(byKey)) {
+    const req = c.seriesRequests.values(world.endMs);
+    const err = c.seriesErrors.values(world.endMs);
+    seriesClients[name] = Array.from({ length: intervals }, (_, i) => {
+      const h = c.seriesLatency[i];
+      return {
+        t: i * scenario.seriesIntervalMs,
+        requests: req[i] ?? 0,
+        errors: err[i] ?? 0,
+        p50: h ? h.percentile(50) : 0,
+        p90: h ? h.percentile(90) : 0,
+        p99: h ? h.percentile(99) : 0,
+      };
+    });
+  }
+  const subsets: Record<string, number[]> = {};
+  for (const [host, s] of [...rec.services.entries()].sort(byKey)) {
+    for (const [subset, ts] of [...s.seriesBySubset.entries()].sort(byKey))
+      subsets[`${host}/${subset}`] = ts.values(world.endMs).slice(0, intervals);
+  }
+  return {
+    meshsim: version,
+    scenario: scenario.name,
+    seed: world.opts.seed,
+    simulatedMs: world.endMs,
+    warmupMs: scenario.warmupMs,
+    events: world.sim.executed,
+    clients,
+    services,
+    clusters: clusterResults(world),
+    ejections: rec.ejections
+      .map(({ event: e, endMs }) => ({
+        timeMs: e.timeMs,
+        client: e.sidecar,
+        cluster: e.cluster,
+        host: e.host,
+        pod: e.pod,
+        reason: e.reason,
+        ejectionTimeMs: e.ejectionTimeMs,
+        durationMs: endMs === null ? null : endMs - e.timeMs,
+      }))
+      .sort((a, b) => a.timeMs - b.timeMs || cmp(a.client, b.client) || cmp(a.host, b.host)),
+    series: { intervalMs: scenario.seriesIntervalMs, clients: seriesClients, subsets },
+    istio: [...rec.istio.values()]
+      .map((s) => ({ labels: s.labels, count: s.count, buckets: s.buckets, sumMs: round(s.sumMs, 3) }))
+      .sort((a, b) => compareLabels(a.labels, b.labels)),
+    http: httpTotals(world),
+    conservation: { started, finished, inFlightAtEnd: started - finished },
+  };
+}
+
+function clusterResults(world: World): ClusterResult[] {
+  const byName = new Map<string, ClusterResult>();
+  for (const sidecar of world.allSidecars()) {
+    for (const c of sidecar.clusters.all()) {
+      let r = byName.get(c.name);
+      if (r === undefined) byName.set(c.name, (r = { name: c.name, sidecars: 0, stats: {} }));
+      r.sidecars++;
+      const st = r.stats;
+      for (const n of CLUSTER_COUNTERS) st[n] = (st[n] ?? 0) + c.stats.counters[n];
+      for (const n of CLUSTER_GAUGES) st[n] = (st[n] ?? 0) + c.stats.gauges[n];
+      for (const [code, v] of c.stats.byCode)
+        st[`upstream_rq_${code}`] = (st[`upstream_rq_${code}`] ?? 0) + v;
+    }
+  }
+  return [...byName.values()]
+    .map((r) => ({ ...r, stats: Object.fromEntries(Object.entries(r.stats).sort(([a], [b]) => cmp(a, b))) }))
+    .sort((a, b) => cmp(a.name, b.name));
+}
+
+function httpTotals(world: World): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of world.allSidecars()) {
+    for (const [k, v] of Object.entries(s.stats as HttpStats)) out[k] = (out[k] ?? 0) + (v as number);
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => cmp(a, b)));
+}
+
+function latency(s: LatencySummary): LatencyMs {
+  return {
+    p50: s.p50,
+    p75: s.p75,
+    p90: s.p90,
+    p99: s.p99,
+    p999: s.p999,
+    max: s.max,
+    mean: s.mean,
+    min: s.min,
+  };
+}
+
+function count5xx(m: Map<number, number>): number {
+  let n = 0;
+  for (const [k, v] of m) if (k >= 500) n += v;
+  return n;
+}
+
+/**
+ * Code-unit order, never localeCompare: ICU collation differs between Node and browsers, and results
+ * must be the same bytes everywhere. Numbers sort numerically.
+ */
+export function cmp(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sortedRecord<K extends string | number>(m: Map<K, number>): Record<string, number> {
+  return Object.fromEntries([...m.entries()].sort(([a], [b]) => cmp(a, b)).map(([k, v]) => [String(k), v]));
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return cmp(a[0], b[0]);
+}
+
+function compareLabels(a: Record<string, string>, b: Record<string, string>): number {
+  return cmp(Object.values(a).join('\u0000'), Object.values(b).join('\u0000'));
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,3 @@
+export { runScenario, buildRun } from './run-scenario.js';
+export type { RunOptions, LoadedScenario } from './run-scenario.js';
+export type * from './result.js';

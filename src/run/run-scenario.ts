@@ -1,0 +1,63 @@
+import type { Scenario } from '../config/scenario/index.js';
+import type { MeshConfig } from '../config/types.js';
+import type { EnvoyObserver } from '../envoy/index.js';
+import { ChaosTimeline } from '../mesh/chaos.js';
+import { Recorder } from '../mesh/recorder.js';
+import { World } from '../mesh/world.js';
+import { VERSION } from '../version.js';
+import { collectResult } from './collect.js';
+import type { Result } from './result.js';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Overrides the scenario's duration (ms). */
+  durationMs?: number;
+  /** Extra subscriber to domain events (web app, tests). */
+  observer?: EnvoyObserver;
+  /** Called about every `progressEveryMs` of simulated time with the fraction done (0..1). */
+  onProgress?: (fraction: number) => void;
+  progressEveryMs?: number;
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  config: MeshConfig;
+}
+
+/**
+ * Runs a scenario to its Result. Pure in (inputs, seed): no wall clock, no global randomness; the same
+ * inputs give the same bytes in Node and the browser.
+ */
+export function runScenario(loaded: LoadedScenario, opts: RunOptions = {}): Result {
+  const { world, recorder } = buildRun(loaded, opts);
+  const end = world.endMs;
+  const step = opts.progressEveryMs ?? Math.max(1000, end / 100);
+  world.start();
+  for (let t = step; t < end; t += step) {
+    world.sim.runUntil(t);
+    opts.onProgress?.(t / end);
+  }
+  world.sim.runUntil(end);
+  opts.onProgress?.(1);
+  return collectResult(world, recorder, loaded.scenario, VERSION);
+}
+
+/** Builds the world without running it (for stepping from the web app or tests). */
+export function buildRun(
+  loaded: LoadedScenario,
+  opts: RunOptions = {},
+): { world: World; recorder: Recorder } {
+  const { scenario, config } = loaded;
+  const recorder = new Recorder(scenario.warmupMs, scenario.seriesIntervalMs);
+  const world = new World({
+    scenario,
+    config,
+    seed: opts.seed ?? scenario.seed,
+    durationMs: opts.durationMs ?? scenario.durationMs,
+    recorder,
+    ...(opts.observer ? { observer: opts.observer } : {}),
+  });
+  new ChaosTimeline(world).schedule(scenario.events);
+  return { world, recorder };
+}
