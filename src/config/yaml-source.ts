@@ -61,14 +61,19 @@ export function parseYamlDocuments(
       uniqueKeys: true,
     }) as Document.Parsed[];
   } catch (e) {
-    fileError('MSIM0001', `YAML could not be parsed: ${(e as Error).message}`);
+    const m = (e as Error)?.message ?? String(e);
+    if (/call stack/i.test(m)) fileError('MSIM0005', `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`);
+    else fileError('MSIM0001', `YAML could not be parsed: ${m}`);
     return { documents: [], diagnostics };
   }
   if (!Array.isArray(docs)) docs = [];
   const documents: SourceDocument[] = [];
   docs.forEach((doc, index) => {
     for (const err of doc.errors) {
-      fileError('MSIM0001', `YAML syntax error: ${firstLine(err.message)}`, pos(err.pos[0]));
+      // The parser recurses per nesting level: absurd nesting overflows the stack (a hostile input).
+      if (/call stack/i.test(err.message))
+        fileError('MSIM0005', `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`, pos(err.pos[0]));
+      else fileError('MSIM0001', `YAML syntax error: ${firstLine(err.message)}`, pos(err.pos[0]));
     }
     for (const warn of doc.warnings) {
       diagnostics.push({

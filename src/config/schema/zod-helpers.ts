@@ -16,6 +16,7 @@ const YAML11_BOOL_WORDS =
 
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v instanceof Date) return 'a timestamp (YAML 1.1 reads unquoted dates such as 2024-01-01 as timestamps: quote the value)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string')
@@ -28,7 +29,9 @@ export function describeValue(v: unknown): string {
 export function expected(what: string, input: unknown): string {
   if (input === undefined) return MISSING;
   let hint = '';
-  if (what.includes('string') && (typeof input === 'number' || typeof input === 'boolean'))
+  if (what.includes('duration') && typeof input === 'number')
+    hint = ` (add a unit, e.g. "${input}s" or "${input}ms")`;
+  else if (what.includes('string') && (typeof input === 'number' || typeof input === 'boolean'))
     hint =
       typeof input === 'boolean'
         ? ' (YAML 1.1, which Kubernetes uses, reads unquoted yes/no/on/off/true/false as booleans: quote the value)'
@@ -41,8 +44,6 @@ export function expected(what: string, input: unknown): string {
     hint = ' (remove the quotes: this field takes a number)';
   else if (what.includes('boolean') && typeof input === 'string' && YAML11_BOOL_WORDS.test(input))
     hint = ' (remove the quotes)';
-  else if (what.includes('duration') && typeof input === 'number')
-    hint = ` (add a unit, e.g. "${input}s" or "${input}ms")`;
   return `expected ${what}, got ${describeValue(input)}${hint}`;
 }
 
