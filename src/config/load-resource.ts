@@ -3,6 +3,7 @@
  * webhook-style: it looks at this object only, never at others (cross-resource findings are analysis).
  */
 import type { z } from 'zod';
+import { withoutInvalidParts } from './prune.js';
 import type { Code } from './codes.js';
 import { isIstioKind, type SimulatedKind } from './kinds.js';
 import {
@@ -59,6 +60,13 @@ export function loadResource(
   const parsed = SCHEMAS[kind].safeParse(value);
   if (!parsed.success) {
     reportZodIssues(r, code, parsed.error.issues);
+    // Report the cross-field rules too, on the parts that did parse, so one run shows every problem.
+    const cleaned = withoutInvalidParts(SCHEMAS[kind], value, parsed.error.issues);
+    const rest = besides(r, parsed.error.issues);
+    if (cleaned && kind === 'VirtualService')
+      validateVirtualServiceSpec(rest, (cleaned as VirtualServiceDoc).spec, ctx.namespace);
+    if (cleaned && kind === 'DestinationRule')
+      validateDestinationRuleSpec(rest, (cleaned as DestinationRuleDoc).spec, ctx.namespace);
     return undefined;
   }
   const doc = parsed.data as { metadata: ObjectMetaDoc; spec?: unknown };
@@ -124,4 +132,19 @@ function buildMeta(ctx: ResourceContext, m: ObjectMetaDoc, apiVersion: string, r
   if (typeof ts === 'string') meta.creationTimestamp = ts;
   else if (ts instanceof Date) meta.creationTimestamp = ts.toISOString();
   return meta;
+}
+
+/**
+ * A reporter that drops findings at or above a path that already failed the schema: removing the
+ * invalid part (prune.ts) would otherwise cause echoes such as "delay must specify fixedDelay".
+ */
+function besides(r: Reporter, issues: readonly z.core.$ZodIssue[]): Reporter {
+  const failed = issues.map((i) => i.path.map(String).join('\u0000'));
+  return {
+    add(code, path, message, opts) {
+      const p = path.map(String).join('\u0000');
+      if (failed.some((f) => f === p || f.startsWith(`${p}\u0000`) || p === '')) return;
+      r.add(code, path, message, opts);
+    },
+  };
 }

@@ -62,7 +62,11 @@ export function parseYamlDocuments(
     }) as Document.Parsed[];
   } catch (e) {
     const m = (e as Error)?.message ?? String(e);
-    if (/call stack/i.test(m)) fileError('MSIM0005', `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`);
+    if (/call stack/i.test(m))
+      fileError(
+        'MSIM0005',
+        `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`,
+      );
     else fileError('MSIM0001', `YAML could not be parsed: ${m}`);
     return { documents: [], diagnostics };
   }
@@ -72,7 +76,11 @@ export function parseYamlDocuments(
     for (const err of doc.errors) {
       // The parser recurses per nesting level: absurd nesting overflows the stack (a hostile input).
       if (/call stack/i.test(err.message))
-        fileError('MSIM0005', `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`, pos(err.pos[0]));
+        fileError(
+          'MSIM0005',
+          `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`,
+          pos(err.pos[0]),
+        );
       else fileError('MSIM0001', `YAML syntax error: ${firstLine(err.message)}`, pos(err.pos[0]));
     }
     for (const warn of doc.warnings) {

@@ -16,7 +16,8 @@ const YAML11_BOOL_WORDS =
 
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  if (v instanceof Date) return 'a timestamp (YAML 1.1 reads unquoted dates such as 2024-01-01 as timestamps: quote the value)';
+  if (v instanceof Date)
+    return 'a timestamp (YAML 1.1 reads unquoted dates such as 2024-01-01 as timestamps: quote the value)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string')
