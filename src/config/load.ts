@@ -186,7 +186,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
       const parsed = parseYamlDocuments(text, input.file);
       diagnostics.push(...parsed.diagnostics);
       for (const doc of parsed.documents) handleValue(doc, [], doc.value, acc, diagnostics, counts);
-      if (counts.documents === 0 && parsed.diagnostics.length === 0 && parsed.documents.length === 0)
+      if (counts.documents === 0 && !parsed.diagnostics.some((d) => d.severity === 'error'))
         diagnostics.push({
           severity: severityOf('MSIM0008'),
           code: 'MSIM0008',

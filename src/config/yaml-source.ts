@@ -75,13 +75,14 @@ export function parseYamlDocuments(
   docs.forEach((doc, index) => {
     for (const err of doc.errors) {
       // The parser recurses per nesting level: absurd nesting overflows the stack (a hostile input).
-      if (/call stack/i.test(err.message))
+      if (/call stack/i.test(err.message)) {
+        if (diagnostics.some((d) => d.code === 'MSIM0005')) continue;
         fileError(
           'MSIM0005',
           `document nests too deeply to parse; the limit is ${YAML_LIMITS.maxDepth} levels`,
           pos(err.pos[0]),
         );
-      else fileError('MSIM0001', `YAML syntax error: ${firstLine(err.message)}`, pos(err.pos[0]));
+      } else fileError('MSIM0001', `YAML syntax error: ${firstLine(err.message)}`, pos(err.pos[0]));
     }
     for (const warn of doc.warnings) {
       diagnostics.push({
