@@ -1,15 +1,16 @@
 import { cpus } from 'node:os';
 import { engineBench } from './engine-bench.js';
+import { meshBench } from './mesh-bench.js';
 
 /**
- * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine (default: all).
+ * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh (default: all).
  * Figures are recorded with the machine in docs/performance.md.
  */
 const args = process.argv.slice(2);
 const scaleAt = args.indexOf('--scale');
 const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
-const wanted = args.filter((a, i) => !a.startsWith('--') && i !== scaleAt + 1);
-const all: Record<string, (scale: number) => unknown> = { engine: engineBench };
+const wanted = args.filter((a, i) => !a.startsWith('--') && !(scaleAt >= 0 && i === scaleAt + 1));
+const all: Record<string, (scale: number) => unknown> = { engine: engineBench, mesh: meshBench };
 const run = wanted.length > 0 ? wanted : Object.keys(all);
 
 const out: Record<string, unknown> = {
@@ -27,6 +28,6 @@ for (const name of run) {
     console.error(`unknown bench section "${name}"; expected one of ${Object.keys(all).join(', ')}`);
     process.exit(2);
   }
-  out[name] = fn(scale);
+  out[name] = await fn(scale);
 }
 console.log(JSON.stringify(out, null, 2));

@@ -72,6 +72,12 @@ export class Recorder implements EnvoyObserver {
   readonly chaos: { timeMs: number; event: ChaosEvent }[] = [];
   readonly istio = new Map<string, IstioSeries>();
   private pods: PodDirectory = { podInfo: () => undefined };
+  private readonly clusterTargets = new Map<string, ClusterTarget>();
+  /** reporter -> source pod -> destination pod -> host -> (status << 16 | flags) -> series. */
+  private readonly istioIndex = new Map<
+    string,
+    Map<string, Map<string, Map<string, Map<number, IstioSeries>>>>
+  >();
 
   constructor(
     readonly warmupMs: number,
@@ -114,20 +120,32 @@ export class Recorder implements EnvoyObserver {
 
   onUpstreamAttempt(e: UpstreamAttemptEvent): void {
     if (e.timeMs < this.warmupMs) return;
-    const [, , subset, host] = e.cluster.split('|');
-    let s = this.services.get(host!);
-    if (s === undefined) this.services.set(host!, (s = new ServiceAggregate()));
+    const c = this.clusterTarget(e.cluster);
+    const s = c.service;
     s.requests++;
     bump(s.byStatus, e.status);
     s.latency.record(e.latencyMs);
-    const key = subset === '' ? '(default)' : subset!;
-    let b = s.bySubset.get(key);
-    if (b === undefined) s.bySubset.set(key, (b = { requests: 0, byStatus: new Map() }));
-    b.requests++;
-    bump(b.byStatus, e.status);
-    let ts = s.seriesBySubset.get(key);
-    if (ts === undefined) s.seriesBySubset.set(key, (ts = new TimeSeries(this.intervalMs)));
-    ts.add(e.timeMs);
+    c.subset.requests++;
+    bump(c.subset.byStatus, e.status);
+    c.series.add(e.timeMs);
+  }
+
+  /** Per cluster name, where its attempts are counted (parsed once: this runs for every try). */
+  private clusterTarget(name: string): ClusterTarget {
+    let t = this.clusterTargets.get(name);
+    if (t === undefined) {
+      const [, , subset, host] = name.split('|');
+      let service = this.services.get(host!);
+      if (service === undefined) this.services.set(host!, (service = new ServiceAggregate()));
+      const key = subset === '' ? '(default)' : subset!;
+      let b = service.bySubset.get(key);
+      if (b === undefined) service.bySubset.set(key, (b = { requests: 0, byStatus: new Map() }));
+      let series = service.seriesBySubset.get(key);
+      if (series === undefined) service.seriesBySubset.set(key, (series = new TimeSeries(this.intervalMs)));
+      t = { host: host!, service, subset: b, series };
+      this.clusterTargets.set(name, t);
+    }
+    return t;
   }
 
   onEjection(e: EjectionEvent): void {
@@ -156,32 +174,85 @@ export class Recorder implements EnvoyObserver {
   /** reporter=source: every downstream request a client sidecar finished. */
   onRequestComplete(e: RequestCompleteEvent): void {
     if (e.startMs < this.warmupMs) return;
-    const src = this.pods.podInfo(e.sidecar);
-    const dst = e.upstreamPod === null ? undefined : this.pods.podInfo(e.upstreamPod);
-    const host = e.cluster?.split('|')[3] ?? e.authority.split(':')[0]!;
-    this.istioObserve('source', src, dst, host, e.status, formatResponseFlags(e.flags), e.timeMs - e.startMs);
+    const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : e.authority.split(':')[0]!;
+    this.istioObserve(
+      'source',
+      e.sidecar,
+      e.upstreamPod ?? '',
+      host,
+      e.status,
+      e.flags,
+      e.timeMs - e.startMs,
+    );
   }
 
   /** reporter=destination: every request that reached a server pod and was answered. */
   onServerResponse(x: InboundExchange, status: number): void {
     const now = x.world.sim.now;
     if (now < this.warmupMs) return;
-    const src = this.pods.podInfo(x.from.name);
-    const dst = this.pods.podInfo(x.to.name);
-    const host = x.request.authority.split(':')[0]!;
-    this.istioObserve('destination', src, dst, host, status, '-', now - x.arrivedMs);
+    this.istioObserve(
+      'destination',
+      x.from.name,
+      x.to.name,
+      x.request.authority.split(':')[0]!,
+      status,
+      0,
+      now - x.arrivedMs,
+    );
   }
 
+  /**
+   * Counts one request in Istio's standard metrics. Runs twice per request, so series are found through
+   * nested maps keyed by what varies (pods, host, code and flags) and labels are built only once per series.
+   */
   private istioObserve(
     reporter: 'source' | 'destination',
-    src: ReturnType<PodDirectory['podInfo']>,
-    dst: ReturnType<PodDirectory['podInfo']>,
+    srcPod: string,
+    dstPod: string,
     host: string,
     status: number,
-    flags: string,
+    flags: number,
     latencyMs: number,
   ): void {
-    const labels: Record<string, string> = {
+    const byCode = nested(nested(nested(nested(this.istioIndex, reporter), srcPod), dstPod), host) as Map<
+      number,
+      IstioSeries
+    >;
+    const code = status * 65536 + flags;
+    let s = byCode.get(code);
+    if (s === undefined) {
+      const labels = this.istioLabels(reporter, srcPod, dstPod, host, status, flags);
+      const key = Object.values(labels).join('\u0000');
+      s = this.istio.get(key);
+      if (s === undefined)
+        this.istio.set(
+          key,
+          (s = { labels, count: 0, buckets: new Array(ISTIO_DURATION_BUCKETS_MS.length).fill(0), sumMs: 0 }),
+        );
+      byCode.set(code, s);
+    }
+    s.count++;
+    s.sumMs += latencyMs;
+    const b = ISTIO_DURATION_BUCKETS_MS;
+    for (let i = 0; i < b.length; i++) {
+      if (latencyMs <= b[i]!) {
+        s.buckets[i]!++;
+        break;
+      }
+    }
+  }
+
+  private istioLabels(
+    reporter: 'source' | 'destination',
+    srcPod: string,
+    dstPod: string,
+    host: string,
+    status: number,
+    flags: number,
+  ): Record<string, string> {
+    const src = this.pods.podInfo(srcPod);
+    const dst = dstPod === '' ? undefined : this.pods.podInfo(dstPod);
+    return {
       reporter,
       source_workload: src ? src.owner.split('/')[1]! : 'unknown',
       source_workload_namespace: src?.namespace ?? 'unknown',
@@ -196,25 +267,24 @@ export class Recorder implements EnvoyObserver {
       destination_service_namespace: host.split('.')[1] ?? 'unknown',
       request_protocol: 'http',
       response_code: String(status),
-      response_flags: flags,
+      response_flags: formatResponseFlags(flags),
       connection_security_policy: reporter === 'destination' ? 'mutual_tls' : 'unknown',
     };
-    const key = Object.values(labels).join('\u0000');
-    let s = this.istio.get(key);
-    if (s === undefined)
-      this.istio.set(
-        key,
-        (s = { labels, count: 0, buckets: new Array(ISTIO_DURATION_BUCKETS_MS.length).fill(0), sumMs: 0 }),
-      );
-    s.count++;
-    s.sumMs += latencyMs;
-    for (let i = 0; i < ISTIO_DURATION_BUCKETS_MS.length; i++) {
-      if (latencyMs <= ISTIO_DURATION_BUCKETS_MS[i]!) {
-        s.buckets[i]!++;
-        break;
-      }
-    }
   }
+}
+
+interface ClusterTarget {
+  host: string;
+  service: ServiceAggregate;
+  subset: { requests: number; byStatus: Map<number, number> };
+  series: TimeSeries;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a generic nested-map step used only by istioObserve
+function nested(m: Map<string, any>, k: string): Map<any, any> {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = new Map()));
+  return v;
 }
 
 function bump<K>(m: Map<K, number>, k: K): void {

@@ -39,6 +39,7 @@ export class Sidecar implements RouterContext {
       streams: world.streams,
       sidecar: pod.name,
       locality: pod.locality,
+      labels: pod.labels,
       transport: new MeshTransport(world, pod),
       observer: world.observer,
     });

@@ -19,8 +19,22 @@ export interface ParsedUrl {
   path: string;
 }
 
-/** Splits `http://reviews.production:9080/reviews?x=1` (no network lookups). */
+const parsedUrls = new Map<string, ParsedUrl>();
+
+/**
+ * Splits `http://reviews.production:9080/reviews?x=1` (no network lookups). Cached: a model sends
+ * millions of requests to a handful of URLs. Callers must not mutate the result.
+ */
 export function parseUrl(url: string): ParsedUrl {
+  let u = parsedUrls.get(url);
+  if (u === undefined) {
+    u = parseUrlUncached(url);
+    if (parsedUrls.size < 10_000) parsedUrls.set(url, u);
+  }
+  return u;
+}
+
+function parseUrlUncached(url: string): ParsedUrl {
   const m = /^(https?):\/\/([^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
   if (m === null) return { host: '', port: 80, authority: '', path: '/' };
   const port = m[3] !== undefined ? Number(m[3]) : m[1] === 'https' ? 443 : 80;

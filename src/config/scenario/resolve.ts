@@ -41,7 +41,8 @@ export const DEFAULT_BEHAVIOUR: WorkloadBehaviour = {
 
 /**
  * Resolves one Scenario document: structure via the zod schema, then every duration, rate and
- * distribution with a positioned diagnostic on failure. Never throws.
+ * distribution with a positioned diagnostic on failure. Never throws. `scenario` is undefined only when
+ * the structure is wrong.
  */
 export function parseScenario(doc: SourceDocument): {
   scenario: Scenario | undefined;
@@ -82,9 +83,10 @@ export function parseScenario(doc: SourceDocument): {
     }
     return { scenario: undefined, diagnostics };
   }
+  // With value errors the scenario is still returned (bad values replaced by defaults) so cross-checks
+  // can report everything in one pass; callers must not run it while `diagnostics` has errors.
   const r = new Resolver(parsed.data, report);
-  const scenario = r.scenario(doc.file);
-  return { scenario: diagnostics.length === 0 ? scenario : undefined, diagnostics };
+  return { scenario: r.scenario(doc.file), diagnostics };
 }
 
 function nameOf(v: unknown): string | undefined {
