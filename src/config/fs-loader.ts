@@ -98,14 +98,16 @@ export async function loadManifestPaths(
       continue;
     }
     for (const file of await expand(p, diagnostics)) {
-      const display = relative(process.cwd(), file) || file;
+      // Paths inside the working directory are shown relative to it, others as given.
+      const rel = relative(process.cwd(), file);
+      const display = rel === '' || rel.startsWith('..') ? file : rel;
       const key = await realpath(file).catch(() => file);
       if (seen.has(key)) continue;
       seen.add(key);
       const text = await readManifestFile(file, display, diagnostics);
       if (text === undefined) continue;
-      inputs.push({ file: display.startsWith('..') ? file : display, text });
-      files.push(display.startsWith('..') ? file : display);
+      inputs.push({ file: display, text });
+      files.push(display);
     }
   }
   const loaded = loadManifests(inputs);
