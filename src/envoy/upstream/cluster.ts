@@ -44,7 +44,7 @@ export class Cluster {
     readonly spec: ClusterSpec,
     readonly ctx: ClusterContext,
   ) {
-    this.resourceManager = new ResourceManager(spec.policy);
+    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges);
     this.syncMembership();
     this.lb = createLoadBalancer(this);
     this.outlierDetector = createOutlierDetector(this);
@@ -80,6 +80,7 @@ export class Cluster {
     if (src.version === this.seenVersion) return;
     this.seenVersion = src.version;
     const labels = this.spec.subsetLabels;
+    const previous = this.prioritySet.allHosts;
     const hosts: Host[] = [];
     for (const e of src.endpoints) {
       if (!matchesLabels(e.labels, labels)) continue;
@@ -91,7 +92,23 @@ export class Cluster {
       hosts.push(h);
     }
     this.prioritySet.update(hosts);
+    this.forgetRemovedHosts(previous, hosts);
     this.updateMembershipGauges();
+  }
+
+  /**
+   * Hosts that left membership: their outlier state is dropped and their pools drain, and an endpoint
+   * that comes back later gets a fresh Host, as in Envoy (semantics §3.3, §2.6).
+   */
+  private forgetRemovedHosts(previous: readonly Host[], current: readonly Host[]): void {
+    if (previous.length === 0) return;
+    const kept = new Set(current);
+    for (const h of previous) {
+      if (kept.has(h)) continue;
+      this.hostById.delete(h.endpoint.id);
+      this.outlierDetector?.onHostRemoved(h);
+      (h.pool as ConnPool | undefined)?.drain();
+    }
   }
 
   private updateMembershipGauges(): void {

@@ -2,12 +2,16 @@ import type { HttpRequest } from '../../http.js';
 import type { ResetReason, StreamCallbacks } from '../transport.js';
 
 /** Why the pool could not provide a stream (Envoy's ConnectionPool::PoolFailureReason). */
-export type PoolFailureReason = 'overflow' | 'connection-failure' | 'connection-timeout' | 'local-connection-failure';
+export type PoolFailureReason =
+  | 'overflow'
+  | 'connection-failure'
+  | 'connection-timeout'
+  | 'local-connection-failure';
 
 /** A stream bound to a connection: send once, then `done()` when the response completed. */
 export interface PoolStream {
   send(request: HttpRequest, cb: StreamCallbacks): void;
-  /** The response completed: the stream's capacity returns to the connection. */
+  /** The response completed: the stream's capacity returns to the connection. Idempotent. */
   done(): void;
   /** This side resets the stream (timeouts, downstream gone): the connection is closed (HTTP/1.1). */
   reset(reason: ResetReason): void;
@@ -30,6 +34,13 @@ export interface Cancellable {
  */
 export interface ConnPool {
   newStream(cb: PoolCallbacks): Cancellable | null;
-  /** Connections currently open, for stats and invariants. */
+  /** Connections currently open or connecting, for stats and invariants. */
   readonly activeConnections: number;
+  /** Requests queued for a connection. */
+  readonly pendingStreams: number;
+  /**
+   * The host left the cluster (Envoy's drainConnections): idle connections close now, busy ones close
+   * when their streams finish; nothing new is opened for requests that arrive later.
+   */
+  drain(): void;
 }

@@ -1,9 +1,25 @@
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
 import type { ConnPool } from './conn-pool.js';
-import { PassThroughPool } from './pass-through-pool.js';
+import { HttpConnPool } from './http-conn-pool.js';
+import { type PoolConfig, poolConfig } from './pool-config.js';
 
-/** Builds the connection pool of one host of a cluster (semantics §2.6). */
+export type { ConnPool, PoolCallbacks, PoolStream, PoolFailureReason, Cancellable } from './conn-pool.js';
+export { HttpConnPool } from './http-conn-pool.js';
+export type { PoolCluster } from './http-conn-pool.js';
+export { ClientState } from './active-client.js';
+export { poolConfig, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONCURRENT_STREAMS } from './pool-config.js';
+export type { PoolConfig } from './pool-config.js';
+
+/** One resolved PoolConfig per cluster, shared by its hosts' pools. */
+const configs = new WeakMap<Cluster, PoolConfig>();
+
+/** Builds the connection pool of one host of a cluster (semantics §2.6): HTTP/1.1 or HTTP/2 per the cluster. */
 export function createConnPool(cluster: Cluster, host: Host): ConnPool {
-  return new PassThroughPool(host, cluster.ctx.transport);
+  let cfg = configs.get(cluster);
+  if (cfg === undefined) {
+    cfg = poolConfig(cluster.spec);
+    configs.set(cluster, cfg);
+  }
+  return new HttpConnPool(cluster, host, cfg);
 }

@@ -1,7 +1,17 @@
 import type { Cluster } from '../cluster.js';
 import type { OutlierDetectorSink } from '../outlier.js';
+import { OutlierDetector } from './outlier-detector.js';
 
-/** Builds the cluster's outlier detector when its policy has outlierDetection (semantics §3.1). */
-export function createOutlierDetector(_cluster: Cluster): OutlierDetectorSink | null {
-  return null;
+export { OutlierDetector } from './outlier-detector.js';
+export type { EjectionType, DetectorCluster } from './outlier-detector.js';
+export { HostMonitor } from './host-monitor.js';
+export { successRateEjectionThreshold } from './success-rate.js';
+
+/**
+ * Builds the cluster's outlier detector when its effective policy has outlierDetection (istiod emits
+ * `outlier_detection` only then, semantics §3.1); one per (client sidecar, cluster), §3.4.
+ */
+export function createOutlierDetector(cluster: Cluster): OutlierDetectorSink | null {
+  const od = cluster.spec.policy.outlierDetection;
+  return od === undefined ? null : new OutlierDetector(cluster, od);
 }

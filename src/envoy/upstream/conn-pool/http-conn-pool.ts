@@ -1,0 +1,411 @@
+import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
+import type { Cluster } from '../cluster.js';
+import type { Host } from '../host.js';
+import type { ResetReason, UpstreamTransport } from '../transport.js';
+import { ActiveClient, ClientState } from './active-client.js';
+import type { Cancellable, ConnPool, PoolCallbacks, PoolFailureReason } from './conn-pool.js';
+import type { PoolConfig } from './pool-config.js';
+import { ActiveStream, PendingState, PendingStream, StreamState } from './pool-stream.js';
+
+/** What a pool uses of its cluster (a narrow view, so pools can be driven without a whole cluster). */
+export type PoolCluster = Pick<Cluster, 'stats' | 'resourceManager' | 'outlierDetector'> & {
+  readonly ctx: Pick<Cluster['ctx'], 'sim' | 'transport'>;
+};
+
+/** How a connection ended: closed by the peer/network, or by this Envoy. */
+type CloseEvent = 'remote' | 'local';
+
+/**
+ * The HTTP/1.1 and HTTP/2 connection pool of one host of one cluster of one sidecar (Envoy's
+ * ConnPoolImplBase with its HTTP codec clients; semantics §2.5, §2.6). The protocols differ only in the
+ * connection's concurrent stream limit: 1 for HTTP/1.1, max_concurrent_streams for HTTP/2 (so HTTP/2
+ * normally runs one multiplexed connection per host).
+ *
+ * - newStream: a ready connection takes the stream at once (the most recently freed one first: ready
+ *   clients are pushed to the front of Envoy's list); otherwise max_pending_requests is checked
+ *   (overflow: pool failure, `upstream_rq_pending_overflow`), the request is queued FIFO and connections
+ *   are opened while pending > connecting capacity (at most 3 per call, preconnect ratio 1).
+ * - A connection is only opened under max_connections (else `upstream_cx_overflow` and the request stays
+ *   pending), except that a host with no connection at all always gets one.
+ * - Attaching a stream checks max_requests (overflow counts `upstream_rq_pending_overflow` too),
+ *   spends one of max_requests_per_connection (at 0 the connection drains, `upstream_cx_max_requests`).
+ * - A connect failure or timeout fails every pending request of the pool (`upstream_rq_pending_failure_eject`).
+ *
+ * NOTE: simplification: one pool per host, as in an Envoy with one worker thread (`concurrency: 1`).
+ * Envoy keeps a pool per host per worker, so with N workers the "a host with no connection always gets
+ * one" exception and HTTP/2's one-connection-per-host apply per worker (up to N connections); circuit
+ * breaker counters are shared by all workers either way (semantics §2.4), so overflow counts match.
+ * NOTE: simplification: tcp.maxConnectionDuration, HTTP/2 keep-alive pings and GOAWAY are not modelled.
+ */
+export class HttpConnPool implements ConnPool {
+  /** Every connection not yet closed, in creation order. */
+  private readonly clients: ActiveClient[] = [];
+  /** Ready connections; the last element is the front of Envoy's ready list (most recently ready). */
+  private readonly ready: ActiveClient[] = [];
+  /** FIFO of pending requests from `pendingHead`; entries that left early are skipped (state Gone). */
+  private pending: PendingStream[] = [];
+  private pendingHead = 0;
+  private pendingLive = 0;
+  /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
+  private connectingStreamCapacity = 0;
+  private numActiveStreams = 0;
+  private upstreamReadyTimer: TimerHandle = NO_TIMER;
+  readonly transport: UpstreamTransport;
+
+  constructor(
+    readonly cluster: PoolCluster,
+    readonly host: Host,
+    readonly config: PoolConfig,
+  ) {
+    this.transport = cluster.ctx.transport;
+  }
+
+  get activeConnections(): number {
+    return this.clients.length;
+  }
+
+  get pendingStreams(): number {
+    return this.pendingLive;
+  }
+
+  /** Streams attached to connections (Envoy's num_active_streams_). */
+  get activeStreams(): number {
+    return this.numActiveStreams;
+  }
+
+  newStream(cb: PoolCallbacks): Cancellable | null {
+    if (this.ready.length > 0) {
+      this.attachStreamToClient(this.ready[this.ready.length - 1]!, cb);
+      // Envoy may preconnect here; with preconnect ratio 1 this only acts on requests still queued.
+      this.tryCreateNewConnections();
+      return null;
+    }
+    const rm = this.cluster.resourceManager;
+    if (!rm.pendingRequests.canCreate()) {
+      cb.onPoolFailure('overflow');
+      this.cluster.stats.counters.upstream_rq_pending_overflow++;
+      return null;
+    }
+    const p = new PendingStream(this, cb);
+    this.pending.push(p);
+    this.pendingLive++;
+    this.cluster.stats.counters.upstream_rq_pending_total++;
+    this.cluster.stats.gauges.upstream_rq_pending_active++;
+    rm.pendingRequests.inc();
+    // After queueing: the number of pending requests decides whether to connect.
+    this.tryCreateNewConnections();
+    return p;
+  }
+
+  drain(): void {
+    // closeIdleConnectionsForDrainingPool, then every remaining connection drains.
+    for (let i = this.clients.length - 1; i >= 0; i--) {
+      const c = this.clients[i]!;
+      if (
+        (c.state === ClientState.Ready && c.streams.length === 0) ||
+        (c.state === ClientState.Connecting && this.pendingLive === 0)
+      ) {
+        this.closeClient(c, 'local', 'local-reset');
+      }
+    }
+    for (const c of this.clients)
+      if (c.state === ClientState.Ready || c.state === ClientState.Busy)
+        this.transition(c, ClientState.Draining);
+  }
+
+  // --- connections
+
+  private tryCreateNewConnections(): void {
+    // Envoy caps connections opened by one call at 3.
+    for (let i = 0; i < 3; i++) if (!this.tryCreateNewConnection()) return;
+  }
+
+  /** Returns whether a connection was created within the circuit breaker (the caller may try again). */
+  private tryCreateNewConnection(): boolean {
+    // shouldCreateNewConnection with preconnect ratio 1: (pending + active) > (connecting + active).
+    if (!(this.pendingLive > this.connectingStreamCapacity)) return false;
+    const rm = this.cluster.resourceManager;
+    const canCreate = rm.connections.canCreate();
+    if (!canCreate) this.cluster.stats.counters.upstream_cx_overflow++;
+    // At the limit because of other hosts' connections, a host with none still gets one, so its pending
+    // requests are not stuck with no way to be served.
+    if (canCreate || this.clients.length === 0) this.createClient();
+    return canCreate;
+  }
+
+  private createClient(): void {
+    const cfg = this.config;
+    const c = new ActiveClient(this, cfg.maxRequestsPerConnection, cfg.concurrentStreamLimit);
+    this.clients.push(c);
+    this.connectingStreamCapacity += c.effectiveLimit;
+    const { stats, resourceManager, ctx } = this.cluster;
+    stats.counters.upstream_cx_total++;
+    stats.gauges.upstream_cx_active++;
+    resourceManager.connections.inc();
+    c.connectTimer = ctx.sim.schedule(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c);
+    // Connection setup costs the transport's round trips (TCP, then mTLS).
+    c.wire = this.transport.connect(this.host.endpoint, c);
+  }
+
+  private static onConnectTimeout(c: ActiveClient): void {
+    c.connectTimer = NO_TIMER;
+    if (c.state !== ClientState.Connecting) return;
+    c.pool.cluster.stats.counters.upstream_cx_connect_timeout++;
+    c.timedOut = true;
+    c.pool.closeClient(c, 'local', 'local-reset');
+  }
+
+  onClientConnected(c: ActiveClient): void {
+    if (c.state !== ClientState.Connecting) return;
+    this.connectingStreamCapacity -= c.effectiveLimit;
+    this.cluster.ctx.sim.cancel(c.connectTimer);
+    c.connectTimer = NO_TIMER;
+    this.transition(c, ClientState.Ready);
+    this.onUpstreamReady();
+    this.checkForIdle(c);
+  }
+
+  /** The transport reports the connection refused, timed out or closed by the peer. */
+  onClientRemoteClose(c: ActiveClient): void {
+    c.wire = null; // already closed on the transport's side
+    this.closeClient(c, 'remote', 'connection-termination');
+  }
+
+  /**
+   * Closes a connection (Envoy's onConnectionEvent for RemoteClose/LocalClose). A connection that never
+   * connected is a connect failure: every pending request of the pool fails with it. Streams still on
+   * it are reset with `streamReason`.
+   */
+  private closeClient(c: ActiveClient, event: CloseEvent, streamReason: ResetReason): void {
+    if (c.state === ClientState.Closed) return;
+    const { sim } = this.cluster.ctx;
+    const { stats, resourceManager } = this.cluster;
+    const wasConnecting = c.state === ClientState.Connecting;
+    if (wasConnecting) {
+      this.connectingStreamCapacity -= c.effectiveLimit;
+      sim.cancel(c.connectTimer);
+      c.connectTimer = NO_TIMER;
+    }
+    c.wire?.cancel();
+    c.wire = null;
+    sim.cancel(c.idleTimer);
+    c.idleTimer = NO_TIMER;
+    if (c.state === ClientState.Ready) removeFrom(this.ready, c);
+    removeFrom(this.clients, c);
+    c.state = ClientState.Closed;
+    stats.counters.upstream_cx_destroy++;
+    if (wasConnecting) {
+      stats.counters.upstream_cx_connect_fail++;
+      const reason: PoolFailureReason = c.timedOut
+        ? 'connection-timeout'
+        : event === 'remote'
+          ? 'connection-failure'
+          : 'local-connection-failure';
+      this.purgePendingStreams(reason);
+      this.tryCreateNewConnections();
+    }
+    // releaseResources
+    stats.gauges.upstream_cx_active--;
+    resourceManager.connections.dec();
+    if (c.streams.length > 0) this.resetStreamsOf(c, streamReason);
+    // A connection was lost while requests wait: open another.
+    if (this.pendingLive > 0) this.tryCreateNewConnections();
+  }
+
+  /** The codec client resets every stream of a closed connection; bookkeeping first, then callbacks. */
+  private resetStreamsOf(c: ActiveClient, reason: ResetReason): void {
+    const streams = c.streams.splice(0);
+    for (const s of streams) {
+      s.wire?.cancel();
+      s.wire = null;
+      this.numActiveStreams--;
+      this.cluster.resourceManager.requests.dec();
+    }
+    for (const s of streams) {
+      const wasSent = s.state === StreamState.Sent;
+      s.state = StreamState.Closed;
+      if (wasSent) s.cb!.onUpstreamReset(reason);
+    }
+  }
+
+  private transition(c: ActiveClient, to: ClientState): void {
+    if (c.state === to) return;
+    if (c.state === ClientState.Ready) removeFrom(this.ready, c);
+    c.state = to;
+    if (to === ClientState.Ready) this.ready.push(c);
+  }
+
+  // --- streams
+
+  private attachStreamToClient(c: ActiveClient, cb: PoolCallbacks): void {
+    const { resourceManager: rm, stats } = this.cluster;
+    if (!rm.requests.canCreate()) {
+      cb.onPoolFailure('overflow');
+      stats.counters.upstream_rq_pending_overflow++;
+      return;
+    }
+    c.remainingStreams--;
+    if (c.remainingStreams === 0) {
+      stats.counters.upstream_cx_max_requests++;
+      this.transition(c, ClientState.Draining);
+    } else if (c.streams.length + 1 >= c.concurrentStreamLimit) {
+      this.transition(c, ClientState.Busy);
+    }
+    this.numActiveStreams++;
+    rm.requests.inc();
+    const s = new ActiveStream(c);
+    c.streams.push(s);
+    // Envoy's UpstreamRequest::onPoolReady reports the connection success (split mode resets the
+    // local-origin counter; otherwise ignored), semantics §3.2.
+    this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-success');
+    cb.onPoolReady(s);
+  }
+
+  /** A connection has room: attach the oldest pending requests (Envoy's onUpstreamReady). */
+  private onUpstreamReady(): void {
+    while (this.pendingLive > 0 && this.ready.length > 0) {
+      const p = this.popPending();
+      this.attachStreamToClient(this.ready[this.ready.length - 1]!, p.cb);
+    }
+  }
+
+  private static onUpstreamReadyEvent(pool: HttpConnPool): void {
+    pool.upstreamReadyTimer = NO_TIMER;
+    pool.onUpstreamReady();
+  }
+
+  /** The response completed (or the caller is done with the stream). */
+  onStreamClosed(s: ActiveStream): void {
+    const c = s.client;
+    if (c.state === ClientState.Closed) return;
+    this.releaseStream(s);
+    if (c.state === ClientState.Draining && c.streams.length === 0) {
+      this.closeClient(c, 'local', 'local-reset');
+      return;
+    }
+    if (c.state === ClientState.Busy) {
+      this.transition(c, ClientState.Ready);
+      // HTTP/1.1 attaches the next pending request on a later dispatcher turn (same instant); HTTP/2 at once.
+      if (this.config.protocol === 'http1') {
+        if (this.upstreamReadyTimer === NO_TIMER)
+          this.upstreamReadyTimer = this.cluster.ctx.sim.schedule(0, HttpConnPool.onUpstreamReadyEvent, this);
+      } else {
+        this.onUpstreamReady();
+      }
+    }
+    this.checkForIdle(c);
+  }
+
+  /** This side reset the stream: HTTP/1.1 cannot reuse the connection and closes it; HTTP/2 sends RST_STREAM. */
+  onStreamLocalReset(s: ActiveStream): void {
+    const c = s.client;
+    if (c.state === ClientState.Closed) return;
+    if (this.config.protocol === 'http1') {
+      this.releaseStream(s);
+      this.closeClient(c, 'local', 'local-reset');
+      return;
+    }
+    this.onStreamClosed(s);
+  }
+
+  /** The peer reset the stream or the connection under it died. */
+  onStreamRemoteReset(s: ActiveStream, reason: ResetReason): void {
+    const c = s.client;
+    if (c.state === ClientState.Closed) return;
+    if (this.config.protocol === 'http1' || reason === 'connection-termination') {
+      // The connection is gone: every stream on it (this one included) is reset.
+      this.closeClient(c, 'remote', reason);
+      return;
+    }
+    s.state = StreamState.Closed;
+    const cb = s.cb!;
+    this.onStreamClosed(s);
+    cb.onUpstreamReset(reason);
+  }
+
+  private releaseStream(s: ActiveStream): void {
+    removeFrom(s.client.streams, s);
+    this.numActiveStreams--;
+    this.cluster.resourceManager.requests.dec();
+  }
+
+  private checkForIdle(c: ActiveClient): void {
+    if (c.state !== ClientState.Ready || c.streams.length > 0) return;
+    c.idleSinceMs = this.cluster.ctx.sim.now;
+    if (c.idleTimer === NO_TIMER)
+      c.idleTimer = this.cluster.ctx.sim.schedule(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c);
+  }
+
+  /** common_http_protocol_options.idle_timeout: a connection with no stream for that long is closed. */
+  private static onIdleTimer(c: ActiveClient): void {
+    c.idleTimer = NO_TIMER;
+    const pool = c.pool;
+    if (c.state !== ClientState.Ready || c.streams.length > 0) return;
+    const idleForMs = pool.cluster.ctx.sim.now - c.idleSinceMs;
+    const timeoutMs = pool.config.idleTimeoutMs;
+    if (idleForMs < timeoutMs) {
+      c.idleTimer = pool.cluster.ctx.sim.schedule(timeoutMs - idleForMs, HttpConnPool.onIdleTimer, c);
+      return;
+    }
+    pool.cluster.stats.counters.upstream_cx_idle_timeout++;
+    pool.closeClient(c, 'local', 'local-reset');
+  }
+
+  // --- pending queue
+
+  private popPending(): PendingStream {
+    let p = this.pending[this.pendingHead++]!;
+    while (p.state !== PendingState.Waiting) p = this.pending[this.pendingHead++]!;
+    this.leavePending(p);
+    this.compactPending();
+    return p;
+  }
+
+  private leavePending(p: PendingStream): void {
+    p.state = PendingState.Gone;
+    this.pendingLive--;
+    this.cluster.stats.gauges.upstream_rq_pending_active--;
+    this.cluster.resourceManager.pendingRequests.dec();
+  }
+
+  onPendingStreamCancel(p: PendingStream): void {
+    this.leavePending(p);
+    this.compactPending();
+  }
+
+  /** Fails every pending request after a connect failure (Envoy's purgePendingStreams). */
+  private purgePendingStreams(reason: PoolFailureReason): void {
+    // Requests queued by the failure callbacks (none in practice: retries wait a back-off) stay queued.
+    const purge = this.pending;
+    const from = this.pendingHead;
+    this.pending = [];
+    this.pendingHead = 0;
+    for (let i = from; i < purge.length; i++) {
+      const p = purge[i]!;
+      if (p.state !== PendingState.Waiting) continue;
+      this.leavePending(p);
+      this.cluster.stats.counters.upstream_rq_pending_failure_eject++;
+      p.cb.onPoolFailure(reason);
+    }
+  }
+
+  /** Drops the skipped prefix of the queue once it dominates. */
+  private compactPending(): void {
+    const q = this.pending;
+    if (this.pendingLive === 0) {
+      q.length = 0;
+      this.pendingHead = 0;
+    } else if (this.pendingHead > 64 && this.pendingHead * 2 > q.length) {
+      q.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+  }
+}
+
+/** Removes `x` from a short array (connections of a host, streams of a connection). */
+function removeFrom<T>(a: T[], x: T): void {
+  const i = a.lastIndexOf(x);
+  if (i < 0) return;
+  if (i === a.length - 1) a.pop();
+  else a.splice(i, 1);
+}

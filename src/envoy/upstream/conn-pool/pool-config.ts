@@ -1,0 +1,44 @@
+import type { ClusterSpec } from '../cluster-spec.js';
+
+/** Envoy's common_http_protocol_options.idle_timeout default when istiod leaves it out (semantics §2.3). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
+/** Envoy's http2_protocol_options.max_concurrent_streams default. */
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 2 ** 31 - 1;
+
+/**
+ * The per-cluster settings every host's pool reads, resolved once per cluster (semantics §2.3): shared by
+ * all the cluster's pools so per-host state stays small.
+ */
+export interface PoolConfig {
+  readonly protocol: 'http1' | 'http2';
+  /** Cluster connect_timeout (Istio: tcp.connectTimeout, mesh default 10 s). */
+  readonly connectTimeoutMs: number;
+  /** common_http_protocol_options.idle_timeout: http.idleTimeout, else tcp.idleTimeout, else 1 h. */
+  readonly idleTimeoutMs: number;
+  /** max_requests_per_connection; Infinity when unset (0). */
+  readonly maxRequestsPerConnection: number;
+  /** Streams one connection carries at once: 1 for HTTP/1.1, max_concurrent_streams for HTTP/2. */
+  readonly concurrentStreamLimit: number;
+}
+
+export function poolConfig(spec: Pick<ClusterSpec, 'policy' | 'protocol'>): PoolConfig {
+  const { tcp, http } = spec.policy.connectionPool;
+  return {
+    protocol: spec.protocol,
+    connectTimeoutMs: tcp.connectTimeoutMs,
+    idleTimeoutMs:
+      http.idleTimeoutMs > 0
+        ? http.idleTimeoutMs
+        : tcp.idleTimeoutMs > 0
+          ? tcp.idleTimeoutMs
+          : DEFAULT_IDLE_TIMEOUT_MS,
+    maxRequestsPerConnection:
+      http.maxRequestsPerConnection > 0 ? http.maxRequestsPerConnection : Number.POSITIVE_INFINITY,
+    concurrentStreamLimit:
+      spec.protocol === 'http1'
+        ? 1
+        : http.maxConcurrentStreams > 0
+          ? http.maxConcurrentStreams
+          : DEFAULT_MAX_CONCURRENT_STREAMS,
+  };
+}
