@@ -10,7 +10,7 @@ export class JitteredExponentialBackOff {
   private next: number;
 
   constructor(
-    private readonly baseMs: number,
+    baseMs: number,
     private readonly maxMs: number,
     private readonly rng: Rng,
   ) {

@@ -20,12 +20,37 @@ export function decideDelay(fault: FaultInjection | undefined, rng: Rng): number
   return faultFires(d.percentage, rng) ? d.fixedDelayMs : 0;
 }
 
-/** The abort to answer with, or undefined. gRPC aborts are HTTP 200 with a grpc-status. */
-export function decideAbort(fault: FaultInjection | undefined, rng: Rng): { status: number; grpcStatus?: number } | undefined {
-  const a = fault?.abort;
-  if (a === undefined || !faultFires(a.percentage, rng)) return undefined;
-  if (a.grpcStatus !== undefined) return { status: 200, grpcStatus: GRPC_CODES[a.grpcStatus] ?? 2 };
-  return { status: a.httpStatus ?? 503 };
+/** An abort the fault filter answers with: HTTP status, or HTTP 200 carrying a grpc-status. */
+export interface FaultAbort {
+  readonly status: number;
+  readonly grpcStatus?: number;
+}
+
+const abortCache = new WeakMap<FaultInjection, FaultAbort | null>();
+
+/**
+ * The abort a fault block can inject, or null. istiod drops an abort without `httpStatus` or
+ * `grpcStatus` ("Only HTTP and gRPC type abort faults are supported") [I:route.go TranslateFault].
+ */
+export function faultAbort(fault: FaultInjection): FaultAbort | null {
+  let a = abortCache.get(fault);
+  if (a === undefined) {
+    const abort = fault.abort;
+    if (abort?.httpStatus !== undefined) a = { status: abort.httpStatus };
+    else if (abort?.grpcStatus !== undefined)
+      a = { status: 200, grpcStatus: GRPC_CODES[abort.grpcStatus] ?? 2 };
+    else a = null;
+    abortCache.set(fault, a);
+  }
+  return a;
+}
+
+/** The abort to answer with (drawn afresh after any delay), or null. */
+export function decideAbort(fault: FaultInjection | undefined, rng: Rng): FaultAbort | null {
+  if (fault === undefined) return null;
+  const a = faultAbort(fault);
+  if (a === null || !faultFires(fault.abort!.percentage, rng)) return null;
+  return a;
 }
 
 /** gRPC status names Istio accepts in fault.abort.grpcStatus. */

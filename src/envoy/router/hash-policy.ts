@@ -8,7 +8,11 @@ import type { HttpRequest } from '../http.js';
  * NOTE: simplification: hashes with 53-bit cyrb53 instead of xxHash64; the distribution of keys over the
  * ring is equally uniform, but individual key-to-host assignments differ from a real Envoy's.
  */
-export function requestHashKey(policy: ConsistentHashKey | undefined, request: HttpRequest, sourceIp: string): number | undefined {
+export function requestHashKey(
+  policy: ConsistentHashKey | undefined,
+  request: HttpRequest,
+  sourceIp: string,
+): number | undefined {
   if (policy === undefined) return undefined;
   let input: string | undefined;
   switch (policy.kind) {

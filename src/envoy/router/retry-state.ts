@@ -107,7 +107,8 @@ export class RetryState {
     const b = this.bits;
     // Circuit-breaker overflows are never retried.
     if (reason === 'overflow') return false;
-    if ((reason === 'connection-failure' || reason === 'connection-timeout') && b & On['connect-failure']) return true;
+    if ((reason === 'connection-failure' || reason === 'connection-timeout') && b & On['connect-failure'])
+      return true;
     // A reset "counts as a 5xx": 5xx, gateway-error and reset retry any reset, including per-try timeouts.
     if (b & (On['5xx'] | On['gateway-error'] | On.reset)) return true;
     if (b & On['reset-before-request'] && !requestSent) return true;

@@ -1,41 +1,31 @@
-import { RE2JS } from 're2js';
 import type { HttpRequest } from '../http.js';
-import { pathWithoutQuery } from './route-match.js';
-import type { RouteEntry } from './route-entry.js';
-
-const compiled = new Map<string, RE2JS>();
-
-function re2(pattern: string): RE2JS {
-  let re = compiled.get(pattern);
-  if (re === undefined) {
-    re = RE2JS.compile(pattern);
-    compiled.set(pattern, re);
-  }
-  return re;
-}
+import { pathLength } from './route-match.js';
+import type { PathRewrite, RouteEntry, WeightedCluster } from './route-entry.js';
 
 /**
- * VirtualService `rewrite` as istiod emits it (semantics §1.4): `uri` → prefix_rewrite (replaces the
- * matched prefix; for exact/regex matches the matched portion is the whole path), `uriRegexRewrite` →
- * regex_rewrite on the path without the query, `authority` → host_rewrite_literal.
+ * Path and host rewrites of a route as istiod emits them (semantics §1.4). `prefix_rewrite` replaces
+ * the matched prefix (for exact/regex routes the whole path; the query string is kept);
+ * `regex_rewrite` substitutes every match of its pattern in the path without the query;
+ * host_rewrite_literal replaces the authority (a weighted cluster's own rewrite wins).
  */
-export function applyRewrite(route: RouteEntry, request: HttpRequest): void {
-  const rw = route.rewrite;
-  if (rw === undefined) return;
-  if (rw.uri !== undefined) {
-    const prefix = route.matchedPrefix;
-    if (prefix !== undefined) {
-      if (request.path.startsWith(prefix)) request.path = rw.uri + request.path.slice(prefix.length);
-    } else {
-      const q = request.path.indexOf('?');
-      request.path = rw.uri + (q < 0 ? '' : request.path.slice(q));
-    }
-  } else if (rw.uriRegexRewrite !== undefined) {
-    const path = pathWithoutQuery(request.path);
-    const query = request.path.slice(path.length);
-    // Envoy substitutions write capture groups as \1; re2js expects $1.
-    const replacement = rw.uriRegexRewrite.rewrite.replace(/\\(\d)/g, '$$$1');
-    request.path = re2(rw.uriRegexRewrite.match).matcher(path).replaceAll(replacement) + query;
+export function applyRewrite(route: RouteEntry, wc: WeightedCluster, request: HttpRequest): void {
+  const rw = route.pathRewrite;
+  if (rw !== undefined) request.path = rewritePath(rw, request.path);
+  const host = wc.hostRewrite ?? route.hostRewrite;
+  if (host !== undefined) request.authority = host;
+}
+
+export function rewritePath(rw: PathRewrite, path: string): string {
+  const len = pathLength(path);
+  if (rw.kind === 'prefix') {
+    // Case-insensitive prefix routes replace as many characters as the prefix has.
+    const cut = rw.matchedPrefixLength ?? len;
+    return rw.replacement + path.slice(cut);
   }
-  if (rw.authority !== undefined) request.authority = rw.authority;
+  return rw.pattern.matcher(path.slice(0, len)).replaceAll(rw.substitution) + path.slice(len);
+}
+
+/** Envoy's substitutions write capture groups as \1; re2js expects $1. */
+export function envoySubstitutionToRe2js(substitution: string): string {
+  return substitution.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
 }

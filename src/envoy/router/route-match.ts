@@ -1,10 +1,12 @@
 import type { HttpRequest } from '../http.js';
+import { equalsIgnoreCase, startsWithIgnoreCase } from './string-matcher.js';
 
 /** Envoy's path specifier of a route match. */
 export type PathMatch =
   | { kind: 'prefix'; value: string; caseSensitive: boolean }
+  /** `path`: the whole path without its query string. */
   | { kind: 'exact'; value: string; caseSensitive: boolean }
-  /** RE2, full match against the path without its query string. */
+  /** `safe_regex`: RE2, full match against the path without its query string (case_sensitive does not apply). */
   | { kind: 'regex'; value: string; re: FullMatcher };
 
 /** A compiled regular expression that must match the whole input (RE2 `FullMatch`, as Envoy's safe_regex). */
@@ -15,7 +17,7 @@ export interface FullMatcher {
 /** Envoy's RouteMatch as istiod emits it from one HTTPMatchRequest (semantics §1.2). */
 export interface RouteMatch {
   readonly path: PathMatch;
-  /** Header and query conditions, ANDed; filled in by the VirtualService translation. */
+  /** Header and query-parameter matchers, ANDed; compiled once when the route table is built. */
   readonly conditions: readonly RequestCondition[];
 }
 
@@ -24,25 +26,37 @@ export interface RequestCondition {
   test(request: HttpRequest): boolean;
 }
 
-/** The path without its query string (exact and regex matches ignore the query; prefix does not). */
+/** Length of the path before its query string (exact and regex matches ignore the query; prefix does not). */
+export function pathLength(path: string): number {
+  const q = path.indexOf('?');
+  return q < 0 ? path.length : q;
+}
+
+/** The path without its query string. */
 export function pathWithoutQuery(path: string): string {
   const q = path.indexOf('?');
   return q < 0 ? path : path.slice(0, q);
 }
 
-/** Whether `request` satisfies `m`. */
+/** Whether `request` satisfies `m`: the path specifier, then every condition (semantics §1.2). */
 export function routeMatches(m: RouteMatch, request: HttpRequest): boolean {
   const p = m.path;
+  const path = request.path;
   if (p.kind === 'prefix') {
     // The query string is part of :path, so prefix "/a" matches "/a?x=1" (semantics §1.2).
-    if (p.caseSensitive ? !request.path.startsWith(p.value) : !request.path.toLowerCase().startsWith(p.value.toLowerCase()))
-      return false;
+    if (p.caseSensitive ? !path.startsWith(p.value) : !startsWithIgnoreCase(path, p.value)) return false;
   } else if (p.kind === 'exact') {
-    const path = pathWithoutQuery(request.path);
-    if (p.caseSensitive ? path !== p.value : path.toLowerCase() !== p.value.toLowerCase()) return false;
-  } else if (!p.re.matches(pathWithoutQuery(request.path))) {
+    const len = pathLength(path);
+    if (
+      p.caseSensitive
+        ? len !== p.value.length || !path.startsWith(p.value)
+        : !equalsIgnoreCase(path, len, p.value)
+    )
+      return false;
+  } else if (!p.re.matches(pathWithoutQuery(path))) {
     return false;
   }
-  for (const c of m.conditions) if (!c.test(request)) return false;
+  const cs = m.conditions;
+  for (let i = 0; i < cs.length; i++) if (!cs[i]!.test(request)) return false;
   return true;
 }

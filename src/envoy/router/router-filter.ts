@@ -11,13 +11,13 @@ import type { LbContext } from '../upstream/load-balancers/load-balancer.js';
 import type { ResetReason } from '../upstream/transport.js';
 import { decideAbort, decideDelay } from './fault-filter.js';
 import { requestHashKey } from './hash-policy.js';
-import { applyHeaderOperations } from './header-operations.js';
+import { redirectLocation } from './redirect.js';
+import { type RetryDecision, RetryState } from './retry-state.js';
 import { applyRewrite } from './rewrite.js';
-import { RetryState, type RetryDecision } from './retry-state.js';
-import type { RouteEntry, WeightedCluster } from './route-entry.js';
+import type { RouteAction, RouteEntry, WeightedCluster } from './route-entry.js';
 import type { RouteTable } from './route-table.js';
 import { sendShadows } from './shadow.js';
-import { AttemptState, type AttemptOwner, UpstreamRequest } from './upstream-request.js';
+import { type AttemptOwner, AttemptState, UpstreamRequest } from './upstream-request.js';
 
 /** What a sidecar gives its outbound router. */
 export interface RouterContext {
@@ -49,10 +49,15 @@ export interface RequestInfo {
   upstreamPod: string | null;
 }
 
-/** Phases of a downstream request in the router (ARCHITECTURE rule 7: one explicit state). */
+/** Phases of a downstream request in the sidecar (ARCHITECTURE rule 7: one explicit state). */
 export enum RequestPhase {
+  /** Handed to the sidecar, not decoded yet. */
+  Created,
+  /** The fault filter holds the request for its injected delay. */
   FaultDelay,
+  /** An attempt is pending in a pool or in flight upstream. */
   Upstream,
+  /** Waiting out a retry back-off. */
   Backoff,
   Done,
 }
@@ -66,26 +71,38 @@ const REASON_FLAG: Record<ResetReason, number> = {
   overflow: ResponseFlag.UO,
 };
 
+/** Envoy's request headers that override the route's timeouts; consumed (removed) by the router (§1.5). */
+const RQ_TIMEOUT_HEADER = 'x-envoy-upstream-rq-timeout-ms';
+const PER_TRY_TIMEOUT_HEADER = 'x-envoy-upstream-rq-per-try-timeout-ms';
+
 /**
- * One downstream request through a client sidecar: fault filter, then Envoy's router (semantics §1):
- * route, weighted cluster, global and per-try timeouts, retries with back-off and host re-selection,
- * mirroring, and exactly one final response with its response flags.
+ * One downstream request through a client sidecar: the fault filter, then Envoy's router (semantics §1):
+ * route, weighted cluster, rewrites and header operations, global and per-try timeouts, retries with
+ * back-off and host re-selection, mirroring, and exactly one final response with its response flags.
  */
 export class ActiveRequest implements AttemptOwner, LbContext {
-  phase = RequestPhase.FaultDelay;
+  phase = RequestPhase.Created;
   private flags = 0;
-  private cluster: Cluster | null = null;
+  private action: RouteAction | null = null;
   private route: RouteEntry | null = null;
+  private weighted: WeightedCluster | null = null;
+  private cluster: Cluster | null = null;
   private retry: RetryState | null = null;
   private attempt: UpstreamRequest | null = null;
   private attempts = 0;
   private lastHost: Host | null = null;
-  private triedHosts: Host[] = [];
+  /** Hosts tried so far, for the previous_hosts predicate (allocated on the first retry only). */
+  private firstHost: Host | null = null;
+  private otherHosts: Host[] | null = null;
+  private avoidPreviousHosts = false;
+  private timeoutMs = 0;
+  private perTryTimeoutMs = 0;
   private globalTimer: TimerHandle = NO_TIMER;
   private backoffTimer: TimerHandle = NO_TIMER;
+  /** The router (not the fault filter) produced the response: route response headers apply. */
+  private routed = false;
   hashKey: number | undefined = undefined;
   hostSelectionRetryMaxAttempts = 0;
-  private avoidPreviousHosts = false;
   /** When the app handed the request to the sidecar. */
   readonly startMs: number;
 
@@ -97,34 +114,25 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     this.startMs = ctx.sim.now;
   }
 
-  /** Decodes the request: route lookup, then the fault filter, then the router. */
+  /** Decodes the request: route lookup, the fault filter (delay, then abort), then the router. */
   start(): void {
-    if (this.phase === RequestPhase.Done) return; // cancelled by the downstream before it got here
+    if (this.phase !== RequestPhase.Created) return; // cancelled by the downstream before it got here
     const ctx = this.ctx;
     ctx.stats.rq_total++;
     const action = ctx.routeTable(this.request.port)?.route(this.request) ?? null;
-    if (action === null) {
-      ctx.stats.no_route++;
-      return this.respond({ status: 404, flags: ResponseFlag.NR, details: 'route_not_found' });
-    }
-    if (action.kind === 'redirect') {
-      ctx.stats.rq_redirect++;
-      return this.respond({ status: action.redirect.redirectCode, flags: 0, details: 'redirect' });
-    }
-    if (action.kind === 'direct-response') {
-      ctx.stats.rq_direct_response++;
-      return this.respond({ status: action.status, flags: 0, details: 'direct_response' });
-    }
-    this.route = action;
-    const delayMs = decideDelay(action.fault, ctx.rng);
+    this.action = action;
+    // The fault filter runs before the router with the route's per-filter config (semantics §1.7).
+    const fault = action !== null && action.kind !== 'redirect' ? action.fault : undefined;
+    const delayMs = decideDelay(fault, ctx.rng);
     if (delayMs > 0) {
       ctx.stats['fault.delays_injected']++;
       ctx.stats['fault.active_faults']++;
       this.flags |= ResponseFlag.DI;
+      this.phase = RequestPhase.FaultDelay;
       ctx.sim.schedule(delayMs, ActiveRequest.onFaultDelayDone, this);
       return;
     }
-    this.afterFaults();
+    this.afterDelay();
   }
 
   /** The downstream gave up (client timeout / disconnect): reset everything, flag DC. */
@@ -132,51 +140,113 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     if (this.phase === RequestPhase.Done) return;
     this.flags |= ResponseFlag.DC;
     this.abandonAttempt('local-reset', false);
-    this.finish({ status: 0, flags: this.flags, details: 'downstream_remote_disconnect' }, false);
+    this.finish({ status: 0, flags: this.flags, details: 'downstream_remote_disconnect' });
   }
 
   private static onFaultDelayDone(r: ActiveRequest): void {
     r.ctx.stats['fault.active_faults']--;
-    if (r.phase === RequestPhase.Done) return;
-    r.afterFaults();
+    if (r.phase !== RequestPhase.FaultDelay) return;
+    r.afterDelay();
   }
 
-  private afterFaults(): void {
+  private afterDelay(): void {
     const ctx = this.ctx;
-    const route = this.route!;
-    // The abort is drawn after any delay, independently (semantics §1.7). Aborts bypass the router:
-    // no retries, no outlier detection, no circuit breakers, no mirroring.
-    const abort = decideAbort(route.fault, ctx.rng);
-    if (abort !== undefined) {
+    const action = this.action;
+    // The abort is drawn after any delay, independently (§1.7). Aborts bypass the router: no retries,
+    // no outlier detection, no circuit breakers, no mirroring.
+    const abort = action !== null && action.kind !== 'redirect' ? decideAbort(action.fault, ctx.rng) : null;
+    if (abort !== null) {
       ctx.stats['fault.aborts_injected']++;
-      const r: HttpResponse = { status: abort.status, flags: this.flags | ResponseFlag.FI, details: 'fault filter abort' };
+      const r: HttpResponse = {
+        status: abort.status,
+        flags: this.flags | ResponseFlag.FI,
+        details: 'fault filter abort',
+      };
       if (abort.grpcStatus !== undefined) r.grpcStatus = abort.grpcStatus;
-      return this.respond(r);
+      return this.finish(r);
     }
+    this.routed = true;
+    this.decodeRoute(action);
+  }
+
+  /** Envoy's router decodeHeaders: no route (404 NR), redirect, direct response, or upstream. */
+  private decodeRoute(action: RouteAction | null): void {
+    const ctx = this.ctx;
+    if (action === null) {
+      ctx.stats.no_route++;
+      return this.finish({ status: 404, flags: this.flags | ResponseFlag.NR, details: 'route_not_found' });
+    }
+    if (action.kind === 'redirect') {
+      ctx.stats.rq_redirect++;
+      const headers = new Map([['location', redirectLocation(action, this.request)]]);
+      return this.finish({ status: action.status, flags: this.flags, headers, details: 'redirect' });
+    }
+    if (action.kind === 'direct-response') {
+      ctx.stats.rq_direct_response++;
+      return this.finish({
+        status: action.status,
+        flags: this.flags,
+        details: action.body ?? 'direct_response',
+      });
+    }
+    const route = action;
+    this.route = route;
     const wc = this.pickCluster(route);
+    this.weighted = wc;
     const cluster = ctx.clusters.get(wc.name);
     if (cluster === undefined) {
+      // cluster_not_found_response_code: 503 by default (§1.1).
       ctx.stats.no_cluster++;
-      return this.respond({ status: 503, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
+      return this.finish({ status: 503, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
     }
     this.cluster = cluster;
-    this.phase = RequestPhase.Upstream;
     const req = this.request;
-    applyRewrite(route, req);
-    applyHeaderOperations(req.headers, route.requestHeaders);
-    applyHeaderOperations(req.headers, wc.requestHeaders);
+    // finalizeRequestHeaders: the weighted cluster's operations, then the route's (the less specific
+    // level wins conflicts, Envoy's default), then host and path rewrites.
+    wc.requestHeaders?.apply(req.headers);
+    route.requestHeaders?.apply(req.headers);
+    applyRewrite(route, wc, req);
+    this.resolveTimeouts(route);
     const policy = route.retryPolicy;
     if (policy !== null) {
       this.retry = new RetryState(policy, cluster.resourceManager, cluster.stats, ctx.rng);
-      // previous_hosts unless consistent hash (semantics §1.6 "Host selection on retry").
-      this.avoidPreviousHosts = policy.retryIgnorePreviousHosts ?? route.hashPolicy === undefined;
-      this.hostSelectionRetryMaxAttempts = this.avoidPreviousHosts ? policy.hostSelectionRetryMaxAttempts : 0;
+      this.avoidPreviousHosts = route.retryPreviousHosts;
+      this.hostSelectionRetryMaxAttempts = route.retryPreviousHosts
+        ? policy.hostSelectionRetryMaxAttempts
+        : 0;
     }
     this.hashKey = requestHashKey(route.hashPolicy, req, ctx.sourceIp);
-    // The global timer starts when the request is fully received: after the fault delay (§1.5).
-    if (route.timeoutMs > 0) this.globalTimer = ctx.sim.schedule(route.timeoutMs, ActiveRequest.onGlobalTimeout, this);
-    if (route.mirrors.length > 0) sendShadows(ctx, route, req);
+    // The global timer starts when the request is fully received: after any fault delay (§1.5).
+    if (this.timeoutMs > 0)
+      this.globalTimer = ctx.sim.schedule(this.timeoutMs, ActiveRequest.onGlobalTimeout, this);
+    if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs);
     this.startAttempt();
+  }
+
+  /**
+   * FilterUtility::finalTimeout (§1.5, §1.6): the route timeout, overridden by
+   * x-envoy-upstream-rq-timeout-ms; the per-try timeout from the retry policy, overridden by
+   * x-envoy-upstream-rq-per-try-timeout-ms; a per-try timeout >= a non-zero global one is ignored.
+   */
+  private resolveTimeouts(route: RouteEntry): void {
+    const h = this.request.headers;
+    let global = route.timeoutMs;
+    let perTry = route.retryPolicy?.perTryTimeoutMs ?? 0;
+    const g = h.get(RQ_TIMEOUT_HEADER);
+    if (g !== undefined) {
+      h.delete(RQ_TIMEOUT_HEADER);
+      const v = Number(g);
+      if (Number.isInteger(v) && v >= 0) global = v;
+    }
+    const p = h.get(PER_TRY_TIMEOUT_HEADER);
+    if (p !== undefined) {
+      h.delete(PER_TRY_TIMEOUT_HEADER);
+      const v = Number(p);
+      if (Number.isInteger(v) && v >= 0) perTry = v;
+    }
+    if (global > 0 && perTry >= global) perTry = 0;
+    this.timeoutMs = global;
+    this.perTryTimeoutMs = perTry;
   }
 
   private pickCluster(route: RouteEntry): WeightedCluster {
@@ -184,16 +254,18 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     if (cs.length === 1) return cs[0]!;
     // Envoy: selected = random % total_weight over cumulative [begin, begin + w) intervals (§1.3).
     let selected = this.ctx.rng.uint32() % route.totalWeight;
-    for (const c of cs) {
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i]!;
       if (selected < c.weight) return c;
       selected -= c.weight;
     }
     return cs[cs.length - 1]!;
   }
 
-  /** previous_hosts retry predicate (LbContext). */
+  /** previous_hosts retry predicate (LbContext): reject a host this request already tried. */
   shouldSelectAnotherHost(host: Host): boolean {
-    return this.avoidPreviousHosts && this.triedHosts.includes(host);
+    if (!this.avoidPreviousHosts) return false;
+    return host === this.firstHost || this.otherHosts?.includes(host) === true;
   }
 
   private startAttempt(): void {
@@ -205,10 +277,15 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     this.request.headers.set('x-envoy-attempt-count', String(this.attempts));
     const host = cluster.chooseHost(this);
     if (host === null) {
-      return this.finish({ status: 503, flags: this.flags | ResponseFlag.UH, details: 'no_healthy_upstream' }, true);
+      return this.finish({
+        status: 503,
+        flags: this.flags | ResponseFlag.UH,
+        details: 'no healthy upstream',
+      });
     }
     this.lastHost = host;
-    if (this.avoidPreviousHosts) this.triedHosts.push(host);
+    if (this.firstHost === null) this.firstHost = host;
+    else if (this.avoidPreviousHosts) (this.otherHosts ??= []).push(host);
     const a = new UpstreamRequest(this, host, this.attempts, ctx.sim.now);
     this.attempt = a;
     host.rqActive++;
@@ -219,60 +296,71 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   }
 
   onAttemptReady(a: UpstreamRequest): void {
-    const route = this.route!;
-    const now = this.ctx.sim.now;
-    a.readyAtMs = now;
-    // Per-try timer from pool ready; ignored when >= the global timeout (§1.6 "Per-try vs overall").
-    const perTry = this.retry === null ? 0 : route.retryPolicy!.perTryTimeoutMs;
-    if (perTry > 0 && !(route.timeoutMs > 0 && perTry >= route.timeoutMs)) {
-      a.perTryTimer = this.ctx.sim.schedule(perTry, ActiveRequest.onPerTryTimeout, a);
-    }
+    a.readyAtMs = this.ctx.sim.now;
+    // The per-try timer starts at pool ready: time queued in the pool does not count (§1.6).
+    if (this.perTryTimeoutMs > 0)
+      a.perTryTimer = this.ctx.sim.schedule(this.perTryTimeoutMs, ActiveRequest.onPerTryTimeout, a);
     a.stream!.send(this.request, a);
   }
 
   onAttemptPoolFailure(a: UpstreamRequest, reason: PoolFailureReason): void {
     this.endAttempt(a);
-    if (reason === 'overflow') {
-      // Overflow: 503 UO with x-envoy-overloaded; never retried, never seen by outlier detection (§2.5).
-      const headers = new Map([['x-envoy-overloaded', 'true']]);
-      return this.finish({ status: 503, flags: this.flags | ResponseFlag.UO, headers, details: 'overflow' }, true);
-    }
-    this.cluster!.outlierDetector?.putResult(a.host, 'local-origin-connect-failed');
-    this.afterReset(reason === 'connection-timeout' ? 'connection-timeout' : 'connection-failure', false);
+    const r: ResetReason =
+      reason === 'overflow'
+        ? 'overflow'
+        : reason === 'connection-timeout'
+          ? 'connection-timeout'
+          : 'connection-failure';
+    this.onReset(a, r, false);
   }
 
   onAttemptResponse(a: UpstreamRequest, response: HttpResponse): void {
     this.endAttempt(a);
     const cluster = this.cluster!;
+    // Every attempt's response feeds outlier detection, retried or not (§3.2).
     cluster.outlierDetector?.putHttpResponseCode(a.host, response.status);
     cluster.stats.recordCode(response.status);
     this.observeAttempt(a, response.status, response.flags);
+    let extra = 0;
     if (this.retry !== null) {
       const d = this.retry.decide(this.retry.wouldRetryResponse(response));
       if (d.kind === 'retry') return this.scheduleRetry(d.backoffMs);
       // Retries exhausted: the last upstream response is returned as-is, plus URX or UO (§1.6).
-      return this.finish({ ...response, flags: this.flags | response.flags | this.noRetryFlag(d) }, true);
+      extra = noRetryFlag(d);
     }
-    this.finish({ ...response, flags: this.flags | response.flags }, true);
+    this.finish({ ...response, flags: this.flags | response.flags | extra });
   }
 
   onAttemptReset(a: UpstreamRequest, reason: ResetReason): void {
     this.endAttempt(a);
-    const cluster = this.cluster!;
-    // Non-split mode: a reset or connect failure reaches outlier detection as a 503 (§3.2).
-    if (reason !== 'overflow') cluster.outlierDetector?.putResult(a.host, 'local-origin-connect-failed');
-    this.observeAttempt(a, 503, REASON_FLAG[reason]);
-    this.afterReset(reason, a.readyAtMs > 0);
+    this.onReset(a, reason, true);
   }
 
-  private afterReset(reason: ResetReason, requestSent: boolean): void {
+  /** Router::onUpstreamReset: outlier detection (not for overflow), then retry or 503 (§1.6, §2.5). */
+  private onReset(a: UpstreamRequest, reason: ResetReason, requestSent: boolean): void {
     const flag = REASON_FLAG[reason];
+    if (reason !== 'overflow') {
+      // Non-split mode: a reset or connect failure reaches outlier detection as a 503 (§3.2).
+      this.cluster!.outlierDetector?.putResult(a.host, 'local-origin-connect-failed');
+      this.observeAttempt(a, 503, flag);
+    }
+    let extra = 0;
     if (this.retry !== null) {
       const d = this.retry.decide(this.retry.wouldRetryReset(reason, requestSent));
       if (d.kind === 'retry') return this.scheduleRetry(d.backoffMs);
-      return this.finish({ status: 503, flags: this.flags | flag | this.noRetryFlag(d), details: resetDetails(reason) }, true);
+      extra = noRetryFlag(d);
     }
-    this.finish({ status: 503, flags: this.flags | flag, details: resetDetails(reason) }, true);
+    if (reason === 'overflow') {
+      // Circuit-breaker overflow: 503 UO with x-envoy-overloaded, never retried (§2.5).
+      const headers = new Map([['x-envoy-overloaded', 'true']]);
+      return this.finish({
+        status: 503,
+        flags: this.flags | flag | extra,
+        headers,
+        details: resetDetails(reason),
+      });
+    }
+    this.finish({ status: 503, flags: this.flags | flag | extra, details: resetDetails(reason) });
   }
 
   private static onPerTryTimeout(a: UpstreamRequest): void {
@@ -286,9 +374,13 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     cluster.outlierDetector?.putResult(a.host, 'local-origin-timeout');
     r.observeAttempt(a, 504, ResponseFlag.UT);
     // A per-try timeout is a local reset: retried only with 5xx, gateway-error or reset (§1.6).
-    const d = r.retry!.decide(r.retry!.wouldRetryReset('local-reset', true));
-    if (d.kind === 'retry') return r.scheduleRetry(d.backoffMs);
-    r.finish({ status: 504, flags: r.flags | ResponseFlag.UT | r.noRetryFlag(d), details: 'upstream per-try timeout' }, true);
+    let extra = 0;
+    if (r.retry !== null) {
+      const d = r.retry.decide(r.retry.wouldRetryReset('local-reset', true));
+      if (d.kind === 'retry') return r.scheduleRetry(d.backoffMs);
+      extra = noRetryFlag(d);
+    }
+    r.finish({ status: 504, flags: r.flags | ResponseFlag.UT | extra, details: 'upstream request timeout' });
   }
 
   private static onGlobalTimeout(r: ActiveRequest): void {
@@ -303,7 +395,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       r.observeAttempt(a, 504, ResponseFlag.UT);
     }
     r.abandonAttempt('local-reset', true);
-    r.finish({ status: 504, flags: r.flags | ResponseFlag.UT, details: 'upstream request timeout' }, true);
+    r.finish({ status: 504, flags: r.flags | ResponseFlag.UT, details: 'upstream request timeout' });
   }
 
   private static onBackoffDone(r: ActiveRequest): void {
@@ -315,12 +407,6 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   private scheduleRetry(backoffMs: number): void {
     this.phase = RequestPhase.Backoff;
     this.backoffTimer = this.ctx.sim.schedule(backoffMs, ActiveRequest.onBackoffDone, this);
-  }
-
-  private noRetryFlag(d: RetryDecision): number {
-    if (d.kind === 'no' && d.reason === 'limit-exceeded') return ResponseFlag.URX;
-    if (d.kind === 'no' && d.reason === 'overflow') return ResponseFlag.UO;
-    return 0;
   }
 
   /** Bookkeeping when a try ends for any reason. */
@@ -357,21 +443,16 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     });
   }
 
-  private respond(r: HttpResponse): void {
-    this.finish(r, false);
-  }
-
-  private finish(r: HttpResponse, upstream: boolean): void {
+  private finish(r: HttpResponse): void {
     if (this.phase === RequestPhase.Done) return;
     this.phase = RequestPhase.Done;
     const sim = this.ctx.sim;
     sim.cancel(this.globalTimer);
     sim.cancel(this.backoffTimer);
     this.retry?.releaseRetry();
-    if (upstream && this.route?.responseHeaders) {
-      r.headers = r.headers ?? new Map();
-      applyHeaderOperations(r.headers, this.route.responseHeaders);
-    }
+    // Route response header operations apply to whatever the router answers, upstream or local
+    // (its modify_headers callback); not to fault-filter aborts, which happen before the router.
+    if (this.routed && r.status !== 0) this.finalizeResponseHeaders(r);
     const info: RequestInfo = {
       cluster: this.cluster,
       attempts: this.attempts,
@@ -390,6 +471,23 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     });
     this.downstream.onResponse(r, info);
   }
+
+  private finalizeResponseHeaders(r: HttpResponse): void {
+    const a = this.action;
+    if (a === null) return;
+    const cluster = this.weighted?.responseHeaders;
+    const route = a.responseHeaders;
+    if (cluster === undefined && route === undefined) return;
+    r.headers = r.headers === undefined ? new Map() : new Map(r.headers);
+    cluster?.apply(r.headers);
+    route?.apply(r.headers);
+  }
+}
+
+function noRetryFlag(d: RetryDecision): number {
+  if (d.kind === 'no' && d.reason === 'limit-exceeded') return ResponseFlag.URX;
+  if (d.kind === 'no' && d.reason === 'overflow') return ResponseFlag.UO;
+  return 0;
 }
 
 function resetDetails(reason: ResetReason): string {

@@ -1,7 +1,12 @@
 import { NO_TIMER, type TimerHandle } from '../../engine/index.js';
 import { cloneRequest, type HttpRequest, type HttpResponse } from '../http.js';
 import type { Cluster } from '../upstream/cluster.js';
-import type { Cancellable, PoolCallbacks, PoolFailureReason, PoolStream } from '../upstream/conn-pool/conn-pool.js';
+import type {
+  Cancellable,
+  PoolCallbacks,
+  PoolFailureReason,
+  PoolStream,
+} from '../upstream/conn-pool/conn-pool.js';
 import type { Host } from '../upstream/host.js';
 import type { ResetReason, StreamCallbacks } from '../upstream/transport.js';
 import { faultFires } from './fault-filter.js';
@@ -13,20 +18,27 @@ import type { RouterContext } from './router-filter.js';
  * percentage fires sends a copy through the mirror cluster's own load balancer and pool (so it consumes
  * that cluster's circuit-breaker budget and feeds its outlier detection), with the route timeout and no
  * retries. Fire-and-forget: the response is discarded and the client never waits for it. Istio >= 1.28
- * keeps the original Host (no `-shadow` suffix).
+ * keeps the original Host (no `-shadow` suffix). The copy is taken after the route's rewrites and header
+ * operations, as Envoy shadows the finalized request headers.
  *
  * NOTE: simplification: the mirror decision draws from the router's RNG; Envoy derives it from the stream id.
  */
-export function sendShadows(ctx: RouterContext, route: RouteEntry, request: HttpRequest): void {
+export function sendShadows(
+  ctx: RouterContext,
+  route: RouteEntry,
+  request: HttpRequest,
+  timeoutMs: number,
+): void {
   for (const m of route.mirrors) {
     if (!faultFires(m.percentage, ctx.rng)) continue;
     const cluster = ctx.clusters.get(m.cluster);
     if (cluster === undefined) continue;
     const host = cluster.chooseHost(null);
+    // No healthy host: the async client's router answers 503 UH to nobody.
     if (host === null) continue;
     ctx.stats.shadow_requests++;
     const shadow = new ShadowRequest(ctx, cluster, host, cloneRequest(request));
-    shadow.start(route.timeoutMs);
+    shadow.start(timeoutMs);
   }
 }
 
@@ -63,7 +75,8 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
 
   onPoolFailure(reason: PoolFailureReason): void {
     this.pending = null;
-    if (reason !== 'overflow') this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
+    if (reason !== 'overflow')
+      this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
     this.end(503, 0);
   }
 
@@ -77,7 +90,8 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
 
   onUpstreamReset(reason: ResetReason): void {
     if (this.done) return;
-    if (reason !== 'overflow') this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
+    if (reason !== 'overflow')
+      this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
     this.end(503, 0);
   }
 

@@ -1,6 +1,11 @@
 import { NO_TIMER, type TimerHandle } from '../../engine/index.js';
 import type { HttpResponse } from '../http.js';
-import type { Cancellable, PoolCallbacks, PoolFailureReason, PoolStream } from '../upstream/conn-pool/conn-pool.js';
+import type {
+  Cancellable,
+  PoolCallbacks,
+  PoolFailureReason,
+  PoolStream,
+} from '../upstream/conn-pool/conn-pool.js';
 import type { Host } from '../upstream/host.js';
 import type { ResetReason, StreamCallbacks } from '../upstream/transport.js';
 
