@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * The Result as a strict schema: documentation (docs/result.schema.json is generated from it) and a
+ * check that what `meshsim run -f json` prints matches what docs/output.md promises.
+ */
+const counts = z.record(z.string(), z.number().int().min(0));
+const latency = z.strictObject({
+  p50: z.number(),
+  p75: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  min: z.number(),
+});
+
+export const resultSchema = z.strictObject({
+  meshsim: z.string().describe('meshsim version'),
+  scenario: z.string(),
+  seed: z.number().int(),
+  simulatedMs: z.number(),
+  warmupMs: z.number(),
+  events: z.number().int().describe('engine events executed'),
+  clients: z.array(
+    z.strictObject({
+      name: z.string(),
+      requests: z.number().int(),
+      qps: z.number(),
+      timeouts: z.number().int(),
+      successRate: z.number().min(0).max(1),
+      byStatus: counts,
+      byFlag: counts,
+      latencyMs: latency,
+    }),
+  ),
+  services: z.array(
+    z.strictObject({
+      host: z.string(),
+      requests: z.number().int(),
+      byStatus: counts,
+      latencyMs: latency,
+      bySubset: z.record(z.string(), z.strictObject({ requests: z.number().int(), byStatus: counts })),
+    }),
+  ),
+  clusters: z.array(
+    z.strictObject({ name: z.string(), sidecars: z.number().int(), stats: z.record(z.string(), z.number()) }),
+  ),
+  ejections: z.array(
+    z.strictObject({
+      timeMs: z.number(),
+      client: z.string(),
+      cluster: z.string(),
+      host: z.string(),
+      pod: z.string(),
+      reason: z.string(),
+      ejectionTimeMs: z.number(),
+      durationMs: z.number().nullable(),
+    }),
+  ),
+  series: z.strictObject({
+    intervalMs: z.number(),
+    clients: z.record(
+      z.string(),
+      z.array(
+        z.strictObject({
+          t: z.number(),
+          requests: z.number(),
+          errors: z.number(),
+          p50: z.number(),
+          p90: z.number(),
+          p99: z.number(),
+        }),
+      ),
+    ),
+    subsets: z.record(z.string(), z.array(z.number())),
+  }),
+  istio: z.array(
+    z.strictObject({
+      labels: z.record(z.string(), z.string()),
+      count: z.number().int(),
+      buckets: z.array(z.number().int()),
+      sumMs: z.number(),
+    }),
+  ),
+  http: z.record(z.string(), z.number()),
+  conservation: z.strictObject({
+    started: z.number().int(),
+    finished: z.number().int(),
+    inFlightAtEnd: z.number().int(),
+  }),
+  timing: z
+    .strictObject({ wallMs: z.number(), eventsPerSec: z.number(), simulatedRequestsPerSec: z.number() })
+    .optional(),
+});
