@@ -15,7 +15,7 @@ export interface LatencyMs {
 
 export interface ClientResult {
   name: string;
-  /** Requests started after the warm-up. */
+  /** Requests started after the warm-up and finished (answered or timed out) by the end. */
   requests: number;
   /** Achieved requests per second over the measured window. */
   qps: number;
