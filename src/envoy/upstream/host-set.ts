@@ -1,46 +1,95 @@
-import type { Host } from './host.js';
+import type { Host, Locality } from './host.js';
 
 /**
- * The hosts of one cluster at one priority level with the healthy subset the load balancer uses
- * (Envoy's HostSet). Recomputed when membership or health changes, never per request.
+ * One locality's endpoints at one priority with the group's load_balancing_weight, as istiod pushes them
+ * in a ClusterLoadAssignment after its locality pass (Envoy's LocalityLbEndpoints, semantics §4.8).
+ */
+export interface LocalityLbEndpoints {
+  readonly locality: Locality;
+  readonly hosts: readonly Host[];
+  /** Locality weight (Istio: the sum of its endpoints' weights, or `distribute`'s share). 0 = never picked. */
+  readonly weight: number;
+  readonly priority: number;
+}
+
+/**
+ * Envoy's default overprovisioning factor (140 = 1.4). Istio never sets it (semantics §4.8), so a
+ * priority keeps all its load until fewer than 100/1.4 ≈ 71.4 % of its hosts are healthy.
+ */
+export const DEFAULT_OVERPROVISIONING_FACTOR = 140;
+
+/**
+ * The hosts of one cluster at one priority level (Envoy's HostSet): all hosts, the healthy ones, and both
+ * split per locality with each locality's weight. Recomputed when membership or health changes, never
+ * per request.
  */
 export class HostSet {
   hosts: Host[] = [];
   healthyHosts: Host[] = [];
+  hostsPerLocality: Host[][] = [];
+  healthyHostsPerLocality: Host[][] = [];
+  localities: Locality[] = [];
+  /** load_balancing_weight per locality index (parallel to hostsPerLocality). */
+  localityWeights: number[] = [];
+  readonly overprovisioningFactor = DEFAULT_OVERPROVISIONING_FACTOR;
 
   constructor(readonly priority: number) {}
 
-  update(hosts: Host[]): void {
-    this.hosts = hosts;
+  /** Replaces the members with these locality groups (all of this priority). */
+  update(groups: readonly LocalityLbEndpoints[]): void {
+    this.hosts = [];
+    this.hostsPerLocality = [];
+    this.localities = [];
+    this.localityWeights = [];
+    for (const g of groups) {
+      const hs = g.hosts.slice();
+      this.hosts.push(...hs);
+      this.hostsPerLocality.push(hs);
+      this.localities.push(g.locality);
+      this.localityWeights.push(g.weight);
+    }
     this.refreshHealth();
   }
 
   refreshHealth(): void {
     this.healthyHosts = this.hosts.filter((h) => h.healthy);
+    this.healthyHostsPerLocality = this.hostsPerLocality.map((hs) => hs.filter((h) => h.healthy));
   }
 }
 
 /**
  * All priority levels of a cluster (Envoy's PrioritySet). Istio puts every endpoint at priority 0 unless
- * locality failover applies (semantics §4.8).
+ * locality failover applies (semantics §4.8; locality/load-assignment.ts assigns the priorities).
  */
 export class PrioritySet {
   hostSets: HostSet[] = [new HostSet(0)];
   /** Bumped on every membership or health change so load balancers can rebuild cached state lazily. */
   version = 0;
+  /**
+   * When each current member joined the cluster (Envoy sets last_hc_pass_time when a host is first
+   * seen healthy by the LB: the start of its slow-start window, semantics §4.7). Hosts that leave are
+   * forgotten, so a host that comes back (restart, scale-up, zone recovery) starts a new window.
+   */
+  private readonly joinedAt = new Map<Host, number>();
 
-  /** Replaces the hosts, assigning each to the priority returned by `priorityOf`. */
-  update(hosts: Host[], priorityOf: (h: Host) => number = () => 0): void {
+  /** Replaces the members with istiod's locality groups (any priorities, any order). */
+  update(groups: readonly LocalityLbEndpoints[], nowMs = 0): void {
     let max = 0;
-    for (const h of hosts) max = Math.max(max, priorityOf(h));
-    const byPriority: Host[][] = Array.from({ length: max + 1 }, () => []);
-    for (const h of hosts) byPriority[priorityOf(h)]!.push(h);
-    this.hostSets = byPriority.map((hs, p) => {
+    for (const g of groups) if (g.priority > max) max = g.priority;
+    const perPriority: LocalityLbEndpoints[][] = Array.from({ length: max + 1 }, () => []);
+    for (const g of groups) perPriority[g.priority]!.push(g);
+    this.hostSets = perPriority.map((gs, p) => {
       const set = this.hostSets[p] ?? new HostSet(p);
-      set.update(hs);
+      set.update(gs);
       return set;
     });
+    this.trackMembers(nowMs);
     this.version++;
+  }
+
+  /** Convenience for a flat endpoint list: one priority, one group per locality (Istio without failover). */
+  updateHosts(hosts: readonly Host[], nowMs = 0): void {
+    this.update(groupByLocality(hosts), nowMs);
   }
 
   /** A host's health changed (ejection, un-ejection). */
@@ -49,7 +98,36 @@ export class PrioritySet {
     this.version++;
   }
 
+  /** When `host` joined this cluster's membership (its slow-start window start). */
+  joinedAtMs(host: Host): number {
+    return this.joinedAt.get(host) ?? 0;
+  }
+
   get allHosts(): Host[] {
     return this.hostSets.length === 1 ? this.hostSets[0]!.hosts : this.hostSets.flatMap((s) => s.hosts);
   }
+
+  private trackMembers(nowMs: number): void {
+    const present = new Set<Host>();
+    for (const s of this.hostSets) for (const h of s.hosts) present.add(h);
+    for (const h of this.joinedAt.keys()) if (!present.has(h)) this.joinedAt.delete(h);
+    for (const h of present) if (!this.joinedAt.has(h)) this.joinedAt.set(h, nowMs);
+  }
+}
+
+/** Groups hosts per locality in first-seen order; each group weighs the sum of its endpoints' weights. */
+export function groupByLocality(hosts: readonly Host[], priority = 0): LocalityLbEndpoints[] {
+  const byKey = new Map<string, { locality: Locality; hosts: Host[]; weight: number; priority: number }>();
+  for (const h of hosts) {
+    const l = h.endpoint.locality;
+    const key = `${l.region}/${l.zone}/${l.subZone}`;
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = { locality: l, hosts: [], weight: 0, priority };
+      byKey.set(key, g);
+    }
+    g.hosts.push(h);
+    g.weight += h.endpoint.weight;
+  }
+  return [...byKey.values()];
 }

@@ -1,60 +1,41 @@
-import type { Rng } from '../../../engine/index.js';
 import type { Host } from '../host.js';
-import type { HostSet, PrioritySet } from '../host-set.js';
-import type { LbContext, LoadBalancer } from './load-balancer.js';
+import { EdfLoadBalancerBase, type SlowStartConfig } from './edf-load-balancer.js';
+import type { LbParams } from './load-balancer-base.js';
 
 /**
- * LEAST_REQUEST with equal host weights: power of N choices (semantics §4.4, Envoy least_request_lb.cc).
- * Draws `choiceCount` hosts uniformly with replacement (`random() % n`) and keeps the one with strictly
- * fewer active requests (ties keep the first drawn). Istio's default policy since 1.14.
- *
- * NOTE: simplification: a single priority level and no locality weighting; hosts with unequal weights
- * and slow start (EDF with active-request bias) are not modelled here.
+ * LEAST_REQUEST, Istio's default since 1.14 [E:least_request_lb.cc; semantics §4.4].
+ * Equal weights and no slow start: power of N choices: draw `choiceCount` hosts uniformly with replacement
+ * (`random() % n`) and keep the one with strictly fewer active requests (ties keep the first drawn).
+ * Otherwise EDF with the dynamic weight weight / (rq_active + 1)^active_request_bias, times the slow-start
+ * factor; the bias is Envoy's default 1.0 (Istio never sets it).
  */
-export class LeastRequestLoadBalancer implements LoadBalancer {
+export class LeastRequestLoadBalancer extends EdfLoadBalancerBase {
   constructor(
-    private readonly prioritySet: PrioritySet,
-    private readonly rng: Rng,
+    p: LbParams,
+    slowStart: SlowStartConfig | undefined,
     private readonly choiceCount: number,
-    private readonly panicThresholdPercent: number,
-    private readonly onPanic: () => void,
-  ) {}
-
-  chooseHost(ctx: LbContext | null): Host | null {
-    const maxAttempts = ctx ? ctx.hostSelectionRetryMaxAttempts : 0;
-    let host: Host | null = null;
-    for (let attempt = 0; attempt <= maxAttempts; attempt++) {
-      host = this.pickOnce();
-      if (host === null || ctx === null || !ctx.shouldSelectAnotherHost(host)) return host;
-    }
-    // Every re-pick was rejected by the predicate: Envoy uses the last pick anyway (semantics §1.6).
-    return host;
+    private readonly activeRequestBias = 1.0,
+  ) {
+    super(p, slowStart);
   }
 
-  private pickOnce(): Host | null {
-    const set: HostSet = this.prioritySet.hostSets[0]!;
-    // Priority selection consumes one draw even with one priority (semantics §4.2).
-    this.rng.uint32();
-    const candidates = this.sourceHosts(set);
-    const n = candidates.length;
-    if (n === 0) return null;
-    let best: Host | null = null;
+  protected override unweightedHostPick(hosts: readonly Host[]): Host | null {
+    const n = hosts.length;
+    const rng = this.p.rng;
+    let candidate: Host | null = null;
     for (let i = 0; i < this.choiceCount; i++) {
-      const h = candidates[this.rng.uint32() % n]!;
-      if (best === null || h.rqActive < best.rqActive) best = h;
+      const sampled = hosts[rng.uint32() % n]!;
+      if (candidate === null || sampled.rqActive < candidate.rqActive) candidate = sampled;
     }
-    return best;
+    return candidate;
   }
 
-  /** Healthy hosts, or all hosts when the priority is in panic (healthy % below the threshold). */
-  private sourceHosts(set: HostSet): Host[] {
-    const total = set.hosts.length;
-    if (total === 0) return set.healthyHosts;
-    const healthyPercent = (100 * set.healthyHosts.length) / total;
-    if (healthyPercent < this.panicThresholdPercent) {
-      this.onPanic();
-      return set.hosts;
-    }
-    return set.healthyHosts;
+  protected override hostWeight(host: Host): number {
+    const active = host.rqActive + 1;
+    const bias = this.activeRequestBias;
+    let w = host.endpoint.weight;
+    if (bias === 1) w /= active;
+    else if (bias !== 0) w /= active ** bias;
+    return this.noHostsAreInSlowStart() ? w : this.applySlowStartFactor(w, host);
   }
 }

@@ -1,0 +1,111 @@
+import type { Host } from '../host.js';
+import { EdfScheduler } from './edf-scheduler.js';
+import type { LbContext } from './load-balancer.js';
+import type { LbParams } from './load-balancer-base.js';
+import { hostsOf, SourceType, sourceKey, ZoneAwareLoadBalancerBase } from './zone-aware.js';
+
+/** slow_start_config as istiod emits it from `warmup` / `warmupDurationSecs` (semantics §4.1, §4.7). */
+export interface SlowStartConfig {
+  readonly windowMs: number;
+  /** min_weight_percent as a fraction (Istio default 10 % → 0.1). */
+  readonly minWeight: number;
+  readonly aggression: number;
+}
+
+/**
+ * Envoy's EdfLoadBalancerBase [E:load_balancer_impl.cc]: the base of ROUND_ROBIN and LEAST_REQUEST.
+ * Per host source (priority × all/healthy/locality) it keeps an EDF schedule when host weights differ or
+ * a host is in slow start, and otherwise leaves the pick to the subclass's fast unweighted path. A random
+ * `seed` is drawn once per LB instance and seeds both the RR index and the EDF schedules (semantics §4.2).
+ */
+export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
+  protected readonly seed: number;
+  private schedulers = new Map<number, EdfScheduler<Host>>();
+  private latestHostAddedMs: number;
+  /** Bound once: the EDF re-add weight callback must not be a closure per pick. */
+  protected readonly weightOf = (h: Host): number => this.hostWeight(h);
+
+  constructor(
+    p: LbParams,
+    protected readonly slowStart: SlowStartConfig | undefined,
+  ) {
+    super(p);
+    this.seed = p.rng.uint32();
+    this.latestHostAddedMs = p.clock.now;
+  }
+
+  /** The host's weight in the EDF schedule (re-evaluated each time it is picked). */
+  protected abstract hostWeight(host: Host): number;
+  /** Pick among equally weighted hosts (RR index / power of two choices). */
+  protected abstract unweightedHostPick(hosts: readonly Host[], key: number): Host | null;
+  /** A host source (re)appears: RR keeps its index across refreshes. */
+  protected refreshHostSource(_key: number): void {}
+
+  protected override refresh(): void {
+    super.refresh();
+    this.schedulers = new Map();
+    this.p.prioritySet.hostSets.forEach((set, priority) => {
+      this.addHostsSource(sourceKey(priority, SourceType.AllHosts), set.hosts);
+      this.addHostsSource(sourceKey(priority, SourceType.HealthyHosts), set.healthyHosts);
+      set.healthyHostsPerLocality.forEach((hs, i) => {
+        this.addHostsSource(sourceKey(priority, SourceType.LocalityHealthyHosts, i), hs);
+      });
+    });
+  }
+
+  protected override chooseHostOnce(_ctx: LbContext | null): Host | null {
+    if (!this.hostSourceToUse(this.p.rng.uint32())) return null;
+    const key = sourceKey(this.srcPriority, this.srcType, this.srcLocality);
+    const edf = this.schedulers.get(key);
+    if (edf !== undefined) return edf.pickAndAdd(this.weightOf);
+    const hosts = hostsOf(this.p.prioritySet.hostSets[this.srcPriority]!, this.srcType, this.srcLocality);
+    if (hosts.length === 0) return null;
+    return this.unweightedHostPick(hosts, key);
+  }
+
+  private addHostsSource(key: number, hosts: readonly Host[]): void {
+    this.refreshHostSource(key);
+    if (this.slowStart !== undefined) this.recalculateHostsInSlowStart(hosts);
+    // Equal weights and nobody warming up: the unweighted fast path; one host needs no schedule either.
+    if ((hostWeightsAreEqual(hosts) && this.noHostsAreInSlowStart()) || hosts.length <= 1) return;
+    this.schedulers.set(key, EdfScheduler.createWithPicks(hosts, this.weightOf, this.seed));
+  }
+
+  /** Tracks the newest host still inside its window (Envoy's latest_host_added_time_). */
+  private recalculateHostsInSlowStart(hosts: readonly Host[]): void {
+    const now = this.p.clock.now;
+    const windowMs = this.slowStart!.windowMs;
+    for (const h of hosts) {
+      if (!h.healthy) continue;
+      const joined = this.p.prioritySet.joinedAtMs(h);
+      if (joined > this.latestHostAddedMs && now - joined <= windowMs) this.latestHostAddedMs = joined;
+    }
+  }
+
+  protected noHostsAreInSlowStart(): boolean {
+    if (this.slowStart === undefined || this.slowStart.windowMs <= 0) return true;
+    return this.p.clock.now - this.latestHostAddedMs > this.slowStart.windowMs;
+  }
+
+  /**
+   * Envoy's applySlowStartFactor (semantics §4.7): a healthy host younger than the window weighs
+   * weight × max(minWeight, (max(1 ms, age) / window)^(1/aggression)).
+   */
+  protected applySlowStartFactor(weight: number, host: Host): number {
+    const ss = this.slowStart;
+    if (ss === undefined || !host.healthy) return weight;
+    const age = this.p.clock.now - this.p.prioritySet.joinedAtMs(host);
+    if (age >= ss.windowMs) return weight;
+    const timeFactor = Math.max(1, age) / ss.windowMs;
+    const aggression = ss.aggression > 0 ? ss.aggression : 1;
+    const factor = aggression === 1 || timeFactor === 1 ? timeFactor : timeFactor ** (1 / aggression);
+    return weight * Math.max(factor, ss.minWeight);
+  }
+}
+
+function hostWeightsAreEqual(hosts: readonly Host[]): boolean {
+  if (hosts.length <= 1) return true;
+  const w = hosts[0]!.endpoint.weight;
+  for (let i = 1; i < hosts.length; i++) if (hosts[i]!.endpoint.weight !== w) return false;
+  return true;
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MaglevLoadBalancer,
+  RingHashLoadBalancer,
+} from '../../../../src/envoy/upstream/load-balancers/index.js';
+import { MaglevTable } from '../../../../src/envoy/upstream/load-balancers/maglev.js';
+import { Ring } from '../../../../src/envoy/upstream/load-balancers/ring-hash.js';
+import { hashString } from '../../../../src/envoy/router/hash-policy.js';
+import type { Host } from '../../../../src/envoy/upstream/host.js';
+import {
+  binomialBand,
+  context,
+  eject,
+  host,
+  hosts,
+  params,
+  prioritySet,
+  ScriptedRng,
+  seeded,
+} from './fixtures.js';
+
+const keys = Array.from({ length: 20_000 }, (_, i) => hashString(`user-${i}`));
+const equal = (hs: Host[]) => hs.map((h) => ({ host: h, weight: 1 / hs.length }));
+
+function assignment(pick: (k: number) => Host | null): (Host | null)[] {
+  return keys.map(pick);
+}
+
+describe('RING_HASH', () => {
+  it('sizes the ring so the lightest host gets a whole number of entries: 3 hosts, min 1024 → 342 each', () => {
+    const ring = new Ring(equal(hosts(3)), 1 / 3, 1024, 8 * 1024 * 1024);
+    expect(ring.size).toBe(1026);
+    const weighted = hosts(2);
+    // weights 1/4, 3/4: scale = ceil(0.25 × 1024) / 0.25 = 1024 → 256 and 768 entries.
+    const r2 = new Ring(
+      [
+        { host: weighted[0]!, weight: 0.25 },
+        { host: weighted[1]!, weight: 0.75 },
+      ],
+      0.25,
+      1024,
+      8 * 1024 * 1024,
+    );
+    expect(r2.hosts.filter((h) => h === weighted[0]).length).toBe(256);
+    expect(r2.hosts.filter((h) => h === weighted[1]).length).toBe(768);
+  });
+
+  it('a key always maps to the same host; lookup takes the first entry >= hash, wrapping to entry 0', () => {
+    const ring = new Ring(equal(hosts(4)), 0.25, 1024, 8 * 1024 * 1024);
+    const h0 = ring.hashes[0]!;
+    expect(ring.chooseHost(h0, 0)).toBe(ring.hosts[0]);
+    expect(ring.chooseHost(h0 + 1, 0)).toBe(ring.hosts[1]);
+    expect(ring.chooseHost(ring.hashes[ring.size - 1]! + 1, 0)).toBe(ring.hosts[0]);
+    expect(ring.chooseHost(h0 + 1, 3)).toBe(ring.hosts[4]); // a retry predicate walks (index + attempt) % size
+  });
+
+  it('spreads keys over hosts in proportion to their ring arcs, each arc within 4.5σ of 1/N (σ ≈ 1/√entries)', () => {
+    const hs = hosts(5);
+    const lb = new RingHashLoadBalancer(params(prioritySet(hs), seeded('ring')), 1024);
+    const a = assignment((k) => lb.chooseHost(context({ hashKey: k })));
+    for (const h of hs) {
+      const share = a.filter((x) => x === h).length / keys.length;
+      expect(Math.abs(share - 0.2)).toBeLessThan(4.5 * 0.2 * Math.sqrt(1 / 205));
+    }
+  });
+
+  it('removing one of N hosts remaps all its keys (≈ 1/N) plus the keys taken by the survivors’ extra entries', () => {
+    // Envoy's ring is rebuilt with scale from the new N: with min 1024, 5 hosts have 205 entries each and
+    // 4 hosts 256, so each survivor adds 51 entries that take some arcs from other survivors. Expected
+    // extra share ≈ 204 new entries × 1/1024 of the ring each × 3/4 (owned by another survivor) ≈ 0.15.
+    const hs = hosts(5);
+    const ps = prioritySet(hs);
+    const lb = new RingHashLoadBalancer(params(ps, seeded('ring-remap'), { panicThresholdPercent: 0 }), 1024);
+    const before = assignment((k) => lb.chooseHost(context({ hashKey: k })));
+    eject(hs[2]!);
+    ps.refreshHealth();
+    const after = assignment((k) => lb.chooseHost(context({ hashKey: k })));
+    const owned = before.filter((b) => b === hs[2]).length;
+    expect(Math.abs(owned / keys.length - 0.2)).toBeLessThan(4.5 * 0.2 * Math.sqrt(1 / 205));
+    expect(after.includes(hs[2]!)).toBe(false);
+    const movedOthers = before.filter((b, i) => b !== hs[2] && after[i] !== b).length / keys.length;
+    expect(movedOthers).toBeGreaterThan(0.05);
+    expect(movedOthers).toBeLessThan(0.25);
+  });
+
+  it('when the host count keeps the per-host entry count, survivors keep every key (pure consistent hashing)', () => {
+    // The ring property itself: with the survivors' entries unchanged (normalized weights kept at 1/4, so
+    // 256 entries each), only keys on the removed host's arcs move.
+    const hs = hosts(4);
+    const ring4 = new Ring(equal(hs), 0.25, 1024, 8 * 1024 * 1024);
+    const ring3 = new Ring(
+      hs.slice(0, 3).map((h) => ({ host: h, weight: 0.25 })),
+      0.25,
+      1024,
+      8 * 1024 * 1024,
+    );
+    for (const k of keys) {
+      const b = ring4.chooseHost(k, 0);
+      if (b !== hs[3]) expect(ring3.chooseHost(k, 0)).toBe(b);
+    }
+  });
+
+  it('without a hash key it picks at random (two draws make a 53-bit hash, the first also picks the priority)', () => {
+    const hs = hosts(3);
+    const rng = new ScriptedRng([0, 5]);
+    const lb = new RingHashLoadBalancer(params(prioritySet(hs), rng), 1024);
+    expect(lb.chooseHost(null)).not.toBeNull();
+    expect(rng.draws).toBe(2);
+  });
+
+  it('the hash also chooses the priority: with loads 84 | 16, keys with hash % 100 < 84 stay at P0', () => {
+    const p0 = hosts(5);
+    const p1 = hosts(5);
+    eject(p0[0]!);
+    eject(p0[1]!);
+    const ps = prioritySet(p0, p1);
+    ps.refreshHealth();
+    const lb = new RingHashLoadBalancer(params(ps, seeded('ring-p'), { panicThresholdPercent: 0 }), 1024);
+    expect(p0).toContain(lb.chooseHost(context({ hashKey: 1_000_083 })));
+    expect(p1).toContain(lb.chooseHost(context({ hashKey: 1_000_084 })));
+  });
+});
+
+describe('MAGLEV', () => {
+  it('fills the 65537 table evenly: equal hosts get floor or ceil of M/N entries', () => {
+    const hs = hosts(7);
+    const t = new MaglevTable(equal(hs), 1 / 7, 65537);
+    const counts = new Array<number>(7).fill(0);
+    for (const i of t.table) counts[i]!++;
+    for (const c of counts) expect([Math.floor(65537 / 7), Math.ceil(65537 / 7)]).toContain(c);
+  });
+
+  it('weights scale a host’s share of the table (1 : 3)', () => {
+    const hs = hosts(2);
+    const t = new MaglevTable(
+      [
+        { host: hs[0]!, weight: 0.25 },
+        { host: hs[1]!, weight: 0.75 },
+      ],
+      0.75,
+      65537,
+    );
+    const light = t.table.filter((i) => t.hosts[i] === hs[0]).length;
+    expect(Math.abs(light - 65537 / 4)).toBeLessThanOrEqual(2);
+  });
+
+  it('removing one of N hosts moves its keys and only a small share of the others (Maglev’s minimal disruption)', () => {
+    const hs = hosts(5);
+    const ps = prioritySet(hs);
+    const lb = new MaglevLoadBalancer(params(ps, seeded('maglev'), { panicThresholdPercent: 0 }));
+    const before = assignment((k) => lb.chooseHost(context({ hashKey: k })));
+    eject(hs[4]!);
+    ps.refreshHealth();
+    const after = assignment((k) => lb.chooseHost(context({ hashKey: k })));
+    const owned = before.filter((b) => b === hs[4]).length;
+    const band = binomialBand(keys.length, 0.2);
+    expect(owned).toBeGreaterThan(band.low);
+    expect(owned).toBeLessThan(band.high);
+    const movedOthers = before.filter((b, i) => b !== hs[4] && after[i] !== b).length;
+    // The paper measures a few % extra disruption for small N; allow up to 1/(2N) of all keys.
+    expect(movedOthers / keys.length).toBeLessThan(0.1);
+    expect(after.includes(hs[4]!)).toBe(false);
+  });
+
+  it('a retry attempt looks up table[(hash XOR (2^53 − attempt)) % M] (Envoy: ~0 − attempt + 1 on 64 bits)', () => {
+    const hs = hosts(5);
+    const lb = new MaglevLoadBalancer(params(prioritySet(hs), seeded('maglev-retry')));
+    const t = new MaglevTable(equal(hs), 0.2, 65537);
+    let differ = 0;
+    for (const k of keys.slice(0, 2000)) {
+      const first = lb.chooseHost(context({ hashKey: k }));
+      expect(first).toBe(t.chooseHost(k, 0));
+      const second = lb.chooseHost(context({ hashKey: k, tried: [first!], maxAttempts: 1 }));
+      const flipped = (2 ** 53 - 1 - k) % 65537; // XOR with 2^53 − 1 is the 53-bit complement
+      expect(second).toBe(t.hosts[t.table[flipped]!]);
+      if (second !== first) differ++;
+    }
+    expect(differ / 2000).toBeGreaterThan(0.5);
+  });
+});
+
+describe('consistent hash with locality weights and panic', () => {
+  it('in panic hashes over all hosts including ejected ones', () => {
+    const hs = [host(), host()];
+    eject(hs[0]!);
+    eject(hs[1]!);
+    const p = params(prioritySet(hs), seeded('ring-panic'));
+    const lb = new RingHashLoadBalancer(p, 1024);
+    expect(lb.chooseHost(context({ hashKey: 12345 }))).not.toBeNull();
+    expect(p.panics).toBe(1);
+  });
+});
