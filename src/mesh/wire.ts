@@ -67,22 +67,17 @@ export class InboundExchange implements WireStream {
     this.cancelled = true;
   }
 
+  /**
+   * The request reached the server pod and went through its inbound sidecar hop (one event for both: the
+   * network and the hop are consecutive delays). The pod's state is checked at this instant.
+   */
   static onArrive(x: InboundExchange): void {
     const to = x.to;
     if (!to.reachable) return; // black hole: the sender's timeouts decide
-    if (!to.listening) {
+    const app = to.listening ? x.world.appOf(to) : undefined;
+    if (app === undefined) {
       // The connection this request rode on is dead (the pod crashed since): the peer resets it.
       x.world.sim.schedule(x.world.network.oneWayMs(to, x.from), InboundExchange.onReset, x);
-      return;
-    }
-    // The server sidecar's inbound hop, then the app.
-    x.world.sim.schedule(x.world.sidecarLatencyMs(), InboundExchange.onInbound, x);
-  }
-
-  private static onInbound(x: InboundExchange): void {
-    const app = x.world.appOf(x.to);
-    if (app === undefined || !x.to.listening) {
-      x.world.sim.schedule(x.world.network.oneWayMs(x.to, x.from), InboundExchange.onReset, x);
       return;
     }
     x.arrivedMs = x.world.sim.now;
@@ -179,7 +174,7 @@ export class MeshTransport implements UpstreamTransport {
   send(endpoint: Endpoint, request: HttpRequest, cb: StreamCallbacks): WireStream {
     const w = this.world;
     const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb);
-    w.sim.schedule(w.network.oneWayMs(this.from, x.to), InboundExchange.onArrive, x);
+    w.sim.schedule(w.network.oneWayMs(this.from, x.to) + w.sidecarLatencyMs(), InboundExchange.onArrive, x);
     return x;
   }
 }
