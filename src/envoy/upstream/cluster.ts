@@ -6,6 +6,7 @@ import { createConnPool } from './conn-pool/index.js';
 import type { ConnPool } from './conn-pool/conn-pool.js';
 import { Host, type Locality } from './host.js';
 import { PrioritySet } from './host-set.js';
+import { buildLoadAssignment } from './locality/index.js';
 import { createLoadBalancer } from './load-balancers/index.js';
 import type { LbContext, LoadBalancer } from './load-balancers/load-balancer.js';
 import { createOutlierDetector } from './outlier-detection/index.js';
@@ -21,6 +22,8 @@ export interface ClusterContext {
   readonly sidecar: string;
   /** Where that sidecar runs: locality-aware balancing and failover are relative to it (semantics §4.8). */
   readonly locality: Locality;
+  /** The sidecar's pod labels (failoverPriority matches them, semantics §4.8); none when absent. */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly transport: UpstreamTransport;
   readonly observer: EnvoyObserver;
 }
@@ -91,7 +94,10 @@ export class Cluster {
       }
       hosts.push(h);
     }
-    this.prioritySet.update(hosts);
+    // istiod's per-proxy locality pass assigns priorities and locality weights (semantics §4.8).
+    const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
+    const policy = this.spec.policy;
+    this.prioritySet.update(buildLoadAssignment(hosts, proxy, policy.loadBalancer, policy.outlierDetection !== undefined), this.ctx.sim.now);
     this.forgetRemovedHosts(previous, hosts);
     this.updateMembershipGauges();
   }
