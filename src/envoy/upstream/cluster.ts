@@ -97,7 +97,10 @@ export class Cluster {
     // istiod's per-proxy locality pass assigns priorities and locality weights (semantics §4.8).
     const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
     const policy = this.spec.policy;
-    this.prioritySet.update(buildLoadAssignment(hosts, proxy, policy.loadBalancer, policy.outlierDetection !== undefined), this.ctx.sim.now);
+    this.prioritySet.update(
+      buildLoadAssignment(hosts, proxy, policy.loadBalancer, policy.outlierDetection !== undefined),
+      this.ctx.sim.now,
+    );
     this.forgetRemovedHosts(previous, hosts);
     this.updateMembershipGauges();
   }
