@@ -6,7 +6,7 @@ import { analyzeMesh, CODES, type Diagnostic, loadManifests } from '../../src/co
 import { codes } from './helpers.js';
 
 const recipe = readdirSync('models/recipe')
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.scenario.yaml'))
   .sort()
   .map((f) => ({ file: f, text: readFileSync(`models/recipe/${f}`, 'utf8') }));
 
