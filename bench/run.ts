@@ -1,16 +1,21 @@
 import { cpus } from 'node:os';
 import { engineBench } from './engine-bench.js';
 import { meshBench } from './mesh-bench.js';
+import { upstreamBench } from './upstream-bench.js';
 
 /**
- * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh (default: all).
+ * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh, upstream (default: all).
  * Figures are recorded with the machine in docs/performance.md.
  */
 const args = process.argv.slice(2);
 const scaleAt = args.indexOf('--scale');
 const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
 const wanted = args.filter((a, i) => !a.startsWith('--') && !(scaleAt >= 0 && i === scaleAt + 1));
-const all: Record<string, (scale: number) => unknown> = { engine: engineBench, mesh: meshBench };
+const all: Record<string, (scale: number) => unknown> = {
+  engine: engineBench,
+  mesh: meshBench,
+  upstream: upstreamBench,
+};
 const run = wanted.length > 0 ? wanted : Object.keys(all);
 
 const out: Record<string, unknown> = {
