@@ -1,9 +1,9 @@
 /**
- * Host names as Istio resolves them. Istio's own rule (pilot/pkg/model `ResolveShortnameToFQDN`) expands
- * only names without a dot (`reviews` → `reviews.<ns>.svc.cluster.local`) and keeps everything else
- * literally. meshsim additionally expands the Kubernetes DNS forms `name.namespace` and
- * `name.namespace.svc`, which users write expecting cluster DNS behaviour; validation warns about
- * those (MSIM0102) because istiod itself would treat them as literal, unknown hosts.
+ * Host names as Istio resolves them. Istio's rule (pilot/pkg/model `ResolveShortnameToFQDN`) expands only
+ * names without a dot (`reviews` → `reviews.<ns>.svc.cluster.local`) and keeps everything else literally,
+ * and so does meshsim: `reviews.production` in a VirtualService or DestinationRule matches no Service and
+ * routes to it fail with 503 NC, exactly as in a cluster. Validation warns about such names (MSIM0102),
+ * naming the FQDN the user most likely meant (what Kubernetes DNS would have resolved).
  */
 export const CLUSTER_DOMAIN = 'cluster.local';
 
@@ -54,24 +54,29 @@ const PUBLIC_SUFFIXES = new Set([
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
- * `reviews` → `reviews.<namespace>.svc.cluster.local`; `reviews.production` and `reviews.production.svc`
- * → `reviews.production.svc.cluster.local`; FQDNs, wildcards, IPs and external names such as
- * `api.example.com` are kept as written.
+ * `reviews` → `reviews.<namespace>.svc.cluster.local`; every name with a dot (`reviews.production`,
+ * FQDNs, `api.example.com`), wildcards and IPs are kept as written (istiod's rule).
  */
 export function shortHostToFqdn(host: string, namespace: string): string {
-  if (host === '' || host === '*' || host.startsWith('*') || IPV4.test(host) || host.includes(':'))
-    return host;
-  const labels = host.split('.');
-  if (labels.length === 1) return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
-  if (labels.length === 2 && !PUBLIC_SUFFIXES.has(labels[1]!.toLowerCase()))
-    return `${host}.svc.${CLUSTER_DOMAIN}`;
-  if (labels.length === 3 && labels[2] === 'svc') return `${host}.${CLUSTER_DOMAIN}`;
-  return host;
+  if (host === '' || host === '*' || host.startsWith('*') || IPV4.test(host) || host.includes(':')) return host;
+  return host.includes('.') ? host : `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }
 
-/** True when meshsim's expansion differs from Istio's literal treatment (MSIM0102). */
-export function isDottedShortHost(host: string, namespace: string): boolean {
-  return host.includes('.') && shortHostToFqdn(host, namespace) !== host;
+/**
+ * The Service FQDN that Kubernetes DNS (not istiod) would give `name.namespace` or `name.namespace.svc`,
+ * or undefined for other names. Only used to tell users what they probably meant (MSIM0102).
+ */
+export function kubernetesDnsExpansion(host: string): string | undefined {
+  if (IPV4.test(host) || host.startsWith('*')) return undefined;
+  const labels = host.split('.');
+  if (labels.length === 2 && !PUBLIC_SUFFIXES.has(labels[1]!.toLowerCase())) return `${host}.svc.${CLUSTER_DOMAIN}`;
+  if (labels.length === 3 && labels[2] === 'svc') return `${host}.${CLUSTER_DOMAIN}`;
+  return undefined;
+}
+
+/** A dotted short name that istiod takes literally though the user likely meant a Service (MSIM0102). */
+export function isDottedShortHost(host: string, _namespace: string): boolean {
+  return kubernetesDnsExpansion(host) !== undefined;
 }
 
 /** Istio host matching: exact, or `*.suffix` covering any name ending in `.suffix`; `*` matches all. */

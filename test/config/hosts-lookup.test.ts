@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveClusterPolicy, shortHostToFqdn, virtualServiceFor } from '../../src/config/index.js';
+import { kubernetesDnsExpansion } from '../../src/config/hosts.js';
 import { dr, load, vs } from './helpers.js';
 
-describe('shortHostToFqdn (istiod expands dot-less names; meshsim also name.namespace, see MSIM0102)', () => {
+describe('shortHostToFqdn (istiod expands only dot-less names; MSIM0102 warns about the others)', () => {
   it.each([
     ['reviews', 'reviews.production.svc.cluster.local'],
-    ['reviews.production', 'reviews.production.svc.cluster.local'],
-    ['reviews.production.svc', 'reviews.production.svc.cluster.local'],
+    ['reviews.production', 'reviews.production'],
+    ['reviews.production.svc', 'reviews.production.svc'],
     ['reviews.other.svc.cluster.local', 'reviews.other.svc.cluster.local'],
     ['api.example.com', 'api.example.com'],
     ['example.com', 'example.com'],
@@ -15,6 +16,15 @@ describe('shortHostToFqdn (istiod expands dot-less names; meshsim also name.name
     ['10.0.0.1', '10.0.0.1'],
   ])('%s → %s', (host, fqdn) => {
     expect(shortHostToFqdn(host, 'production')).toBe(fqdn);
+  });
+  it.each([
+    ['reviews.production', 'reviews.production.svc.cluster.local'],
+    ['reviews.production.svc', 'reviews.production.svc.cluster.local'],
+    ['api.example.com', undefined],
+    ['example.com', undefined],
+    ['reviews', undefined],
+  ])('what Kubernetes DNS would make of %s: %s', (host, fqdn) => {
+    expect(kubernetesDnsExpansion(host)).toBe(fqdn);
   });
 });
 

@@ -3,7 +3,7 @@
  * [I:pkg/config/validation/validation.go `ValidateVirtualService`, `validateHTTPRoute`, virtualservice.go;
  * semantics §6]. Errors are IST0106 (what the webhook rejects), warnings IST0133, deprecations IST0002.
  */
-import { isDottedShortHost, shortHostToFqdn, hostMatches } from '../hosts.js';
+import { hostMatches, isDottedShortHost, kubernetesDnsExpansion, shortHostToFqdn } from '../hosts.js';
 import type { Reporter } from '../report.js';
 import type {
   DestinationDoc,
@@ -90,7 +90,7 @@ export function dottedHostWarning(r: Reporter, p: YamlPath, h: string, namespace
   r.add(
     'MSIM0102',
     p,
-    `host "${h}" is resolved by meshsim to ${shortHostToFqdn(h, namespace)} as Kubernetes DNS would, but istiod expands only names without dots and treats "${h}" literally: write the full name`,
+    `host "${h}" is taken literally: istiod expands only names without dots, so it matches no Service and requests routed to it fail (503 NC); write ${kubernetesDnsExpansion(h) ?? shortHostToFqdn(h, namespace)}`,
   );
 }
 
