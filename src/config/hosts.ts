@@ -58,7 +58,8 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * FQDNs, `api.example.com`), wildcards and IPs are kept as written (istiod's rule).
  */
 export function shortHostToFqdn(host: string, namespace: string): string {
-  if (host === '' || host === '*' || host.startsWith('*') || IPV4.test(host) || host.includes(':')) return host;
+  if (host === '' || host === '*' || host.startsWith('*') || IPV4.test(host) || host.includes(':'))
+    return host;
   return host.includes('.') ? host : `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }
 
@@ -69,7 +70,8 @@ export function shortHostToFqdn(host: string, namespace: string): string {
 export function kubernetesDnsExpansion(host: string): string | undefined {
   if (IPV4.test(host) || host.startsWith('*')) return undefined;
   const labels = host.split('.');
-  if (labels.length === 2 && !PUBLIC_SUFFIXES.has(labels[1]!.toLowerCase())) return `${host}.svc.${CLUSTER_DOMAIN}`;
+  if (labels.length === 2 && !PUBLIC_SUFFIXES.has(labels[1]!.toLowerCase()))
+    return `${host}.svc.${CLUSTER_DOMAIN}`;
   if (labels.length === 3 && labels[2] === 'svc') return `${host}.${CLUSTER_DOMAIN}`;
   return undefined;
 }
