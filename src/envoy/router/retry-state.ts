@@ -64,6 +64,10 @@ const OVERFLOW: RetryDecision = { kind: 'no', reason: 'overflow' };
  * Envoy's RetryStateImpl for one downstream request (semantics §1.6, retry_state_impl.cc): decides from
  * each upstream outcome whether to retry, enforcing num_retries (URX) and the retry circuit breaker
  * (max_retries or the retry budget: UO), and draws the jittered back-off.
+ *
+ * NOTE: simplification: the request headers x-envoy-retry-on, x-envoy-retry-grpc-on, x-envoy-max-retries
+ * and x-envoy-retriable-status-codes are not honoured; requests carry no body, so the buffer-limit
+ * abandonment (retry_or_shadow_abandoned) never happens.
  */
 export class RetryState {
   private remaining: number;

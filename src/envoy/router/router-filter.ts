@@ -208,6 +208,8 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     applyRewrite(route, wc, req);
     this.resolveTimeouts(route);
     const policy = route.retryPolicy;
+    // NOTE: simplification: retryRemoteLocalities (the previous_priorities retry priority) is not applied;
+    // retries pick over the same priority levels as first tries.
     if (policy !== null) {
       this.retry = new RetryState(policy, cluster.resourceManager, cluster.stats, ctx.rng);
       this.avoidPreviousHosts = route.retryPreviousHosts;
@@ -227,6 +229,9 @@ export class ActiveRequest implements AttemptOwner, LbContext {
    * FilterUtility::finalTimeout (§1.5, §1.6): the route timeout, overridden by
    * x-envoy-upstream-rq-timeout-ms; the per-try timeout from the retry policy, overridden by
    * x-envoy-upstream-rq-per-try-timeout-ms; a per-try timeout >= a non-zero global one is ignored.
+   *
+   * NOTE: simplification: gRPC's grpc-timeout header (used when the route timeout is 0) and the
+   * x-envoy-expected-rq-timeout-ms header Envoy adds to each try are not modelled.
    */
   private resolveTimeouts(route: RouteEntry): void {
     const h = this.request.headers;
