@@ -17,6 +17,11 @@ export interface SlowStartConfig {
  * Per host source (priority × all/healthy/locality) it keeps an EDF schedule when host weights differ or
  * a host is in slow start, and otherwise leaves the pick to the subclass's fast unweighted path. A random
  * `seed` is drawn once per LB instance and seeds both the RR index and the EDF schedules (semantics §4.2).
+ *
+ * NOTE: simplification: clusters are created lazily, so the hosts present at a cluster's first use all
+ * start a slow-start window together (equal factors, no relative effect; LEAST_REQUEST takes its EDF path
+ * during that window, as Envoy does after startup), and schedules are rebuilt at the next pick after a
+ * change rather than at the change itself.
  */
 export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
   protected readonly seed: number;

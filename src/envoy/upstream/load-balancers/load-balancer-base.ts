@@ -7,7 +7,11 @@ import { PriorityLoad } from './priority-load.js';
 /** What every balancer needs from its cluster. */
 export interface LbParams {
   readonly prioritySet: PrioritySet;
-  /** This LB instance's stream (one per sidecar × cluster, like one Envoy worker's LB). */
+  /**
+   * This LB instance's stream (one per sidecar × cluster, like one Envoy worker's LB).
+   * NOTE: simplification: Envoy's random() is 64-bit; picks draw 32-bit values (two for a random hash),
+   * which changes no distribution.
+   */
   readonly rng: Rng;
   /** healthy_panic_threshold (semantics §3.5): Istio's minHealthPercent with outlier detection, else 50. */
   readonly panicThresholdPercent: number;

@@ -30,7 +30,8 @@ const localityWeight = (e: LocalityEntry): number => e.weight;
  * EDF over effective locality weights, otherwise the priority's healthy hosts.
  *
  * NOTE: simplification: zone-aware routing (local-cluster based) is not modelled; Istio sidecars do not
- * use it (semantics §4.8).
+ * use it (semantics §4.8). `retryRemoteLocalities` (previous_priorities) is not modelled: retries choose
+ * priorities like first tries. Locality schedules are re-seeded from the LB's stream on each rebuild.
  */
 export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
   /** The source `hostSourceToUse` chose (one record reused by every pick). */

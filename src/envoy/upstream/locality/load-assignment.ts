@@ -27,6 +27,9 @@ interface Group {
  *   4. `failoverPriority`: priorities by the number of leading labels matching the proxy's, then, if
  *      `failover` is also set, region failover on top;
  *   5. otherwise Istio's default region/zone/subzone failover with the `failover` from→to rules.
+ *
+ * NOTE: simplification: Kubernetes `trafficDistribution: PreferClose` (failover forced without outlier
+ * detection) and istiod's ENABLE_LOCALITY_WEIGHTED_LB_CONFIG are not modelled: the cluster spec lacks them.
  */
 export function buildLoadAssignment(
   hosts: readonly Host[],
