@@ -59,6 +59,8 @@ export interface PodDirectory {
   podInfo(
     name: string,
   ): { owner: string; namespace: string; labels: Readonly<Record<string, string>> } | undefined;
+  /** The Service (FQDN) a request for `authorityHost` reached on `podName`, as the server sidecar reports it. */
+  serviceOf(podName: string, authorityHost: string): string;
 }
 
 /**
@@ -71,7 +73,7 @@ export class Recorder implements EnvoyObserver {
   readonly ejections: { event: EjectionEvent; endMs: number | null }[] = [];
   readonly chaos: { timeMs: number; event: ChaosEvent }[] = [];
   readonly istio = new Map<string, IstioSeries>();
-  private pods: PodDirectory = { podInfo: () => undefined };
+  private pods: PodDirectory = { podInfo: () => undefined, serviceOf: (_p, host) => host };
   private readonly clusterTargets = new Map<string, ClusterTarget>();
   /** reporter -> source pod -> destination pod -> host -> (status << 16 | flags) -> series. */
   private readonly istioIndex = new Map<
@@ -194,7 +196,7 @@ export class Recorder implements EnvoyObserver {
       'destination',
       x.from.name,
       x.to.name,
-      x.request.authority.split(':')[0]!,
+      this.pods.serviceOf(x.to.name, x.request.authority),
       status,
       0,
       now - x.arrivedMs,

@@ -1,4 +1,4 @@
-import type { Scenario, WorkloadBehaviour } from '../config/scenario/index.js';
+import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
 import type { Endpoint, EnvoyObserver } from '../envoy/index.js';
@@ -51,6 +51,7 @@ export class World implements PodDirectory {
   readonly generators: LoadGenerator[] = [];
   readonly services: ReadonlyMap<string, ServiceConfig>;
   private readonly podsByName = new Map<string, Pod>();
+  private readonly serviceOfCache = new Map<string, string>();
   private readonly apps = new Map<Pod, AppContainer>();
   private readonly sidecars = new Map<Pod, Sidecar>();
   private readonly endpointSources = new Map<string, ServiceEndpoints>();
@@ -190,6 +191,33 @@ export class World implements PodDirectory {
     name: string,
   ): { owner: string; namespace: string; labels: Readonly<Record<string, string>> } | undefined {
     return this.podsByName.get(name);
+  }
+
+  /**
+   * reporter=destination's `destination_service`: the Service selecting the pod that the Host header
+   * names (by cluster DNS from the pod's namespace), else the first Service selecting the pod (a request
+   * for `api.example.com` routed to api-service reports api-service), else the Host itself.
+   */
+  serviceOf(podName: string, authority: string): string {
+    const key = `${podName}|${authority}`;
+    let fqdn = this.serviceOfCache.get(key);
+    if (fqdn === undefined) {
+      const pod = this.podsByName.get(podName);
+      const host = authority.split(':')[0]!.toLowerCase();
+      const selecting =
+        pod === undefined
+          ? []
+          : [...this.services.values()].filter(
+              (s) =>
+                s.meta.namespace === pod.namespace &&
+                Object.keys(s.selector).length > 0 &&
+                selects(s.selector, pod.labels),
+            );
+      const named = pod === undefined ? [] : dnsCandidates(host, pod.namespace);
+      fqdn = selecting.find((s) => named.includes(s.fqdn))?.fqdn ?? selecting[0]?.fqdn ?? host;
+      this.serviceOfCache.set(key, fqdn);
+    }
+    return fqdn;
   }
 
   podByName(name: string): Pod | undefined {
