@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+/** Test and bench support: serve the built app with `vite preview` and drive Debian's Chromium. */
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts `vite preview` on the built app (web-dist/); resolves with its URL once it answers. */
+export async function startPreview(): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(
+    './node_modules/.bin/vite',
+    ['preview', '--host', '127.0.0.1', '--strictPort', '--port', String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let log = '';
+  proc.stdout?.on('data', (d) => (log += String(d)));
+  proc.stderr?.on('data', (d) => (log += String(d)));
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`vite preview exited: ${log}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return { url, proc };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGTERM');
+  throw new Error(`vite preview did not answer on ${url}: ${log}`);
+}
+
+export function buildApp(): void {
+  const r = spawnSyncOk('./node_modules/.bin/vite', ['build', '--logLevel', 'warn']);
+  if (r !== 0) throw new Error('vite build failed');
+}
+
+function spawnSyncOk(cmd: string, args: string[]): number {
+  return spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
+}
+
+/** A fresh Chromium profile per launch (Playwright refuses --user-data-dir in args). */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'meshsim-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/index.js';
+import { checkModel } from '../../web/src/worker/check.js';
+import { POD_STATE } from '../../web/src/worker/protocol.js';
+import { Cancelled, simulate } from '../../web/src/worker/simulate.js';
+
+const read = (p: string) => ({ file: p, text: readFileSync(p, 'utf8') });
+
+/** The canary model cut to 8 s so the suite stays quick; same files the app bundles. */
+function canaryInput(durationText = '8s') {
+  const s = read('models/canary/canary.scenario.yaml');
+  return {
+    scenario: {
+      ...s,
+      text: s.text.replace('duration: 60s', `duration: ${durationText}`).replace('warmup: 5s', 'warmup: 1s'),
+    },
+    manifests: [
+      read('models/recipe/step02-product-service.yaml'),
+      read('models/recipe/step03-traffic-split.yaml'),
+    ],
+  };
+}
+
+describe('the worker run loop', () => {
+  it('steps the world interval by interval and gets the same Result as runScenario', async () => {
+    const checked = checkModel(canaryInput());
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const loaded = checked.loaded!;
+    const out = await simulate(loaded, checked.size!, undefined);
+    expect(JSON.stringify(out.result)).toBe(JSON.stringify(runScenario(loaded)));
+    const tl = out.timeline;
+    expect(tl.intervals).toBe(8);
+    // Every pod is sampled once per interval; nothing crashes in the canary model.
+    expect(tl.pods.length).toBeGreaterThan(0);
+    for (const p of tl.pods) expect(p.states).toBe(POD_STATE.running.repeat(8));
+    // Edges: frontend → service, service → both subsets; request counts add up to the upstream tries.
+    const svc = 'svc:product-service.production.svc.cluster.local';
+    const toSvc = tl.edges.find((e) => e.from === 'client:production/frontend' && e.to === svc)!;
+    expect(toSvc.requests.length).toBe(8);
+    const tries = tl.edges
+      .filter((e) => e.from === svc)
+      .reduce((n, e) => n + e.requests.reduce((a, b) => a + b, 0), 0);
+    const total = out.result.services[0]!.requests;
+    // The Result counts only after warm-up; the edges count the whole run.
+    expect(tries).toBeGreaterThanOrEqual(total);
+    // Retries scraped from upstream_rq_retry add up to the counter in the Result's cluster stats.
+    const retries = out.result.clusters.reduce((n, c) => n + (c.stats.upstream_rq_retry ?? 0), 0);
+    expect(tl.retries.reduce((a, b) => a + b, 0)).toBe(retries);
+  });
+
+  it('stops at the first interval boundary after cancel', async () => {
+    const checked = checkModel(canaryInput());
+    let intervals = 0;
+    const run = simulate(checked.loaded!, checked.size!, undefined, {
+      onProgress: () => intervals++,
+      cancelled: () => intervals >= 3,
+    });
+    await expect(run).rejects.toBeInstanceOf(Cancelled);
+    expect(intervals).toBe(3);
+  });
+});
+
+describe('the browser limits', () => {
+  it('refuses more than a day of simulated time with a message', () => {
+    const c = checkModel(canaryInput('25h'));
+    expect(c.loaded).toBeUndefined();
+    expect(c.refused).toMatch(/25 hours; the browser simulates at most 24 hours/);
+  });
+
+  it('refuses more than 50 M expected requests and accepts just below', () => {
+    // 1,000/s for 50,000 s = 50 M requests: at the limit (allowed); 50,001 s is above it.
+    const at = checkModel(canaryInput('50000s'));
+    expect(at.size!.expectedRequests).toBe(50_000_000);
+    expect(at.refused).toBeUndefined();
+    const above = checkModel(canaryInput('50001s'));
+    expect(above.refused).toMatch(/about 50,001,000 requests/);
+  });
+
+  it('warns about a spec.manifests entry that no open file provides, at its line', () => {
+    const input = canaryInput();
+    input.manifests = input.manifests.slice(1);
+    const c = checkModel(input);
+    const w = c.diagnostics.find((d) => d.code === 'WEB0001')!;
+    expect(w.message).toContain('../recipe/step02-product-service.yaml');
+    expect(w.line).toBe(input.scenario.text.split('\n').findIndex((l) => l.includes('step02')) + 1);
+  });
+});

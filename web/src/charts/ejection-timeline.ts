@@ -1,0 +1,120 @@
+import { axisBottom, scaleBand, scaleLinear, select } from 'd3';
+import type { EjectionResult } from '../../../src/index.js';
+
+const W = 860;
+const M = { top: 6, right: 10, bottom: 24, left: 200 };
+const ROW = 16;
+
+export interface EjectionBar {
+  row: string;
+  startS: number;
+  endS: number;
+  open: boolean;
+  title: string;
+}
+
+/** Ejections as bars: one row per (client sidecar → ejected pod), from ejection to un-ejection. */
+export function ejectionBars(ejections: readonly EjectionResult[], simulatedMs: number): EjectionBar[] {
+  return ejections.map((e) => {
+    const end = e.durationMs === null ? simulatedMs : e.timeMs + e.durationMs;
+    return {
+      row: `${e.client} → ${e.pod}`,
+      startS: e.timeMs / 1000,
+      endS: end / 1000,
+      open: e.durationMs === null,
+      title: `${e.client} ejected ${e.pod} (${e.host}) at ${(e.timeMs / 1000).toFixed(3)} s for ${
+        e.durationMs === null ? 'the rest of the run' : `${(e.durationMs / 1000).toFixed(1)} s`
+      }: ${e.reason}, ejection time ${e.ejectionTimeMs} ms`,
+    };
+  });
+}
+
+export function renderEjectionTimeline(
+  figure: HTMLElement,
+  ejections: readonly EjectionResult[],
+  simulatedMs: number,
+  cursorS: number,
+): void {
+  const bars = ejectionBars(ejections, simulatedMs);
+  const rows = [...new Set(bars.map((b) => b.row))].sort();
+  const h = M.top + M.bottom + Math.max(1, rows.length) * ROW;
+  const root = select(figure).attr('data-chart', 'ejections').attr('data-count', String(bars.length));
+  root
+    .selectAll('h3')
+    .data(['Ejection timeline (outlier detection)'])
+    .join('h3')
+    .text((d) => d);
+  const svg = root
+    .selectAll<SVGSVGElement, null>('svg.plot')
+    .data([null])
+    .join('svg')
+    .attr('class', 'plot')
+    .attr('xmlns', 'http://www.w3.org/2000/svg')
+    .attr('viewBox', `0 0 ${W} ${h}`)
+    .attr('role', 'img')
+    .attr('aria-label', `Ejection timeline: ${bars.length} ejections`);
+  const x = scaleLinear()
+    .domain([0, simulatedMs / 1000])
+    .range([M.left, W - M.right]);
+  const y = scaleBand()
+    .domain(rows)
+    .range([M.top, h - M.bottom])
+    .padding(0.2);
+  svg
+    .selectAll<SVGGElement, null>('g.x')
+    .data([null])
+    .join('g')
+    .attr('class', 'x axis')
+    .attr('transform', `translate(0,${h - M.bottom})`)
+    .call(
+      axisBottom(x)
+        .ticks(10)
+        .tickFormat((d) => `${d}s`),
+    );
+  svg
+    .selectAll('text.row')
+    .data(rows, (d) => d as string)
+    .join('text')
+    .attr('class', 'row')
+    .attr('x', M.left - 4)
+    .attr('y', (d) => (y(d) ?? 0) + y.bandwidth() / 2)
+    .attr('dy', '0.35em')
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .text((d) => d);
+  const rect = svg
+    .selectAll<SVGRectElement, EjectionBar>('rect.bar')
+    .data(bars)
+    .join('rect')
+    .attr('class', 'bar')
+    .attr('x', (d) => x(d.startS))
+    .attr('width', (d) => Math.max(1.5, x(d.endS) - x(d.startS)))
+    .attr('y', (d) => y(d.row) ?? 0)
+    .attr('height', y.bandwidth())
+    .attr('fill', (d) => (d.open ? '#c62828' : '#ef6c00'));
+  rect
+    .selectAll('title')
+    .data((d) => [d.title])
+    .join('title')
+    .text((d) => d);
+  svg
+    .selectAll('text.empty')
+    .data(bars.length === 0 ? ['no ejections in this run'] : [])
+    .join('text')
+    .attr('class', 'empty')
+    .attr('x', M.left + 8)
+    .attr('y', M.top + ROW / 2)
+    .attr('dy', '0.35em')
+    .attr('font-size', 11)
+    .text((d) => d);
+  svg
+    .selectAll('line.cursor')
+    .data([cursorS])
+    .join('line')
+    .attr('class', 'cursor')
+    .attr('x1', (d) => x(d))
+    .attr('x2', (d) => x(d))
+    .attr('y1', M.top)
+    .attr('y2', h - M.bottom)
+    .attr('stroke', '#555');
+}

@@ -1,0 +1,136 @@
+import { axisBottom, axisLeft, line as d3line, scaleLinear, select, type Selection } from 'd3';
+import { extents, PALETTE } from './scales.js';
+import type { ChartData, Line } from './series.js';
+
+const W = 420;
+const H = 190;
+const M = { top: 8, right: 10, bottom: 24, left: 46 };
+
+export interface ChartView {
+  data: ChartData;
+  /** Baseline run's data for the same chart, drawn dashed underneath. */
+  baseline?: ChartData | undefined;
+  /** Simulated time of the cursor, seconds. */
+  cursorS: number;
+}
+
+/**
+ * A line chart over simulated time (d3 data joins keyed by line key): the run solid, the baseline
+ * dashed in the same colour, a cursor at the slider's time. Sized by viewBox so it fits any column.
+ */
+export function renderLineChart(figure: HTMLElement, v: ChartView): void {
+  const root = select(figure);
+  root.attr('data-chart', v.data.id);
+  root
+    .selectAll('h3')
+    .data([v.data.title])
+    .join('h3')
+    .text((d) => d);
+  const svg = root
+    .selectAll<SVGSVGElement, null>('svg.plot')
+    .data([null])
+    .join('svg')
+    .attr('class', 'plot')
+    .attr('xmlns', 'http://www.w3.org/2000/svg')
+    .attr('viewBox', `0 0 ${W} ${H}`)
+    .attr('role', 'img')
+    .attr('aria-label', v.data.title);
+  const all = [...v.data.lines, ...(v.baseline?.lines ?? [])];
+  const { x: xd, y: yd } = extents(all, v.data.zeroBased ?? true);
+  const x = scaleLinear()
+    .domain(xd)
+    .range([M.left, W - M.right]);
+  const y = scaleLinear()
+    .domain(yd)
+    .nice()
+    .range([H - M.bottom, M.top]);
+  const color = colorFor(v.data.lines, v.baseline?.lines ?? []);
+  svg
+    .selectAll<SVGGElement, null>('g.x')
+    .data([null])
+    .join('g')
+    .attr('class', 'x axis')
+    .attr('transform', `translate(0,${H - M.bottom})`)
+    .call(
+      axisBottom(x)
+        .ticks(6)
+        .tickFormat((d) => `${d}s`),
+    );
+  svg
+    .selectAll<SVGGElement, null>('g.y')
+    .data([null])
+    .join('g')
+    .attr('class', 'y axis')
+    .attr('transform', `translate(${M.left},0)`)
+    .call(axisLeft(y).ticks(5, 's'));
+  const path = d3line<[number, number]>()
+    .x((p) => x(p[0]))
+    .y((p) => y(p[1]));
+  drawLines(svg, 'base', v.baseline?.lines ?? [], path, color, true);
+  drawLines(svg, 'run', v.data.lines, path, color, false);
+  svg
+    .selectAll('line.cursor')
+    .data([v.cursorS])
+    .join('line')
+    .attr('class', 'cursor')
+    .attr('x1', (d) => x(Math.min(d, xd[1])))
+    .attr('x2', (d) => x(Math.min(d, xd[1])))
+    .attr('y1', M.top)
+    .attr('y2', H - M.bottom)
+    .attr('stroke', '#555')
+    .attr('stroke-width', 1);
+  const legend = root
+    .selectAll<HTMLUListElement, null>('ul.legend')
+    .data([null])
+    .join('ul')
+    .attr('class', 'legend');
+  const items = legend
+    .selectAll<HTMLLIElement, Line>('li')
+    .data(v.data.lines, (d) => d.key)
+    .join('li');
+  items
+    .selectAll('span.swatch')
+    .data((d) => [d])
+    .join('span')
+    .attr('class', 'swatch')
+    .style('background', (d) => color(d.key));
+  items
+    .selectAll('span.label')
+    .data((d) => [d])
+    .join('span')
+    .attr('class', 'label')
+    .text((d) => d.label);
+  legend
+    .selectAll('li.base-note')
+    .data(v.baseline ? ['dashed: baseline'] : [])
+    .join('li')
+    .attr('class', 'base-note')
+    .text((d) => d);
+}
+
+function drawLines(
+  svg: Selection<SVGSVGElement, null, HTMLElement, unknown>,
+  cls: string,
+  lines: readonly Line[],
+  path: (p: [number, number][]) => string | null,
+  color: (k: string) => string,
+  dashed: boolean,
+): void {
+  svg
+    .selectAll<SVGPathElement, Line>(`path.${cls}`)
+    .data(lines, (d) => d.key)
+    .join('path')
+    .attr('class', cls)
+    .attr('data-key', (d) => d.key)
+    .attr('fill', 'none')
+    .attr('stroke', (d) => color(d.key))
+    .attr('stroke-width', dashed ? 1.2 : 1.6)
+    .attr('stroke-dasharray', dashed ? '4 3' : null)
+    .attr('opacity', dashed ? 0.55 : 1)
+    .attr('d', (d) => path(d.points));
+}
+
+function colorFor(lines: readonly Line[], base: readonly Line[]): (key: string) => string {
+  const keys = [...new Set([...lines, ...base].map((l) => l.key))];
+  return (k) => PALETTE[keys.indexOf(k) % PALETTE.length]!;
+}

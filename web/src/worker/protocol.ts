@@ -1,0 +1,76 @@
+import type { Diagnostic, Result } from '../../../src/index.js';
+import type { ModelSize } from '../model/limits.js';
+
+/** The worker's message protocol (plain postMessage, typed on both sides). */
+export interface SourceFile {
+  file: string;
+  text: string;
+}
+
+export interface ModelInput {
+  scenario: SourceFile;
+  manifests: SourceFile[];
+  seed?: number;
+}
+
+export type WorkerRequest =
+  | { type: 'check'; id: number; input: ModelInput }
+  | { type: 'run'; id: number; input: ModelInput }
+  | { type: 'cancel'; id: number };
+
+export type WorkerResponse =
+  | { type: 'checked'; id: number; diagnostics: Diagnostic[]; size?: ModelSize; refused?: string }
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'done'; id: number; run: RunOutput }
+  | { type: 'cancelled'; id: number }
+  | { type: 'refused'; id: number; diagnostics: Diagnostic[]; message: string }
+  | { type: 'failed'; id: number; message: string };
+
+/** Pod state per interval, one character each (see POD_STATE). */
+export const POD_STATE = {
+  running: 'R',
+  starting: 'S',
+  crashed: 'C',
+  gone: 'G',
+  /** Running but taken out of endpoints (not ready, or removeEndpoints). */
+  unready: 'U',
+} as const;
+
+export interface PodTrack {
+  name: string;
+  /** `namespace/name` of its workload or load generator. */
+  owner: string;
+  /** One POD_STATE character per interval (state at the interval's end). */
+  states: string;
+}
+
+export interface EdgeTrack {
+  /** Node ids: `client:ns/name`, `svc:fqdn`, `subset:fqdn/subset`, `pod:name`. */
+  from: string;
+  to: string;
+  requests: number[];
+  errors: number[];
+}
+
+/** What the web app adds to a Result: Envoy stats scraped every interval, pods and edges over time. */
+export interface Timeline {
+  intervalMs: number;
+  intervals: number;
+  /** Per interval, summed over every client sidecar's clusters (counters: increase in the interval). */
+  retries: number[];
+  pendingOverflow: number[];
+  retryOverflow: number[];
+  /** Gauges at the interval's end. */
+  pendingActive: number[];
+  rqActive: number[];
+  pods: PodTrack[];
+  edges: EdgeTrack[];
+}
+
+export interface RunOutput {
+  result: Result;
+  timeline: Timeline;
+  /** Wall-clock milliseconds the worker spent simulating (not part of the deterministic output). */
+  wallMs: number;
+  size: ModelSize;
+}

@@ -1,0 +1,140 @@
+import {
+  buildRun,
+  collectResult,
+  type LoadedScenario,
+  type RunOptions,
+  VERSION,
+} from '../../../src/index.js';
+import { EdgeCounter, isError, parseClusterName } from './edges.js';
+import { POD_STATE, type PodTrack, type Timeline, type RunOutput } from './protocol.js';
+import { scrapeStats } from './scrape.js';
+import type { ModelSize } from '../model/limits.js';
+
+type Observer = NonNullable<RunOptions['observer']>;
+
+export interface SimulateHooks {
+  /** Fraction of simulated time done (0..1). */
+  onProgress?: (fraction: number) => void;
+  /** Checked between chunks; true stops the run (the promise rejects with Cancelled). */
+  cancelled?: () => boolean;
+  /** Lets the worker's event loop deliver messages (cancel); called about every `yieldEveryMs`. */
+  yieldNow?: () => Promise<void>;
+  /** Wall clock for yielding and `wallMs` (the driver's: performance.now). */
+  now?: () => number;
+  yieldEveryMs?: number;
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/**
+ * Runs a loaded scenario one series interval at a time (world.sim.runUntil), the way runScenario does
+ * but with the caller owning the loop: between intervals it scrapes Envoy stats, samples pod states and
+ * may yield so a cancel message gets through. The Result is collectResult's, byte-identical to
+ * runScenario's for the same inputs and seed.
+ */
+export async function simulate(
+  loaded: LoadedScenario,
+  size: ModelSize,
+  seed: number | undefined,
+  hooks: SimulateHooks = {},
+): Promise<RunOutput> {
+  const now = hooks.now ?? (() => 0);
+  const started = now();
+  const intervalMs = loaded.scenario.seriesIntervalMs;
+  const edges = new EdgeCounter(intervalMs);
+  const owners = new Map<string, string>();
+  let ownerOf: (pod: string) => string = (p) => p;
+  const observer: Observer = {
+    onRequestComplete(e) {
+      const c = e.cluster === null ? undefined : parseClusterName(e.cluster);
+      edges.add(
+        `client:${ownerOf(e.sidecar)}`,
+        c ? `svc:${c.fqdn}` : `svc:${e.authority}`,
+        e.timeMs,
+        isError(e.status),
+      );
+    },
+    onUpstreamAttempt(e) {
+      const c = parseClusterName(e.cluster);
+      if (c === undefined) return;
+      const subset = `subset:${c.fqdn}/${c.subset}`;
+      const err = isError(e.status);
+      edges.add(`svc:${c.fqdn}`, subset, e.timeMs, err);
+      if (e.pod) edges.add(subset, `pod:${e.pod}`, e.timeMs, err);
+    },
+    onEjection() {},
+    onUnejection() {},
+  };
+  const { world, recorder } = buildRun(loaded, { ...(seed !== undefined ? { seed } : {}), observer });
+  ownerOf = (p) => {
+    let o = owners.get(p);
+    if (o === undefined) owners.set(p, (o = world.podInfo(p)?.owner ?? p));
+    return o;
+  };
+  const end = world.endMs;
+  const intervals = Math.max(1, Math.ceil(end / intervalMs));
+  const tl: Timeline = {
+    intervalMs,
+    intervals,
+    retries: [],
+    pendingOverflow: [],
+    retryOverflow: [],
+    pendingActive: [],
+    rqActive: [],
+    pods: [],
+    edges: [],
+  };
+  const podStates = new Map<string, string[]>();
+  let prev = scrapeStats(world);
+  let lastYield = now();
+  const yieldEvery = hooks.yieldEveryMs ?? 40;
+  world.start();
+  for (let i = 0; i < intervals; i++) {
+    world.sim.runUntil(Math.min(end, (i + 1) * intervalMs));
+    const s = scrapeStats(world);
+    tl.retries.push(s.retries - prev.retries);
+    tl.pendingOverflow.push(s.pendingOverflow - prev.pendingOverflow);
+    tl.retryOverflow.push(s.retryOverflow - prev.retryOverflow);
+    tl.pendingActive.push(s.pendingActive);
+    tl.rqActive.push(s.rqActive);
+    prev = s;
+    for (const p of world.pods) {
+      if (!world.workloads.has(p.owner)) continue;
+      let a = podStates.get(p.name);
+      if (a === undefined) podStates.set(p.name, (a = []));
+      while (a.length < i) a.push(POD_STATE.gone);
+      a.push(podState(p));
+    }
+    hooks.onProgress?.((i + 1) / intervals);
+    if (hooks.yieldNow && now() - lastYield >= yieldEvery) {
+      await hooks.yieldNow();
+      lastYield = now();
+    }
+    if (hooks.cancelled?.()) throw new Cancelled();
+  }
+  world.sim.runUntil(end);
+  const result = collectResult(world, recorder, loaded.scenario, VERSION);
+  // Workload pods only: load generators are clients, drawn as client nodes.
+  tl.pods = world.pods
+    .filter((p) => world.workloads.has(p.owner))
+    .map((p): PodTrack => ({ name: p.name, owner: p.owner, states: (podStates.get(p.name) ?? []).join('') }));
+  tl.edges = edges.tracks(intervals);
+  return { result, timeline: tl, wallMs: now() - started, size };
+}
+
+function podState(p: { state: string; ready: boolean; endpointsRemoved: boolean }): string {
+  switch (p.state) {
+    case 'Running':
+      return p.ready && !p.endpointsRemoved ? POD_STATE.running : POD_STATE.unready;
+    case 'Starting':
+      return POD_STATE.starting;
+    case 'Crashed':
+      return POD_STATE.crashed;
+    default:
+      return POD_STATE.gone;
+  }
+}
