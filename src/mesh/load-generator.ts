@@ -97,7 +97,8 @@ export class LoadGenerator {
     this.started++;
     client.begin(this.world.sim.now, this.spec.timeoutMs);
     this.world.recorder.onClientStart(this.spec.name);
-    client.active = this.world.sidecarOf(this.pod).outbound(req, client);
+    const sidecar = this.world.sidecarOf(this.pod);
+    client.active = sidecar.outbound(req, client, client.worker(sidecar));
   }
 
   private pick(): RequestTemplate {
@@ -154,6 +155,11 @@ abstract class ClientRequestSink {
     return this.gen.world;
   }
 
+  /** The Envoy worker of the downstream connection this request rides on. */
+  worker(sidecar: { acceptWorker(): number }): number {
+    return sidecar.acceptWorker();
+  }
+
   protected abstract next(): void;
 }
 
@@ -161,9 +167,17 @@ class OpenLoopRequest extends ClientRequestSink {
   protected next(): void {}
 }
 
-/** One fortio connection: sends the next request when the previous one completes (paced by qps). */
+/**
+ * One fortio connection: sends the next request when the previous one completes (paced by qps). Its
+ * requests all ride one downstream connection, hence one Envoy worker of the client sidecar.
+ */
 class ClientConnection extends ClientRequestSink {
   lastStartMs = 0;
+  private ownWorker = -1;
+  override worker(sidecar: { acceptWorker(): number }): number {
+    if (this.ownWorker < 0) this.ownWorker = sidecar.acceptWorker();
+    return this.ownWorker;
+  }
   constructor(
     gen: LoadGenerator,
     private readonly qps: number,

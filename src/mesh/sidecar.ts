@@ -25,6 +25,8 @@ export class Sidecar implements RouterContext {
   readonly clusters: ClusterManager;
   readonly stats = new HttpStats();
   readonly rng: Rng;
+  /** Its own stream, so connection placement never shifts the router's draws (common random numbers). */
+  private readonly acceptRng: Rng;
   readonly observer: EnvoyObserver;
   private readonly tables = new Map<number, RouteTable | undefined>();
 
@@ -33,6 +35,7 @@ export class Sidecar implements RouterContext {
     readonly pod: Pod,
   ) {
     this.rng = world.streams.stream(`router/${pod.name}`);
+    this.acceptRng = world.streams.stream(`accept/${pod.name}`);
     this.observer = world.observer;
     this.clusters = new ClusterManager(world.controlPlane, {
       sim: world.sim,
@@ -62,9 +65,30 @@ export class Sidecar implements RouterContext {
     return this.tables.get(port);
   }
 
-  /** An app in this pod sends a request: the outbound hop, then the router. */
-  outbound(request: HttpRequest, downstream: DownstreamCallbacks): ActiveRequest {
-    const r = new ActiveRequest(this, request, downstream);
+  /** Envoy worker threads (proxy `concurrency`). */
+  get workers(): number {
+    return this.world.opts.scenario.sidecar.concurrency;
+  }
+
+  /**
+   * The worker a new downstream connection lands on. The kernel spreads accepted connections over the
+   * workers' listening sockets without balancing them exactly, so a uniform draw per connection.
+   */
+  acceptWorker(): number {
+    const n = this.workers;
+    return n <= 1 ? 0 : this.acceptRng.uint32() % n;
+  }
+
+  /**
+   * An app in this pod sends a request on a downstream connection owned by `worker`: the outbound hop,
+   * then the router.
+   */
+  outbound(
+    request: HttpRequest,
+    downstream: DownstreamCallbacks,
+    worker = this.acceptWorker(),
+  ): ActiveRequest {
+    const r = new ActiveRequest(this, request, downstream, worker);
     this.world.sim.schedule(this.world.sidecarLatencyMs(), Sidecar.onOutboundHopDone, r);
     return r;
   }

@@ -19,7 +19,9 @@ describe('models/recipe step 7: circuit breaker, verified with fortio -c 5 -qps 
     expect(s.upstream_cx_total).toBe(s.upstream_cx_destroy! + s.upstream_cx_active!);
     expect(2 * s.upstream_cx_max_requests! + s.upstream_cx_active!).toBeGreaterThanOrEqual(100);
     expect(2 * s.upstream_cx_max_requests!).toBeLessThanOrEqual(100);
-    // 5 concurrent requests never come near the limits (maxConnections 100, 50 pending).
-    expect(s.upstream_cx_active).toBeLessThanOrEqual(5);
+    // 5 concurrent requests never come near the limits (maxConnections 100, 50 pending). Pools are per
+    // Envoy worker (2 by default): each serves at most the fortio connections it owns, plus at most one
+    // connection opened for a pending request that a freed connection then took first.
+    expect(s.upstream_cx_active).toBeLessThanOrEqual(5 + 2);
   });
 });

@@ -86,7 +86,21 @@ export function parseScenario(doc: SourceDocument): {
   // With value errors the scenario is still returned (bad values replaced by defaults) so cross-checks
   // can report everything in one pass; callers must not run it while `diagnostics` has errors.
   const r = new Resolver(parsed.data, report);
-  return { scenario: r.scenario(doc.file), diagnostics };
+  const scenario = r.scenario(doc.file);
+  const slo = parsed.data.spec.slo;
+  if (slo !== undefined) {
+    scenario.slo = slo.map((e, i) => {
+      const assert = typeof e === 'string' ? e : e.assert;
+      const path = typeof e === 'string' ? ['spec', 'slo', i] : ['spec', 'slo', i, 'assert'];
+      return {
+        name: typeof e === 'string' ? e : (e.name ?? e.assert),
+        assert,
+        file: doc.file,
+        ...doc.locate(path),
+      };
+    });
+  }
+  return { scenario, diagnostics };
 }
 
 function nameOf(v: unknown): string | undefined {
@@ -157,6 +171,8 @@ class Resolver {
       },
       sidecar: {
         latency: this.dist(s.sidecar?.latency, [...sp, 'sidecar', 'latency'], DEFAULT_SIDECAR_LATENCY),
+        // Istio's historical default proxy concurrency (istio-agent derives it from the CPU limit when set).
+        concurrency: s.sidecar?.concurrency ?? 2,
       },
       kubernetes: {
         readinessDelayMs:

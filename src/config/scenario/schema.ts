@@ -107,7 +107,18 @@ export const scenarioSchema = z.strictObject({
         crossRegion: distribution.optional(),
       })
       .optional(),
-    sidecar: z.strictObject({ latency: distribution.optional() }).optional(),
+    sidecar: z
+      .strictObject({
+        latency: distribution.optional(),
+        concurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .optional()
+          .describe('Envoy worker threads per sidecar (proxy concurrency), default 2'),
+      })
+      .optional(),
     kubernetes: z
       .strictObject({ readinessDelay: duration.optional(), startupDelay: duration.optional() })
       .optional(),
@@ -115,6 +126,12 @@ export const scenarioSchema = z.strictObject({
     workloads: z.record(z.string(), behaviour).optional(),
     traffic: z.array(loadGenerator).min(1),
     events: z.array(event).optional(),
+    slo: z
+      .array(z.union([z.string(), z.strictObject({ name: z.string().optional(), assert: z.string() })]))
+      .optional()
+      .describe(
+        'CI gates checked by meshsim run (exit 1 when violated): "success_rate(frontend) >= 0.999", "p99(product-service) < 250ms", "count(UO) == 0"',
+      ),
   }),
 });
 

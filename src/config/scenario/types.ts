@@ -15,13 +15,26 @@ export interface Scenario {
   seriesIntervalMs: number;
   zones: readonly ZoneSpec[];
   network: NetworkSpec;
-  sidecar: { latency: Distribution };
+  /** Per-hop latency and the proxy's worker threads (connection pools are per worker). */
+  sidecar: { latency: Distribution; concurrency: number };
   kubernetes: { readinessDelayMs: number; startupDelayMs: number };
   workloads: ReadonlyMap<string, WorkloadBehaviour>;
   /** Behaviour of workloads the scenario does not list. */
   defaultBehaviour: WorkloadBehaviour;
   traffic: readonly LoadGeneratorSpec[];
   events: readonly ChaosEvent[];
+  /** CI gates (`spec.slo`), checked after the run by the run layer (docs/studies.md). */
+  slo?: readonly SloSpec[];
+}
+
+/** One `spec.slo` entry: an assertion such as `p99(frontend) < 250ms`, with where it was written. */
+export interface SloSpec {
+  name: string;
+  assert: string;
+  file: string;
+  line: number;
+  /** Column of the assertion's first character (parse errors add their offset). */
+  column: number;
 }
 
 export interface ZoneSpec {

@@ -110,6 +110,8 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     private readonly ctx: RouterContext,
     readonly request: HttpRequest,
     private readonly downstream: DownstreamCallbacks,
+    /** The Envoy worker thread that owns the downstream connection (its pools serve every try). */
+    readonly worker = 0,
   ) {
     this.startMs = ctx.sim.now;
   }
@@ -221,7 +223,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     // The global timer starts when the request is fully received: after any fault delay (§1.5).
     if (this.timeoutMs > 0)
       this.globalTimer = ctx.sim.schedule(this.timeoutMs, ActiveRequest.onGlobalTimeout, this);
-    if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs);
+    if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs, this.worker);
     this.startAttempt();
   }
 
@@ -297,7 +299,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     const s = cluster.stats;
     s.counters.upstream_rq_total++;
     s.gauges.upstream_rq_active++;
-    a.poolHandle = cluster.connPool(host).newStream(a);
+    a.poolHandle = cluster.connPool(host, this.worker).newStream(a);
   }
 
   onAttemptReady(a: UpstreamRequest): void {

@@ -28,6 +28,7 @@ export function sendShadows(
   route: RouteEntry,
   request: HttpRequest,
   timeoutMs: number,
+  worker: number,
 ): void {
   for (const m of route.mirrors) {
     if (!faultFires(m.percentage, ctx.rng)) continue;
@@ -38,7 +39,7 @@ export function sendShadows(
     if (host === null) continue;
     ctx.stats.shadow_requests++;
     const shadow = new ShadowRequest(ctx, cluster, host, cloneRequest(request));
-    shadow.start(timeoutMs);
+    shadow.start(timeoutMs, worker);
   }
 }
 
@@ -58,12 +59,13 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     this.startMs = ctx.sim.now;
   }
 
-  start(timeoutMs: number): void {
+  /** The async client runs on the worker of the request it copies, so it uses that worker's pools. */
+  start(timeoutMs: number, worker: number): void {
     this.host.rqActive++;
     this.cluster.stats.counters.upstream_rq_total++;
     this.cluster.stats.gauges.upstream_rq_active++;
     if (timeoutMs > 0) this.timer = this.ctx.sim.schedule(timeoutMs, ShadowRequest.onTimeout, this);
-    this.pending = this.cluster.connPool(this.host).newStream(this);
+    this.pending = this.cluster.connPool(this.host, worker).newStream(this);
   }
 
   onPoolReady(stream: PoolStream): void {

@@ -62,11 +62,21 @@ export class Cluster {
     return this.lb.chooseHost(lbCtx);
   }
 
-  connPool(host: Host): ConnPool {
-    let pool = host.pool as ConnPool | undefined;
+  /**
+   * The pool of `host` on Envoy worker `worker`: pools are per host per worker thread, while the circuit
+   * breakers they check are per cluster, shared by the workers (semantics §2.4). So with
+   * maxConnections: 1 each worker still opens its own first connection to a host.
+   */
+  connPool(host: Host, worker = 0): ConnPool {
+    let pools = host.pool as ConnPool[] | undefined;
+    if (pools === undefined) {
+      pools = [];
+      host.pool = pools;
+    }
+    let pool = pools[worker];
     if (pool === undefined) {
       pool = createConnPool(this, host);
-      host.pool = pool;
+      pools[worker] = pool;
     }
     return pool;
   }
@@ -116,7 +126,7 @@ export class Cluster {
       if (kept.has(h)) continue;
       this.hostById.delete(h.endpoint.id);
       this.outlierDetector?.onHostRemoved(h);
-      (h.pool as ConnPool | undefined)?.drain();
+      for (const pool of (h.pool as ConnPool[] | undefined) ?? []) pool?.drain();
     }
   }
 
@@ -132,7 +142,10 @@ export class Cluster {
   }
 }
 
-function matchesLabels(have: Readonly<Record<string, string>>, want: Readonly<Record<string, string>>): boolean {
+function matchesLabels(
+  have: Readonly<Record<string, string>>,
+  want: Readonly<Record<string, string>>,
+): boolean {
   for (const k in want) if (have[k] !== want[k]) return false;
   return true;
 }

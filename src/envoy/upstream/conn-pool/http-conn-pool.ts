@@ -31,10 +31,9 @@ type CloseEvent = 'remote' | 'local';
  *   spends one of max_requests_per_connection (at 0 the connection drains, `upstream_cx_max_requests`).
  * - A connect failure or timeout fails every pending request of the pool (`upstream_rq_pending_failure_eject`).
  *
- * NOTE: simplification: one pool per host, as in an Envoy with one worker thread (`concurrency: 1`).
- * Envoy keeps a pool per host per worker, so with N workers the "a host with no connection always gets
- * one" exception and HTTP/2's one-connection-per-host apply per worker (up to N connections); circuit
- * breaker counters are shared by all workers either way (semantics §2.4), so overflow counts match.
+ * One pool per host per Envoy worker (Cluster.connPool(host, worker)), as in Envoy: the "a host with no
+ * connection always gets one" exception and HTTP/2's one connection per host hold per worker, while the
+ * circuit-breaker counters are the cluster's, shared by all workers (semantics §2.4).
  * NOTE: simplification: tcp.maxConnectionDuration, HTTP/2 keep-alive pings and GOAWAY are not modelled.
  */
 export class HttpConnPool implements ConnPool {
