@@ -25,3 +25,13 @@ export function render(r: Result, format: ReportFormat): string {
       return renderPrometheus(r);
   }
 }
+export {
+  renderStudy,
+  renderStudyText,
+  renderStudyCsv,
+  renderGatesText,
+  shortParam,
+  STUDY_FORMATS,
+} from './study.js';
+export type { StudyFormat } from './study.js';
+export { renderJunit } from './junit.js';

@@ -2,3 +2,4 @@ export { runScenario, buildRun } from './run-scenario.js';
 export { collectResult } from './collect.js';
 export type { RunOptions, LoadedScenario } from './run-scenario.js';
 export type * from './result.js';
+export * from './study/index.js';

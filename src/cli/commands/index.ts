@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
+import { registerMerge } from './merge.js';
 import { registerRun } from './run.js';
+import { registerSweep } from './sweep.js';
 import { registerValidate } from './validate.js';
 
 /** Every sub-command registers itself here (one file per command in this folder). */
 export function registerCommands(program: Command, io: CliIo, result: { code: number }): void {
+  registerMerge(program, io, result);
   registerRun(program, io, result);
+  registerSweep(program, io, result);
   registerValidate(program, io, result);
 }

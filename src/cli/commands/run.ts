@@ -1,13 +1,38 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../config/diagnostics.js';
+import type { Scenario } from '../../config/scenario/index.js';
 import { loadScenarioFile } from '../../config/scenario/fs-load.js';
 import { parseDurationMs } from '../../engine/index.js';
 import { REPORT_FORMATS, type ReportFormat, render } from '../../report/index.js';
-import { runScenario } from '../../run/index.js';
+import {
+  type Assertion,
+  canonicalMetrics,
+  defaultMetrics,
+  evaluateGates,
+  formatParseError,
+  type GateSource,
+  inputsFingerprint,
+  loadInputs,
+  makePlan,
+  metricKey,
+  parseGates,
+  runObserved,
+} from '../../run/index.js';
+import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
+import {
+  executor,
+  positiveInt,
+  printDiagnostics,
+  reportGates,
+  resolveShard,
+  runPlan,
+  studyFormat,
+  workerCount,
+} from './sweep.js';
 
 interface RunFlags {
   seed?: string;
@@ -16,7 +41,15 @@ interface RunFlags {
   out?: string;
   timing?: boolean;
   progress?: boolean;
+  replications?: string;
+  assert: string[];
+  junit?: string;
+  slo?: boolean;
+  shard?: string;
+  workers?: string;
 }
+
+const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerRun(program: Command, io: CliIo, result: { code: number }): void {
   program
@@ -29,10 +62,22 @@ export function registerRun(program: Command, io: CliIo, result: { code: number 
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
     .option('--timing', 'add wall-clock timing to the report (makes output differ between runs)')
     .option('--no-progress', 'never show a progress bar')
+    .option('-r, --replications <n>', 'run n seeds (seed, seed+1, ...) and report means with 95 % CIs')
+    .option(
+      '--assert <expr>',
+      "a CI gate such as 'success_rate(frontend) >= 0.999' or 'p99(product-service) < 250ms' (repeatable)",
+      collect,
+      [],
+    )
+    .option('--no-slo', "ignore the scenario's spec.slo gates")
+    .option('--junit <file>', 'write the gates (spec.slo and --assert) as a JUnit XML report')
+    .option('--shard <i/N>', 'with --replications: run shard i of N (0-based) and write a shard file')
+    .option('-w, --workers <n>', 'with --replications: worker threads (default: the number of cores)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ran, 1 the scenario or manifests have errors (printed as diagnostics), 2 usage or unreadable files.\n' +
-        'Example: meshsim run models/canary/canary.scenario.yaml --format json --out result.json',
+      '\nExit codes: 0 ran (and every gate passed), 1 the scenario or manifests have errors (printed as diagnostics) or a gate failed, 2 usage or unreadable files.\n' +
+        'Example: meshsim run models/canary/canary.scenario.yaml --format json --out result.json\n' +
+        "         meshsim run models/canary/canary.scenario.yaml -r 10 --assert 'success_rate(frontend) >= 0.99' --junit gates.xml",
     )
     .action(async (scenarioPath: string, flags: RunFlags) => {
       result.code = await runCommand(scenarioPath, flags, io);
@@ -40,11 +85,23 @@ export function registerRun(program: Command, io: CliIo, result: { code: number 
 }
 
 async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<number> {
+  const replications =
+    flags.replications === undefined ? undefined : positiveInt('--replications', flags.replications, 10_000);
+  if (replications === undefined && flags.shard !== undefined)
+    throw new UsageError('--shard needs --replications (a single run cannot be split)');
+  if (replications === undefined && flags.workers !== undefined)
+    throw new UsageError('--workers needs --replications');
   const format = flags.format as ReportFormat;
-  if (!REPORT_FORMATS.includes(format))
+  if (replications === undefined && !REPORT_FORMATS.includes(format))
     throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${flags.format}"`);
   const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration);
+  const cliGates: GateSource[] = flags.assert.map((text) => ({ text, origin: { flag: '--assert' } }));
+  const badFlags = parseGates(cliGates).failures;
+  if (badFlags.length > 0)
+    throw new UsageError(
+      badFlags.map((f) => formatParseError(f.source.text, f.error, '--assert')).join('\n'),
+    );
   const load = await loadScenarioFile(path);
   for (const d of load.diagnostics) if (d.severity !== 'info') io.stderr(`${formatDiagnostic(d)}\n`);
   if (load.loaded === undefined) {
@@ -52,14 +109,34 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
     io.stderr(`meshsim: ${path}: not run because of the errors above\n`);
     return EXIT.FINDINGS;
   }
+  const gateSources = [...(flags.slo === false ? [] : sloGates(load.loaded.scenario)), ...cliGates];
+  const parsedGates = parseGates(gateSources);
+  if (parsedGates.failures.length > 0) {
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    for (const f of parsedGates.failures) {
+      const o = f.source.origin;
+      if (!('file' in o)) continue;
+      // A quoted scalar starts at its quote; the assertion text one column later.
+      const q = /["']/.test(lines[o.line - 1]?.[o.column - 1] ?? '') ? 1 : 0;
+      io.stderr(
+        `${o.file}:${o.line}:${o.column + q + f.error.column - 1}: error MSIM2002: spec.slo: ${f.error.message}\n`,
+      );
+    }
+    io.stderr(`meshsim: ${path}: not run because of the errors above\n`);
+    return EXIT.FINDINGS;
+  }
+  const assertions = parsedGates.gates.map((g) => g.assertion);
+  if (replications !== undefined)
+    return replicate(path, io, flags, { replications, seed, durationMs, assertions, load: load.loaded });
   const bar = new LazyProgress(io, flags.progress !== false);
   const t0 = performance.now();
-  const r = runScenario(load.loaded, {
+  const observed = runObserved(load.loaded, {
     ...(seed !== undefined ? { seed } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     onProgress: (f) => bar.update(f),
   });
   bar.stop();
+  const r = observed.result;
   if (flags.timing) {
     const wallMs = Math.round(performance.now() - t0);
     const requests = r.clients.reduce((s, c) => s + c.requests, 0);
@@ -79,7 +156,72 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
   } else {
     io.stdout(text);
   }
-  return EXIT.OK;
+  return reportGates(io, r.scenario, evaluateGates(observed, assertions), flags.junit);
+}
+
+/** spec.slo entries as gate sources, each with the position of its text for parse errors. */
+function sloGates(s: Scenario): GateSource[] {
+  return (s.slo ?? []).map((e) => ({
+    text: e.assert,
+    origin: { file: e.file, line: e.line, column: e.column },
+  }));
+}
+
+/**
+ * `--replications R`: R seeds (seed, seed+1, ...) in worker threads, each figure as a mean with its
+ * 95 % CI, gates checked on the means; with --shard, one shard of the replications as a shard file.
+ */
+async function replicate(
+  path: string,
+  io: CliIo,
+  flags: RunFlags,
+  o: {
+    replications: number;
+    seed: number | undefined;
+    durationMs: number | undefined;
+    assertions: Assertion[];
+    load: { scenario: Scenario; config: Parameters<typeof defaultMetrics>[1] };
+  },
+): Promise<number> {
+  const format = studyFormat(flags.format);
+  const shard = resolveShard(flags.shard);
+  const read = await readStudyInputs(path);
+  if (read.inputs === undefined) {
+    printDiagnostics(io, read.diagnostics);
+    return EXIT.USAGE;
+  }
+  const base = loadInputs(read.inputs);
+  if (base.loaded === undefined) {
+    io.stderr(`${base.errors.join('\n')}\n`);
+    return EXIT.FINDINGS;
+  }
+  const m = canonicalMetrics([
+    ...defaultMetrics(o.load.scenario, o.load.config),
+    ...o.assertions.map((a) => metricKey(a)),
+  ]);
+  const plan = makePlan({
+    kind: 'replications',
+    name: o.load.scenario.name,
+    scenario: o.load.scenario.name,
+    parameters: [],
+    design: 'single',
+    points: [[]],
+    replications: o.replications,
+    baseSeed: o.seed ?? o.load.scenario.seed,
+    durationMs: o.durationMs ?? null,
+    metrics: m.metrics,
+    assertions: o.assertions.map((a) => a.source),
+    inputsFingerprint: inputsFingerprint(read.inputs),
+  });
+  const workers = workerCount(flags.workers);
+  const report = await runPlan(io, plan, [read.inputs], {
+    shard,
+    exec: executor(io, workers, flags.progress !== false, 'replicating'),
+    format,
+    out: flags.out,
+  });
+  if (report === undefined) return EXIT.OK;
+  return reportGates(io, report.scenario, report.gates, flags.junit);
 }
 
 function parseSeed(s: string): number {

@@ -1,0 +1,343 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, relative, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
+import {
+  renderGatesText,
+  renderJunit,
+  renderStudy,
+  STUDY_FORMATS,
+  type StudyFormat,
+} from '../../report/index.js';
+import {
+  aggregate,
+  canonicalMetrics,
+  defaultMetrics,
+  executeUnits,
+  gridPoints,
+  inputsFingerprint,
+  loadInputs,
+  makePlan,
+  parseShard,
+  parseSweepSpec,
+  pointInputs,
+  randomPoints,
+  renderShardFile,
+  type Shard,
+  shardFile,
+  shardFromEnv,
+  shardUnits,
+  type StudyInputs,
+  type StudyPlan,
+  type StudyReport,
+  type UnitExecutor,
+  unitsOf,
+} from '../../run/index.js';
+import { runUnits } from '../../run/study/pool.js';
+import { readStudyInputs } from '../../run/study/read-inputs.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import type { CliIo } from '../main.js';
+
+// ---- helpers shared by run --replications, sweep, tune and merge
+
+export function printDiagnostics(io: CliIo, ds: readonly Diagnostic[]): void {
+  for (const d of ds) if (d.severity !== 'info') io.stderr(`${formatDiagnostic(d)}\n`);
+}
+
+export function positiveInt(flag: string, s: string, max = 1_000_000): number {
+  if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
+    throw new UsageError(`${flag} must be an integer from 1 to ${max}, got "${s}"`);
+  return Number(s);
+}
+
+export function studyFormat(s: string): StudyFormat {
+  if (!STUDY_FORMATS.includes(s as StudyFormat))
+    throw new UsageError(`--format must be one of ${STUDY_FORMATS.join(', ')} for a study, got "${s}"`);
+  return s as StudyFormat;
+}
+
+/** `--shard i/N`, else JOB_COMPLETION_INDEX with MESHSIM_SHARDS (a Kubernetes Indexed Job). */
+export function resolveShard(flag: string | undefined): Shard | undefined {
+  const s = flag !== undefined ? parseShard(flag) : shardFromEnv(process.env);
+  if (typeof s === 'string') throw new UsageError(s);
+  return s;
+}
+
+/** `{shard}` in --out becomes the shard index (one file per Job completion). */
+export function outPath(out: string | undefined, shard: Shard | undefined): string | undefined {
+  return out === undefined || shard === undefined ? out : out.replaceAll('{shard}', String(shard.index));
+}
+
+export async function writeOut(io: CliIo, out: string | undefined, text: string): Promise<void> {
+  if (out === undefined) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    await writeFile(out, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
+  }
+}
+
+export function workerCount(flag: string | undefined): number {
+  return flag === undefined ? availableParallelism() : positiveInt('--workers', flag, 256);
+}
+
+/** A worker pool executor with a units progress bar (on a terminal, unless --no-progress). */
+export function executor(io: CliIo, workers: number, progress: boolean, label: string): UnitExecutor {
+  return async (tasks) => {
+    let bar: SingleBar | null = null;
+    if (progress && io.isTty && tasks.length > 1) {
+      bar = new SingleBar(
+        {
+          format: `${label} [{bar}] {value}/{total} runs | {workers} workers | ETA {eta}s`,
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        undefined,
+      );
+      bar.start(tasks.length, 0, { workers });
+    }
+    try {
+      return await runUnits(tasks, { workers, onUnitDone: () => bar?.increment() });
+    } finally {
+      bar?.stop();
+    }
+  };
+}
+
+/**
+ * Runs a plan (or one shard of it) and writes either the report or the shard file. Returns the
+ * report when it was complete (not sharded).
+ */
+export async function runPlan(
+  io: CliIo,
+  plan: StudyPlan,
+  points: readonly StudyInputs[],
+  opts: { shard: Shard | undefined; exec: UnitExecutor; format: StudyFormat; out: string | undefined },
+): Promise<StudyReport | undefined> {
+  const units = shardUnits(unitsOf(plan), opts.shard);
+  const outcomes = await executeUnits(plan, points, units, opts.exec);
+  if (opts.shard !== undefined) {
+    await writeOut(io, outPath(opts.out, opts.shard), renderShardFile(shardFile(plan, opts.shard, outcomes)));
+    return undefined;
+  }
+  const report = aggregate(plan, outcomes);
+  await writeOut(io, opts.out, renderStudy(report, opts.format));
+  return report;
+}
+
+/** Prints gate results (stderr), writes JUnit if asked; returns the exit code for them. */
+export async function reportGates(
+  io: CliIo,
+  suite: string,
+  gates: StudyReport['gates'],
+  junit: string | undefined,
+): Promise<number> {
+  if (junit !== undefined) await writeOut(io, junit, renderJunit(suite, gates));
+  if (gates.length === 0) return EXIT.OK;
+  io.stderr(renderGatesText(gates));
+  return gates.every((g) => g.passed) ? EXIT.OK : EXIT.FINDINGS;
+}
+
+// ---- meshsim sweep
+
+interface SweepFlags {
+  format: string;
+  out?: string;
+  shard?: string;
+  workers?: string;
+  progress?: boolean;
+  emitJob?: boolean;
+  image: string;
+  parallelism?: string;
+  shards?: string;
+  resultsClaim: string;
+}
+
+export function registerSweep(program: Command, io: CliIo, result: { code: number }): void {
+  program
+    .command('sweep')
+    .description('Run a scenario over a grid or random design of manifest/scenario fields, with replications')
+    .argument('<sweep>', 'sweep file (kind: Sweep)')
+    .option('-f, --format <format>', 'output format: text|json|csv', 'text')
+    .option('-o, --out <file>', 'write the report to a file ({shard} is replaced by the shard index)')
+    .option('--shard <i/N>', 'run shard i of N (0-based); default from JOB_COMPLETION_INDEX + MESHSIM_SHARDS')
+    .option('-w, --workers <n>', 'worker threads (default: the number of cores)')
+    .option('--no-progress', 'never show a progress bar')
+    .option('--emit-job', 'print a Kubernetes Indexed Job that runs the sweep in shards, then exit')
+    .option('--image <image>', 'container image for --emit-job', 'ghcr.io/meshsim/meshsim:latest')
+    .option('--shards <n>', 'completions (shards) for --emit-job', '10')
+    .option('--parallelism <n>', 'pods at once for --emit-job (default: all shards)')
+    .option(
+      '--results-claim <name>',
+      'PersistentVolumeClaim the Job writes shard files to',
+      'meshsim-results',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ran, 1 the sweep, scenario or a point has errors, 2 usage or unreadable files.\n' +
+        'Example: meshsim sweep models/studies/canary-outlier.sweep.yaml --format csv --out sweep.csv',
+    )
+    .action(async (path: string, flags: SweepFlags) => {
+      result.code = await sweepCommand(path, flags, io);
+    });
+}
+
+export interface LoadedSweep {
+  plan: StudyPlan;
+  points: StudyInputs[];
+}
+
+/** Reads a sweep file, its scenario and manifests; builds and validates every point. */
+export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | { code: number }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const file = relative(process.cwd(), path) || path;
+  const s = parseSweepSpec(text, file);
+  if (s.spec === undefined) {
+    printDiagnostics(io, s.diagnostics);
+    return { code: EXIT.FINDINGS };
+  }
+  const spec = s.spec;
+  const scenarioPath = resolve(dirname(path), spec.scenario);
+  const read = await readStudyInputs(scenarioPath);
+  if (read.inputs === undefined) {
+    printDiagnostics(io, read.diagnostics);
+    return { code: read.diagnostics.some((d) => d.code === 'MSIM0007') ? EXIT.USAGE : EXIT.FINDINGS };
+  }
+  const base = loadInputs(read.inputs);
+  if (base.loaded === undefined) {
+    io.stderr(`${base.errors.join('\n')}\n`);
+    return { code: EXIT.FINDINGS };
+  }
+  const values =
+    spec.design.kind === 'grid'
+      ? gridPoints(spec.parameters)
+      : randomPoints(spec.parameters, spec.design.points, spec.design.seed);
+  const points: StudyInputs[] = [];
+  for (const [i, v] of values.entries()) {
+    const p = pointInputs(read.inputs, spec.parameters, v);
+    const label = `${file}: point ${i} (${spec.parameters.map((q, j) => `${q.address.text}=${v[j]}`).join(', ')})`;
+    if (typeof p === 'string') {
+      io.stderr(`${label}: ${p}\n`);
+      return { code: EXIT.FINDINGS };
+    }
+    const l = loadInputs(p);
+    if (l.loaded === undefined) {
+      io.stderr(`${label} does not load:\n${l.errors.join('\n')}\n`);
+      return { code: EXIT.FINDINGS };
+    }
+    points.push(p);
+  }
+  const m = canonicalMetrics(spec.metrics ?? defaultMetrics(base.loaded.scenario, base.loaded.config));
+  const plan = makePlan({
+    kind: 'sweep',
+    name: spec.name,
+    scenario: base.loaded.scenario.name,
+    parameters: spec.parameters.map((p) => p.address.text),
+    design: spec.design.kind,
+    points: values,
+    replications: spec.replications,
+    baseSeed: spec.seed ?? base.loaded.scenario.seed,
+    durationMs: spec.durationMs,
+    metrics: m.metrics,
+    assertions: [],
+    inputsFingerprint: inputsFingerprint(read.inputs),
+  });
+  return { plan, points };
+}
+
+async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise<number> {
+  const format = studyFormat(flags.format);
+  if (flags.emitJob) {
+    const shards = positiveInt('--shards', flags.shards ?? '10', 10_000);
+    const parallelism =
+      flags.parallelism === undefined ? shards : positiveInt('--parallelism', flags.parallelism);
+    io.stdout(
+      emitJob({
+        sweepPath: relative(process.cwd(), path) || path,
+        image: flags.image,
+        shards,
+        parallelism,
+        claim: flags.resultsClaim,
+      }),
+    );
+    return EXIT.OK;
+  }
+  const shard = resolveShard(flags.shard);
+  const workers = workerCount(flags.workers);
+  const loaded = await loadSweep(io, path);
+  if ('code' in loaded) return loaded.code;
+  await runPlan(io, loaded.plan, loaded.points, {
+    shard,
+    exec: executor(io, workers, flags.progress !== false, 'sweeping'),
+    format,
+    out: flags.out,
+  });
+  return EXIT.OK;
+}
+
+/**
+ * A Kubernetes Indexed Job: completion i runs `meshsim sweep --shard i/N` (through JOB_COMPLETION_INDEX,
+ * which the Job controller sets, and MESHSIM_SHARDS) and writes /results/shard-i.json to a volume; then
+ * `meshsim merge /results/shard-*.json` anywhere the volume is mounted.
+ */
+export function emitJob(o: {
+  sweepPath: string;
+  image: string;
+  shards: number;
+  parallelism: number;
+  claim: string;
+}): string {
+  const name = `meshsim-sweep-${o.sweepPath
+    .split('/')
+    .pop()!
+    .replace(/\.ya?ml$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')}`
+    .slice(0, 52)
+    .replace(/-+$/, '');
+  return `# Indexed Job: ${o.shards} shards of ${o.sweepPath}; merge with
+#   meshsim merge /results/shard-*.json --format csv --out sweep.csv
+# The image must contain meshsim and the sweep's files under /work (e.g. FROM ${o.image} + COPY models/ /work/models/).
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+  labels: {app.kubernetes.io/name: meshsim}
+spec:
+  completionMode: Indexed
+  completions: ${o.shards}
+  parallelism: ${o.parallelism}
+  backoffLimit: 6
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: meshsim}
+      annotations: {sidecar.istio.io/inject: "false"}
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: meshsim
+          image: ${o.image}
+          workingDir: /work
+          command: [meshsim, sweep, ${JSON.stringify(o.sweepPath)}, --format, json, --no-progress, --out, "/results/shard-{shard}.json"]
+          env:
+            - name: MESHSIM_SHARDS
+              value: "${o.shards}"
+          resources:
+            requests: {cpu: "2", memory: 1Gi}
+          volumeMounts:
+            - {name: results, mountPath: /results}
+      volumes:
+        - name: results
+          persistentVolumeClaim: {claimName: ${o.claim}}
+`;
+}

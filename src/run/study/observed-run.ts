@@ -1,0 +1,42 @@
+import type { Scenario } from '../../config/scenario/index.js';
+import type { World } from '../../mesh/world.js';
+import { VERSION } from '../../version.js';
+import { collectResult } from '../collect.js';
+import { buildRun, type LoadedScenario, type RunOptions } from '../run-scenario.js';
+import type { Observation } from './metrics.js';
+
+/**
+ * Runs a scenario like runScenario (same steps, same bytes) and also keeps the ground truth a study
+ * needs and the Result does not carry: which pods were healthy (for `ejected_healthy()`).
+ */
+export function runObserved(loaded: LoadedScenario, opts: RunOptions = {}): Observation {
+  const { world, recorder } = buildRun(loaded, opts);
+  const end = world.endMs;
+  const step = opts.progressEveryMs ?? Math.max(1000, end / 100);
+  world.start();
+  for (let t = step; t < end; t += step) {
+    world.sim.runUntil(t);
+    opts.onProgress?.(t / end);
+  }
+  world.sim.runUntil(end);
+  opts.onProgress?.(1);
+  return {
+    result: collectResult(world, recorder, loaded.scenario, VERSION),
+    healthyPods: healthyPods(world, loaded.scenario),
+  };
+}
+
+/**
+ * A pod is healthy when its workload's behaviour injects no errors and no chaos event targets the
+ * workload: ejecting it can only be a false positive of outlier detection (overload aside).
+ */
+export function healthyPods(world: World, scenario: Scenario): string[] {
+  const targeted = new Set(scenario.events.map((e) => e.target).filter((t) => t !== undefined));
+  const out: string[] = [];
+  for (const [key, w] of world.workloads) {
+    const injected = w.behaviour.errors.some((e) => e.rate > 0);
+    if (injected || targeted.has(key)) continue;
+    for (const p of w.pods) out.push(p.name);
+  }
+  return out.sort();
+}

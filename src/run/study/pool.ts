@@ -1,0 +1,57 @@
+/**
+ * Node only (not re-exported from run/index.ts): runs study units in worker threads (piscina) or
+ * inline. Results are put back in task order, so the report is the same whatever the worker count and
+ * whichever unit finishes first.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { runUnit, type UnitTask } from './unit.js';
+
+export interface PoolOptions {
+  /** Worker threads; 0 or 1 runs inline on the calling thread. */
+  workers: number;
+  /** Called once per finished unit (progress bars). */
+  onUnitDone?: () => void;
+}
+
+/** The worker file next to this one: compiled .js under dist/, or .ts when run from sources (tsx). */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const js = new URL('./unit-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { filename: js.href, execArgv: [] };
+  const ts = new URL('./unit-worker.ts', import.meta.url);
+  return { filename: ts.href, execArgv: ['--import', 'tsx'] };
+}
+
+export async function runUnits(tasks: readonly UnitTask[], opts: PoolOptions): Promise<(number | null)[][]> {
+  if (opts.workers <= 1 || tasks.length <= 1) {
+    const out: (number | null)[][] = [];
+    for (const t of tasks) {
+      out.push(runUnit(t));
+      opts.onUnitDone?.();
+      // Let the event loop breathe so a progress bar can redraw.
+      await Promise.resolve();
+    }
+    return out;
+  }
+  const w = workerFile();
+  const pool = new Piscina({
+    filename: w.filename,
+    minThreads: opts.workers,
+    maxThreads: opts.workers,
+    execArgv: w.execArgv,
+    idleTimeout: 1000,
+  });
+  try {
+    return await Promise.all(
+      tasks.map((t) =>
+        (pool.run(t) as Promise<(number | null)[]>).then((r) => {
+          opts.onUnitDone?.();
+          return r;
+        }),
+      ),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,57 @@
+import { formatDiagnostic } from '../../config/diagnostics.js';
+import { loadScenarioFromTexts } from '../../config/scenario/index.js';
+import type { LoadedScenario } from '../run-scenario.js';
+import { parseMetric } from './assertion.js';
+import { evaluateMetric, type Observation } from './metrics.js';
+import { runObserved } from './observed-run.js';
+import type { StudyInputs } from './plan.js';
+
+/** One simulation of a study, as sent to a worker thread (plain data only). */
+export interface UnitTask {
+  /** Identifies the point's inputs (fingerprint/point): workers reuse the loaded config for it. */
+  key: string;
+  inputs: StudyInputs;
+  seed: number;
+  durationMs: number | null;
+  metrics: readonly string[];
+}
+
+const cache = new Map<string, LoadedScenario>();
+
+/** Loads a point's texts like user input; throws with the diagnostics when they do not load. */
+export function loadInputs(inputs: StudyInputs): { loaded?: LoadedScenario; errors: string[] } {
+  const r = loadScenarioFromTexts(inputs.scenario, inputs.manifests);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  return r.loaded ? { loaded: r.loaded, errors } : { errors };
+}
+
+function loadCached(task: UnitTask): LoadedScenario {
+  let l = cache.get(task.key);
+  if (l === undefined) {
+    const r = loadInputs(task.inputs);
+    if (r.loaded === undefined) throw new Error(`point does not load:\n${r.errors.join('\n')}`);
+    l = r.loaded;
+    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+    cache.set(task.key, l);
+  }
+  return l;
+}
+
+export function figuresOf(o: Observation, metrics: readonly string[]): (number | null)[] {
+  return metrics.map((m) => {
+    const call = parseMetric(m);
+    if (!call.ok) return null;
+    const v = evaluateMetric(o, call.value);
+    return v.ok && Number.isFinite(v.value) ? v.value : null;
+  });
+}
+
+/** Runs one unit to its figures: pure in the task (same task, same numbers, in any thread). */
+export function runUnit(task: UnitTask): (number | null)[] {
+  const loaded = loadCached(task);
+  const o = runObserved(loaded, {
+    seed: task.seed,
+    ...(task.durationMs !== null ? { durationMs: task.durationMs } : {}),
+  });
+  return figuresOf(o, task.metrics);
+}
