@@ -57,7 +57,9 @@ export class ChaosTimeline {
         return () => this.scale(rt, before);
       }
       case 'zone-down': {
-        const pods = w.pods.filter((p) => p.locality.zone === a.zone && p.state !== PodState.Gone);
+        // NOTE: simplification: load generators stand for traffic entering the mesh and keep sending;
+        // only workload pods in the zone go down.
+        const pods = w.pods.filter((p) => p.locality.zone === a.zone && p.state !== PodState.Gone && w.appOf(p) !== undefined);
         for (const p of pods) this.vanish(p);
         return () => {
           for (const p of pods) this.restart(p);
