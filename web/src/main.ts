@@ -30,10 +30,12 @@ interface Timing {
 }
 declare global {
   interface Window {
-    __meshsim?: { runs: number; timing?: Timing };
+    /** Read by the browser tests and bench: runs finished, last timing, a file's current text. */
+    __meshsim?: { runs: number; timing?: Timing; text?: (path: string) => string | undefined };
   }
 }
-window.__meshsim = { runs: 0 };
+const textOf = (path: string) => editor.text(path);
+window.__meshsim = { runs: 0, text: textOf };
 
 const fatal = (m: string) => showBanner(m);
 const checker = new SimWorker(fatal);
@@ -86,6 +88,7 @@ function openBundled(path: string): void {
 function addFiles(files: { path: string; text: string }[]): void {
   const scenario = files.find((f) => isScenarioText(f.text));
   if (scenario) {
+    byId<HTMLSelectElement>('model-select').value = '';
     const pool = new Map([...files.map((f) => [f.path, f.text] as [string, string])]);
     const opened = openScenario(scenario.path, pool);
     // Dropped manifests the scenario does not name are kept too (what is open is what runs).
@@ -223,7 +226,7 @@ async function run(label: string): Promise<void> {
   await new Promise((r) => requestAnimationFrame(() => r(null)));
   const t2 = performance.now();
   const timing = { workerMs: reply.run.wallMs, roundTripMs: t1 - t0, renderMs: t2 - t1, totalMs: t2 - t0 };
-  window.__meshsim = { runs: (window.__meshsim?.runs ?? 0) + 1, timing };
+  window.__meshsim = { runs: (window.__meshsim?.runs ?? 0) + 1, timing, text: textOf };
   document.body.dataset.runs = String(window.__meshsim.runs);
   const r = reply.run.result;
   setStatus(
@@ -324,6 +327,7 @@ function chartFigure(parent: HTMLElement, id: string, draw: (fig: HTMLElement) =
 // --- wiring
 function wire(): void {
   const select = byId<HTMLSelectElement>('model-select');
+  select.append(el('option', { value: '' }, '(your files)'));
   for (const s of listScenarios(BUNDLED))
     select.append(el('option', { value: s.path }, `${s.name} (${s.path.replace(/^models\//, '')})`));
   select.addEventListener('change', () => openBundled(select.value));

@@ -5,7 +5,7 @@ import {
   type RunOptions,
   VERSION,
 } from '../../../src/index.js';
-import { EdgeCounter, isError, parseClusterName } from './edges.js';
+import { ClusterNodes, EdgeCounter, isError } from './edges.js';
 import { POD_STATE, type PodTrack, type Timeline, type RunOutput } from './protocol.js';
 import { scrapeStats } from './scrape.js';
 import type { ModelSize } from '../model/limits.js';
@@ -46,35 +46,38 @@ export async function simulate(
   const started = now();
   const intervalMs = loaded.scenario.seriesIntervalMs;
   const edges = new EdgeCounter(intervalMs);
-  const owners = new Map<string, string>();
+  const clusters = new ClusterNodes();
+  const clientNodes = new Map<string, string>();
+  const podNodes = new Map<string, string>();
   let ownerOf: (pod: string) => string = (p) => p;
+  const clientNode = (sidecar: string) => {
+    let n = clientNodes.get(sidecar);
+    if (n === undefined) clientNodes.set(sidecar, (n = `client:${ownerOf(sidecar)}`));
+    return n;
+  };
+  const podNode = (pod: string) => {
+    let n = podNodes.get(pod);
+    if (n === undefined) podNodes.set(pod, (n = `pod:${pod}`));
+    return n;
+  };
+  // Runs for every request and every try: cached node ids, no strings built per event.
   const observer: Observer = {
     onRequestComplete(e) {
-      const c = e.cluster === null ? undefined : parseClusterName(e.cluster);
-      edges.add(
-        `client:${ownerOf(e.sidecar)}`,
-        c ? `svc:${c.fqdn}` : `svc:${e.authority}`,
-        e.timeMs,
-        isError(e.status),
-      );
+      const c = e.cluster === null ? null : clusters.of(e.cluster);
+      edges.add(clientNode(e.sidecar), c ? c.svc : `svc:${e.authority}`, e.timeMs, isError(e.status));
     },
     onUpstreamAttempt(e) {
-      const c = parseClusterName(e.cluster);
-      if (c === undefined) return;
-      const subset = `subset:${c.fqdn}/${c.subset}`;
+      const c = clusters.of(e.cluster);
+      if (c === null) return;
       const err = isError(e.status);
-      edges.add(`svc:${c.fqdn}`, subset, e.timeMs, err);
-      if (e.pod) edges.add(subset, `pod:${e.pod}`, e.timeMs, err);
+      edges.add(c.svc, c.subset, e.timeMs, err);
+      if (e.pod) edges.add(c.subset, podNode(e.pod), e.timeMs, err);
     },
     onEjection() {},
     onUnejection() {},
   };
   const { world, recorder } = buildRun(loaded, { ...(seed !== undefined ? { seed } : {}), observer });
-  ownerOf = (p) => {
-    let o = owners.get(p);
-    if (o === undefined) owners.set(p, (o = world.podInfo(p)?.owner ?? p));
-    return o;
-  };
+  ownerOf = (p) => world.podInfo(p)?.owner ?? p;
   const end = world.endMs;
   const intervals = Math.max(1, Math.ceil(end / intervalMs));
   const tl: Timeline = {

@@ -1,0 +1,197 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, launchBrowser, startPreview } from './browser.js';
+
+/**
+ * The web app in Chromium: the built app (vite build) served by `vite preview` on 127.0.0.1, with the
+ * page's Content-Security-Policy in force. Screenshots go to test-artifacts/web/.
+ */
+const SHOTS = 'test-artifacts/web';
+let url = '';
+let server: ChildProcess | undefined;
+let context: BrowserContext;
+let closeBrowser: (() => Promise<void>) | undefined;
+const problems: string[] = [];
+
+async function openPage(at = url): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
+      problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(at);
+  return page;
+}
+
+async function waitForRuns(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((k) => (window.__meshsim?.runs ?? 0) >= k, n, { timeout: 60_000 });
+}
+
+const splitLines = (page: Page) =>
+  page
+    .locator('figure[data-id="split"] path.run')
+    .evaluateAll((ps) => ps.map((p) => p.getAttribute('data-key')));
+
+/** The client table's figures by column (Δ columns left out: they depend on the baseline). */
+function clientFigures(page: Page): Promise<Record<string, string>> {
+  return page.locator('#tables table[data-table="clients"]').evaluate((t) => {
+    const head = [...t.querySelectorAll('th')].map((th) => th.textContent ?? '');
+    const cells = [...t.querySelectorAll('tbody tr:first-child td')].map((td) => td.textContent ?? '');
+    return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']).filter(([h]) => h !== 'Δ'));
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  buildApp();
+  const s = await startPreview();
+  url = s.url;
+  server = s.proc;
+  const b = await launchBrowser();
+  context = b.context;
+  closeBrowser = b.close;
+});
+
+afterAll(async () => {
+  await closeBrowser?.();
+  server?.kill('SIGTERM');
+});
+
+describe('the web app (built, in Chromium)', () => {
+  it('opens the default canary model, runs it and draws the 90/10 split', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    // The CSP is in the built page and the page works under it (no violations were reported).
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(await splitLines(page)).toEqual([
+      'product-service.production.svc.cluster.local/v1',
+      'product-service.production.svc.cluster.local/v2',
+    ]);
+    // The subset table shows the split the VirtualService asks for: 90/10 plus the 5 % beta testers on v2.
+    const rows = await page
+      .locator('#tables table[data-table="subsets"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+    const share = (subset: string) => Number.parseFloat(rows.find((r) => r[1] === subset)![3]!);
+    expect(share('v1')).toBeGreaterThan(80);
+    expect(share('v1')).toBeLessThan(90);
+    expect(share('v2')).toBeGreaterThan(10);
+    expect(share('v2')).toBeLessThan(20);
+    // The graph has the client, the service, both subsets and the pods.
+    expect(await page.locator('#graph g.node.subset').count()).toBe(2);
+    expect(await page.locator('#graph g.node.pod').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#banner').isHidden()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/canary.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('changing consecutive5xxErrors in the what-if panel changes the ejection timeline', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    await page.click('#paste-open');
+    await page.fill('#paste-text', readFileSync('test/web/fixtures/one-bad-pod.scenario.yaml', 'utf8'));
+    await page.click('#paste-add');
+    await waitForRuns(page, 2);
+    const ejections = () =>
+      page.locator('figure[data-id="ejections"] [data-chart="ejections"]').getAttribute('data-count');
+    const before = Number(await ejections());
+    expect(before).toBeGreaterThan(0);
+    expect(await page.locator('figure[data-id="ejections"] rect.bar').count()).toBe(before);
+    // The ejected pod is ringed in the graph at the slider's time (the end: still ejected).
+    expect(await page.locator('#graph g.node.pod[data-ejected="2"]').count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/outlier-before.png` });
+    await page.click('#tab-whatif');
+    const knob = page.locator('input[data-path="spec.trafficPolicy.outlierDetection.consecutive5xxErrors"]');
+    expect(await knob.inputValue()).toBe('3');
+    await knob.fill('50');
+    await knob.press('Enter');
+    await waitForRuns(page, 3);
+    // 50 consecutive 503s at a 60 % error rate (0.6^50 ≈ 1e-11) never happen: no ejections.
+    expect(Number(await ejections())).toBe(0);
+    // The YAML was edited in place: the comment line survives, the value changed.
+    await page.click('#tab-editor');
+    const text = await page.evaluate(() => window.__meshsim?.text?.('pasted-1.scenario.yaml'));
+    expect(text).toContain('# One bad pod behind a Service');
+    expect(text).toContain('consecutive5xxErrors: 50');
+    // The baseline (the first run of this model) is overlaid dashed, with deltas in the tables.
+    expect(await page.locator('figure[data-id="success"] path.base').count()).toBe(1);
+    expect(await page.locator('table[data-table="clients"] th', { hasText: 'Δ' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/outlier-after.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a pasted broken manifest’s diagnostic at its line and does not run it', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    await page.click('#paste-open');
+    await page.fill(
+      '#paste-text',
+      [
+        '# pasted',
+        'apiVersion: networking.istio.io/v1beta1',
+        'kind: DestinationRule',
+        'metadata:',
+        '  name: broken',
+        '  namespace: production',
+        'spec:',
+        '  host: product-service',
+        '  trafficPolicy:',
+        '    outlierDetection:',
+        '      consecutive5xxErrors: -3',
+        '',
+      ].join('\n'),
+    );
+    await page.click('#paste-add');
+    const item = page.locator('#diagnostics li.error[data-file="pasted-1.yaml"]');
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.getAttribute('data-line')).toBe('11');
+    expect(await item.textContent()).toContain('pasted-1.yaml:11:29 error IST0106');
+    // Inline in the editor: the error range is on line 11 of the pasted file (the active tab).
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    const line = await page.evaluate(() => {
+      const mark = document.querySelector('.cm-lintRange-error')!;
+      const lines = [...document.querySelectorAll('.cm-content > .cm-line')];
+      return lines.findIndex((l) => l.contains(mark)) + 1;
+    });
+    expect(line).toBe(11);
+    expect(await page.locator('.cm-lintRange-error').first().textContent()).toBe('-3');
+    expect(await page.evaluate(() => window.__meshsim?.runs)).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/diagnostic.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a share link with the same model and gets the same run', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    await page.fill('#seed', '11');
+    await page.click('#run');
+    await waitForRuns(page, 2);
+    const figures = await clientFigures(page);
+    expect(figures.requests).toMatch(/^\d+$/);
+    await page.click('#share');
+    await page.waitForFunction(() => location.hash.startsWith('#run=z'));
+    const link = page.url();
+    await page.close();
+    const shared = await openPage(link);
+    await waitForRuns(shared, 1);
+    expect(await shared.inputValue('#seed')).toBe('11');
+    expect(await clientFigures(shared)).toEqual(figures);
+    // A damaged link is refused with a message, never a blank page.
+    const bad = await openPage(`${url}#run=zAAAA${'x'.repeat(10)}`);
+    await bad.locator('#banner').waitFor();
+    expect(await bad.locator('#banner').textContent()).toMatch(/share link is damaged/);
+    expect(await bad.locator('#editor .cm-content').count()).toBe(1);
+    await shared.close();
+    await bad.close();
+    expect(problems).toEqual([]);
+  });
+});
