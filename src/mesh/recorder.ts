@@ -196,7 +196,7 @@ export class Recorder implements EnvoyObserver {
       'destination',
       x.from.name,
       x.to.name,
-      this.pods.serviceOf(x.to.name, x.request.authority),
+      x.request.authority,
       status,
       0,
       now - x.arrivedMs,
@@ -248,10 +248,12 @@ export class Recorder implements EnvoyObserver {
     reporter: 'source' | 'destination',
     srcPod: string,
     dstPod: string,
-    host: string,
+    hostOrAuthority: string,
     status: number,
     flags: number,
   ): Record<string, string> {
+    // reporter=destination is indexed by the Host header; the Service it names is resolved here, once per series.
+    const host = reporter === 'destination' ? this.pods.serviceOf(dstPod, hostOrAuthority) : hostOrAuthority;
     const src = this.pods.podInfo(srcPod);
     const dst = dstPod === '' ? undefined : this.pods.podInfo(dstPod);
     return {
