@@ -82,6 +82,12 @@ export async function writeOut(io: CliIo, out: string | undefined, text: string)
   }
 }
 
+/** Inside the working directory relative to it, else as given (like the manifest loader). */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel === '' || rel.startsWith('..') ? p : rel;
+}
+
 export function workerCount(flag: string | undefined): number {
   return flag === undefined ? availableParallelism() : positiveInt('--workers', flag, 256);
 }
@@ -200,7 +206,7 @@ export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | 
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const file = relative(process.cwd(), path) || path;
+  const file = displayPath(path);
   const s = parseSweepSpec(text, file);
   if (s.spec === undefined) {
     printDiagnostics(io, s.diagnostics);

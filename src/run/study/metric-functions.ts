@@ -66,7 +66,7 @@ export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFunction>> = {
     minArgs: 0,
     maxArgs: 0,
     unit: 'ratio',
-    doc: 'share of healthy pods (no injected errors, not targeted by chaos) ejected at least once',
+    doc: 'share of healthy pods (at most 1 % injected errors, not targeted by chaos) ejected at least once',
   },
   stat: {
     minArgs: 1,

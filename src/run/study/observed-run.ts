@@ -26,15 +26,18 @@ export function runObserved(loaded: LoadedScenario, opts: RunOptions = {}): Obse
   };
 }
 
+/** Injected error rate up to which a workload counts as healthy (a 0.1 % baseline is healthy). */
+export const HEALTHY_ERROR_RATE = 0.01;
+
 /**
- * A pod is healthy when its workload's behaviour injects no errors and no chaos event targets the
- * workload: ejecting it can only be a false positive of outlier detection (overload aside).
+ * A pod is healthy when its workload's behaviour injects at most 1 % errors and no chaos event targets
+ * the workload: ejecting it is a false positive of outlier detection (overload aside).
  */
 export function healthyPods(world: World, scenario: Scenario): string[] {
   const targeted = new Set(scenario.events.map((e) => e.target).filter((t) => t !== undefined));
   const out: string[] = [];
   for (const [key, w] of world.workloads) {
-    const injected = w.behaviour.errors.some((e) => e.rate > 0);
+    const injected = w.behaviour.errors.reduce((sum, e) => sum + e.rate, 0) > HEALTHY_ERROR_RATE;
     if (injected || targeted.has(key)) continue;
     for (const p of w.pods) out.push(p.name);
   }

@@ -1,4 +1,4 @@
-import { type Document, parseAllDocuments } from 'yaml';
+import { type Document, parseAllDocuments, YAMLMap, YAMLSeq } from 'yaml';
 import type { ManifestInput } from '../../config/load.js';
 
 /**
@@ -104,7 +104,7 @@ export function applyAssignments(
     if (hits.length === 0) return `${what}: no such resource in the scenario or its manifests`;
     if (hits.length > 1)
       return `${what}: ${hits.length} resources match; add the namespace (Kind/namespace/name)`;
-    hits[0]!.d.setIn(address.path, value);
+    setCreating(hits[0]!.d, address.path, value);
     changed.add(hits[0]!.f);
   }
   return parsed.map((f, fi) => {
@@ -117,6 +117,18 @@ export function applyAssignments(
       .join('');
     return { file: f.file, text };
   });
+}
+
+/**
+ * `setIn`, creating missing parents as plain maps (or sequences before an index): under the YAML 1.1
+ * schema the Kubernetes loader uses, `setIn` alone would create `!!omap` nodes.
+ */
+function setCreating(d: Document, path: readonly (string | number)[], value: ParamValue): void {
+  for (let i = 1; i < path.length; i++) {
+    const prefix = path.slice(0, i);
+    if (!d.hasIn(prefix)) d.setIn(prefix, typeof path[i] === 'number' ? new YAMLSeq() : new YAMLMap());
+  }
+  d.setIn(path, value);
 }
 
 /** The resources a set of assignments touch, patched: the YAML `tune` recommends (ready to apply). */
