@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ejectionBars } from '../../web/src/charts/ejection-timeline.js';
+import { extents } from '../../web/src/charts/scales.js';
+import { csvCell } from '../../web/src/export/export.js';
+import { ejectedBy } from '../../web/src/graph/mesh-graph.js';
+import { edgeWindow, layoutGraph } from '../../web/src/graph/layout.js';
+import { modelSize, refusal, scheduledRequests } from '../../web/src/model/limits.js';
+import type { EdgeTrack } from '../../web/src/worker/protocol.js';
+
+const edge = (from: string, to: string, requests: number[], errors = requests.map(() => 0)): EdgeTrack => ({
+  from,
+  to,
+  requests,
+  errors,
+});
+
+describe('graph layout', () => {
+  it('puts clients, services, subsets and pods in four columns, children under their parents', () => {
+    const edges = [
+      edge('client:ns/fe', 'svc:a.ns.svc.cluster.local', [10]),
+      edge('svc:a.ns.svc.cluster.local', 'subset:a.ns.svc.cluster.local/v2', [1]),
+      edge('svc:a.ns.svc.cluster.local', 'subset:a.ns.svc.cluster.local/v1', [9]),
+      edge('subset:a.ns.svc.cluster.local/v2', 'pod:a-v2-0', [1]),
+      edge('subset:a.ns.svc.cluster.local/v1', 'pod:a-v1-0', [9]),
+    ];
+    const l = layoutGraph(edges, [{ name: 'a-v1-9', owner: 'ns/a-v1', states: 'R' }], 860);
+    const at = (id: string) => l.nodes.find((n) => n.id === id)!;
+    expect(new Set(l.nodes.map((n) => n.x)).size).toBe(4);
+    expect(at('client:ns/fe').x).toBeLessThan(at('svc:a.ns.svc.cluster.local').x);
+    expect(at('subset:a.ns.svc.cluster.local/v1').label).toBe('v1');
+    expect(at('svc:a.ns.svc.cluster.local').label).toBe('a');
+    // Pods follow their subsets' order (v1 above v2); a pod without traffic goes last.
+    expect(at('pod:a-v1-0').y).toBeLessThan(at('pod:a-v2-0').y);
+    expect(at('pod:a-v2-0').y).toBeLessThan(at('pod:a-v1-9').y);
+    expect(l.links).toHaveLength(5);
+    expect(l.links.every((k) => k.source && k.target)).toBe(true);
+  });
+
+  it('sums an edge over a trailing window of intervals', () => {
+    const e = edge('a', 'b', [1, 2, 3, 4], [0, 1, 0, 1]);
+    expect(edgeWindow(e, 3, 3)).toEqual({ requests: 9, errors: 2 });
+    expect(edgeWindow(e, 0, 3)).toEqual({ requests: 1, errors: 0 });
+  });
+});
+
+describe('ejections over simulated time', () => {
+  const ej = [
+    {
+      timeMs: 1000,
+      client: 'fe-0',
+      cluster: 'c',
+      host: '10.0.0.1',
+      pod: 'p',
+      reason: 'consecutive_5xx',
+      ejectionTimeMs: 3000,
+      durationMs: 3000,
+    },
+    {
+      timeMs: 2000,
+      client: 'fe-1',
+      cluster: 'c',
+      host: '10.0.0.1',
+      pod: 'p',
+      reason: 'consecutive_5xx',
+      ejectionTimeMs: 3000,
+      durationMs: null,
+    },
+  ];
+  it('counts the sidecars that have a pod ejected at t: from the ejection, until un-ejection (exclusive)', () => {
+    expect(ejectedBy(ej, 'p', 999, 10_000)).toBe(0);
+    expect(ejectedBy(ej, 'p', 1000, 10_000)).toBe(1);
+    expect(ejectedBy(ej, 'p', 2000, 10_000)).toBe(2);
+    expect(ejectedBy(ej, 'p', 3999, 10_000)).toBe(2);
+    expect(ejectedBy(ej, 'p', 4000, 10_000)).toBe(1);
+    expect(ejectedBy(ej, 'p', 10_000, 10_000)).toBe(1);
+  });
+  it('draws one bar per ejection; still-ejected bars run to the end', () => {
+    const bars = ejectionBars(ej, 10_000);
+    expect(bars.map((b) => [b.row, b.startS, b.endS, b.open])).toEqual([
+      ['fe-0 → p', 1, 4, false],
+      ['fe-1 → p', 2, 10, true],
+    ]);
+  });
+});
+
+describe('limits, scales, CSV', () => {
+  it('integrates rate schedules', () => {
+    expect(scheduledRequests({ kind: 'constant', perSecond: 1000 }, 60_000)).toBe(60_000);
+    expect(
+      scheduledRequests(
+        {
+          kind: 'steps',
+          steps: [
+            { atMs: 0, perSecond: 100 },
+            { atMs: 30_000, perSecond: 500 },
+          ],
+        },
+        60_000,
+      ),
+    ).toBe(18_000);
+    expect(
+      scheduledRequests(
+        { kind: 'ramp', fromPerSecond: 0, toPerSecond: 1000, overMs: 60_000, startMs: 0 },
+        60_000,
+      ),
+    ).toBe(30_000);
+  });
+  it('refuses just above 100,000 pods and accepts at it', () => {
+    expect(refusal({ pods: 100_000, simulatedMs: 1000, expectedRequests: 1 })).toBeUndefined();
+    expect(refusal({ pods: 100_001, simulatedMs: 1000, expectedRequests: 1 })).toMatch(/100,001 pods/);
+    expect(typeof modelSize).toBe('function');
+  });
+  it('y extents: zero-based, or starting near the lowest value', () => {
+    const lines = [
+      {
+        key: 'a',
+        label: 'a',
+        points: [
+          [0, 90],
+          [10, 100],
+        ] as [number, number][],
+      },
+    ];
+    expect(extents(lines)).toEqual({ x: [0, 10], y: [0, 105] });
+    expect(extents(lines, false).y[0]).toBe(88.5);
+  });
+  it('quotes CSV cells and defuses spreadsheet formulas', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell(-3)).toBe('-3');
+  });
+});
