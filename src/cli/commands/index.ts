@@ -3,6 +3,7 @@ import type { CliIo } from '../main.js';
 import { registerMerge } from './merge.js';
 import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
+import { registerTune } from './tune.js';
 import { registerValidate } from './validate.js';
 
 /** Every sub-command registers itself here (one file per command in this folder). */
@@ -10,5 +11,6 @@ export function registerCommands(program: Command, io: CliIo, result: { code: nu
   registerMerge(program, io, result);
   registerRun(program, io, result);
   registerSweep(program, io, result);
+  registerTune(program, io, result);
   registerValidate(program, io, result);
 }

@@ -32,3 +32,5 @@ export { runUnit, loadInputs, figuresOf } from './unit.js';
 export type { UnitTask } from './unit.js';
 export { evaluateGates, parseGates } from './gates.js';
 export type { GateSource, GateParseFailure } from './gates.js';
+export { successiveHalving, candidatePoints, rungSchedule } from './tune.js';
+export type { CandidateResult, TuneObjective, RungEvaluator } from './tune.js';

@@ -1,0 +1,234 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { shortParam } from '../../report/index.js';
+import {
+  canonicalMetrics,
+  executeUnits,
+  gridPoints,
+  inputsFingerprint,
+  loadInputs,
+  makePlan,
+  metricKey,
+  parseAssertion,
+  parseTuneSpec,
+  patchedResources,
+  pointInputs,
+  type StudyInputs,
+  type StudyPlan,
+  type UnitRef,
+} from '../../run/index.js';
+import { readStudyInputs } from '../../run/study/read-inputs.js';
+import { type CandidateResult, candidatePoints, successiveHalving } from '../../run/study/tune.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import type { CliIo } from '../main.js';
+import { displayPath, executor, printDiagnostics, workerCount, writeOut } from './sweep.js';
+
+interface TuneFlags {
+  format: string;
+  out?: string;
+  workers?: string;
+  progress?: boolean;
+  top: string;
+}
+
+export function registerTune(program: Command, io: CliIo, result: { code: number }): void {
+  program
+    .command('tune')
+    .description(
+      'Find DestinationRule/VirtualService thresholds that best meet an objective under failure scenarios',
+    )
+    .argument('<tune>', 'tune file (kind: Tune)')
+    .option('-f, --format <format>', 'output format: text|json', 'text')
+    .option('-o, --out <file>', 'write the report to a file')
+    .option('-w, --workers <n>', 'worker threads (default: the number of cores)')
+    .option('--top <n>', 'rows of the ranking to print', '10')
+    .option('--no-progress', 'never show a progress bar')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 a setting meets every constraint, 1 none does (or the inputs have errors), 2 usage.\n' +
+        'Example: meshsim tune models/studies/outlier.tune.yaml',
+    )
+    .action(async (path: string, flags: TuneFlags) => {
+      result.code = await tuneCommand(path, flags, io);
+    });
+}
+
+async function tuneCommand(path: string, flags: TuneFlags, io: CliIo): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'json')
+    throw new UsageError(`--format must be text or json for tune, got "${flags.format}"`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const parsed = parseTuneSpec(text, displayPath(path));
+  if (parsed.spec === undefined) {
+    printDiagnostics(io, parsed.diagnostics);
+    return EXIT.FINDINGS;
+  }
+  const spec = parsed.spec;
+  const space =
+    spec.search.strategy === 'grid'
+      ? { points: gridPoints(spec.parameters), gridSize: gridPoints(spec.parameters).length }
+      : candidatePoints(spec.parameters, spec.search.candidates, spec.search.seed);
+  const metrics = canonicalMetrics([
+    spec.objective.metric,
+    ...spec.constraints.map((c) => {
+      const a = parseAssertion(c);
+      return a.ok ? metricKey(a.value) : c;
+    }),
+  ]).metrics;
+  // Per scenario: its plan (points = candidates) and the texts of every candidate.
+  const studies: { plan: StudyPlan; points: StudyInputs[] }[] = [];
+  for (const s of spec.scenarios) {
+    const read = await readStudyInputs(resolve(dirname(path), s));
+    if (read.inputs === undefined) {
+      printDiagnostics(io, read.diagnostics);
+      return EXIT.USAGE;
+    }
+    const base = loadInputs(read.inputs);
+    if (base.loaded === undefined) {
+      io.stderr(`${base.errors.join('\n')}\n`);
+      return EXIT.FINDINGS;
+    }
+    const points: StudyInputs[] = [];
+    for (const [i, v] of space.points.entries()) {
+      const p = pointInputs(read.inputs, spec.parameters, v);
+      const bad = typeof p === 'string' ? p : loadInputs(p).errors.join('\n');
+      if (typeof p === 'string' || bad !== '') {
+        io.stderr(`${spec.file}: ${s}: candidate ${i} (${v.join(', ')}): ${bad}\n`);
+        return EXIT.FINDINGS;
+      }
+      points.push(p);
+    }
+    const plan = makePlan({
+      kind: 'sweep',
+      name: spec.name,
+      scenario: base.loaded.scenario.name,
+      parameters: spec.parameters.map((p) => p.address.text),
+      design: 'random',
+      points: space.points,
+      replications: spec.replications,
+      baseSeed: spec.seed ?? base.loaded.scenario.seed,
+      durationMs: spec.durationMs,
+      metrics,
+      assertions: [],
+      inputsFingerprint: inputsFingerprint(read.inputs),
+    });
+    studies.push({ plan, points });
+  }
+  const exec = executor(io, workerCount(flags.workers), flags.progress !== false, 'tuning');
+  const { ranking, simulations } = await successiveHalving({
+    points: space.points,
+    scenarios: studies.length,
+    maxReplications: spec.replications,
+    eta: spec.search.strategy === 'grid' ? spec.replications + 1 : spec.search.eta,
+    objective: spec.objective,
+    constraints: spec.constraints,
+    evaluate: async (cands, from, to) => {
+      const perStudy = await Promise.all(
+        studies.map(async ({ plan, points }) => {
+          const units: UnitRef[] = [];
+          for (const c of cands)
+            for (let r = from; r < to; r++)
+              units.push({ unit: c * plan.replications + r, point: c, replication: r, seed: plan.seeds[r]! });
+          return executeUnits(plan, points, units, exec);
+        }),
+      );
+      return cands.map((_, ci) =>
+        studies.map((_, si) => {
+          const out: Record<string, (number | null)[]> = {};
+          const per = perStudy[si]!.slice(ci * (to - from), (ci + 1) * (to - from));
+          metrics.forEach((m, mi) => {
+            out[m] = per.map((u) => u.figures[mi] ?? null);
+          });
+          return out;
+        }),
+      );
+    },
+  });
+  const best = ranking[0]!;
+  const patch = patchedResources(
+    [studies[0]!.points[best.index]!.scenario, ...studies[0]!.points[best.index]!.manifests],
+    spec.parameters.map((p) => p.address).filter((a) => a.kind !== 'Scenario'),
+  );
+  const fullGrid = space.gridSize * spec.replications * studies.length;
+  const report = {
+    name: spec.name,
+    scenarios: studies.map((s) => s.plan.scenario),
+    strategy: spec.search.strategy,
+    objective: spec.objective,
+    constraints: spec.constraints,
+    parameters: spec.parameters.map((p) => p.address.text),
+    spaceSize: space.gridSize,
+    candidates: space.points.length,
+    simulations,
+    fullGridSimulations: fullGrid,
+    ranking,
+    recommended: { values: best.values, feasible: best.feasible, patch },
+  };
+  const top = Math.max(1, Number(flags.top) || 10);
+  await writeOut(
+    io,
+    flags.out,
+    flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTune(report, top),
+  );
+  return best.feasible ? EXIT.OK : EXIT.FINDINGS;
+}
+
+function num(x: number | null): string {
+  if (x === null) return 'n/a';
+  const a = Math.abs(x);
+  return Number.isInteger(x) ? String(x) : a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : x.toPrecision(4);
+}
+
+function renderTune(
+  r: {
+    name: string;
+    scenarios: string[];
+    strategy: string;
+    objective: { sense: string; metric: string };
+    constraints: string[];
+    parameters: string[];
+    spaceSize: number;
+    candidates: number;
+    simulations: number;
+    fullGridSimulations: number;
+    ranking: CandidateResult[];
+    recommended: { feasible: boolean; patch: string };
+  },
+  top: number,
+): string {
+  const head = [
+    `meshsim tune ${r.name}: ${r.objective.sense} ${r.objective.metric}${r.constraints.length ? ` subject to ${r.constraints.join(', ')}` : ''}`,
+    `scenarios: ${r.scenarios.join(', ')} (worst case over them)`,
+    `search: ${r.strategy}, ${r.candidates} candidates of a ${r.spaceSize}-point space, ${r.simulations} simulations (a full grid would take ${r.fullGridSimulations})`,
+    '',
+  ];
+  const rows = [
+    ['RANK', ...r.parameters.map(shortParam), 'REPS', r.objective.metric, ...r.constraints, 'OK'],
+    ...r.ranking
+      .slice(0, top)
+      .map((c, i) => [
+        String(i + 1),
+        ...c.values.map(String),
+        String(c.replications),
+        c.objectiveCi95 === null ? num(c.objective) : `${num(c.objective)} ±${num(c.objectiveCi95)}`,
+        ...c.constraints.map((k) => `${num(k.value)}${k.passed ? '' : ' ✗'}`),
+        c.feasible ? 'yes' : 'no',
+      ]),
+  ];
+  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((row) => (row[j] ?? '').length)));
+  const table = rows.map((row) =>
+    row
+      .map((cell, j) => cell.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd(),
+  );
+  const rec = r.recommended.feasible
+    ? 'Recommended (rank 1), ready to apply:'
+    : 'No candidate meets every constraint; the closest (rank 1) would be:';
+  return `${[...head, ...table, '', rec, ''].join('\n')}${r.recommended.patch}`;
+}
