@@ -28,16 +28,4 @@ export type {
   WireStream,
   ResetReason,
 } from './upstream/transport.js';
-export { ActiveRequest, RequestPhase } from './router/router-filter.js';
-export type { RouterContext, DownstreamCallbacks, RequestInfo } from './router/router-filter.js';
-export { RouteTable } from './router/route-table.js';
-export type { VirtualHost, Route } from './router/route-table.js';
-export type { RouteMatch, PathMatch, RequestCondition, FullMatcher } from './router/route-match.js';
-export type {
-  RouteAction,
-  RouteEntry,
-  WeightedCluster,
-  MirrorTarget,
-  DirectResponseEntry,
-  RedirectEntry,
-} from './router/route-entry.js';
+export * from './router/index.js';

@@ -2,16 +2,10 @@
  * The result of one run: plain JSON-serialisable data, the same bytes for the same inputs and seed
  * (wall-clock timing only under `timing`, which `--timing` adds). Documented in docs/output.md.
  */
-export interface LatencyMs {
-  p50: number;
-  p75: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-  min: number;
-}
+import type { LatencySummary } from '../engine/index.js';
+
+/** Latency percentiles in ms: the HDR summary without its count. */
+export type LatencyMs = Omit<LatencySummary, 'count'>;
 
 export interface ClientResult {
   name: string;
