@@ -59,7 +59,9 @@ export class ChaosTimeline {
       case 'zone-down': {
         // NOTE: simplification: load generators stand for traffic entering the mesh and keep sending;
         // only workload pods in the zone go down.
-        const pods = w.pods.filter((p) => p.locality.zone === a.zone && p.state !== PodState.Gone && w.appOf(p) !== undefined);
+        const pods = w.pods.filter(
+          (p) => p.locality.zone === a.zone && p.state !== PodState.Gone && w.appOf(p) !== undefined,
+        );
         for (const p of pods) this.vanish(p);
         return () => {
           for (const p of pods) this.restart(p);
