@@ -16,7 +16,7 @@ describe('notebooks (short settings)', () => {
     const r = await render('canary-impact');
     selfContained(r.html);
     expect(r.figures.srWithout).toBeGreaterThan(0.9);
-    expect(r.figures.srWith).toBeLessThan(r.figures.srWithout);
+    expect(r.figures.srWith).toBeLessThan(r.figures.srWithout!);
     expect(r.answer).toContain('Up to 5 % errors outlier detection never fires');
   });
 
@@ -32,7 +32,7 @@ describe('notebooks (short settings)', () => {
   it('outlier ejection: a low threshold protects users; 10 % cannot eject one of 3 pods', async () => {
     const r = await render('outlier-ejection');
     selfContained(r.html);
-    expect(r.figures.sr3).toBeGreaterThan(r.figures.none3);
+    expect(r.figures.sr3).toBeGreaterThan(r.figures.none3!);
     expect(r.figures.blockedAt3).toBe(1);
   });
 
