@@ -7,11 +7,13 @@ import type { Cluster } from '../upstream/cluster.js';
 import type { ClusterManager } from '../upstream/cluster-manager.js';
 import type { PoolFailureReason } from '../upstream/conn-pool/conn-pool.js';
 import type { Host } from '../upstream/host.js';
+import type { PrioritySet } from '../upstream/host-set.js';
 import type { LbContext } from '../upstream/load-balancers/load-balancer.js';
 import type { ResetReason } from '../upstream/transport.js';
 import { decideAbort, decideDelay } from './fault-filter.js';
 import { requestHashKey } from './hash-policy.js';
 import { redirectLocation } from './redirect.js';
+import { PreviousPrioritiesRetryPriority } from './retry-priority.js';
 import { type RetryDecision, RetryState } from './retry-state.js';
 import { applyRewrite } from './rewrite.js';
 import type { RouteAction, RouteEntry, WeightedCluster } from './route-entry.js';
@@ -95,6 +97,9 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   private firstHost: Host | null = null;
   private otherHosts: Host[] | null = null;
   private avoidPreviousHosts = false;
+  private retryPriority: PreviousPrioritiesRetryPriority | null = null;
+  /** LbContext's retry priority hook; set only when the route has retryRemoteLocalities. */
+  determinePriorityLoad?: (ps: PrioritySet, original: readonly number[]) => readonly number[];
   private timeoutMs = 0;
   private perTryTimeoutMs = 0;
   private globalTimer: TimerHandle = NO_TIMER;
@@ -210,9 +215,13 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     applyRewrite(route, wc, req);
     this.resolveTimeouts(route);
     const policy = route.retryPolicy;
-    // NOTE: simplification: retryRemoteLocalities (the previous_priorities retry priority) is not applied;
-    // retries pick over the same priority levels as first tries.
     if (policy !== null) {
+      // retryRemoteLocalities: Envoy's previous_priorities with update_frequency 2 [I:retry.go].
+      if (policy.retryRemoteLocalities) {
+        const rp = new PreviousPrioritiesRetryPriority(2);
+        this.retryPriority = rp;
+        this.determinePriorityLoad = (ps, original) => rp.determinePriorityLoad(ps, original);
+      }
       this.retry = new RetryState(policy, cluster.resourceManager, cluster.stats, ctx.rng);
       this.avoidPreviousHosts = route.retryPreviousHosts;
       this.hostSelectionRetryMaxAttempts = route.retryPreviousHosts
@@ -291,6 +300,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       });
     }
     this.lastHost = host;
+    this.retryPriority?.onHostAttempted(host);
     if (this.firstHost === null) this.firstHost = host;
     else if (this.avoidPreviousHosts) (this.otherHosts ??= []).push(host);
     const a = new UpstreamRequest(this, host, this.attempts, ctx.sim.now);

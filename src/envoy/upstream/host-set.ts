@@ -43,6 +43,7 @@ export class HostSet {
     this.localityWeights = [];
     for (const g of groups) {
       const hs = g.hosts.slice();
+      for (const h of hs) h.priority = this.priority;
       this.hosts.push(...hs);
       this.hostsPerLocality.push(hs);
       this.localities.push(g.locality);

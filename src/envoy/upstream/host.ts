@@ -44,6 +44,8 @@ export const HealthFlag = {
 export class Host {
   /** rq_active: requests in flight to this host from this sidecar's cluster. */
   rqActive = 0;
+  /** Priority level the host is at in its cluster (set by HostSet.update; 0 without failover). */
+  priority = 0;
   healthFlags = 0;
   /** Opaque per-host state owned by the outlier detector. */
   outlier: unknown = undefined;

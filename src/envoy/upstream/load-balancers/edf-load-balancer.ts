@@ -58,8 +58,8 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     });
   }
 
-  protected override chooseHostOnce(_ctx: LbContext | null): Host | null {
-    if (!this.hostSourceToUse(this.p.rng.uint32())) return null;
+  protected override chooseHostOnce(ctx: LbContext | null): Host | null {
+    if (!this.hostSourceToUse(this.p.rng.uint32(), ctx)) return null;
     const key = sourceKey(this.srcPriority, this.srcType, this.srcLocality);
     const edf = this.schedulers.get(key);
     if (edf !== undefined) return edf.pickAndAdd(this.weightOf);

@@ -1,4 +1,5 @@
 import type { Host } from '../host.js';
+import type { PrioritySet } from '../host-set.js';
 
 /**
  * Per-pick context from the router (Envoy's LoadBalancerContext): the consistent-hash key, and the
@@ -10,6 +11,11 @@ export interface LbContext {
   /** previous_hosts predicate: true rejects the pick and re-picks (up to `hostSelectionRetryMaxAttempts`). */
   shouldSelectAnotherHost(host: Host): boolean;
   hostSelectionRetryMaxAttempts: number;
+  /**
+   * The retry priority plugin (Envoy's LoadBalancerContext::determinePriorityLoad): may replace the
+   * per-priority load for this pick, e.g. previous_priorities for retryRemoteLocalities.
+   */
+  determinePriorityLoad?(prioritySet: PrioritySet, original: readonly number[]): readonly number[];
 }
 
 /** Picks a host of a cluster for one request (Envoy's LoadBalancer::chooseHost). */

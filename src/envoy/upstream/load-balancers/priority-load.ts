@@ -59,14 +59,35 @@ export class PriorityLoad {
 
   /** Envoy's choosePriority: `hash % 100 + 1` against cumulative loads. */
   choosePriority(hash: number): number {
-    const h = (hash % 100) + 1;
-    let aggregate = 0;
-    const load = this.load;
-    for (let p = 0; p < load.length; p++) {
-      aggregate += load[p]!;
-      if (h <= aggregate) return p;
+    return choosePriorityIn(this.load, hash);
+  }
+
+  /**
+   * Load with the `excluded` priorities' health counted as 0 (Envoy's PreviousPrioritiesRetryPriority
+   * `adjustForAttemptedPriorities`). Returns false, leaving `load` untouched, when nothing healthy is
+   * left outside the excluded priorities.
+   */
+  recalculateExcluding(ps: PrioritySet, excluded: readonly boolean[]): boolean {
+    const sets = ps.hostSets;
+    const n = sets.length;
+    const health = new Array<number>(n);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const s = sets[i]!;
+      const total = s.hosts.length;
+      health[i] =
+        excluded[i] || total === 0
+          ? 0
+          : Math.min(100, Math.floor((s.overprovisioningFactor * s.healthyHosts.length) / total));
+      sum += health[i]!;
     }
-    return 0;
+    if (sum === 0) return false;
+    this.health.length = n;
+    for (let i = 0; i < n; i++) this.health[i] = health[i]!;
+    this.load.length = n;
+    this.load.fill(0);
+    this.distributeLoad(Math.min(100, sum));
+    return true;
   }
 
   /** Highest priorities first, each min(remaining, health × 100 / normalized total); rounding to the first available. */
@@ -105,6 +126,17 @@ export class PriorityLoad {
     }
     this.load[first]! += remaining;
   }
+}
+
+/** `hash % 100 + 1` against the cumulative `load` (percent per priority). */
+export function choosePriorityIn(load: readonly number[], hash: number): number {
+  const h = (hash % 100) + 1;
+  let aggregate = 0;
+  for (let p = 0; p < load.length; p++) {
+    aggregate += load[p]!;
+    if (h <= aggregate) return p;
+  }
+  return 0;
 }
 
 /** `isHostSetInPanic`: healthy percent below the threshold (an empty priority counts as 0 % healthy). */

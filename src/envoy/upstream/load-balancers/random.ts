@@ -11,9 +11,9 @@ export class RandomLoadBalancer extends ZoneAwareLoadBalancerBase {
     super.refresh();
   }
 
-  protected override chooseHostOnce(_ctx: LbContext | null): Host | null {
+  protected override chooseHostOnce(ctx: LbContext | null): Host | null {
     const rng = this.p.rng;
-    if (!this.hostSourceToUse(rng.uint32())) return null;
+    if (!this.hostSourceToUse(rng.uint32(), ctx)) return null;
     const hosts = this.sourceHosts();
     if (hosts.length === 0) return null;
     return hosts[rng.uint32() % hosts.length]!;

@@ -1,5 +1,6 @@
 import type { Host } from '../host.js';
 import type { HostSet } from '../host-set.js';
+import { choosePriorityIn } from './priority-load.js';
 import type { LbContext } from './load-balancer.js';
 import { LoadBalancerBase } from './load-balancer-base.js';
 
@@ -47,7 +48,10 @@ export abstract class ThreadAwareLoadBalancerBase extends LoadBalancerBase {
     this.maybeRefresh();
     // Envoy's random() is 64-bit; two 32-bit draws make a hash as wide as the request hashes (53 bits).
     const h = ctx?.hashKey ?? (this.p.rng.uint32() & 0x1fffff) * 0x100000000 + this.p.rng.uint32();
-    const priority = this.priorityLoad.choosePriority(h);
+    const load = ctx?.determinePriorityLoad
+      ? ctx.determinePriorityLoad(this.p.prioritySet, this.priorityLoad.load)
+      : this.priorityLoad.load;
+    const priority = choosePriorityIn(load, h);
     if (this.priorityLoad.panic[priority]) this.p.onPanic();
     const lb = this.perPriority[priority];
     if (lb == null) return null;

@@ -3,6 +3,7 @@ import type { HostSet } from '../host-set.js';
 import { EdfScheduler } from './edf-scheduler.js';
 import type { LbContext } from './load-balancer.js';
 import { LoadBalancerBase } from './load-balancer-base.js';
+import { choosePriorityIn } from './priority-load.js';
 
 /** Which host list of the chosen priority a pick draws from (Envoy's HostsSource::SourceType). */
 export const SourceType = {
@@ -30,8 +31,9 @@ const localityWeight = (e: LocalityEntry): number => e.weight;
  * EDF over effective locality weights, otherwise the priority's healthy hosts.
  *
  * NOTE: simplification: zone-aware routing (local-cluster based) is not modelled; Istio sidecars do not
- * use it (semantics §4.8). `retryRemoteLocalities` (previous_priorities) is not modelled: retries choose
- * priorities like first tries. Locality schedules are re-seeded from the LB's stream on each rebuild.
+ * use it (semantics §4.8). Locality schedules are re-seeded from the LB's stream on each rebuild.
+ * A retry priority plugin on the context (previous_priorities, for retryRemoteLocalities) may replace
+ * the priority load of a pick.
  */
 export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
   /** The source `hostSourceToUse` chose (one record reused by every pick). */
@@ -66,8 +68,11 @@ export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
    * Sets the pick's source from `hash` (a fresh random: `random() % 100 + 1` against the priority loads).
    * Returns false when there is nothing to pick from.
    */
-  protected hostSourceToUse(hash: number): boolean {
-    const priority = this.priorityLoad.choosePriority(hash);
+  protected hostSourceToUse(hash: number, ctx: LbContext | null): boolean {
+    const load = ctx?.determinePriorityLoad
+      ? ctx.determinePriorityLoad(this.p.prioritySet, this.priorityLoad.load)
+      : this.priorityLoad.load;
+    const priority = choosePriorityIn(load, hash);
     this.srcPriority = priority;
     this.srcLocality = 0;
     if (this.priorityLoad.panic[priority]) {
