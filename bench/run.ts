@@ -1,10 +1,11 @@
 import { cpus } from 'node:os';
 import { engineBench } from './engine-bench.js';
 import { meshBench } from './mesh-bench.js';
+import { sweepBench } from './sweep-bench.js';
 import { upstreamBench } from './upstream-bench.js';
 
 /**
- * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh, upstream (default: all).
+ * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh, upstream, sweep (default: all).
  * Figures are recorded with the machine in docs/performance.md.
  */
 const args = process.argv.slice(2);
@@ -15,6 +16,7 @@ const all: Record<string, (scale: number) => unknown> = {
   engine: engineBench,
   mesh: meshBench,
   upstream: upstreamBench,
+  sweep: sweepBench,
 };
 const run = wanted.length > 0 ? wanted : Object.keys(all);
 

@@ -11,6 +11,8 @@ import { runUnit, type UnitTask } from './unit.js';
 export interface PoolOptions {
   /** Worker threads; 0 or 1 runs inline on the calling thread. */
   workers: number;
+  /** Use worker threads even for one worker (the bench compares like with like). */
+  threads?: boolean;
   /** Called once per finished unit (progress bars). */
   onUnitDone?: () => void;
 }
@@ -24,7 +26,7 @@ function workerFile(): { filename: string; execArgv: string[] } {
 }
 
 export async function runUnits(tasks: readonly UnitTask[], opts: PoolOptions): Promise<(number | null)[][]> {
-  if (opts.workers <= 1 || tasks.length <= 1) {
+  if ((opts.workers <= 1 && opts.threads !== true) || tasks.length <= 1) {
     const out: (number | null)[][] = [];
     for (const t of tasks) {
       out.push(runUnit(t));
