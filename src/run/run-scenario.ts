@@ -31,6 +31,12 @@ export interface LoadedScenario {
  */
 export function runScenario(loaded: LoadedScenario, opts: RunOptions = {}): Result {
   const { world, recorder } = buildRun(loaded, opts);
+  runToEnd(world, opts);
+  return collectResult(world, recorder, loaded.scenario, VERSION);
+}
+
+/** Runs a built world to its end in steps of simulated time, reporting progress between steps. */
+export function runToEnd(world: World, opts: Pick<RunOptions, 'onProgress' | 'progressEveryMs'> = {}): void {
   const end = world.endMs;
   const step = opts.progressEveryMs ?? Math.max(1000, end / 100);
   world.start();
@@ -40,7 +46,6 @@ export function runScenario(loaded: LoadedScenario, opts: RunOptions = {}): Resu
   }
   world.sim.runUntil(end);
   opts.onProgress?.(1);
-  return collectResult(world, recorder, loaded.scenario, VERSION);
 }
 
 /** Builds the world without running it (for stepping from the web app or tests). */

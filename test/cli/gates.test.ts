@@ -2,29 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 import { meanWithCi } from '../../src/engine/index.js';
 import { runModel } from '../support/run-model.js';
-
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTty: false,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
-const cli = async (...args: string[]) => {
-  const io = fakeIo();
-  const code = await main(['node', 'meshsim', ...args], io);
-  return { code, out: io.out, err: io.err };
-};
 
 const CANARY = 'models/canary/canary.scenario.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-gates-'));

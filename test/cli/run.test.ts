@@ -2,28 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/main.js';
-
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTty: false,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
-
-const run = async (...args: string[]) => {
-  const io = fakeIo();
-  const code = await main(['node', 'meshsim', ...args], io);
-  return { code, ...io };
-};
+import { cli as run } from '../support/cli.js';
 
 describe('meshsim run', () => {
   it('prints a fortio-like report and exits 0', async () => {

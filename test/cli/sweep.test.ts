@@ -3,27 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type CliIo, main } from '../../src/cli/main.js';
-
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTty: false,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
-const cli = async (...args: string[]) => {
-  const io = fakeIo();
-  const code = await main(['node', 'meshsim', ...args], io);
-  return { code, out: io.out, err: io.err };
-};
+import { cli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-sweep-'));
 const DR = 'DestinationRule/production/product-service:spec.trafficPolicy.outlierDetection';

@@ -3,19 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { type CliIo, main } from '../../src/cli/main.js';
-
-const cli = async (...args: string[]) => {
-  const io = {
-    out: '',
-    err: '',
-    isTty: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  const code = await main(['node', 'meshsim', ...args], io as CliIo);
-  return { code, out: io.out, err: io.err };
-};
+import { cli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshsim-tune-'));
 const OD = 'DestinationRule/shop/ratings:spec.trafficPolicy.outlierDetection';

@@ -2,7 +2,7 @@ import type { Scenario } from '../../config/scenario/index.js';
 import type { World } from '../../mesh/world.js';
 import { VERSION } from '../../version.js';
 import { collectResult } from '../collect.js';
-import { buildRun, type LoadedScenario, type RunOptions } from '../run-scenario.js';
+import { buildRun, type LoadedScenario, type RunOptions, runToEnd } from '../run-scenario.js';
 import type { Observation } from './metrics.js';
 
 /**
@@ -11,15 +11,7 @@ import type { Observation } from './metrics.js';
  */
 export function runObserved(loaded: LoadedScenario, opts: RunOptions = {}): Observation {
   const { world, recorder } = buildRun(loaded, opts);
-  const end = world.endMs;
-  const step = opts.progressEveryMs ?? Math.max(1000, end / 100);
-  world.start();
-  for (let t = step; t < end; t += step) {
-    world.sim.runUntil(t);
-    opts.onProgress?.(t / end);
-  }
-  world.sim.runUntil(end);
-  opts.onProgress?.(1);
+  runToEnd(world, opts);
   return {
     result: collectResult(world, recorder, loaded.scenario, VERSION),
     healthyPods: healthyPods(world, loaded.scenario),
