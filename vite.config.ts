@@ -10,6 +10,7 @@ export const CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "worker-src 'self'",
+  "frame-src 'self'",
   "connect-src 'self'",
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",

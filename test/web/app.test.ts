@@ -194,4 +194,28 @@ describe('the web app (built, in Chromium)', () => {
     await bad.close();
     expect(problems).toEqual([]);
   });
+
+  it('the Studies tab lists the notebook reports and opens one in a sandboxed frame', async () => {
+    const page = await openPage();
+    await page.click('#tab-studies');
+    const items = page.locator('#studies li');
+    await items.first().waitFor();
+    expect(await items.count()).toBe(4);
+    const titles = await page.locator('#studies li button').allTextContents();
+    expect(titles.every((t) => t.length > 10)).toBe(true);
+    await page.locator('#studies li button').first().click();
+    const frame = page.locator('#study-frame');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await page.waitForFunction(() => {
+      const f = document.getElementById('study-frame') as HTMLIFrameElement | null;
+      return f !== null && !f.hidden && /notebooks\/[a-z-]+\.html$/.test(f.src);
+    });
+    // frameLocator waits for the frame to navigate and its content to appear (no race on load).
+    const report = page.frameLocator('#study-frame');
+    await report.locator('svg').first().waitFor();
+    expect(await report.locator('h1').textContent()).toBe(titles[0]);
+    await page.screenshot({ path: `${SHOTS}/studies.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

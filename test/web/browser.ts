@@ -44,7 +44,15 @@ export async function startPreview(): Promise<{ url: string; proc: ChildProcess 
   throw new Error(`vite preview did not answer on ${url}: ${log}`);
 }
 
+/** Builds the app as `npm run build:web` does: notebook reports (CI settings), then vite. */
 export function buildApp(): void {
+  const n = spawnSyncOk('./node_modules/.bin/tsx', [
+    'notebooks/build-all.ts',
+    '--short',
+    '--out',
+    'web/public/notebooks',
+  ]);
+  if (n !== 0) throw new Error('notebook reports failed');
   const r = spawnSyncOk('./node_modules/.bin/vite', ['build', '--logLevel', 'warn']);
   if (r !== 0) throw new Error('vite build failed');
 }

@@ -13,6 +13,7 @@ import { clientTable, clusterTable, renderTable, subsetTable } from './tables/su
 import { hideBanner, installGlobalErrorBanner, showBanner } from './ui/banner.js';
 import { byId, clear, download, el } from './ui/dom.js';
 import { renderKnobs } from './ui/knobs-panel.js';
+import { renderStudies } from './ui/studies-panel.js';
 import { type RunRecord, renderCompare, renderRuns } from './ui/runs-panel.js';
 import { SimWorker } from './worker/client.js';
 import type { ModelInput } from './worker/protocol.js';
@@ -396,8 +397,8 @@ function wire(): void {
     while (ws.files.some((f) => f.path === `pasted-${n}.yaml`)) n++;
     addFiles([{ path: isScenarioText(text) ? `pasted-${n}.scenario.yaml` : `pasted-${n}.yaml`, text }]);
   });
-  // Input tabs (Editor / What-if), arrow keys move between them.
-  const tabs = [byId('tab-editor'), byId('tab-whatif')];
+  // Input tabs (Editor / What-if / Studies), arrow keys move between them.
+  const tabs = [byId('tab-editor'), byId('tab-whatif'), byId('tab-studies')];
   const show = (i: number) =>
     tabs.forEach((t, j) => {
       t.setAttribute('aria-selected', String(i === j));
@@ -405,10 +406,12 @@ function wire(): void {
       byId(t.getAttribute('aria-controls')!).hidden = i !== j;
       if (i === j) t.focus();
     });
+  void renderStudies(byId('studies'), byId<HTMLIFrameElement>('study-frame'));
   tabs.forEach((t, i) => {
     t.addEventListener('click', () => show(i));
     t.addEventListener('keydown', (e) => {
-      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') show((i + 1) % 2);
+      if (e.key === 'ArrowRight') show((i + 1) % tabs.length);
+      if (e.key === 'ArrowLeft') show((i + tabs.length - 1) % tabs.length);
     });
   });
 }
