@@ -19,13 +19,27 @@ const names = readdirSync(root)
   .sort();
 
 mkdirSync(out, { recursive: true });
-const index: { name: string; title: string; question: string; answer: string; file: string; short: boolean }[] = [];
+const index: {
+  name: string;
+  title: string;
+  question: string;
+  answer: string;
+  file: string;
+  short: boolean;
+}[] = [];
 for (const name of names) {
   const dir = join(root, name);
   const { notebook } = (await import(pathToFileURL(join(dir, 'notebook.ts')).href)) as { notebook: Notebook };
   const r = await runNotebook(dir, { short });
   writeFileSync(join(out, `${name}.html`), r.html);
-  index.push({ name, title: notebook.title, question: notebook.question, answer: r.answer.replace(/\*\*/g, ''), file: `${name}.html`, short });
+  index.push({
+    name,
+    title: notebook.title,
+    question: notebook.question,
+    answer: r.answer.replace(/\*\*/g, ''),
+    file: `${name}.html`,
+    short,
+  });
   console.log(`${join(out, name)}.html`);
 }
 writeFileSync(join(out, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
