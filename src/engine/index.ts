@@ -27,6 +27,7 @@ export type {
 export { normalQuantile } from './normal-quantile.js';
 export { LatencyHistogram } from './stats/histogram.js';
 export type { LatencySummary } from './stats/histogram.js';
+export { LogHistogram } from './stats/log-histogram.js';
 export { TimeWeightedGauge } from './stats/gauge.js';
 export { TimeSeries } from './stats/time-series.js';
 export { meanWithCi, batchMeans, tCritical95 } from './stats/confidence.js';
