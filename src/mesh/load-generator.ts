@@ -16,6 +16,8 @@ export class LoadGenerator {
   private readonly totalWeight: number;
   /** Requests started by this generator pod. */
   started = 0;
+  /** This replica's peak open-loop rate (the thinning envelope), computed once. */
+  private readonly peak: number;
 
   constructor(
     readonly world: World,
@@ -28,6 +30,7 @@ export class LoadGenerator {
     this.arrivals = world.streams.stream(`arrivals/${pod.name}`);
     this.mix = world.streams.stream(`traffic-mix/${pod.name}`);
     this.totalWeight = spec.requests.reduce((s, r) => s + r.weight, 0);
+    this.peak = spec.mode.kind === 'open' ? peakOf(spec.mode.rate) * share : 0;
   }
 
   start(): void {
@@ -50,7 +53,7 @@ export class LoadGenerator {
   private static onOpenTick(g: LoadGenerator): void {
     const sim = g.world.sim;
     const rate = g.rate(sim.now);
-    const peak = g.peakRate();
+    const peak = g.peak;
     if (peak <= 0 || sim.now >= g.world.endMs) return;
     if (sim.now >= g.spec.startMs && g.arrivals.next() * peak < rate) {
       if (!g.take()) return;
@@ -61,10 +64,6 @@ export class LoadGenerator {
 
   private rate(nowMs: number): number {
     return rateAt((this.spec.mode as { rate: RateSchedule }).rate, nowMs) * this.share;
-  }
-
-  private peakRate(): number {
-    return peakOf((this.spec.mode as { rate: RateSchedule }).rate) * this.share;
   }
 
   // --- closed loop
