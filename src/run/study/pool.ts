@@ -44,15 +44,24 @@ export async function runUnits(tasks: readonly UnitTask[], opts: PoolOptions): P
     execArgv: w.execArgv,
     idleTimeout: 1000,
   });
+  // Consecutive tasks of one point (its replications) go to one thread as one batch: the point's texts
+  // are parsed and validated once, not once in every thread that happens to get one of its replications.
+  const batches: UnitTask[][] = [];
+  for (const t of tasks) {
+    const last = batches[batches.length - 1];
+    if (last !== undefined && last[0]!.key === t.key) last.push(t);
+    else batches.push([t]);
+  }
   try {
-    return await Promise.all(
-      tasks.map((t) =>
-        (pool.run(t) as Promise<(number | null)[]>).then((r) => {
-          opts.onUnitDone?.();
+    const results = await Promise.all(
+      batches.map((b) =>
+        (pool.run(b) as Promise<(number | null)[][]>).then((r) => {
+          for (let i = 0; i < b.length; i++) opts.onUnitDone?.();
           return r;
         }),
       ),
     );
+    return results.flat();
   } finally {
     await pool.destroy();
   }

@@ -1,6 +1,6 @@
-/** Piscina worker entry (Node only): runs one study unit per task. */
+/** Piscina worker entry (Node only): runs a batch of study units (one point's replications) per task. */
 import { runUnit, type UnitTask } from './unit.js';
 
-export default function run(task: UnitTask): (number | null)[] {
-  return runUnit(task);
+export default function run(batch: UnitTask[]): (number | null)[][] {
+  return batch.map(runUnit);
 }
