@@ -146,19 +146,18 @@ export class Simulation {
     const startEvents = this.executed;
     this.stopRequested = false;
     while (queue.size > 0) {
-      const slot = queue.peekSlot();
+      const t = queue.peekTime();
+      if (t > limitMs) break;
+      // Checked on the head even if it was cancelled: a safety limit, and it keeps the entry in the queue.
+      if (this.executed >= this.maxEvents) {
+        return this.outcome('max-events', startEvents, this.limitMessage('max-events'));
+      }
+      const slot = queue.pop();
       if (this.stateOf(slot) !== PENDING) {
-        queue.pop();
         this.release(slot);
         this.cancelledPending--;
         continue;
       }
-      const t = queue.peekTime();
-      if (t > limitMs) break;
-      if (this.executed >= this.maxEvents) {
-        return this.outcome('max-events', startEvents, this.limitMessage('max-events'));
-      }
-      queue.pop();
       this.fire(t, slot);
       if (this.stopRequested) return this.outcome('stopped', startEvents);
     }
