@@ -32,7 +32,7 @@ export class Resource {
     return this.count >= this.max ? 1 : 0;
   }
   private updateOpen(): void {
-    if (this.gauges !== null) this.gauges[this.openGauge!] = this.count >= this.max ? 1 : 0;
+    if (this.gauges !== null) this.gauges[this.openGauge!] = this.open;
   }
 }
 
