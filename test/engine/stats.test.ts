@@ -1,4 +1,7 @@
+import fc from 'fast-check';
+import * as Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
 import { describe, expect, it } from 'vitest';
+import { countAtPercentile } from '../../src/engine/stats/histogram.js';
 import {
   LatencyHistogram,
   meanWithCi,
@@ -6,6 +9,20 @@ import {
   TimeSeries,
   TimeWeightedGauge,
 } from '../../src/engine/index.js';
+
+// The library's own histogram, as src/engine/stats/histogram.ts builds it (CommonJS default export).
+interface Hdr {
+  autoResize: boolean;
+  mean: number;
+  minNonZeroValue: number;
+  maxValue: number;
+  recordValue(v: number): void;
+  getValueAtPercentile(p: number): number;
+}
+type HdrCtor = new (lowest: number, highest: number, digits: number) => Hdr;
+const hdrModule = Int32HistogramModule as unknown as { default: HdrCtor | { default: HdrCtor } };
+const Int32Histogram =
+  typeof hdrModule.default === 'function' ? hdrModule.default : hdrModule.default.default;
 
 describe('LatencyHistogram', () => {
   it('reports percentiles within HDR precision (3 significant digits) in ms', () => {
@@ -28,6 +45,52 @@ describe('LatencyHistogram', () => {
     expect(a.count).toBe(2);
     expect(a.summary().min).toBe(0.25);
     expect(a.summary().max).toBe(0.75);
+  });
+  it('summary() is bit for bit the mean and getValueAtPercentile of HDR, in one pass', () => {
+    const round3 = (x: number) => Math.round(x * 1000) / 1000;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.double({ min: 0, max: 500, noNaN: true }),
+            fc.double({ min: 0, max: 1e6, noNaN: true }),
+            fc.constantFrom(0, 0.001, 1, 1000),
+          ),
+          { minLength: 1, maxLength: 400 },
+        ),
+        (values) => {
+          const ours = new LatencyHistogram();
+          const hdr = new Int32Histogram(1, 2, 3);
+          hdr.autoResize = true;
+          for (const v of values) {
+            ours.record(v);
+            hdr.recordValue(Math.max(0, Math.round(v * 1000)));
+          }
+          const s = ours.summary();
+          const pct = (p: number) => hdr.getValueAtPercentile(p) / 1000;
+          expect(s).toEqual({
+            count: values.length,
+            mean: round3(hdr.mean / 1000),
+            min: hdr.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : hdr.minNonZeroValue / 1000,
+            p50: pct(50),
+            p75: pct(75),
+            p90: pct(90),
+            p99: pct(99),
+            p999: pct(99.9),
+            max: hdr.maxValue / 1000,
+          });
+        },
+      ),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+  it('countAtPercentile rounds up except within one ulp, and never goes below the first value', () => {
+    expect(countAtPercentile(50, 1000)).toBe(500); // exactly at a count
+    expect(countAtPercentile(50, 1001)).toBe(501); // 500.5 rounds up
+    expect(countAtPercentile(99.9, 1000)).toBe(999); // 999.0000000000001 in floating point: still 999
+    expect(countAtPercentile(99.9, 999)).toBe(999); // 998.001 rounds up
+    expect(countAtPercentile(0.001, 10)).toBe(1); // below the first value: the first value
   });
   it('an empty histogram summarises to zeros', () => {
     expect(new LatencyHistogram().summary()).toEqual({
