@@ -171,6 +171,32 @@ describe('meshsim sweep', () => {
     }
   });
 
+  it('stops at the first point that does not load while earlier points run on worker threads', async () => {
+    // Points 0-4 load; 5 and 6 do not. With 2 threads the calling thread vets 4 points ahead, sends
+    // them, and vets 5 only once one has finished, with the others still simulating: the sweep names
+    // point 5 (never 6), abandons the runs under way, prints no report and exits 1.
+    const f = sweepFile(
+      'late-bad',
+      `  duration: 4s
+  replications: 2
+  parameters:
+    - field: ${DR}.consecutive5xxErrors
+      values: [1, 2, 3, 4, 5, -1, -2]
+  metrics: [success_rate(frontend)]
+`,
+    );
+    for (const workers of ['1', '2']) {
+      const r = await cli('sweep', f, '-f', 'json', '-w', workers);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(
+        /late-bad\.sweep\.yaml: point 5 \(.*consecutive5xxErrors=-1\) does not load:\nmodels\/recipe\/step03-traffic-split\.yaml:\d+:\d+ error/,
+      );
+      expect(r.err).not.toContain('point 6');
+      expect(r.err).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+
   it('reports bad addresses, missing resources and invalid values with positions', async () => {
     const badField = sweepFile(
       'bad-field',

@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../../config/diagnostics.js';
 import type { Scenario } from '../../config/scenario/index.js';
 import { loadScenarioFile } from '../../config/scenario/fs-load.js';
 import { parseDurationMs } from '../../engine/index.js';
-import { REPORT_FORMATS, type ReportFormat, render } from '../../report/index.js';
+import { REPORT_FORMATS, type ReportFormat, render, type StudyFormat } from '../../report/index.js';
 import {
   type Assertion,
   canonicalMetrics,
@@ -19,17 +19,19 @@ import {
   metricKey,
   parseGates,
   runObserved,
+  type Shard,
 } from '../../run/index.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
 import {
-  executor,
+  openExecutor,
   positiveInt,
   printDiagnostics,
   reportGates,
   resolveShard,
   runPlan,
+  type StudyExecutor,
   studyFormat,
   workerCount,
 } from './sweep.js';
@@ -185,6 +187,21 @@ async function replicate(
 ): Promise<number> {
   const format = studyFormat(flags.format);
   const shard = resolveShard(flags.shard);
+  const exec = openExecutor(io, workerCount(flags.workers), flags.progress !== false, 'replicating');
+  try {
+    return await replicatePlan(path, io, flags, o, { format, shard, exec });
+  } finally {
+    await exec.close();
+  }
+}
+
+async function replicatePlan(
+  path: string,
+  io: CliIo,
+  flags: RunFlags,
+  o: Parameters<typeof replicate>[3],
+  { format, shard, exec }: { format: StudyFormat; shard: Shard | undefined; exec: StudyExecutor },
+): Promise<number> {
   const read = await readStudyInputs(path);
   if (read.inputs === undefined) {
     printDiagnostics(io, read.diagnostics);
@@ -213,15 +230,9 @@ async function replicate(
     assertions: o.assertions.map((a) => a.source),
     inputsFingerprint: inputsFingerprint(read.inputs),
   });
-  const workers = workerCount(flags.workers);
-  const report = await runPlan(io, plan, [read.inputs], {
-    shard,
-    exec: executor(io, workers, flags.progress !== false, 'replicating'),
-    format,
-    out: flags.out,
-  });
-  if (report === undefined) return EXIT.OK;
-  return reportGates(io, report.scenario, report.gates, flags.junit);
+  const ran = await runPlan(io, plan, [read.inputs], { shard, exec, format, out: flags.out });
+  if (ran.report === undefined) return ran.code;
+  return reportGates(io, ran.report.scenario, ran.report.gates, flags.junit);
 }
 
 function parseSeed(s: string): number {

@@ -32,10 +32,11 @@ import {
   type StudyInputs,
   type StudyPlan,
   type StudyReport,
-  type UnitExecutor,
+  type StudyRun,
+  type UnitRef,
   unitsOf,
 } from '../../run/index.js';
-import { runUnits } from '../../run/study/pool.js';
+import { openUnitRunner } from '../../run/study/pool.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
@@ -92,48 +93,83 @@ export function workerCount(flag: string | undefined): number {
   return flag === undefined ? availableParallelism() : positiveInt('--workers', flag, 256);
 }
 
-/** A worker pool executor with a units progress bar (on a terminal, unless --no-progress). */
-export function executor(io: CliIo, workers: number, progress: boolean, label: string): UnitExecutor {
-  return async (tasks) => {
-    let bar: SingleBar | null = null;
-    if (progress && io.isTty && tasks.length > 1) {
-      bar = new SingleBar(
-        {
-          format: `${label} [{bar}] {value}/{total} runs | {workers} workers | ETA {eta}s`,
-          stream: process.stderr,
-          hideCursor: true,
-        },
-        undefined,
-      );
-      bar.start(tasks.length, 0, { workers });
-    }
-    try {
-      return await runUnits(tasks, { workers, onUnitDone: () => bar?.increment() });
-    } finally {
-      bar?.stop();
-    }
+/** Runs a command's study units, with a progress bar (on a terminal, unless --no-progress). */
+export interface StudyExecutor {
+  execute(
+    plan: StudyPlan,
+    points: readonly StudyInputs[],
+    units: readonly UnitRef[],
+    vetPoint?: (point: number) => string | undefined,
+  ): Promise<StudyRun>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the worker threads first, so that they load while the command reads and parses its inputs;
+ * close it in a `finally`.
+ */
+export function openExecutor(io: CliIo, workers: number, progress: boolean, label: string): StudyExecutor {
+  const runner = openUnitRunner({ workers });
+  return {
+    async execute(plan, points, units, vetPoint) {
+      let bar: SingleBar | null = null;
+      if (progress && io.isTty && units.length > 1) {
+        bar = new SingleBar(
+          {
+            format: `${label} [{bar}] {value}/{total} runs | {workers} workers | ETA {eta}s`,
+            stream: process.stderr,
+            hideCursor: true,
+          },
+          undefined,
+        );
+        bar.start(units.length, 0, { workers: Math.max(1, runner.threads) });
+      }
+      try {
+        return await executeUnits(plan, points, units, runner, {
+          ...(vetPoint !== undefined ? { vetPoint } : {}),
+          onUnitDone: () => bar?.increment(),
+        });
+      } finally {
+        bar?.stop();
+      }
+    },
+    close: () => runner.close(),
   };
 }
 
 /**
- * Runs a plan (or one shard of it) and writes either the report or the shard file. Returns the
- * report when it was complete (not sharded).
+ * Runs a plan (or one shard of it) and writes either the report or the shard file. Returns the report
+ * when it was complete (not sharded); a point that does not load is printed and exits 1.
  */
 export async function runPlan(
   io: CliIo,
   plan: StudyPlan,
   points: readonly StudyInputs[],
-  opts: { shard: Shard | undefined; exec: UnitExecutor; format: StudyFormat; out: string | undefined },
-): Promise<StudyReport | undefined> {
+  opts: {
+    shard: Shard | undefined;
+    exec: StudyExecutor;
+    vetPoint?: (point: number) => string | undefined;
+    format: StudyFormat;
+    out: string | undefined;
+  },
+): Promise<{ code: number; report?: StudyReport }> {
   const units = shardUnits(unitsOf(plan), opts.shard);
-  const outcomes = await executeUnits(plan, points, units, opts.exec);
-  if (opts.shard !== undefined) {
-    await writeOut(io, outPath(opts.out, opts.shard), renderShardFile(shardFile(plan, opts.shard, outcomes)));
-    return undefined;
+  const run = await opts.exec.execute(plan, points, units, opts.vetPoint);
+  if (!run.ok) {
+    io.stderr(`${run.rejected}\n`);
+    return { code: EXIT.FINDINGS };
   }
-  const report = aggregate(plan, outcomes);
+  if (opts.shard !== undefined) {
+    await writeOut(
+      io,
+      outPath(opts.out, opts.shard),
+      renderShardFile(shardFile(plan, opts.shard, run.outcomes)),
+    );
+    return { code: EXIT.OK };
+  }
+  const report = aggregate(plan, run.outcomes);
   await writeOut(io, opts.out, renderStudy(report, opts.format));
-  return report;
+  return { code: EXIT.OK, report };
 }
 
 /** Prints gate results (stderr), writes JUnit if asked; returns the exit code for them. */
@@ -196,9 +232,14 @@ export function registerSweep(program: Command, io: CliIo, result: { code: numbe
 export interface LoadedSweep {
   plan: StudyPlan;
   points: StudyInputs[];
+  /** Loads point p like user input: its message when it does not load (runPlan's vetPoint). */
+  vetPoint: (point: number) => string | undefined;
 }
 
-/** Reads a sweep file, its scenario and manifests; builds and validates every point. */
+/**
+ * Reads a sweep file, its scenario and manifests, and builds every point's texts. Loading each point
+ * (parse, validate, resolve) is left to vetPoint, which runPlan calls while earlier points simulate.
+ */
 export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | { code: number }> {
   let text: string;
   try {
@@ -228,21 +269,21 @@ export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | 
     spec.design.kind === 'grid'
       ? gridPoints(spec.parameters)
       : randomPoints(spec.parameters, spec.design.points, spec.design.seed);
+  const label = (i: number) =>
+    `${file}: point ${i} (${spec.parameters.map((q, j) => `${q.address.text}=${values[i]![j]}`).join(', ')})`;
   const points: StudyInputs[] = [];
   for (const [i, v] of values.entries()) {
     const p = pointInputs(read.inputs, spec.parameters, v);
-    const label = `${file}: point ${i} (${spec.parameters.map((q, j) => `${q.address.text}=${v[j]}`).join(', ')})`;
     if (typeof p === 'string') {
-      io.stderr(`${label}: ${p}\n`);
-      return { code: EXIT.FINDINGS };
-    }
-    const l = loadInputs(p);
-    if (l.loaded === undefined) {
-      io.stderr(`${label} does not load:\n${l.errors.join('\n')}\n`);
+      io.stderr(`${label(i)}: ${p}\n`);
       return { code: EXIT.FINDINGS };
     }
     points.push(p);
   }
+  const vetPoint = (i: number): string | undefined => {
+    const l = loadInputs(points[i]!);
+    return l.loaded === undefined ? `${label(i)} does not load:\n${l.errors.join('\n')}` : undefined;
+  };
   const m = canonicalMetrics(spec.metrics ?? defaultMetrics(base.loaded.scenario, base.loaded.config));
   const plan = makePlan({
     kind: 'sweep',
@@ -258,7 +299,7 @@ export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | 
     assertions: [],
     inputsFingerprint: inputsFingerprint(read.inputs),
   });
-  return { plan, points };
+  return { plan, points, vetPoint };
 }
 
 async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise<number> {
@@ -279,16 +320,15 @@ async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise
     return EXIT.OK;
   }
   const shard = resolveShard(flags.shard);
-  const workers = workerCount(flags.workers);
-  const loaded = await loadSweep(io, path);
-  if ('code' in loaded) return loaded.code;
-  await runPlan(io, loaded.plan, loaded.points, {
-    shard,
-    exec: executor(io, workers, flags.progress !== false, 'sweeping'),
-    format,
-    out: flags.out,
-  });
-  return EXIT.OK;
+  const exec = openExecutor(io, workerCount(flags.workers), flags.progress !== false, 'sweeping');
+  try {
+    const loaded = await loadSweep(io, path);
+    if ('code' in loaded) return loaded.code;
+    const { plan, points, vetPoint } = loaded;
+    return (await runPlan(io, plan, points, { shard, exec, vetPoint, format, out: flags.out })).code;
+  } finally {
+    await exec.close();
+  }
 }
 
 /**

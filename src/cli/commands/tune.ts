@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { shortParam } from '../../report/index.js';
 import {
   canonicalMetrics,
-  executeUnits,
   gridPoints,
   inputsFingerprint,
   loadInputs,
@@ -22,7 +21,14 @@ import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { type CandidateResult, candidatePoints, successiveHalving } from '../../run/study/tune.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
-import { displayPath, executor, printDiagnostics, workerCount, writeOut } from './sweep.js';
+import {
+  displayPath,
+  openExecutor,
+  printDiagnostics,
+  type StudyExecutor,
+  workerCount,
+  writeOut,
+} from './sweep.js';
 
 interface TuneFlags {
   format: string;
@@ -57,6 +63,16 @@ export function registerTune(program: Command, io: CliIo, result: { code: number
 async function tuneCommand(path: string, flags: TuneFlags, io: CliIo): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json')
     throw new UsageError(`--format must be text or json for tune, got "${flags.format}"`);
+  const exec = openExecutor(io, workerCount(flags.workers), flags.progress !== false, 'tuning');
+  try {
+    return await tune(path, flags, io, exec);
+  } finally {
+    await exec.close();
+  }
+}
+
+/** Candidates are vetted up front: every rung of every scenario runs them (exec serves them all). */
+async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecutor): Promise<number> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -119,7 +135,6 @@ async function tuneCommand(path: string, flags: TuneFlags, io: CliIo): Promise<n
     });
     studies.push({ plan, points });
   }
-  const exec = executor(io, workerCount(flags.workers), flags.progress !== false, 'tuning');
   const { ranking, simulations } = await successiveHalving({
     points: space.points,
     scenarios: studies.length,
@@ -134,7 +149,10 @@ async function tuneCommand(path: string, flags: TuneFlags, io: CliIo): Promise<n
           for (const c of cands)
             for (let r = from; r < to; r++)
               units.push({ unit: c * plan.replications + r, point: c, replication: r, seed: plan.seeds[r]! });
-          return executeUnits(plan, points, units, exec);
+          const run = await exec.execute(plan, points, units);
+          // Every candidate was loaded above, so a unit cannot be rejected here.
+          if (!run.ok) throw new Error(run.rejected);
+          return run.outcomes;
         }),
       );
       return cands.map((_, ci) =>

@@ -24,10 +24,10 @@ export type { StudyReport, StudyPointReport, FigureSummary, GateResult } from '.
 export { parseShard, shardFromEnv, shardUnits, shardFile, renderShardFile, mergeShards } from './shards.js';
 export type { Shard, ShardFile } from './shards.js';
 export { defaultMetrics, canonicalMetrics, makePlan } from './build.js';
-export { executeUnits, tasksFor } from './execute.js';
+export { executeUnits, tasksFor, runBatches, batchesOf } from './execute.js';
 export { parseSweepSpec, parseTuneSpec } from './spec.js';
 export type { SweepSpec, TuneSpec } from './spec.js';
-export type { UnitExecutor } from './execute.js';
+export type { UnitRunner, StudyRun, BatchesRun, BatchFigures, BatchHooks, ExecuteHooks } from './execute.js';
 export { runUnit, loadInputs, figuresOf } from './unit.js';
 export type { UnitTask } from './unit.js';
 export { evaluateGates, parseGates } from './gates.js';

@@ -1,20 +1,25 @@
 /**
- * Node only (not re-exported from run/index.ts): runs study units in worker threads (piscina) or
- * inline. Results are put back in task order, so the report is the same whatever the worker count and
- * whichever unit finishes first.
+ * Node only (not re-exported from run/index.ts): runs study units in worker threads (piscina) or on the
+ * calling thread. Open a runner before reading the study's inputs: the threads start and load their
+ * modules while the calling thread parses and vets points. One runner serves a whole command (every
+ * rung of `meshsim tune`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { type BatchFigures, batchesOf, runBatches, type UnitRunner } from './execute.js';
 import { runUnit, type UnitTask } from './unit.js';
 
-export interface PoolOptions {
+export interface RunnerOptions {
   /** Worker threads; 0 or 1 runs inline on the calling thread. */
   workers: number;
   /** Use worker threads even for one worker (the bench compares like with like). */
   threads?: boolean;
-  /** Called once per finished unit (progress bars). */
-  onUnitDone?: () => void;
+}
+
+export interface OpenRunner extends UnitRunner {
+  /** Stops the threads (batches still running are abandoned). */
+  close(): Promise<void>;
 }
 
 /** The worker file next to this one: compiled .js under dist/, or .ts when run from sources (tsx). */
@@ -25,44 +30,55 @@ function workerFile(): { filename: string; execArgv: string[] } {
   return { filename: ts.href, execArgv: ['--import', 'tsx'] };
 }
 
-export async function runUnits(tasks: readonly UnitTask[], opts: PoolOptions): Promise<(number | null)[][]> {
-  if ((opts.workers <= 1 && opts.threads !== true) || tasks.length <= 1) {
-    const out: (number | null)[][] = [];
-    for (const t of tasks) {
-      out.push(runUnit(t));
-      opts.onUnitDone?.();
-      // Let the event loop breathe so a progress bar can redraw.
-      await Promise.resolve();
+const inlineRunner: OpenRunner = {
+  threads: 0,
+  run: (batch) => {
+    try {
+      return Promise.resolve(batch.map(runUnit));
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return out;
-  }
+  },
+  close: () => Promise.resolve(),
+};
+
+export function openUnitRunner(opts: RunnerOptions): OpenRunner {
+  if (opts.workers <= 1 && opts.threads !== true) return inlineRunner;
   const w = workerFile();
   const pool = new Piscina({
     filename: w.filename,
     minThreads: opts.workers,
     maxThreads: opts.workers,
     execArgv: w.execArgv,
-    idleTimeout: 1000,
+    // The runner lives as long as its command: threads never idle out between rungs.
+    idleTimeout: Number.POSITIVE_INFINITY,
   });
-  // Consecutive tasks of one point (its replications) go to one thread as one batch: the point's texts
-  // are parsed and validated once, not once in every thread that happens to get one of its replications.
-  const batches: UnitTask[][] = [];
-  for (const t of tasks) {
-    const last = batches[batches.length - 1];
-    if (last !== undefined && last[0]!.key === t.key) last.push(t);
-    else batches.push([t]);
-  }
+  return {
+    threads: opts.workers,
+    run: (batch) => pool.run(batch) as Promise<BatchFigures>,
+    close: () => pool.destroy(),
+  };
+}
+
+/**
+ * Runs tasks (consecutive tasks with one key form a batch) and returns their figures in task order,
+ * whatever the worker count and whichever batch finishes first. Tasks are trusted: their points were
+ * vetted already (a point that does not load throws).
+ */
+export async function runUnits(
+  tasks: readonly UnitTask[],
+  opts: RunnerOptions & { onUnitDone?: () => void },
+): Promise<(number | null)[][]> {
+  const runner = openUnitRunner(opts);
   try {
-    const results = await Promise.all(
-      batches.map((b) =>
-        (pool.run(b) as Promise<(number | null)[][]>).then((r) => {
-          for (let i = 0; i < b.length; i++) opts.onUnitDone?.();
-          return r;
-        }),
-      ),
+    const run = await runBatches(
+      batchesOf(tasks),
+      runner,
+      opts.onUnitDone !== undefined ? { onUnitDone: opts.onUnitDone } : {},
     );
-    return results.flat();
+    if (!run.ok) throw new Error(run.rejected);
+    return run.figures.flat();
   } finally {
-    await pool.destroy();
+    await runner.close();
   }
 }
