@@ -7,7 +7,6 @@ interface HdrHistogram {
   autoResize: boolean;
   readonly totalCount: number;
   readonly countsArrayLength: number;
-  readonly mean: number;
   maxValue: number;
   minNonZeroValue: number;
   recordValue(v: number): void;
