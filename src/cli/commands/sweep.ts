@@ -119,6 +119,9 @@ export function openExecutor(io: CliIo, workers: number, progress: boolean, labe
             format: `${label} [{bar}] {value}/{total} runs | {workers} workers | ETA {eta}s`,
             stream: process.stderr,
             hideCursor: true,
+            // Runs finish a point (its replications) at a time: estimate the rate over many batches,
+            // not the last 10 runs (cli-progress's default), which a burst or two fills.
+            etaBuffer: 100,
           },
           undefined,
         );
