@@ -127,11 +127,13 @@ export async function executeUnits(
   hooks: ExecuteHooks = {},
 ): Promise<StudyRun> {
   const batches = batchesOf(tasksFor(plan, points, units));
-  const pointOf: number[] = [];
-  for (let i = 0, b = -1; i < units.length; i++) {
-    if (i === 0 || units[i]!.point !== units[i - 1]!.point) b++;
-    pointOf[b] = units[i]!.point;
-  }
+  // A batch's point is that of its first unit (tasks follow units one to one).
+  let first = 0;
+  const pointOf = batches.map((b) => {
+    const p = units[first]!.point;
+    first += b.length;
+    return p;
+  });
   const { vetPoint, onUnitDone } = hooks;
   const run = await runBatches(batches, runner, {
     ...(vetPoint !== undefined ? { vet: (b: number) => vetPoint(pointOf[b]!) } : {}),
