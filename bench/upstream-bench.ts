@@ -14,7 +14,7 @@ import type {
   StreamCallbacks,
   UpstreamTransport,
 } from '../src/envoy/index.js';
-import { ClusterStats, Host, NULL_OBSERVER } from '../src/envoy/index.js';
+import { ClusterStats, DISCARDED_CLUSTER_COUNTERS, Host, NULL_OBSERVER } from '../src/envoy/index.js';
 import { HttpConnPool, poolConfig } from '../src/envoy/upstream/conn-pool/index.js';
 import type { PoolCallbacks, PoolStream } from '../src/envoy/upstream/conn-pool/conn-pool.js';
 import { OutlierDetector } from '../src/envoy/upstream/outlier-detection/index.js';
@@ -45,6 +45,7 @@ const REQUEST: HttpRequest = {
 /** One request through a pool: leaves a ready keep-alive connection behind, as steady traffic does. */
 class OneShot implements PoolCallbacks, StreamCallbacks {
   stream: PoolStream | null = null;
+  readonly counters = DISCARDED_CLUSTER_COUNTERS;
   onPoolReady(s: PoolStream): void {
     this.stream = s;
     s.send(REQUEST, this);

@@ -11,9 +11,15 @@ export type {
   RequestCompleteEvent,
 } from './observer.js';
 export { NULL_OBSERVER } from './observer.js';
-export { ClusterStats, CLUSTER_COUNTERS, CLUSTER_GAUGES } from './stats/cluster-stats.js';
+export {
+  ClusterCounters,
+  ClusterStats,
+  CLUSTER_COUNTERS,
+  CLUSTER_GAUGES,
+  DISCARDED_CLUSTER_COUNTERS,
+} from './stats/cluster-stats.js';
 export type { ClusterCounter, ClusterGauge } from './stats/cluster-stats.js';
-export { HttpStats } from './stats/http-stats.js';
+export { DISCARDED_HTTP_STATS, HttpStats } from './stats/http-stats.js';
 export type { Endpoint, EndpointSource, Locality } from './upstream/host.js';
 export { Host, HealthFlag } from './upstream/host.js';
 export type { ClusterSpec, ClusterDirectory } from './upstream/cluster-spec.js';

@@ -52,6 +52,10 @@ export class Sidecar implements RouterContext {
     return this.world.sim;
   }
 
+  get measureFromMs(): number {
+    return this.world.opts.scenario.warmupMs;
+  }
+
   get sidecar(): string {
     return this.pod.name;
   }

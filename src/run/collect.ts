@@ -101,6 +101,8 @@ function clusterResults(world: World): ClusterResult[] {
       for (const n of CLUSTER_GAUGES) st[n] = (st[n] ?? 0) + c.stats.gauges[n];
       for (const [code, v] of c.stats.byCode)
         st[`upstream_rq_${code}`] = (st[`upstream_rq_${code}`] ?? 0) + v;
+      for (const [code, v] of c.stats.retryByCode)
+        st[`retry.upstream_rq_${code}`] = (st[`retry.upstream_rq_${code}`] ?? 0) + v;
     }
   }
   return [...byName.values()]

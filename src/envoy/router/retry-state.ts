@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '../../config/types.js';
 import type { Rng } from '../../engine/index.js';
 import type { HttpResponse } from '../http.js';
-import type { ClusterStats } from '../stats/cluster-stats.js';
+import type { ClusterCounters } from '../stats/cluster-stats.js';
 import type { ResourceManager } from '../upstream/resource-manager.js';
 import type { ResetReason } from '../upstream/transport.js';
 import { JitteredExponentialBackOff } from './backoff.js';
@@ -81,7 +81,8 @@ export class RetryState {
   constructor(
     private readonly policy: RetryPolicy,
     private readonly resources: ResourceManager,
-    private readonly stats: ClusterStats,
+    /** The request's counters (its cluster's, or the discard instance outside the window). */
+    private readonly stats: ClusterCounters,
     rng: Rng,
   ) {
     this.remaining = policy.numRetries;

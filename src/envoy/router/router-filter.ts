@@ -2,7 +2,8 @@ import { NO_TIMER, type Rng, type Simulation, type TimerHandle } from '../../eng
 import type { HttpRequest, HttpResponse } from '../http.js';
 import type { EnvoyObserver } from '../observer.js';
 import { ResponseFlag } from '../response-flags.js';
-import type { HttpStats } from '../stats/http-stats.js';
+import { type ClusterCounters, DISCARDED_CLUSTER_COUNTERS } from '../stats/cluster-stats.js';
+import { DISCARDED_HTTP_STATS, type HttpStats } from '../stats/http-stats.js';
 import type { Cluster } from '../upstream/cluster.js';
 import type { ClusterManager } from '../upstream/cluster-manager.js';
 import type { PoolFailureReason } from '../upstream/conn-pool/conn-pool.js';
@@ -29,6 +30,12 @@ export interface RouterContext {
   readonly sourceIp: string;
   readonly clusters: ClusterManager;
   readonly stats: HttpStats;
+  /**
+   * Start of the measurement window: a request handed over at or after this time charges its
+   * per-request counters to the real stats, an earlier one to the discard instances (gauges are real
+   * for both).
+   */
+  readonly measureFromMs: number;
   /** Router decisions: weighted-cluster pick, faults, mirroring, back-off. */
   readonly rng: Rng;
   readonly observer: EnvoyObserver;
@@ -110,6 +117,12 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   hostSelectionRetryMaxAttempts = 0;
   /** When the app handed the request to the sidecar. */
   readonly startMs: number;
+  /** Decided once at construction: startMs inside the measurement window. */
+  readonly measured: boolean;
+  /** Per-request HTTP counters: the sidecar's HttpStats when measured, else the discard instance. */
+  private readonly http: HttpStats;
+  /** Per-request cluster counters: the cluster's stats when measured, else the discard instance. */
+  private counters: ClusterCounters = DISCARDED_CLUSTER_COUNTERS;
 
   constructor(
     private readonly ctx: RouterContext,
@@ -119,20 +132,23 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     readonly worker = 0,
   ) {
     this.startMs = ctx.sim.now;
+    this.measured = this.startMs >= ctx.measureFromMs;
+    this.http = this.measured ? ctx.stats : DISCARDED_HTTP_STATS;
   }
 
   /** Decodes the request: route lookup, the fault filter (delay, then abort), then the router. */
   start(): void {
     if (this.phase !== RequestPhase.Created) return; // cancelled by the downstream before it got here
     const ctx = this.ctx;
-    ctx.stats.rq_total++;
+    this.http.rq_total++;
     const action = ctx.routeTable(this.request.port)?.route(this.request) ?? null;
     this.action = action;
     // The fault filter runs before the router with the route's per-filter config (semantics §1.7).
     const fault = action !== null && action.kind !== 'redirect' ? action.fault : undefined;
     const delayMs = decideDelay(fault, ctx.rng);
     if (delayMs > 0) {
-      ctx.stats['fault.delays_injected']++;
+      this.http['fault.delays_injected']++;
+      // A gauge (a level): always the sidecar's real stats.
       ctx.stats['fault.active_faults']++;
       this.flags |= ResponseFlag.DI;
       this.phase = RequestPhase.FaultDelay;
@@ -163,7 +179,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     // no outlier detection, no circuit breakers, no mirroring.
     const abort = action !== null && action.kind !== 'redirect' ? decideAbort(action.fault, ctx.rng) : null;
     if (abort !== null) {
-      ctx.stats['fault.aborts_injected']++;
+      this.http['fault.aborts_injected']++;
       const r: HttpResponse = {
         status: abort.status,
         flags: this.flags | ResponseFlag.FI,
@@ -180,16 +196,16 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   private decodeRoute(action: RouteAction | null): void {
     const ctx = this.ctx;
     if (action === null) {
-      ctx.stats.no_route++;
+      this.http.no_route++;
       return this.finish({ status: 404, flags: this.flags | ResponseFlag.NR, details: 'route_not_found' });
     }
     if (action.kind === 'redirect') {
-      ctx.stats.rq_redirect++;
+      this.http.rq_redirect++;
       const headers = new Map([['location', redirectLocation(action, this.request)]]);
       return this.finish({ status: action.status, flags: this.flags, headers, details: 'redirect' });
     }
     if (action.kind === 'direct-response') {
-      ctx.stats.rq_direct_response++;
+      this.http.rq_direct_response++;
       return this.finish({
         status: action.status,
         flags: this.flags,
@@ -203,10 +219,11 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     const cluster = ctx.clusters.get(wc.name);
     if (cluster === undefined) {
       // cluster_not_found_response_code: 503 by default (§1.1).
-      ctx.stats.no_cluster++;
+      this.http.no_cluster++;
       return this.finish({ status: 503, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
     }
     this.cluster = cluster;
+    if (this.measured) this.counters = cluster.stats;
     const req = this.request;
     // finalizeRequestHeaders: the weighted cluster's operations, then the route's (the less specific
     // level wins conflicts, Envoy's default), then host and path rewrites.
@@ -222,7 +239,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
         this.retryPriority = rp;
         this.determinePriorityLoad = (ps, original) => rp.determinePriorityLoad(ps, original);
       }
-      this.retry = new RetryState(policy, cluster.resourceManager, cluster.stats, ctx.rng);
+      this.retry = new RetryState(policy, cluster.resourceManager, this.counters, ctx.rng);
       this.avoidPreviousHosts = route.retryPreviousHosts;
       this.hostSelectionRetryMaxAttempts = route.retryPreviousHosts
         ? policy.hostSelectionRetryMaxAttempts
@@ -232,7 +249,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     // The global timer starts when the request is fully received: after any fault delay (§1.5).
     if (this.timeoutMs > 0)
       this.globalTimer = ctx.sim.schedule(this.timeoutMs, ActiveRequest.onGlobalTimeout, this);
-    if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs, this.worker);
+    if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs, this.worker, this.measured);
     this.startAttempt();
   }
 
@@ -292,24 +309,28 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     // Istio sets include_request_attempt_count on every outbound virtual host (§1.6).
     this.request.headers.set('x-envoy-attempt-count', String(this.attempts));
     const host = cluster.chooseHost(this);
-    if (host === null) {
-      return this.finish({
-        status: 503,
-        flags: this.flags | ResponseFlag.UH,
-        details: 'no healthy upstream',
-      });
-    }
+    if (host === null) return this.sendNoHealthyUpstreamResponse();
     this.lastHost = host;
     this.retryPriority?.onHostAttempted(host);
     if (this.firstHost === null) this.firstHost = host;
     else if (this.avoidPreviousHosts) (this.otherHosts ??= []).push(host);
-    const a = new UpstreamRequest(this, host, this.attempts, ctx.sim.now);
+    const a = new UpstreamRequest(this, host, this.attempts, ctx.sim.now, this.counters);
     this.attempt = a;
-    host.rqActive++;
-    const s = cluster.stats;
-    s.counters.upstream_rq_total++;
-    s.gauges.upstream_rq_active++;
+    // upstream_rq_total / upstream_rq_active and the host's rq_active move in the pool, when the try is
+    // attached to a connection (ConnPoolImplBase::attachStreamToClient), not here.
     a.poolHandle = cluster.connPool(host, this.worker).newStream(a);
+  }
+
+  /**
+   * No host to try, on the first try or a retry: the cluster manager counts `upstream_cx_none_healthy`
+   * (ClusterManagerImpl ClusterEntry::httpConnPoolImpl) and the router charges 503 and answers 503 UH
+   * (Filter::sendNoHealthyUpstreamResponse -> chargeUpstreamCode).
+   */
+  private sendNoHealthyUpstreamResponse(): void {
+    const c = this.counters;
+    c.counters.upstream_cx_none_healthy++;
+    c.chargeResponse(503);
+    this.finish({ status: 503, flags: this.flags | ResponseFlag.UH, details: 'no healthy upstream' });
   }
 
   onAttemptReady(a: UpstreamRequest): void {
@@ -336,15 +357,20 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     const cluster = this.cluster!;
     // Every attempt's response feeds outlier detection, retried or not (§3.2).
     cluster.outlierDetector?.putHttpResponseCode(a.host, response.status);
-    cluster.stats.recordCode(response.status);
     this.observeAttempt(a, response.status, response.flags);
     let extra = 0;
     if (this.retry !== null) {
       const d = this.retry.decide(this.retry.wouldRetryResponse(response));
-      if (d.kind === 'retry') return this.scheduleRetry(d.backoffMs);
+      if (d.kind === 'retry') {
+        // Filter::onUpstreamHeaders: a retried response is charged under retry.upstream_rq_* only.
+        this.counters.chargeRetriedResponse(response.status);
+        return this.scheduleRetry(d.backoffMs);
+      }
       // Retries exhausted: the last upstream response is returned as-is, plus URX or UO (§1.6).
       extra = noRetryFlag(d);
     }
+    // The final upstream response: Filter::onUpstreamHeaders -> chargeUpstreamCode, once per request.
+    this.counters.chargeResponse(response.status);
     this.finish({ ...response, flags: this.flags | response.flags | extra });
   }
 
@@ -367,6 +393,9 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       if (d.kind === 'retry') return this.scheduleRetry(d.backoffMs);
       extra = noRetryFlag(d);
     }
+    // Not retried: Filter::onUpstreamReset -> chargeUpstreamAbort charges the local reply's 503 (overflow
+    // included, as `dropped`); a retried reset charged nothing (maybeRetryReset).
+    this.counters.chargeResponse(503);
     if (reason === 'overflow') {
       // Circuit-breaker overflow: 503 UO with x-envoy-overloaded, never retried (§2.5).
       const headers = new Map([['x-envoy-overloaded', 'true']]);
@@ -385,7 +414,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     a.perTryTimer = NO_TIMER;
     if (a.state !== AttemptState.Sent || r.phase === RequestPhase.Done) return;
     const cluster = r.cluster!;
-    cluster.stats.counters.upstream_rq_per_try_timeout++;
+    r.counters.counters.upstream_rq_per_try_timeout++;
     a.abandon('local-reset');
     r.endAttempt(a);
     cluster.outlierDetector?.putResult(a.host, 'local-origin-timeout');
@@ -397,6 +426,8 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       if (d.kind === 'retry') return r.scheduleRetry(d.backoffMs);
       extra = noRetryFlag(d);
     }
+    // Filter::onPerTryTimeoutCommon: not retried -> chargeUpstreamAbort(504); a retried one charges nothing.
+    r.counters.chargeResponse(504);
     r.finish({ status: 504, flags: r.flags | ResponseFlag.UT | extra, details: 'upstream request timeout' });
   }
 
@@ -404,12 +435,19 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     r.globalTimer = NO_TIMER;
     if (r.phase === RequestPhase.Done) return;
     const cluster = r.cluster!;
-    cluster.stats.counters.upstream_rq_timeout++;
     const a = r.attempt;
-    if (a !== null && a.state === AttemptState.Sent) {
-      // An attempt still awaiting headers is reported to outlier detection as a timeout (§1.5).
-      cluster.outlierDetector?.putResult(a.host, 'local-origin-timeout');
-      r.observeAttempt(a, 504, ResponseFlag.UT);
+    // Filter::onResponseTimeout counts upstream_rq_timeout and charges 504 (chargeUpstreamAbort) per
+    // upstream request still in its list, that is one awaiting headers, in the pool or on the wire.
+    // During a retry back-off the list is empty: the 504 UT is sent with neither.
+    if (a !== null) {
+      r.counters.counters.upstream_rq_timeout++;
+      if (a.state === AttemptState.Sent) {
+        // An attempt still awaiting headers is reported to outlier detection as a timeout (§1.5); one
+        // still in the pool has no upstream host yet, so nothing is reported.
+        cluster.outlierDetector?.putResult(a.host, 'local-origin-timeout');
+        r.observeAttempt(a, 504, ResponseFlag.UT);
+      }
+      r.counters.chargeResponse(504);
     }
     r.abandonAttempt('local-reset', true);
     r.finish({ status: 504, flags: r.flags | ResponseFlag.UT, details: 'upstream request timeout' });
@@ -432,16 +470,12 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     this.attempt = null;
     this.ctx.sim.cancel(a.perTryTimer);
     a.perTryTimer = NO_TIMER;
-    a.host.rqActive--;
-    const s = this.cluster!.stats;
-    s.gauges.upstream_rq_active--;
-    s.counters.upstream_rq_completed++;
   }
 
   private abandonAttempt(reason: ResetReason, countAsReset: boolean): void {
     const a = this.attempt;
     if (a === null) return;
-    if (countAsReset && a.state === AttemptState.Sent) this.cluster!.stats.counters.upstream_rq_tx_reset++;
+    if (countAsReset && a.state === AttemptState.Sent) this.counters.counters.upstream_rq_tx_reset++;
     a.abandon(reason);
     this.endAttempt(a);
   }

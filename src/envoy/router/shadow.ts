@@ -1,5 +1,7 @@
 import { NO_TIMER, type TimerHandle } from '../../engine/index.js';
 import { cloneRequest, type HttpRequest, type HttpResponse } from '../http.js';
+import { type ClusterCounters, DISCARDED_CLUSTER_COUNTERS } from '../stats/cluster-stats.js';
+import { DISCARDED_HTTP_STATS } from '../stats/http-stats.js';
 import type { Cluster } from '../upstream/cluster.js';
 import type {
   Cancellable,
@@ -19,7 +21,10 @@ import type { RouterContext } from './router-filter.js';
  * that cluster's circuit-breaker budget and feeds its outlier detection), with the route timeout and no
  * retries. Fire-and-forget: the response is discarded and the client never waits for it. Istio >= 1.28
  * keeps the original Host (no `-shadow` suffix). The copy is taken after the route's rewrites and header
- * operations, as Envoy shadows the finalized request headers.
+ * operations, as Envoy shadows the finalized request headers. The copy runs through the async client's
+ * own router, so it counts as any request does (upstream_rq_total on attach, its final code charged once,
+ * 503 + upstream_cx_none_healthy when no host is healthy), in the measurement window of the request it
+ * copies.
  *
  * NOTE: simplification: the mirror decision draws from the router's RNG; Envoy derives it from the stream id.
  */
@@ -29,16 +34,24 @@ export function sendShadows(
   request: HttpRequest,
   timeoutMs: number,
   worker: number,
+  /** Whether the copied request is in the measurement window. */
+  measured: boolean,
 ): void {
   for (const m of route.mirrors) {
     if (!faultFires(m.percentage, ctx.rng)) continue;
     const cluster = ctx.clusters.get(m.cluster);
     if (cluster === undefined) continue;
+    const counters = measured ? cluster.stats : DISCARDED_CLUSTER_COUNTERS;
     const host = cluster.chooseHost(null);
-    // No healthy host: the async client's router answers 503 UH to nobody.
-    if (host === null) continue;
-    ctx.stats.shadow_requests++;
-    const shadow = new ShadowRequest(ctx, cluster, host, cloneRequest(request));
+    if (host === null) {
+      // No healthy host: the async client's router answers 503 UH to nobody, counted as any router does
+      // (ClusterEntry::httpConnPoolImpl, Filter::sendNoHealthyUpstreamResponse).
+      counters.counters.upstream_cx_none_healthy++;
+      counters.chargeResponse(503);
+      continue;
+    }
+    (measured ? ctx.stats : DISCARDED_HTTP_STATS).shadow_requests++;
+    const shadow = new ShadowRequest(ctx, cluster, host, cloneRequest(request), counters);
     shadow.start(timeoutMs, worker);
   }
 }
@@ -55,15 +68,13 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     private readonly cluster: Cluster,
     private readonly host: Host,
     private readonly request: HttpRequest,
+    readonly counters: ClusterCounters,
   ) {
     this.startMs = ctx.sim.now;
   }
 
   /** The async client runs on the worker of the request it copies, so it uses that worker's pools. */
   start(timeoutMs: number, worker: number): void {
-    this.host.rqActive++;
-    this.cluster.stats.counters.upstream_rq_total++;
-    this.cluster.stats.gauges.upstream_rq_active++;
     if (timeoutMs > 0) this.timer = this.ctx.sim.schedule(timeoutMs, ShadowRequest.onTimeout, this);
     this.pending = this.cluster.connPool(this.host, worker).newStream(this);
   }
@@ -79,6 +90,8 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     this.pending = null;
     if (reason !== 'overflow')
       this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
+    // No retries for a shadow: the reset's 503 is its answer (Filter::onUpstreamReset -> chargeUpstreamAbort).
+    this.counters.chargeResponse(503);
     this.end(503, 0);
   }
 
@@ -86,7 +99,7 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     if (this.done) return;
     this.stream?.done();
     this.cluster.outlierDetector?.putHttpResponseCode(this.host, response.status);
-    this.cluster.stats.recordCode(response.status);
+    this.counters.chargeResponse(response.status);
     this.end(response.status, response.flags);
   }
 
@@ -94,6 +107,7 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     if (this.done) return;
     if (reason !== 'overflow')
       this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-failed');
+    this.counters.chargeResponse(503);
     this.end(503, 0);
   }
 
@@ -102,7 +116,9 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     if (s.done) return;
     s.pending?.cancel();
     s.stream?.reset('local-reset');
-    s.cluster.stats.counters.upstream_rq_timeout++;
+    // Filter::onResponseTimeout: the try is still awaiting headers (in the pool or on the wire).
+    s.counters.counters.upstream_rq_timeout++;
+    s.counters.chargeResponse(504);
     s.end(504, 0);
   }
 
@@ -110,9 +126,6 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
     if (this.done) return;
     this.done = true;
     this.ctx.sim.cancel(this.timer);
-    this.host.rqActive--;
-    this.cluster.stats.gauges.upstream_rq_active--;
-    this.cluster.stats.counters.upstream_rq_completed++;
     const ctx = this.ctx;
     ctx.observer.onUpstreamAttempt({
       timeMs: ctx.sim.now,

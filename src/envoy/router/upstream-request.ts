@@ -1,5 +1,6 @@
 import { NO_TIMER, type TimerHandle } from '../../engine/index.js';
 import type { HttpResponse } from '../http.js';
+import type { ClusterCounters } from '../stats/cluster-stats.js';
 import type {
   Cancellable,
   PoolCallbacks,
@@ -44,6 +45,8 @@ export class UpstreamRequest implements PoolCallbacks, StreamCallbacks {
     /** 1 for the first try. */
     readonly attempt: number,
     readonly startMs: number,
+    /** The request's per-request counters, which the pool charges for this try. */
+    readonly counters: ClusterCounters,
   ) {}
 
   onPoolReady(stream: PoolStream): void {

@@ -23,6 +23,13 @@ export const CLUSTER_COUNTERS = [
   'upstream_rq_3xx',
   'upstream_rq_4xx',
   'upstream_rq_5xx',
+  'retry.upstream_rq_completed',
+  'retry.upstream_rq_1xx',
+  'retry.upstream_rq_2xx',
+  'retry.upstream_rq_3xx',
+  'retry.upstream_rq_4xx',
+  'retry.upstream_rq_5xx',
+  'upstream_cx_none_healthy',
   'upstream_cx_total',
   'upstream_cx_overflow',
   'upstream_cx_connect_fail',
@@ -62,26 +69,79 @@ export const CLUSTER_GAUGES = [
 export type ClusterCounter = (typeof CLUSTER_COUNTERS)[number];
 export type ClusterGauge = (typeof CLUSTER_GAUGES)[number];
 
-/** Counters and gauges of one cluster in one sidecar, plus per-status-code counters (upstream_rq_<code>). */
-export class ClusterStats {
+/**
+ * The counters of one cluster in one sidecar, plus the dynamic per-code counters (`upstream_rq_<code>`,
+ * `retry.upstream_rq_<code>`). A request charges its per-request counters to its cluster's instance when
+ * it is measured and to DISCARDED_CLUSTER_COUNTERS otherwise; levels (gauges) never live here.
+ */
+export class ClusterCounters {
   readonly counters: Record<ClusterCounter, number>;
-  readonly gauges: Record<ClusterGauge, number>;
   /** upstream_rq_<code>, e.g. upstream_rq_503. */
   readonly byCode = new Map<number, number>();
+  /** retry.upstream_rq_<code>: responses that were retried. */
+  readonly retryByCode = new Map<number, number>();
 
   constructor() {
     this.counters = Object.fromEntries(CLUSTER_COUNTERS.map((n) => [n, 0])) as Record<ClusterCounter, number>;
-    this.gauges = Object.fromEntries(CLUSTER_GAUGES.map((n) => [n, 0])) as Record<ClusterGauge, number>;
   }
 
-  /** Counts an upstream response code the way Envoy does: per code and per class (upstream_rq_5xx). */
-  recordCode(status: number): void {
+  /**
+   * A response charged as the request's answer: `upstream_rq_completed`, `upstream_rq_<N>xx` and
+   * `upstream_rq_<code>` [E:source/common/http/codes.cc CodeStatsImpl::chargeBasicResponseStat, reached
+   * from source/common/router/router.cc Filter::chargeUpstreamCode]. The router calls it once per request
+   * that reached a cluster: for the final upstream response and for its local replies (503 no healthy
+   * upstream, 503 reset/connect failure/overflow, 504 timeouts).
+   */
+  chargeResponse(status: number): void {
+    const c = this.counters;
+    c.upstream_rq_completed++;
     this.byCode.set(status, (this.byCode.get(status) ?? 0) + 1);
-    const cls = Math.floor(status / 100);
-    if (cls === 1) this.counters.upstream_rq_1xx++;
-    else if (cls === 2) this.counters.upstream_rq_2xx++;
-    else if (cls === 3) this.counters.upstream_rq_3xx++;
-    else if (cls === 4) this.counters.upstream_rq_4xx++;
-    else if (cls === 5) this.counters.upstream_rq_5xx++;
+    const cls = (status / 100) | 0;
+    if (cls === 1) c.upstream_rq_1xx++;
+    else if (cls === 2) c.upstream_rq_2xx++;
+    else if (cls === 3) c.upstream_rq_3xx++;
+    else if (cls === 4) c.upstream_rq_4xx++;
+    else if (cls === 5) c.upstream_rq_5xx++;
+  }
+
+  /**
+   * An upstream response the router retried: the same three stats under the `retry.` prefix, and none of
+   * the unprefixed ones [E:source/common/router/router.cc Filter::onUpstreamHeaders, chargeBasicResponseStat
+   * with stat_names_.retry_]. Retried resets and timeouts charge no code at all (Filter::maybeRetryReset).
+   */
+  chargeRetriedResponse(status: number): void {
+    const c = this.counters;
+    c['retry.upstream_rq_completed']++;
+    this.retryByCode.set(status, (this.retryByCode.get(status) ?? 0) + 1);
+    const cls = (status / 100) | 0;
+    if (cls === 1) c['retry.upstream_rq_1xx']++;
+    else if (cls === 2) c['retry.upstream_rq_2xx']++;
+    else if (cls === 3) c['retry.upstream_rq_3xx']++;
+    else if (cls === 4) c['retry.upstream_rq_4xx']++;
+    else if (cls === 5) c['retry.upstream_rq_5xx']++;
+  }
+
+  /** Zeroes every counter, as Envoy's admin `POST /reset_counters` does (gauges are not counters). */
+  resetCounters(): void {
+    const c = this.counters;
+    for (const n of CLUSTER_COUNTERS) c[n] = 0;
+    this.byCode.clear();
+    this.retryByCode.clear();
   }
 }
+
+/** Counters and gauges of one cluster in one sidecar. Gauges are levels: always real, never reset. */
+export class ClusterStats extends ClusterCounters {
+  readonly gauges: Record<ClusterGauge, number>;
+
+  constructor() {
+    super();
+    this.gauges = Object.fromEntries(CLUSTER_GAUGES.map((n) => [n, 0])) as Record<ClusterGauge, number>;
+  }
+}
+
+/**
+ * Where requests outside the measurement window charge their per-request counters: one shared instance
+ * written to and never read, so choosing it costs no allocation per request.
+ */
+export const DISCARDED_CLUSTER_COUNTERS = new ClusterCounters();

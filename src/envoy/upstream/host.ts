@@ -42,7 +42,11 @@ export const HealthFlag = {
  * (semantics §2.4, §3.4).
  */
 export class Host {
-  /** rq_active: requests in flight to this host from this sidecar's cluster. */
+  /**
+   * rq_active: requests attached to a connection to this host from this sidecar's cluster (moved by the
+   * pool in attachStreamToClient / onStreamClosed, as Envoy's ConnPoolImplBase does; requests still
+   * pending in the pool are not counted).
+   */
   rqActive = 0;
   /** Priority level the host is at in its cluster (set by HostSet.update; 0 without failover). */
   priority = 0;

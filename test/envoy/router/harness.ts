@@ -214,6 +214,8 @@ export class Harness {
   readonly rng;
   readonly sidecar = 'client';
   readonly sourceIp = '10.1.1.1';
+  /** Start of the measurement window (0: every request is measured). */
+  measureFromMs = 0;
 
   routeTable(_port: number): RouteTable | undefined {
     return this.table;

@@ -18,7 +18,7 @@ import type {
   UpstreamTransport,
   WireStream,
 } from '../../../src/envoy/index.js';
-import { ClusterStats, Host, NULL_OBSERVER } from '../../../src/envoy/index.js';
+import { ClusterCounters, ClusterStats, Host, NULL_OBSERVER } from '../../../src/envoy/index.js';
 import type {
   PoolCallbacks,
   PoolFailureReason,
@@ -113,6 +113,9 @@ export class EventLog implements EnvoyObserver {
   }
 }
 
+/** The stats of the FakeCluster that owns each clock: a Req charges its cluster's counters by default. */
+const statsBySim = new WeakMap<Simulation, ClusterStats>();
+
 /**
  * The slice of a cluster that pools and detectors use: real stats and resource manager, hosts in one
  * priority, and a health-change counter.
@@ -141,6 +144,7 @@ export class FakeCluster {
     for (let i = 0; i < hostCount; i++)
       this.prioritySet.hostSets[0]!.hosts.push(new Host(endpoint(`backend-${i}`)));
     this.ctx = { sim, transport: new FakeTransport(sim), sidecar: 'client-0', observer: new EventLog() };
+    statsBySim.set(sim, this.stats);
   }
 
   get hosts(): Host[] {
@@ -162,6 +166,8 @@ export class Req implements PoolCallbacks, StreamCallbacks {
   constructor(
     private readonly sim: Simulation,
     readonly name = '',
+    /** Where the pool charges this request's per-request counters (default: its cluster's stats). */
+    readonly counters: ClusterCounters = statsBySim.get(sim) ?? new ClusterCounters(),
   ) {}
   onPoolReady(stream: PoolStream): void {
     this.stream = stream;

@@ -1,4 +1,5 @@
 import type { HttpRequest } from '../../http.js';
+import type { ClusterCounters } from '../../stats/cluster-stats.js';
 import type { ResetReason, StreamCallbacks } from '../transport.js';
 
 /** Why the pool could not provide a stream (Envoy's ConnectionPool::PoolFailureReason). */
@@ -19,6 +20,12 @@ export interface PoolStream {
 
 /** Receives the pool's answer to `newStream`. */
 export interface PoolCallbacks {
+  /**
+   * Where the pool charges the per-request counters it moves for this request (`upstream_rq_total` on
+   * attach, `upstream_rq_pending_*`): the cluster's own stats for a measured request, the discard instance
+   * otherwise. Gauges and circuit breakers always use the cluster's real objects.
+   */
+  readonly counters: ClusterCounters;
   onPoolReady(stream: PoolStream): void;
   onPoolFailure(reason: PoolFailureReason): void;
 }

@@ -28,7 +28,11 @@ type CloseEvent = 'remote' | 'local';
  * - A connection is only opened under max_connections (else `upstream_cx_overflow` and the request stays
  *   pending), except that a host with no connection at all always gets one.
  * - Attaching a stream checks max_requests (overflow counts `upstream_rq_pending_overflow` too),
- *   spends one of max_requests_per_connection (at 0 the connection drains, `upstream_cx_max_requests`).
+ *   spends one of max_requests_per_connection (at 0 the connection drains, `upstream_cx_max_requests`),
+ *   and only then counts the request in `upstream_rq_total`, `upstream_rq_active` and the host's
+ *   `rq_active`; closing the stream releases them.
+ * - Per-request counters go to the `counters` of the request's callbacks (its measurement window);
+ *   connection counters, gauges and circuit breakers to the cluster's own stats.
  * - A connect failure or timeout fails every pending request of the pool (`upstream_rq_pending_failure_eject`).
  *
  * One pool per host per Envoy worker (Cluster.connPool(host, worker)), as in Envoy: the "a host with no
@@ -82,13 +86,13 @@ export class HttpConnPool implements ConnPool {
     const rm = this.cluster.resourceManager;
     if (!rm.pendingRequests.canCreate()) {
       cb.onPoolFailure('overflow');
-      this.cluster.stats.counters.upstream_rq_pending_overflow++;
+      cb.counters.counters.upstream_rq_pending_overflow++;
       return null;
     }
     const p = new PendingStream(this, cb);
     this.pending.push(p);
     this.pendingLive++;
-    this.cluster.stats.counters.upstream_rq_pending_total++;
+    cb.counters.counters.upstream_rq_pending_total++;
     this.cluster.stats.gauges.upstream_rq_pending_active++;
     rm.pendingRequests.inc();
     // After queueing: the number of pending requests decides whether to connect.
@@ -217,8 +221,7 @@ export class HttpConnPool implements ConnPool {
     for (const s of streams) {
       s.wire?.cancel();
       s.wire = null;
-      this.numActiveStreams--;
-      this.cluster.resourceManager.requests.dec();
+      this.releaseCounts();
     }
     for (const s of streams) {
       const wasSent = s.state === StreamState.Sent;
@@ -240,7 +243,7 @@ export class HttpConnPool implements ConnPool {
     const { resourceManager: rm, stats } = this.cluster;
     if (!rm.requests.canCreate()) {
       cb.onPoolFailure('overflow');
-      stats.counters.upstream_rq_pending_overflow++;
+      cb.counters.counters.upstream_rq_pending_overflow++;
       return;
     }
     c.remainingStreams--;
@@ -251,6 +254,12 @@ export class HttpConnPool implements ConnPool {
       this.transition(c, ClientState.Busy);
     }
     this.numActiveStreams++;
+    // ConnPoolImplBase::attachStreamToClient: a request counts as active (host rq_active, which
+    // LEAST_REQUEST reads, and the cluster's upstream_rq_active) and in upstream_rq_total only once it is
+    // attached to a connection, not while it waits in the pool; released in onStreamClosed.
+    this.host.rqActive++;
+    stats.gauges.upstream_rq_active++;
+    cb.counters.counters.upstream_rq_total++;
     rm.requests.inc();
     const s = new ActiveStream(c);
     c.streams.push(s);
@@ -324,7 +333,14 @@ export class HttpConnPool implements ConnPool {
 
   private releaseStream(s: ActiveStream): void {
     removeFrom(s.client.streams, s);
+    this.releaseCounts();
+  }
+
+  /** ConnPoolImplBase::onStreamClosed: the levels attachStreamToClient raised come down. */
+  private releaseCounts(): void {
     this.numActiveStreams--;
+    this.host.rqActive--;
+    this.cluster.stats.gauges.upstream_rq_active--;
     this.cluster.resourceManager.requests.dec();
   }
 
@@ -383,7 +399,7 @@ export class HttpConnPool implements ConnPool {
       const p = purge[i]!;
       if (p.state !== PendingState.Waiting) continue;
       this.leavePending(p);
-      this.cluster.stats.counters.upstream_rq_pending_failure_eject++;
+      p.cb.counters.counters.upstream_rq_pending_failure_eject++;
       p.cb.onPoolFailure(reason);
     }
   }
