@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvoyObserver, UpstreamAttemptEvent } from '../../src/envoy/index.js';
+import { type EnvoyObserver, formatResponseFlags, type UpstreamAttemptEvent } from '../../src/envoy/index.js';
 import { binomialBand, runModel } from '../support/run-model.js';
 
 /** Runs a model and keeps every upstream try (mirrors excluded). */
@@ -123,5 +123,33 @@ describe('recipe step 10: failover from us-east-1 to us-east-2 during a zone out
     const s = share(45_500, 60_000);
     expect(s.n).toBeGreaterThan(2000);
     expect(s.c['us-east-1']).toBe(s.n);
+  });
+});
+
+describe('LEAST_REQUEST counts attached requests only: a pod whose connects hang keeps its P2C share', async () => {
+  const tries = await attempts('models/load-balancing/hung-pod.scenario.yaml');
+  // First tries only: retries avoid the host already tried (previous_hosts), so they are not plain picks.
+  // Tries started in [2 s, 22 s) have all ended by 40 s (the hung ones at their connect failure, ≤ 10 s).
+  const picks = tries.filter(
+    (t) => t.attempt === 1 && t.timeMs - t.latencyMs >= 2_000 && t.timeMs - t.latencyMs < 22_000,
+  );
+  const hung = picks.filter((t) => t.pod.startsWith('ratings-hung-'));
+
+  it('every try to the hung pod ends as a connect failure (503 UF) after waiting in its pool', () => {
+    expect(hung.length).toBeGreaterThan(0);
+    for (const t of hung) {
+      expect(t.status).toBe(503);
+      expect(formatResponseFlags(t.flags)).toBe('UF');
+    }
+  });
+
+  it('gets between 1/2 and 3/4 of the picks, as Envoy (its pending requests are not rq_active)', () => {
+    // The hung host always has rq_active 0: it wins every pick where it is drawn first, and those where
+    // it is drawn second while the healthy host has a request attached, so its share is
+    // 1/2 + 1/4 · P(healthy busy). Counting pending requests, as meshsim did before, gave it 334 of these
+    // 1184 picks (28 %): it won only when both draws were it.
+    expect(picks.length).toBeGreaterThan(1000);
+    expect(hung.length).toBeGreaterThan(binomialBand(picks.length, 0.5).low);
+    expect(hung.length).toBeLessThan(binomialBand(picks.length, 0.75).high);
   });
 });
