@@ -52,14 +52,18 @@ interface Pending {
 /** A transport whose pods answer by script; it records every request that reached a pod. */
 export class FakeTransport implements UpstreamTransport {
   readonly sent: SentRequest[] = [];
+  /** How long a connect to a pod takes; null: it never completes (the pool's connect timeout decides). */
+  connectMs: (pod: string) => number | null = () => 0;
   constructor(
     private readonly sim: Simulation,
     private readonly behaviour: (pod: string, request: HttpRequest, n: number) => Reply,
   ) {}
 
-  connect(_endpoint: Endpoint, cb: ConnectCallbacks): WireStream {
+  connect(endpoint: Endpoint, cb: ConnectCallbacks): WireStream {
     const c = { cb, cancelled: false };
-    this.sim.schedule(0, (x: typeof c) => (x.cancelled ? undefined : x.cb.onConnected()), c);
+    const ms = this.connectMs(endpoint.podName);
+    if (ms !== null)
+      this.sim.schedule(ms, (x: typeof c) => (x.cancelled ? undefined : x.cb.onConnected()), c);
     return { cancel: () => (c.cancelled = true) };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionPoolDoc } from '../../../../src/config/schema/destination-rule.js';
+import { ClusterCounters } from '../../../../src/envoy/index.js';
 import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
 import { FakeCluster, policy, Req } from '../support.js';
 
@@ -247,5 +248,87 @@ describe('HTTP/1.1 connection pool (semantics §2.5, §2.6)', () => {
     sim.runUntil(50);
     expect(reqs[1]!.readyAtMs).toBe(50);
     expect(reqs[2]!.stream).toBeNull();
+  });
+});
+
+describe('what the pool counts for a request, and where (ConnPoolImplBase)', () => {
+  it('upstream_rq_total, upstream_rq_active and host rq_active move on attach and come down on close', () => {
+    const { cluster, pool, sim, t, c, g } = setup();
+    t.connectMs = 3;
+    t.responseMs = 10;
+    const host = cluster.hosts[0]!;
+    const level = () => [
+      host.rqActive,
+      g.upstream_rq_active,
+      c.upstream_rq_total,
+      g.upstream_rq_pending_active,
+    ];
+    pool.newStream(new Req(sim, 'a'));
+    expect(level()).toEqual([0, 0, 0, 1]);
+    sim.runUntil(2.999);
+    expect(level()).toEqual([0, 0, 0, 1]);
+    sim.runUntil(3);
+    expect(level()).toEqual([1, 1, 1, 0]);
+    sim.runUntil(12.999);
+    expect(level()).toEqual([1, 1, 1, 0]);
+    sim.runUntil(13);
+    expect(level()).toEqual([0, 0, 1, 0]);
+  });
+
+  it('an overflow at attach (max_requests) is never counted in upstream_rq_total or rq_active', () => {
+    const { cluster, pool, sim, t, c, g } = setup({ http: { http2MaxRequests: 1 } });
+    t.connectMs = 1;
+    pool.newStream(new Req(sim, 'a'));
+    pool.newStream(new Req(sim, 'b'));
+    sim.runUntil(1);
+    expect([c.upstream_rq_pending_overflow, c.upstream_rq_total]).toEqual([1, 1]);
+    expect([cluster.hosts[0]!.rqActive, g.upstream_rq_active]).toEqual([1, 1]);
+  });
+
+  it('a connection closed by the peer releases the active counts of its stream', () => {
+    const { cluster, pool, sim, t, g } = setup();
+    t.connectMs = 1;
+    const a = new Req(sim, 'a');
+    pool.newStream(a);
+    sim.runUntil(1);
+    expect([cluster.hosts[0]!.rqActive, g.upstream_rq_active]).toEqual([1, 1]);
+    t.connects[0]!.cb.onRemoteClose();
+    expect(a.reset).toBe('connection-termination');
+    expect([cluster.hosts[0]!.rqActive, g.upstream_rq_active]).toEqual([0, 0]);
+  });
+
+  it("per-request counters go to the request's own counters; connection counters and gauges to the cluster", () => {
+    const { pool, sim, t, c, g } = setup({
+      tcp: { maxConnections: 1 },
+      http: { http1MaxPendingRequests: 1 },
+    });
+    t.connectMs = 1;
+    const outside = new ClusterCounters();
+    const a = new Req(sim, 'a', outside);
+    const b = new Req(sim, 'b', outside);
+    pool.newStream(a);
+    pool.newStream(b); // overflows the pending queue
+    sim.runUntil(1);
+    const o = outside.counters;
+    expect([o.upstream_rq_pending_total, o.upstream_rq_pending_overflow, o.upstream_rq_total]).toEqual([
+      1, 1, 1,
+    ]);
+    expect([c.upstream_rq_pending_total, c.upstream_rq_pending_overflow, c.upstream_rq_total]).toEqual([
+      0, 0, 0,
+    ]);
+    expect([c.upstream_cx_total, o.upstream_cx_total]).toEqual([1, 0]);
+    expect([g.upstream_rq_active, g.upstream_cx_active]).toEqual([1, 1]);
+  });
+
+  it('a connect failure charges upstream_rq_pending_failure_eject to each failed request', () => {
+    const { pool, sim, t, c } = setup();
+    const outside = new ClusterCounters();
+    pool.newStream(new Req(sim, 'in'));
+    pool.newStream(new Req(sim, 'out', outside));
+    t.connects[0]!.cb.onConnectFailed('connection-failure');
+    expect([c.upstream_rq_pending_failure_eject, outside.counters.upstream_rq_pending_failure_eject]).toEqual(
+      [1, 1],
+    );
+    expect(c.upstream_cx_connect_fail).toBe(1);
   });
 });
