@@ -472,6 +472,12 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     a.perTryTimer = NO_TIMER;
   }
 
+  /**
+   * NOTE: simplification: `upstream_rq_tx_reset` counts only a sent try reset by the global timeout and
+   * `upstream_rq_rx_reset` is never counted; Envoy's codec clients count every local stream reset
+   * (per-try timeout, downstream disconnect) as tx_reset and every peer reset as rx_reset
+   * (MultiplexedActiveClientBase::onStreamReset).
+   */
   private abandonAttempt(reason: ResetReason, countAsReset: boolean): void {
     const a = this.attempt;
     if (a === null) return;

@@ -73,6 +73,10 @@ export type ClusterGauge = (typeof CLUSTER_GAUGES)[number];
  * The counters of one cluster in one sidecar, plus the dynamic per-code counters (`upstream_rq_<code>`,
  * `retry.upstream_rq_<code>`). A request charges its per-request counters to its cluster's instance when
  * it is measured and to DISCARDED_CLUSTER_COUNTERS otherwise; levels (gauges) never live here.
+ *
+ * NOTE: simplification: the copies chargeResponseStat also writes under `external.`/`internal.`,
+ * `canary.` and `zone.<from>.<to>.`, the `upstream_rq_time` histograms, and the per-host stats
+ * (rq_total, rq_error, rq_success, rq_timeout) are not kept.
  */
 export class ClusterCounters {
   readonly counters: Record<ClusterCounter, number>;
