@@ -1,5 +1,6 @@
-import { formatDiagnostic } from '../../config/diagnostics.js';
+import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
 import { loadScenarioFromTexts } from '../../config/scenario/index.js';
+import type { ScenarioLoadOptions } from '../../config/scenario/load.js';
 import type { LoadedScenario } from '../run-scenario.js';
 import { parseMetric } from './assertion.js';
 import { evaluateMetric, type Observation } from './metrics.js';
@@ -18,17 +19,25 @@ export interface UnitTask {
 
 const cache = new Map<string, LoadedScenario>();
 
-/** Loads a point's texts like user input; throws with the diagnostics when they do not load. */
-export function loadInputs(inputs: StudyInputs): { loaded?: LoadedScenario; errors: string[] } {
-  const r = loadScenarioFromTexts(inputs.scenario, inputs.manifests);
+/**
+ * Loads a point's texts like user input, with the same analysis as `meshsim validate` (see AnalysisMode:
+ * the CLI's --simulate-misconfig passes 'simulate'). `errors` are the error lines; `diagnostics` all.
+ */
+export function loadInputs(
+  inputs: StudyInputs,
+  opts: ScenarioLoadOptions = {},
+): { loaded?: LoadedScenario; errors: string[]; diagnostics: Diagnostic[]; simulatedErrors: number } {
+  const r = loadScenarioFromTexts(inputs.scenario, inputs.manifests, opts);
   const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-  return r.loaded ? { loaded: r.loaded, errors } : { errors };
+  const common = { errors, diagnostics: r.diagnostics, simulatedErrors: r.simulatedErrors };
+  return r.loaded ? { loaded: r.loaded, ...common } : common;
 }
 
 function loadCached(task: UnitTask): LoadedScenario {
   let l = cache.get(task.key);
   if (l === undefined) {
-    const r = loadInputs(task.inputs);
+    // The calling thread vetted these inputs (with the analysis the user asked for): no analysis here.
+    const r = loadInputs(task.inputs, { analysis: 'skip' });
     if (r.loaded === undefined) throw new Error(`point does not load:\n${r.errors.join('\n')}`);
     l = r.loaded;
     if (cache.size >= 8) cache.delete(cache.keys().next().value!);
