@@ -3,6 +3,7 @@ import { loadScenarioFromTexts } from '../../config/scenario/index.js';
 import type { ScenarioLoadOptions } from '../../config/scenario/load.js';
 import type { LoadedScenario } from '../run-scenario.js';
 import { parseMetric } from './assertion.js';
+import { type Background, withBackground } from './background.js';
 import { evaluateMetric, type Observation } from './metrics.js';
 import { runObserved } from './observed-run.js';
 import type { StudyInputs } from './plan.js';
@@ -15,6 +16,8 @@ export interface UnitTask {
   seed: number;
   durationMs: number | null;
   metrics: readonly string[];
+  /** Background errors and slow responses for healthy pods (tune), applied after loading. */
+  background?: Background;
 }
 
 const cache = new Map<string, LoadedScenario>();
@@ -26,10 +29,21 @@ const cache = new Map<string, LoadedScenario>();
 export function loadInputs(
   inputs: StudyInputs,
   opts: ScenarioLoadOptions = {},
-): { loaded?: LoadedScenario; errors: string[]; diagnostics: Diagnostic[]; simulatedErrors: number } {
+): {
+  loaded?: LoadedScenario;
+  errors: string[];
+  diagnostics: Diagnostic[];
+  simulatedErrors: number;
+  simulable: boolean;
+} {
   const r = loadScenarioFromTexts(inputs.scenario, inputs.manifests, opts);
   const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-  const common = { errors, diagnostics: r.diagnostics, simulatedErrors: r.simulatedErrors };
+  const common = {
+    errors,
+    diagnostics: r.diagnostics,
+    simulatedErrors: r.simulatedErrors,
+    simulable: r.simulable,
+  };
   return r.loaded ? { loaded: r.loaded, ...common } : common;
 }
 
@@ -39,7 +53,9 @@ function loadCached(task: UnitTask): LoadedScenario {
     // The calling thread vetted these inputs (with the analysis the user asked for): no analysis here.
     const r = loadInputs(task.inputs, { analysis: 'skip' });
     if (r.loaded === undefined) throw new Error(`point does not load:\n${r.errors.join('\n')}`);
-    l = r.loaded;
+    l = task.background
+      ? { ...r.loaded, scenario: withBackground(r.loaded.scenario, task.background) }
+      : r.loaded;
     if (cache.size >= 8) cache.delete(cache.keys().next().value!);
     cache.set(task.key, l);
   }
