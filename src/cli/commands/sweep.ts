@@ -3,13 +3,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
+import { formatDiagnostic } from '../../config/diagnostics.js';
 import {
-  renderGatesText,
   renderJunit,
   renderStudy,
   STUDY_FORMATS,
   type StudyFormat,
+  withMisconfigHeader,
 } from '../../report/index.js';
 import {
   aggregate,
@@ -36,16 +36,27 @@ import {
   type UnitRef,
   unitsOf,
 } from '../../run/index.js';
+import { gateDiagnostics } from '../../run/study/gate-check.js';
+import type { GateSource } from '../../run/study/gates.js';
 import { openUnitRunner } from '../../run/study/pool.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { EXIT, EXIT_HELP, UsageError } from '../exit-codes.js';
+
+/** The image `--emit-job` names: the Dockerfile at the repository root builds it (docs/studies.md). */
+export const DEFAULT_IMAGE = 'meshsim:latest';
+import {
+  analysisMode,
+  decorate,
+  type Findings,
+  type FindingsFlags,
+  findingsOf,
+  findingsOptions,
+  notRun,
+  printDiagnostics,
+} from '../findings.js';
 import type { CliIo } from '../main.js';
 
 // ---- helpers shared by run --replications, sweep, tune and merge
-
-export function printDiagnostics(io: CliIo, ds: readonly Diagnostic[]): void {
-  for (const d of ds) if (d.severity !== 'info') io.stderr(`${formatDiagnostic(d)}\n`);
-}
 
 export function positiveInt(flag: string, s: string, max = 1_000_000): number {
   if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
@@ -154,6 +165,8 @@ export async function runPlan(
     vetPoint?: (point: number) => string | undefined;
     format: StudyFormat;
     out: string | undefined;
+    findings?: Findings;
+    verbose?: boolean;
   },
 ): Promise<{ code: number; report?: StudyReport }> {
   const units = shardUnits(unitsOf(plan), opts.shard);
@@ -171,26 +184,51 @@ export async function runPlan(
     return { code: EXIT.OK };
   }
   const report = aggregate(plan, run.outcomes);
-  await writeOut(io, opts.out, renderStudy(report, opts.format));
+  const text = renderStudy(report, opts.format);
+  await writeOut(
+    io,
+    opts.out,
+    opts.findings
+      ? decorate(io, text, opts.format, opts.findings, {
+          verbose: opts.verbose === true,
+          toFile: opts.out !== undefined,
+        })
+      : text,
+  );
   return { code: EXIT.OK, report };
 }
 
-/** Prints gate results (stderr), writes JUnit if asked; returns the exit code for them. */
+/**
+ * Prints each gate's verdict on stderr as a diagnostic line (positioned at its spec.slo entry or
+ * `--assert[n]`) and a summary, writes JUnit if asked; returns 0, or EXIT.GATE_FAILED (3).
+ */
 export async function reportGates(
   io: CliIo,
   suite: string,
   gates: StudyReport['gates'],
   junit: string | undefined,
+  o: {
+    sources?: readonly (GateSource | undefined)[];
+    fileLines?: readonly string[];
+    misconfig?: string;
+  } = {},
 ): Promise<number> {
-  if (junit !== undefined) await writeOut(io, junit, renderJunit(suite, gates));
+  if (junit !== undefined)
+    await writeOut(io, junit, withMisconfigHeader(renderJunit(suite, gates), 'junit', o.misconfig));
   if (gates.length === 0) return EXIT.OK;
-  io.stderr(renderGatesText(gates));
-  return gates.every((g) => g.passed) ? EXIT.OK : EXIT.FINDINGS;
+  for (const d of gateDiagnostics(gates, o.sources ?? [], o.fileLines)) io.stderr(`${formatDiagnostic(d)}\n`);
+  const failed = gates.filter((g) => !g.passed).length;
+  io.stderr(
+    failed === 0
+      ? `meshsim: all ${gates.length} gates passed\n`
+      : `meshsim: ${failed} of ${gates.length} gates FAILED (exit ${EXIT.GATE_FAILED})\n`,
+  );
+  return failed === 0 ? EXIT.OK : EXIT.GATE_FAILED;
 }
 
 // ---- meshsim sweep
 
-interface SweepFlags {
+interface SweepFlags extends FindingsFlags {
   format: string;
   out?: string;
   shard?: string;
@@ -204,27 +242,35 @@ interface SweepFlags {
 }
 
 export function registerSweep(program: Command, io: CliIo, result: { code: number }): void {
-  program
+  const cmd = program
     .command('sweep')
-    .description('Run a scenario over a grid or random design of manifest/scenario fields, with replications')
+    .description(
+      'Run a scenario over a grid or random design of manifest/scenario fields, with replications; the inputs are validated and analyzed first',
+    )
     .argument('<sweep>', 'sweep file (kind: Sweep)')
-    .option('-f, --format <format>', 'output format: text|json|csv', 'text')
+    .option('-f, --format <format>', `output format: ${STUDY_FORMATS.join('|')}`, 'text')
     .option('-o, --out <file>', 'write the report to a file ({shard} is replaced by the shard index)')
     .option('--shard <i/N>', 'run shard i of N (0-based); default from JOB_COMPLETION_INDEX + MESHSIM_SHARDS')
     .option('-w, --workers <n>', 'worker threads (default: the number of cores)')
     .option('--no-progress', 'never show a progress bar')
     .option('--emit-job', 'print a Kubernetes Indexed Job that runs the sweep in shards, then exit')
-    .option('--image <image>', 'container image for --emit-job', 'ghcr.io/meshsim/meshsim:latest')
+    .option(
+      '--image <image>',
+      'container image for --emit-job (the Dockerfile at the repository root builds it)',
+      DEFAULT_IMAGE,
+    )
     .option('--shards <n>', 'completions (shards) for --emit-job', '10')
     .option('--parallelism <n>', 'pods at once for --emit-job (default: all shards)')
     .option(
       '--results-claim <name>',
       'PersistentVolumeClaim the Job writes shard files to',
       'meshsim-results',
-    )
+    );
+  for (const o of findingsOptions()) cmd.addOption(o);
+  cmd
     .addHelpText(
       'after',
-      '\nExit codes: 0 ran, 1 the sweep, scenario or a point has errors, 2 usage or unreadable files.\n' +
+      `\n${EXIT_HELP}\n` +
         'Example: meshsim sweep models/studies/canary-outlier.sweep.yaml --format csv --out sweep.csv',
     )
     .action(async (path: string, flags: SweepFlags) => {
@@ -237,13 +283,18 @@ export interface LoadedSweep {
   points: StudyInputs[];
   /** Loads point p like user input: its message when it does not load (runPlan's vetPoint). */
   vetPoint: (point: number) => string | undefined;
+  findings: Findings;
 }
 
 /**
  * Reads a sweep file, its scenario and manifests, and builds every point's texts. Loading each point
  * (parse, validate, resolve) is left to vetPoint, which runPlan calls while earlier points simulate.
  */
-export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | { code: number }> {
+export async function loadSweep(
+  io: CliIo,
+  path: string,
+  flags: FindingsFlags = {},
+): Promise<LoadedSweep | { code: number }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -263,11 +314,14 @@ export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | 
     printDiagnostics(io, read.diagnostics);
     return { code: read.diagnostics.some((d) => d.code === 'MSIM0007') ? EXIT.USAGE : EXIT.FINDINGS };
   }
-  const base = loadInputs(read.inputs);
+  const analysis = analysisMode(flags);
+  const base = loadInputs(read.inputs, { analysis });
   if (base.loaded === undefined) {
-    io.stderr(`${base.errors.join('\n')}\n`);
+    printDiagnostics(io, base.diagnostics, flags.verbose);
+    notRun(io, file, base.simulable);
     return { code: EXIT.FINDINGS };
   }
+  const findings = findingsOf(base.diagnostics, base.simulatedErrors);
   const values =
     spec.design.kind === 'grid'
       ? gridPoints(spec.parameters)
@@ -284,8 +338,14 @@ export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | 
     points.push(p);
   }
   const vetPoint = (i: number): string | undefined => {
-    const l = loadInputs(points[i]!);
-    return l.loaded === undefined ? `${label(i)} does not load:\n${l.errors.join('\n')}` : undefined;
+    const l = loadInputs(points[i]!, { analysis });
+    if (l.loaded === undefined)
+      return `${label(i)} does not load:\n${l.errors.join('\n')}${l.simulable ? '\n(to simulate its analysis errors on purpose, add --simulate-misconfig)' : ''}`;
+    if (l.simulatedErrors > base.simulatedErrors)
+      io.stderr(
+        `meshsim: WARNING: ${label(i)} has ${l.simulatedErrors} analysis error(s), simulated on purpose (--simulate-misconfig)\n`,
+      );
+    return undefined;
   };
   const m = canonicalMetrics(spec.metrics ?? defaultMetrics(base.loaded.scenario, base.loaded.config));
   const plan = makePlan({
@@ -301,8 +361,10 @@ export async function loadSweep(io: CliIo, path: string): Promise<LoadedSweep | 
     metrics: m.metrics,
     assertions: [],
     inputsFingerprint: inputsFingerprint(read.inputs),
+    diagnostics: findings.json,
+    ...(findings.simulated ? { simulatedMisconfiguration: findings.simulated } : {}),
   });
-  return { plan, points, vetPoint };
+  return { plan, points, vetPoint, findings };
 }
 
 async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise<number> {
@@ -325,10 +387,13 @@ async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise
   const shard = resolveShard(flags.shard);
   const exec = openExecutor(io, workerCount(flags.workers), flags.progress !== false, 'sweeping');
   try {
-    const loaded = await loadSweep(io, path);
+    const loaded = await loadSweep(io, path, flags);
     if ('code' in loaded) return loaded.code;
-    const { plan, points, vetPoint } = loaded;
-    return (await runPlan(io, plan, points, { shard, exec, vetPoint, format, out: flags.out })).code;
+    const { plan, points, vetPoint, findings } = loaded;
+    const verbose = flags.verbose === true;
+    return (
+      await runPlan(io, plan, points, { shard, exec, vetPoint, format, out: flags.out, findings, verbose })
+    ).code;
   } finally {
     await exec.close();
   }
@@ -356,7 +421,9 @@ export function emitJob(o: {
     .replace(/-+$/, '');
   return `# Indexed Job: ${o.shards} shards of ${o.sweepPath}; merge with
 #   meshsim merge /results/shard-*.json --format csv --out sweep.csv
-# The image must contain meshsim and the sweep's files under /work (e.g. FROM ${o.image} + COPY models/ /work/models/).
+# The image: docker build -t ${o.image} . at the repository root (the Dockerfile copies the checkout to /work,
+# models/ included; push it to a registry the cluster pulls from, or kind load docker-image ${o.image}).
+# The PersistentVolumeClaim ${o.claim} must exist and be ReadWriteMany when pods share it (docs/studies.md).
 apiVersion: batch/v1
 kind: Job
 metadata:
@@ -373,6 +440,8 @@ spec:
       annotations: {sidecar.istio.io/inject: "false"}
     spec:
       restartPolicy: Never
+      # The image runs as the node user (uid 1000): fsGroup lets it write the shard files to the volume.
+      securityContext: {runAsUser: 1000, fsGroup: 1000}
       containers:
         - name: meshsim
           image: ${o.image}

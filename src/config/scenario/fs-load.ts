@@ -5,6 +5,7 @@ import { formatPath } from '../diagnostics.js';
 import { loadManifestPaths } from '../fs-loader.js';
 import { hasGlobChars } from '../glob.js';
 import { didYouMean } from '../suggest.js';
+import type { MeshConfig } from '../types.js';
 import type { SourceDocument } from '../yaml-source.js';
 import {
   completeScenarioLoad,
@@ -87,6 +88,15 @@ export async function checkManifestPaths(doc: SourceDocument, scenarioPath: stri
   return out;
 }
 
+export interface ScenarioFileLoad extends ScenarioLoad {
+  /** A path could not be read (the CLI exits 2). */
+  unreadable: boolean;
+  /** Files read (display paths): the manifests and the scenario file itself. */
+  files: string[];
+  /** The mesh as loaded, even with errors (validate counts its resources); undefined when unread. */
+  config: MeshConfig | undefined;
+}
+
 /**
  * Node only (not re-exported from config/index.ts): reads a scenario file, then the manifests its
  * `spec.manifests` name (files, directories or globs, relative to the scenario file) plus any manifests
@@ -95,10 +105,18 @@ export async function checkManifestPaths(doc: SourceDocument, scenarioPath: stri
 export async function loadScenarioFile(
   path: string,
   opts: ScenarioLoadOptions = {},
-): Promise<ScenarioLoad & { unreadable: boolean }> {
+): Promise<ScenarioFileLoad> {
   const read = await readScenarioText(path);
   if (read.text === undefined)
-    return { loaded: undefined, unreadable: true, diagnostics: [read.diagnostic!], simulatedErrors: 0 };
+    return {
+      loaded: undefined,
+      unreadable: true,
+      diagnostics: [read.diagnostic!],
+      simulatedErrors: 0,
+      simulable: false,
+      files: [],
+      config: undefined,
+    };
   const found = findScenarioDocument(read.text, path);
   const missing = found.doc ? await checkManifestPaths(found.doc, path) : [];
   const base = dirname(path);
@@ -114,7 +132,7 @@ export async function loadScenarioFile(
     unreadablePaths,
     opts,
   );
-  return { ...r, unreadable: unreadablePaths.length > 0 };
+  return { ...r, unreadable: unreadablePaths.length > 0, files: m.files, config: m.config };
 }
 
 function rawManifests(v: unknown): string[] {

@@ -28,6 +28,8 @@ export interface ScenarioLoad {
   diagnostics: Diagnostic[];
   /** Analysis errors the load let through (`analysis: 'simulate'`); 0 otherwise. */
   simulatedErrors: number;
+  /** Not loaded only because of analysis errors: `analysis: 'simulate'` would run it. */
+  simulable: boolean;
 }
 
 /** Finds the Scenario document of a file (the other documents may be inline manifests). */
@@ -102,5 +104,6 @@ export function completeScenarioLoad(
     loaded: runnable ? loaded : undefined,
     diagnostics: sorted,
     simulatedErrors: runnable ? analysisErrors : 0,
+    simulable: !runnable && !blocking && loaded !== undefined,
   };
 }
