@@ -52,9 +52,9 @@ describe('meshsim tune', () => {
     });
   });
 
-  it('exits 1 when no setting meets the constraints, and says so', async () => {
+  it('exits 3 (a gate failed) when no setting meets the constraints, and says so', async () => {
     const r = await cli('tune', tuneFile('"p99(productpage) < 1ms"'), '-w', '1');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.out).toContain('No candidate meets every constraint; the closest (rank 1) would be:');
     expect(r.out).toMatch(
       /search: successive-halving, 4 candidates of a 4-point space, \d+ simulations \(a full grid would take 8\)/,
