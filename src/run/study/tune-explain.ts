@@ -33,7 +33,9 @@ function setting(params: readonly ParameterSpec[], c: CandidateResult): string {
 function overlaps(a: CandidateResult, b: CandidateResult): boolean {
   if (a.objective === null || b.objective === null) return false;
   if (a.objectiveCi95 === null || b.objectiveCi95 === null) return a.objective === b.objective;
-  return Math.abs(a.objective - b.objective) <= a.objectiveCi95 + b.objectiveCi95;
+  // Touching intervals overlap (a relative 1e-9 absorbs the rounding of the subtraction).
+  const reach = a.objectiveCi95 + b.objectiveCi95;
+  return Math.abs(a.objective - b.objective) <= reach * (1 + 1e-9);
 }
 
 export function explainRanking(
