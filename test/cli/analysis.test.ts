@@ -105,6 +105,29 @@ describe('meshsim run analyzes the inputs first, like validate', () => {
     const rep = JSON.parse(json.out);
     expect(rep.simulatedMisconfiguration.errors).toBe(1);
     expect(rep.diagnostics.map((d: { code: string }) => d.code)).toEqual(['IST0101']);
+    // Shards carry it in their plan, so the merged report says it too.
+    const shards: string[] = [];
+    for (const i of [0, 1]) {
+      const out = join(dir, `mis-shard-${i}.json`);
+      const sh = await cli(
+        'run',
+        MISCONFIG,
+        '--simulate-misconfig',
+        '--no-slo',
+        '-r',
+        '2',
+        '-w',
+        '1',
+        '--shard',
+        `${i}/2`,
+        '-o',
+        out,
+      );
+      expect(sh.code).toBe(0);
+      shards.push(out);
+    }
+    const merged = await cli('merge', ...shards, '-f', 'csv');
+    expect(merged.out).toBe(csv.out);
   });
 
   it('warnings open the text report (stderr stays empty); info only with --verbose, always in JSON', async () => {

@@ -15,6 +15,9 @@ import type { Distribution, Rng } from '../../engine/index.js';
  * It applies to every workload whose scenario behaviour injects no errors (the scenario says nothing
  * about its failures); a workload with its own `errors`, and chaos events (`set`), keep what they say.
  * Both stay under the 1 % that `ejected_healthy()` counts as healthy.
+ *
+ * NOTE: simplification: background errors and slow responses are independent per request; real ones
+ * come in bursts (a GC pause slows every request in flight).
  */
 export interface Background {
   errors: { status: number; rate: number };
