@@ -7,6 +7,7 @@ import {
 } from '../config/analysis/json.js';
 import { type Diagnostic, formatDiagnostic } from '../config/diagnostics.js';
 import type { AnalysisMode } from '../config/scenario/load.js';
+import { parseYamlDocuments } from '../config/yaml-source.js';
 import { type HeaderFormat, withMisconfigHeader } from '../report/index.js';
 import type { CliIo } from './main.js';
 
@@ -89,4 +90,22 @@ export function decorate(
       ? `${shown.map((d) => formatDiagnostic(d)).join('\n')}\n\n${text}`
       : text;
   return withMisconfigHeader(body, format, findings.simulated?.message);
+}
+
+/**
+ * Where entry `path` of a study file's `kind` document starts (after its quote, if quoted): the origin
+ * of a figure named there, for positioned diagnostics.
+ */
+export function entryPosition(
+  text: string,
+  file: string,
+  kind: string,
+  path: readonly (string | number)[],
+): { file: string; line: number; column: number } {
+  const doc = parseYamlDocuments(text, file).documents.find(
+    (d) => (d.value as { kind?: unknown } | null)?.kind === kind,
+  );
+  const pos = doc?.locate([...path]) ?? { line: 0, column: 0 };
+  const ch = text.split('\n')[pos.line - 1]?.[pos.column - 1] ?? '';
+  return { file, line: pos.line, column: pos.column + (ch === '"' || ch === "'" ? 1 : 0) };
 }

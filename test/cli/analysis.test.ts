@@ -297,3 +297,82 @@ describe('gate names are checked before the run', () => {
     );
   });
 });
+
+describe('the figures a study names are checked before it runs', () => {
+  it('a tune objective naming no client: exit 1 at the objective, nothing simulated', async () => {
+    const f = join(dir, 'typo.tune.yaml');
+    writeFileSync(
+      f,
+      `apiVersion: meshsim.dev/v1alpha1
+kind: Tune
+metadata: {name: typo}
+spec:
+  scenarios: [${join(process.cwd(), 'models/outlier/one-bad-of-three.scenario.yaml')}]
+  parameters:
+    - {field: "DestinationRule/shop/ratings:spec.trafficPolicy.outlierDetection.consecutive5xxErrors", values: [2, 5]}
+  objective: {maximize: "success_rate(productpag)"}
+  constraints: ["p99(productpage) < 100ms"]
+`,
+    );
+    const r = await cli('tune', f, '-w', '1');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')[0]).toBe(
+      `${f}:8:39 error MSIM2012 figure "success_rate(productpag)": no client (spec.traffic) or service "productpag" in the scenario; did you mean "productpage"? (known: productpage, ratings)`,
+    );
+  });
+
+  it('a sweep metric naming no service: exit 1 at its entry', async () => {
+    const f = join(dir, 'typo.sweep.yaml');
+    writeFileSync(
+      f,
+      `apiVersion: meshsim.dev/v1alpha1
+kind: Sweep
+metadata: {name: typo}
+spec:
+  scenario: ${join(process.cwd(), 'models/canary/canary.scenario.yaml')}
+  parameters:
+    - {field: "Scenario:spec.traffic[0].rate", values: [10/s]}
+  metrics: [success_rate(frontend), amplification(product-servce)]
+`,
+    );
+    const r = await cli('sweep', f, '-w', '1');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')[0]).toBe(
+      `${f}:8:51 error MSIM2012 figure "amplification(product-servce)": no service "product-servce" in the manifests; did you mean "product-service"? (known: product-service)`,
+    );
+  });
+});
+
+describe('a subset whose Deployment was deleted (IST0173)', () => {
+  it('stops the run like IST0101, and runs on purpose with --simulate-misconfig', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'meshsim-ist0173-'));
+    const mesh = readFileSync('test/cli/fixtures/misconfig/mesh.yaml', 'utf8')
+      // v3 defined, but no Deployment has its label: the subset selects no pods.
+      .replace(
+        '    - {name: v1, labels: {version: v1}}',
+        '    - {name: v1, labels: {version: v1}}\n    - {name: v3, labels: {version: v3}}',
+      );
+    writeFileSync(join(d, 'mesh.yaml'), mesh);
+    writeFileSync(join(d, 's.scenario.yaml'), readFileSync(MISCONFIG, 'utf8'));
+    const r = await cli('run', join(d, 's.scenario.yaml'), '--no-slo');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /mesh\.yaml:\d+:\d+ error IST0173 The Subset v3 defined in the DestinationRule does not select any pods/,
+    );
+    expect(r.err).not.toContain('IST0101');
+    const sim = await cli(
+      'run',
+      join(d, 's.scenario.yaml'),
+      '--no-slo',
+      '--simulate-misconfig',
+      '-f',
+      'json',
+    );
+    expect(sim.code).toBe(0);
+    const j = JSON.parse(sim.out);
+    expect(j.simulatedMisconfiguration.errors).toBe(1);
+    // What the misconfiguration does: the v3 share finds no healthy upstream (503 UH).
+    expect(j.clients[0].byFlag.UH / j.clients[0].requests).toBeGreaterThan(0.11);
+  });
+});

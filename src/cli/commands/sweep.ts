@@ -36,7 +36,7 @@ import {
   type UnitRef,
   unitsOf,
 } from '../../run/index.js';
-import { gateDiagnostics } from '../../run/study/gate-check.js';
+import { checkStudyTargets, gateDiagnostics } from '../../run/study/gate-check.js';
 import type { GateSource } from '../../run/study/gates.js';
 import { openUnitRunner } from '../../run/study/pool.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
@@ -47,6 +47,7 @@ export const DEFAULT_IMAGE = 'meshsim:latest';
 import {
   analysisMode,
   decorate,
+  entryPosition,
   type Findings,
   type FindingsFlags,
   findingsOf,
@@ -319,6 +320,17 @@ export async function loadSweep(
   if (base.loaded === undefined) {
     printDiagnostics(io, base.diagnostics, flags.verbose);
     notRun(io, file, base.simulable);
+    return { code: EXIT.FINDINGS };
+  }
+  const targets = checkStudyTargets(
+    spec.metrics ?? [],
+    (i) => entryPosition(text, file, 'Sweep', ['spec', 'metrics', i]),
+    base.loaded.scenario,
+    base.loaded.config,
+  );
+  if (targets.length > 0) {
+    printDiagnostics(io, targets);
+    notRun(io, file, false);
     return { code: EXIT.FINDINGS };
   }
   const findings = findingsOf(base.diagnostics, base.simulatedErrors);

@@ -22,11 +22,13 @@ import { type CandidateResult, candidatePoints, successiveHalving } from '../../
 import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
 import { aggressiveness } from '../../run/study/aggressiveness.js';
 import type { Background } from '../../run/study/background.js';
+import { checkStudyTargets } from '../../run/study/gate-check.js';
 import { explainRanking } from '../../run/study/tune-explain.js';
 import { EXIT, EXIT_HELP, UsageError } from '../exit-codes.js';
 import {
   analysisMode,
   decorate,
+  entryPosition,
   type FindingsFlags,
   findingsOf,
   findingsOptions,
@@ -119,6 +121,25 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
     if (base.loaded === undefined) {
       printDiagnostics(io, base.diagnostics, flags.verbose);
       notRun(io, `${spec.file}: ${s}`, base.simulable);
+      return EXIT.FINDINGS;
+    }
+    // The figures the objective and constraints name must exist in every scenario, before anything runs.
+    const named = [spec.objective.metric, ...spec.constraints];
+    const targets = checkStudyTargets(
+      named,
+      (i) =>
+        entryPosition(
+          text,
+          spec.file,
+          'Tune',
+          i === 0 ? ['spec', 'objective', spec.objective.sense] : ['spec', 'constraints', i - 1],
+        ),
+      base.loaded.scenario,
+      base.loaded.config,
+    );
+    if (targets.length > 0) {
+      printDiagnostics(io, targets);
+      notRun(io, `${spec.file}: ${s}`, false);
       return EXIT.FINDINGS;
     }
     diagnostics.push(...base.diagnostics);

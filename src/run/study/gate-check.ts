@@ -3,7 +3,7 @@ import type { Scenario } from '../../config/scenario/types.js';
 import { didYouMean } from '../../config/suggest.js';
 import type { MeshConfig } from '../../config/types.js';
 import type { GateResult } from './aggregate.js';
-import type { Assertion } from './assertion.js';
+import { type Assertion, parseAssertion, parseMetric } from './assertion.js';
 import type { GateSource } from './gates.js';
 
 /** Gate codes (docs/studies.md): a gate naming nothing in the scenario, and the verdict of each gate. */
@@ -60,10 +60,11 @@ function argColumns(text: string): number[] {
  * services are matched like the evaluator does (FQDN, `name.namespace` or an unambiguous short name).
  */
 export function checkGateTargets(
-  gates: readonly { source: GateSource; assertion: Assertion }[],
+  gates: readonly { source: GateSource; assertion: Pick<Assertion, 'metric'> }[],
   scenario: Scenario,
   config: MeshConfig,
   fileLines?: readonly string[],
+  label = 'gate',
 ): Diagnostic[] {
   const clients = scenario.traffic.map((t) => t.name);
   const hosts = config.services.map((s) => s.fqdn);
@@ -72,15 +73,26 @@ export function checkGateTargets(
   gates.forEach((g) => {
     const at = gateOrigin(g.source, fileLines);
     const cols = argColumns(g.source.text.trim());
+    const report = (i: number, message: string) =>
+      out.push({
+        severity: 'error',
+        code: 'MSIM2012',
+        message: `${label} "${g.source.text.trim()}": ${message}`,
+        file: at.file,
+        line: at.line,
+        column: at.column + (cols[i] ?? 1) - 1,
+      });
     g.assertion.metric.args.forEach((arg, i) => {
       const role = roleOf(g.assertion.metric.fn, i);
       if (role === 'other') return;
       const isClient = clients.includes(arg);
       const services = hosts.filter((h) => h === arg || h.startsWith(`${arg}.`));
+      if (role !== 'client' && !isClient && services.length > 1) {
+        report(i, `"${arg}" matches ${services.join(' and ')}; use the FQDN`);
+        return;
+      }
       let problem: string | undefined;
       if (role === 'client' && !isClient) problem = `no client "${arg}" in the scenario (spec.traffic)`;
-      else if (role !== 'client' && !isClient && services.length > 1)
-        problem = `"${arg}" matches ${services.join(' and ')}; use the FQDN`;
       else if (role === 'service' && services.length === 0) problem = `no service "${arg}" in the manifests`;
       else if (role === 'target' && !isClient && services.length === 0)
         problem = `no client (spec.traffic) or service "${arg}" in the scenario`;
@@ -88,18 +100,33 @@ export function checkGateTargets(
       const candidates =
         role === 'client' ? clients : role === 'service' ? shortNames : [...clients, ...shortNames];
       const hint = didYouMean(arg, candidates);
-      const known = `known: ${candidates.join(', ') || 'none'}`;
-      out.push({
-        severity: 'error',
-        code: 'MSIM2012',
-        message: `gate "${g.source.text.trim()}": ${problem}${hint ? `; did you mean "${hint}"?` : ''} (${known})`,
-        file: at.file,
-        line: at.line,
-        column: at.column + (cols[i] ?? 1) - 1,
-      });
+      report(
+        i,
+        `${problem}${hint ? `; did you mean "${hint}"?` : ''} (known: ${candidates.join(', ') || 'none'})`,
+      );
     });
   });
   return out;
+}
+
+/**
+ * The same check for the figures a study names (a sweep's `spec.metrics`, a tune's objective and
+ * constraints), each positioned at its entry in the study file: `at(i)` gives entry i's position.
+ */
+export function checkStudyTargets(
+  texts: readonly string[],
+  at: (i: number) => { file: string; line: number; column: number },
+  scenario: Scenario,
+  config: MeshConfig,
+): Diagnostic[] {
+  const gates: { source: GateSource; assertion: Pick<Assertion, 'metric'> }[] = [];
+  texts.forEach((text, i) => {
+    const m = parseMetric(text);
+    const a = m.ok ? undefined : parseAssertion(text);
+    const metric = m.ok ? m.value : a?.ok ? a.value.metric : undefined;
+    if (metric) gates.push({ source: { text, origin: at(i) }, assertion: { metric } });
+  });
+  return checkGateTargets(gates, scenario, config, undefined, 'figure');
 }
 
 /** Each gate's verdict as a diagnostic line (the one format every finding uses): error when violated. */
