@@ -4,7 +4,7 @@ import { renderStudy, withMisconfigHeader } from '../../report/index.js';
 import { aggregate, mergeShards } from '../../run/index.js';
 import { EXIT_HELP, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
-import { reportGates, studyFormat, writeOut } from './sweep.js';
+import { reportGates, studyFormat, writeOut } from '../study-io.js';
 
 interface MergeFlags {
   format: string;

@@ -50,7 +50,7 @@ import {
   studyFormat,
   workerCount,
   writeOut,
-} from './sweep.js';
+} from '../study-io.js';
 
 interface RunFlags extends FindingsFlags {
   seed?: string;

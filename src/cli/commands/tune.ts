@@ -36,7 +36,7 @@ import {
   printDiagnostics,
 } from '../findings.js';
 import type { CliIo } from '../main.js';
-import { displayPath, openExecutor, type StudyExecutor, workerCount, writeOut } from './sweep.js';
+import { displayPath, openExecutor, type StudyExecutor, workerCount, writeOut } from '../study-io.js';
 
 interface TuneFlags extends FindingsFlags {
   format: string;

@@ -8,7 +8,7 @@ import { loadScenarioFile, looksLikeScenario } from '../../config/scenario/fs-lo
 import type { MeshConfig } from '../../config/types.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
-import { writeOut } from './sweep.js';
+import { writeOut } from '../study-io.js';
 
 /** Codes that are I/O or usage problems rather than findings in the manifests (exit 2). */
 const IO_CODES = new Set(['MSIM0007']);
