@@ -12,6 +12,7 @@ export function emitJob(o: {
   shards: number;
   parallelism: number;
   claim: string;
+  simulateMisconfig?: boolean;
 }): string {
   const name = `meshsim-sweep-${o.sweepPath
     .split('/')
@@ -48,7 +49,7 @@ spec:
         - name: meshsim
           image: ${o.image}
           workingDir: /work
-          command: [meshsim, sweep, ${JSON.stringify(o.sweepPath)}, --format, json, --no-progress, --out, "/results/shard-{shard}.json"]
+          command: [meshsim, sweep, ${JSON.stringify(o.sweepPath)}, --format, json, --no-progress, --out, "/results/shard-{shard}.json"${o.simulateMisconfig ? ', --simulate-misconfig' : ''}]
           env:
             - name: MESHSIM_SHARDS
               value: "${o.shards}"

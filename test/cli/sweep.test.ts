@@ -162,6 +162,15 @@ describe('meshsim sweep', () => {
     expect(dockerfile).toMatch(/^COPY models \.\/models$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(r.out).toContain(`docker build -t ${c.image} .`);
+    // --simulate-misconfig is passed on to every shard (their plans must agree to merge).
+    const sim = await cli(
+      'sweep',
+      'models/studies/canary-outlier.sweep.yaml',
+      '--emit-job',
+      '--simulate-misconfig',
+    );
+    expect(parse(sim.out).spec.template.spec.containers[0].command.at(-1)).toBe('--simulate-misconfig');
+    expect(c.command).not.toContain('--simulate-misconfig');
   });
 
   it('a random design is seeded and stays in its ranges', async () => {

@@ -205,6 +205,8 @@ async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise
         shards,
         parallelism,
         claim: flags.resultsClaim,
+        // Each shard must make the same choice as the command that emitted the Job.
+        simulateMisconfig: flags.simulateMisconfig === true,
       }),
     );
     return EXIT.OK;
