@@ -139,33 +139,20 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
     notRun(io, path, load.simulable);
     return EXIT.FINDINGS;
   }
-  const gateSources = [...(flags.slo === false ? [] : sloGates(load.loaded.scenario)), ...cliGates];
-  const parsedGates = parseGates(gateSources);
-  const fileLines = (await readFile(path, 'utf8')).split('\n');
-  const gateErrors: Diagnostic[] = parsedGates.failures.map((f) => {
-    const at = gateOrigin(f.source, fileLines);
-    return {
-      severity: 'error',
-      code: 'MSIM2002',
-      message: `spec.slo: ${f.error.message}`,
-      file: at.file,
-      line: at.line,
-      column: at.column + f.error.column - 1,
-    };
-  });
-  gateErrors.push(
-    ...checkGateTargets(parsedGates.gates, load.loaded.scenario, load.loaded.config, fileLines),
-  );
-  if (gateErrors.length > 0) {
-    printDiagnostics(io, [...load.diagnostics, ...gateErrors], flags.verbose);
+  const gates = await prepareGates(path, load.loaded, [
+    ...(flags.slo === false ? [] : sloGates(load.loaded.scenario)),
+    ...cliGates,
+  ]);
+  if (gates.errors.length > 0) {
+    printDiagnostics(io, [...load.diagnostics, ...gates.errors], flags.verbose);
     notRun(io, path, false);
     return EXIT.FINDINGS;
   }
   const findings = findingsOf(load.diagnostics, load.simulatedErrors);
-  const assertions = parsedGates.gates.map((g) => g.assertion);
+  const assertions = gates.parsed.map((g) => g.assertion);
   const gateReport = {
-    sources: parsedGates.gates.map((g) => g.source),
-    fileLines,
+    sources: gates.parsed.map((g) => g.source),
+    fileLines: gates.fileLines,
     ...(findings.simulated ? { misconfig: findings.simulated.message } : {}),
   };
   if (replications !== undefined)
@@ -204,6 +191,36 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
   });
   await writeOut(io, flags.out, text);
   return reportGates(io, r.scenario, evaluateGates(observed, assertions), flags.junit, gateReport);
+}
+
+/**
+ * Parses every gate (spec.slo entries and --assert flags, already parsed) and checks the clients and
+ * services they name against the scenario: positioned errors, before anything runs.
+ */
+async function prepareGates(
+  path: string,
+  loaded: { scenario: Scenario; config: Parameters<typeof checkGateTargets>[2] },
+  sources: GateSource[],
+): Promise<{
+  errors: Diagnostic[];
+  parsed: ReturnType<typeof parseGates>['gates'];
+  fileLines: string[];
+}> {
+  const parsed = parseGates(sources);
+  const fileLines = (await readFile(path, 'utf8')).split('\n');
+  const errors: Diagnostic[] = parsed.failures.map((f) => {
+    const at = gateOrigin(f.source, fileLines);
+    return {
+      severity: 'error',
+      code: 'MSIM2002',
+      message: `spec.slo: ${f.error.message}`,
+      file: at.file,
+      line: at.line,
+      column: at.column + f.error.column - 1,
+    };
+  });
+  errors.push(...checkGateTargets(parsed.gates, loaded.scenario, loaded.config, fileLines));
+  return { errors, parsed: parsed.gates, fileLines };
 }
 
 /** spec.slo entries as gate sources, each with the position of its text for parse errors. */
