@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT, EXIT_HELP, UsageError } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';
+import { type QuietStream, quietOnClosedPipe } from './pipe.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -11,8 +12,13 @@ export interface CliIo {
   stdin?: () => Promise<string>;
 }
 
+let stdout: QuietStream | undefined;
+
 export const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
+  stdout: (t) => {
+    stdout ??= quietOnClosedPipe(process.stdout);
+    stdout.write(t);
+  },
   stderr: (t) => process.stderr.write(t),
   isTty: process.stdout.isTTY === true,
   stdin: async () => {
@@ -30,6 +36,7 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_HELP}`)
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
@@ -67,6 +74,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(
       `meshsim: internal error: ${(e as Error).message ?? String(e)}\nPlease report it with the command and inputs that caused it.\n`,
     );
-    return 70;
+    return EXIT.INTERNAL;
   }
 }

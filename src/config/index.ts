@@ -8,6 +8,8 @@ export * from './diagnostics.js';
 export { CODES, type Code, severityOf } from './codes.js';
 export { loadManifests, type ManifestInput } from './load.js';
 export { analyzeMesh } from './analysis/index.js';
+export { simulatedMisconfiguration, toJsonDiagnostic } from './analysis/json.js';
+export type { JsonDiagnostic, SimulatedMisconfiguration } from './analysis/json.js';
 export { effectiveClusterPolicy } from './cluster-policy.js';
 export { DEFAULTS, MAX_UINT32 } from './defaults.js';
 export {

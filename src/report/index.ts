@@ -35,3 +35,5 @@ export {
 } from './study.js';
 export type { StudyFormat } from './study.js';
 export { renderJunit } from './junit.js';
+export { withMisconfigHeader } from './header.js';
+export type { HeaderFormat } from './header.js';

@@ -93,4 +93,25 @@ export const resultSchema = z.strictObject({
   timing: z
     .strictObject({ wallMs: z.number(), eventsPerSec: z.number(), simulatedRequestsPerSec: z.number() })
     .optional(),
+  diagnostics: z
+    .array(
+      z.strictObject({
+        file: z.string(),
+        line: z.number().int(),
+        column: z.number().int(),
+        severity: z.enum(['error', 'warning', 'info']),
+        code: z.string(),
+        message: z.string(),
+        kind: z.string().nullable(),
+        namespace: z.string().nullable(),
+        name: z.string().nullable(),
+        path: z.string().nullable(),
+      }),
+    )
+    .optional()
+    .describe('findings of the checks made before the run (as validate --format json prints them)'),
+  simulatedMisconfiguration: z
+    .strictObject({ errors: z.number().int(), message: z.string() })
+    .optional()
+    .describe('present when analysis errors were simulated on purpose (--simulate-misconfig)'),
 });

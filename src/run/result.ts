@@ -2,6 +2,7 @@
  * The result of one run: plain JSON-serialisable data, the same bytes for the same inputs and seed
  * (wall-clock timing only under `timing`, which `--timing` adds). Documented in docs/output.md.
  */
+import type { JsonDiagnostic, SimulatedMisconfiguration } from '../config/analysis/json.js';
 import type { LatencySummary } from '../engine/index.js';
 
 /** Latency percentiles in ms: the HDR summary without its count. */
@@ -90,4 +91,8 @@ export interface Result {
   /** Conservation check: every request started was answered exactly once (or is still in flight). */
   conservation: { started: number; finished: number; inFlightAtEnd: number };
   timing?: { wallMs: number; eventsPerSec: number; simulatedRequestsPerSec: number };
+  /** Findings of the checks `meshsim run` makes before simulating (validation and analysis), positioned. */
+  diagnostics?: JsonDiagnostic[];
+  /** Present when the inputs have analysis errors that were simulated on purpose (--simulate-misconfig). */
+  simulatedMisconfiguration?: SimulatedMisconfiguration;
 }

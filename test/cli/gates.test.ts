@@ -23,7 +23,7 @@ function hash(s: string): number {
 }
 
 describe('CI gates on meshsim run', () => {
-  it('exits 0 when every --assert holds and 1 when one is violated, with JUnit XML', async () => {
+  it('exits 0 when every --assert holds and 3 when one is violated, with JUnit XML', async () => {
     const single = await runModel(CANARY, { durationMs: 8000 });
     const sr = single.clients[0]!.successRate;
     const okRun = await cli(
@@ -37,7 +37,8 @@ describe('CI gates on meshsim run', () => {
       'count(UO) == 0',
     );
     expect(okRun.code).toBe(0);
-    expect(okRun.err).toContain('all 2 gates passed');
+    expect(okRun.err).toContain('--assert[1]:1:1 info MSIM2021 gate passed: success_rate(frontend) >= ');
+    expect(okRun.err).toContain('meshsim: all 2 gates passed');
     const junit = join(dir, 'gates.xml');
     // Probe just above the measured value: the gate must fail.
     const bad = await cli(
@@ -52,9 +53,11 @@ describe('CI gates on meshsim run', () => {
       '--junit',
       junit,
     );
-    expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/^FAIL {2}success_rate\(frontend\) >= /m);
-    expect(bad.err).toContain('1 of 2 gates FAILED');
+    expect(bad.code).toBe(3);
+    // Gate verdicts use the one diagnostic line format, positioned at the flag that gave them.
+    expect(bad.err).toMatch(/^--assert\[1\]:1:1 error MSIM2020 gate FAILED: success_rate\(frontend\) >= /m);
+    expect(bad.err).toMatch(/^--assert\[2\]:1:1 info MSIM2021 gate passed: p99\(frontend\) < 10s /m);
+    expect(bad.err).toContain('meshsim: 1 of 2 gates FAILED (exit 3)');
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuite name="canary-10pct" tests="2" failures="1" errors="0" skipped="0">');
     expect(xml).toContain(
@@ -76,16 +79,22 @@ describe('CI gates on meshsim run', () => {
       '  slo:\n    - count(UO) == 0\n    - {name: latency, assert: "p99(frontend) < 1ms"}\n',
     );
     const r = await cli('run', file, '-d', '6s');
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^PASS {2}count\(UO\) == 0/m);
-    expect(r.err).toMatch(/^FAIL {2}p99\(frontend\) < 1ms {2}\(p99\(frontend\) = [\d.]+, violates < 1\)/m);
+    expect(r.code).toBe(3);
+    // Each verdict at its spec.slo entry (lines 14 and 15, at the text's first column, after a quote).
+    expect(r.err).toContain(`${file}:14:7 info MSIM2021 gate passed: count(UO) == 0 (`);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^${file.replaceAll('.', '\\.')}:15:32 error MSIM2020 gate FAILED: p99\\(frontend\\) < 1ms \\(p99\\(frontend\\) = [\\d.]+, violates < 1\\)$`,
+        'm',
+      ),
+    );
     const ignored = await cli('run', file, '-d', '6s', '--no-slo');
     expect(ignored.code).toBe(0);
     const broken = canaryWith('  slo:\n    - "p99(frontend) < 3 parsecs"\n');
     const b = await cli('run', broken, '-d', '6s');
     expect(b.code).toBe(1);
     // Line 14 of the file (after the duration line), column of the quote + 1 + offset of "parsecs".
-    expect(b.err).toContain(`${broken}:14:26: error MSIM2002: spec.slo: latency unit must be ms or s`);
+    expect(b.err).toContain(`${broken}:14:26 error MSIM2002 spec.slo: latency unit must be ms or s`);
   });
 });
 
@@ -124,7 +133,7 @@ describe('meshsim run --replications', () => {
     const merged = await cli('merge', ...files.reverse(), '-f', 'json');
     expect(merged.code).toBe(0);
     expect(merged.out).toBe(whole.out);
-    expect(merged.err).toContain('all 1 gates passed');
+    expect(merged.err).toContain('meshsim: all 1 gates passed');
     const missing = await cli('merge', files[0]!, files[1]!);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('missing shard 0/3');

@@ -84,6 +84,14 @@ describe('meshsim run', () => {
     const r = await run('run', '--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Usage: meshsim run [options] <scenario>');
-    expect(r.out).toMatch(/Exit codes: 0 ran.*, 1 .*, 2 usage/);
+    expect(r.out).toContain(
+      'Exit codes: 0 ok, 1 the inputs have errors (printed as diagnostics), 2 usage or unreadable file, 3 a gate failed, 70 internal error.',
+    );
+    // Every format, the replications' ones included, and the shared flags.
+    expect(r.out).toMatch(
+      /output format: text\|json\|envoy-stats\|prometheus;\s+with --replications: text\|json\|csv/,
+    );
+    expect(r.out).toContain('--simulate-misconfig');
+    expect(r.out).toContain('-v, --verbose');
   });
 });

@@ -145,6 +145,32 @@ describe('meshsim sweep', () => {
     ]);
     expect(c.env).toEqual([{ name: 'MESHSIM_SHARDS', value: '8' }]);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    // The image runs as the node user: the volume must be writable by it.
+    expect(job.spec.template.spec.securityContext).toEqual({ runAsUser: 1000, fsGroup: 1000 });
+    expect(c.workingDir).toBe('/work');
+  });
+
+  it("--emit-job's default image is the one the repository's Dockerfile builds", async () => {
+    const r = await cli('sweep', 'models/studies/canary-outlier.sweep.yaml', '--emit-job');
+    const c = parse(r.out).spec.template.spec.containers[0];
+    expect(c.image).toBe('meshsim:latest');
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    expect(dockerfile).toContain(`docker build -t ${c.image} .`);
+    // `meshsim` on PATH, the checkout (models/ included) in the Job's workingDir, the node user.
+    expect(dockerfile).toMatch(/^WORKDIR \/work$/m);
+    expect(dockerfile).toContain('ln -s /work/bin/meshsim.js /usr/local/bin/meshsim');
+    expect(dockerfile).toMatch(/^COPY models \.\/models$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(r.out).toContain(`docker build -t ${c.image} .`);
+    // --simulate-misconfig is passed on to every shard (their plans must agree to merge).
+    const sim = await cli(
+      'sweep',
+      'models/studies/canary-outlier.sweep.yaml',
+      '--emit-job',
+      '--simulate-misconfig',
+    );
+    expect(parse(sim.out).spec.template.spec.containers[0].command.at(-1)).toBe('--simulate-misconfig');
+    expect(c.command).not.toContain('--simulate-misconfig');
   });
 
   it('a random design is seeded and stays in its ranges', async () => {

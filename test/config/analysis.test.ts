@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/config/index.js';
-import { analyze, dr, service, vs } from './helpers.js';
+import { analyze, codes, dr, service, vs } from './helpers.js';
 
 const brief = (ds: Diagnostic[]) => ds.map((d) => `${d.code} ${d.path ?? ''}: ${d.message}`);
 const only = (ds: Diagnostic[], code: string) => ds.filter((d) => d.code === code);
@@ -260,5 +262,43 @@ describe('services', () => {
   it('IST0118 port naming (info) and MSIM1060 no pods (warning)', () => {
     const ds = mesh(service('a', {}, '  - port: 8080\n    name: web\n'));
     expect(ds.map((d) => `${d.code} ${d.severity}`)).toEqual(['MSIM1060 warning', 'IST0118 info']);
+  });
+});
+
+describe('scenario loads run the analysis (loadScenarioFromTexts)', () => {
+  const read = (p: string) => ({ file: p, text: readFileSync(p, 'utf8') });
+  const scenario = read('test/cli/fixtures/misconfig/misconfig.scenario.yaml');
+  const meshFile = read('test/cli/fixtures/misconfig/mesh.yaml');
+
+  it("'stop' (the default): an analysis error keeps the scenario from loading, and says it could run", () => {
+    const r = loadScenarioFromTexts(scenario, [meshFile]);
+    expect(r.loaded).toBeUndefined();
+    expect(codes(r.diagnostics)).toEqual(['IST0101']);
+    expect(r).toMatchObject({ simulatedErrors: 0, simulable: true });
+  });
+
+  it("'simulate' loads it and counts the errors let through; 'skip' does not analyze", () => {
+    const sim = loadScenarioFromTexts(scenario, [meshFile], { analysis: 'simulate' });
+    expect(sim.loaded).toBeDefined();
+    expect(sim).toMatchObject({ simulatedErrors: 1, simulable: false });
+    const skip = loadScenarioFromTexts(scenario, [meshFile], { analysis: 'skip' });
+    expect(skip.loaded).toBeDefined();
+    expect(skip.diagnostics).toEqual([]);
+  });
+
+  it('warnings alone never stop a load; a non-analysis error is not simulable', () => {
+    const fixed = {
+      ...meshFile,
+      text: meshFile.text.replace('subset: v3}, weight: 15', 'subset: v1}, weight: 15'),
+    };
+    const ok = loadScenarioFromTexts(scenario, [fixed]);
+    expect(ok.loaded).toBeDefined();
+    expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const typo = { ...scenario, text: scenario.text.replace('  duration: 10s', '  duraton: 10s') };
+    const bad = loadScenarioFromTexts(typo, [meshFile], { analysis: 'simulate' });
+    expect(bad.loaded).toBeUndefined();
+    expect(bad).toMatchObject({ simulatedErrors: 0, simulable: false });
+    // The analysis still reports in the same pass (all findings at once).
+    expect(codes(bad.diagnostics)).toContain('IST0101');
   });
 });

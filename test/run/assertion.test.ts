@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { compare, formatParseError, parseAssertion, parseMetric } from '../../src/run/index.js';
+import { checkGateTargets } from '../../src/run/study/gate-check.js';
 
 describe('gate assertions', () => {
   it('parses the three forms of the issue, with units', () => {
@@ -83,5 +85,64 @@ describe('gate assertions', () => {
       value: { fn: 'amplification', args: ['backend'] },
     });
     expect(parseMetric('p99(a) > 1').ok).toBe(false);
+  });
+});
+
+describe('gate names checked against the scenario before the run', () => {
+  const manifests = (ns: string) => `apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: ${ns}}
+spec: {ports: [{port: 9080}], selector: {app: reviews}}
+`;
+  const text = `apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: g}
+spec:
+  duration: 10s
+  traffic: [{name: frontend, namespace: a, rate: 1/s, requests: [{url: "http://reviews:9080/"}]}]
+`;
+  const load = loadScenarioFromTexts({ file: 's.yaml', text }, [
+    { file: 'a.yaml', text: manifests('a') },
+    { file: 'b.yaml', text: `---\n${manifests('b')}` },
+  ]);
+  const { scenario, config } = load.loaded!;
+  const check = (...asserts: string[]) =>
+    checkGateTargets(
+      asserts.map((a, i) => {
+        const p = parseAssertion(a);
+        if (!p.ok) throw new Error(a);
+        return { source: { text: a, origin: { flag: `--assert[${i + 1}]` } }, assertion: p.value };
+      }),
+      scenario,
+      config,
+    ).map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
+
+  it('accepts a client, a service by FQDN or name.namespace, and arguments that are not names', () => {
+    expect(
+      check(
+        'success_rate(frontend) >= 0.9',
+        'p99(reviews.a.svc.cluster.local) < 1s',
+        'p99(reviews.b) < 1s',
+        'count(UO, frontend) == 0',
+        'count(503) == 0',
+        'stat(upstream_rq_pending_overflow) == 0',
+        'ejected_healthy() <= 0.01',
+        'ejections() == 0',
+      ),
+    ).toEqual([]);
+  });
+
+  it('a short name in two namespaces is ambiguous; a client where a service is needed is not a service', () => {
+    expect(check('p99(reviews) < 1s', 'amplification(frontend) < 2', 'timeouts(reviews.a) == 0')).toEqual([
+      '--assert[1]:1:5 MSIM2012 gate "p99(reviews) < 1s": "reviews" matches reviews.a.svc.cluster.local and reviews.b.svc.cluster.local; use the FQDN',
+      '--assert[2]:1:15 MSIM2012 gate "amplification(frontend) < 2": no service "frontend" in the manifests (known: reviews)',
+      '--assert[3]:1:10 MSIM2012 gate "timeouts(reviews.a) == 0": no client "reviews.a" in the scenario (spec.traffic) (known: frontend)',
+    ]);
+  });
+
+  it('points at the argument, past spaces, with a suggestion one edit away', () => {
+    expect(check('count(UH,  frontnd) == 0')).toEqual([
+      '--assert[1]:1:12 MSIM2012 gate "count(UH,  frontnd) == 0": no client "frontnd" in the scenario (spec.traffic); did you mean "frontend"? (known: frontend)',
+    ]);
   });
 });

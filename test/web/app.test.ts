@@ -169,6 +169,39 @@ describe('the web app (built, in Chromium)', () => {
     await page.close();
   });
 
+  it('an analysis error (route to an undefined subset) stops the run; the toggle simulates it on purpose', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    await page.click('#paste-open');
+    await page.fill(
+      '#paste-text',
+      [
+        'apiVersion: networking.istio.io/v1',
+        'kind: DestinationRule',
+        'metadata: {name: product-service, namespace: production}',
+        'spec:',
+        '  host: product-service',
+        '  subsets:',
+        '    - {name: v1, labels: {version: v1}}',
+        '',
+      ].join('\n'),
+    );
+    await page.click('#paste-add');
+    // The canary's VirtualService routes to v2, which this DestinationRule (the later one wins) drops.
+    const item = page.locator('#diagnostics li.error[data-code="IST0101"]');
+    await item.first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('#status').textContent()).toContain('Simulate misconfiguration');
+    expect(await page.evaluate(() => window.__meshsim?.runs)).toBe(1);
+    await page.check('#simulate-misconfig');
+    await waitForRuns(page, 2);
+    expect(await page.locator('#banner').textContent()).toContain(
+      'simulated on purpose (--simulate-misconfig)',
+    );
+    expect(await page.locator('#diag-count').textContent()).toMatch(/error.* \(simulated on purpose\)/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('opens a share link with the same model and gets the same run', async () => {
     const page = await openPage();
     await waitForRuns(page, 1);

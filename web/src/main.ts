@@ -66,6 +66,7 @@ function input(): ModelInput {
     scenario,
     manifests: files.filter((f) => f.file !== ws.scenario),
     ...(seedText !== '' && /^\d+$/.test(seedText) ? { seed: Number(seedText) } : {}),
+    ...(byId<HTMLInputElement>('simulate-misconfig').checked ? { simulateMisconfig: true } : {}),
   };
 }
 
@@ -122,12 +123,18 @@ async function check(): Promise<void> {
   renderDiagnostics();
   renderKnobPanel();
   if (reply.refused) showBanner(reply.refused);
-  const errors = diagnostics.some((d) => d.severity === 'error');
+  // A model runs when it loaded (size known): without errors, or with analysis errors simulated on purpose.
+  const errors = reply.size === undefined && diagnostics.some((d) => d.severity === 'error');
   if (pendingLabel !== undefined && !errors && !reply.refused && byId<HTMLInputElement>('auto-run').checked) {
     const label = pendingLabel;
     pendingLabel = undefined;
     void run(label);
-  } else if (errors) setStatus('The model has errors; see Diagnostics.');
+  } else if (errors)
+    setStatus(
+      diagnostics.some((d) => d.severity === 'error' && /^IST|^MSIM1/.test(d.code))
+        ? 'The model has errors; see Diagnostics (or tick "Simulate misconfiguration" to watch analysis errors happen).'
+        : 'The model has errors; see Diagnostics.',
+    );
 }
 
 function renderDiagnostics(): void {
@@ -149,9 +156,18 @@ function renderDiagnostics(): void {
     list.append(li);
   }
   const e = diagnostics.filter((d) => d.severity === 'error').length;
+  const simulated =
+    e > 0 && byId<HTMLInputElement>('simulate-misconfig').checked ? ' (simulated on purpose)' : '';
   byId('diag-count').textContent =
-    diagnostics.length === 0 ? 'none' : `${e} error${e === 1 ? '' : 's'}, ${diagnostics.length - e} other`;
+    diagnostics.length === 0
+      ? 'none'
+      : `${e} error${e === 1 ? '' : 's'}${simulated}, ${diagnostics.length - e} other`;
 }
+
+byId<HTMLInputElement>('simulate-misconfig').addEventListener('change', () => {
+  pendingLabel = 'simulate misconfiguration';
+  scheduleCheck(0);
+});
 
 function renderKnobPanel(): void {
   const files = ws.files.map((f) => ({ path: f.path, text: editor.text(f.path) ?? f.text }));
@@ -215,7 +231,9 @@ async function run(label: string): Promise<void> {
     return;
   }
   const t1 = performance.now();
-  hideBanner();
+  const misconfig = reply.run.result.simulatedMisconfiguration;
+  if (misconfig) showBanner(`Warning: ${misconfig.message}.`);
+  else hideBanner();
   const n = (runs.at(-1)?.n ?? 0) + 1;
   runs.push({ n, label, out: reply.run });
   if (runs.length > 12) runs = runs.slice(-12);

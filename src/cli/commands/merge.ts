@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { renderStudy } from '../../report/index.js';
+import { renderStudy, withMisconfigHeader } from '../../report/index.js';
 import { aggregate, mergeShards } from '../../run/index.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT_HELP, UsageError } from '../exit-codes.js';
 import type { CliIo } from '../main.js';
-import { reportGates, studyFormat, writeOut } from './sweep.js';
+import { reportGates, studyFormat, writeOut } from '../study-io.js';
 
 interface MergeFlags {
   format: string;
@@ -26,7 +26,7 @@ export function registerMerge(program: Command, io: CliIo, result: { code: numbe
     .option('--junit <file>', 'write the gates (run --replications --assert) as JUnit XML')
     .addHelpText(
       'after',
-      '\nExit codes: 0 merged (and gates passed), 1 a gate failed, 2 files missing, unreadable or not one study.',
+      `\n${EXIT_HELP} For merge: 2 when shard files are missing, unreadable or not of one study.`,
     )
     .action(async (paths: string[], flags: MergeFlags) => {
       const format = studyFormat(flags.format);
@@ -47,7 +47,11 @@ export function registerMerge(program: Command, io: CliIo, result: { code: numbe
       const merged = mergeShards(files);
       if (typeof merged === 'string') throw new UsageError(merged);
       const report = aggregate(merged.plan, merged.units);
-      await writeOut(io, flags.out, renderStudy(report, format));
-      result.code = await reportGates(io, report.scenario, report.gates, flags.junit);
+      // Shards of a study run with --simulate-misconfig carry it in their plan: so does the merged report.
+      const misconfig = report.simulatedMisconfiguration?.message;
+      await writeOut(io, flags.out, withMisconfigHeader(renderStudy(report, format), format, misconfig));
+      result.code = await reportGates(io, report.scenario, report.gates, flags.junit, {
+        ...(misconfig ? { misconfig } : {}),
+      });
     });
 }

@@ -1,11 +1,17 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { formatDiagnostic } from '../../config/diagnostics.js';
+import type { Diagnostic } from '../../config/diagnostics.js';
 import type { Scenario } from '../../config/scenario/index.js';
 import { loadScenarioFile } from '../../config/scenario/fs-load.js';
 import { parseDurationMs } from '../../engine/index.js';
-import { REPORT_FORMATS, type ReportFormat, render, type StudyFormat } from '../../report/index.js';
+import {
+  REPORT_FORMATS,
+  type ReportFormat,
+  render,
+  STUDY_FORMATS,
+  type StudyFormat,
+} from '../../report/index.js';
 import {
   type Assertion,
   canonicalMetrics,
@@ -14,29 +20,39 @@ import {
   formatParseError,
   type GateSource,
   inputsFingerprint,
-  loadInputs,
   makePlan,
   metricKey,
   parseGates,
   runObserved,
   type Shard,
 } from '../../run/index.js';
+import { checkGateTargets, gateOrigin } from '../../run/study/gate-check.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { EXIT, EXIT_HELP, UsageError } from '../exit-codes.js';
+import {
+  analysisMode,
+  decorate,
+  type Findings,
+  type FindingsFlags,
+  findingsOf,
+  findingsOptions,
+  notRun,
+  printDiagnostics,
+} from '../findings.js';
 import type { CliIo } from '../main.js';
 import {
   openExecutor,
   positiveInt,
-  printDiagnostics,
   reportGates,
   resolveShard,
   runPlan,
   type StudyExecutor,
   studyFormat,
   workerCount,
-} from './sweep.js';
+  writeOut,
+} from '../study-io.js';
 
-interface RunFlags {
+interface RunFlags extends FindingsFlags {
   seed?: string;
   duration?: string;
   format: string;
@@ -54,14 +70,20 @@ interface RunFlags {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerRun(program: Command, io: CliIo, result: { code: number }): void {
-  program
+  const cmd = program
     .command('run')
-    .description('Run a scenario (manifests + load + chaos) and report what the mesh did')
+    .description(
+      'Run a scenario (manifests + load + chaos) and report what the mesh did; the inputs are validated and analyzed first, like `meshsim validate`',
+    )
     .argument('<scenario>', 'scenario file (apiVersion: meshsim.dev/v1alpha1, kind: Scenario)')
+    .option(
+      '-f, --format <format>',
+      `output format: ${REPORT_FORMATS.join('|')}; with --replications: ${STUDY_FORMATS.join('|')}`,
+      'text',
+    )
+    .option('-o, --out <file>', 'write the report to a file instead of stdout')
     .option('-s, --seed <n>', "override the scenario's seed (a non-negative integer)")
     .option('-d, --duration <duration>', "override the scenario's duration, e.g. 30s")
-    .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, 'text')
-    .option('-o, --out <file>', 'write the report to a file instead of stdout')
     .option('--timing', 'add wall-clock timing to the report (makes output differ between runs)')
     .option('--no-progress', 'never show a progress bar')
     .option('-r, --replications <n>', 'run n seeds (seed, seed+1, ...) and report means with 95 % CIs')
@@ -74,10 +96,12 @@ export function registerRun(program: Command, io: CliIo, result: { code: number 
     .option('--no-slo', "ignore the scenario's spec.slo gates")
     .option('--junit <file>', 'write the gates (spec.slo and --assert) as a JUnit XML report')
     .option('--shard <i/N>', 'with --replications: run shard i of N (0-based) and write a shard file')
-    .option('-w, --workers <n>', 'with --replications: worker threads (default: the number of cores)')
+    .option('-w, --workers <n>', 'with --replications: worker threads (default: the number of cores)');
+  for (const o of findingsOptions()) cmd.addOption(o);
+  cmd
     .addHelpText(
       'after',
-      '\nExit codes: 0 ran (and every gate passed), 1 the scenario or manifests have errors (printed as diagnostics) or a gate failed, 2 usage or unreadable files.\n' +
+      `\n${EXIT_HELP}\n` +
         'Example: meshsim run models/canary/canary.scenario.yaml --format json --out result.json\n' +
         "         meshsim run models/canary/canary.scenario.yaml -r 10 --assert 'success_rate(frontend) >= 0.99' --junit gates.xml",
     )
@@ -96,40 +120,51 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
   const format = flags.format as ReportFormat;
   if (replications === undefined && !REPORT_FORMATS.includes(format))
     throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${flags.format}"`);
+  if (replications !== undefined) studyFormat(flags.format);
   const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration);
-  const cliGates: GateSource[] = flags.assert.map((text) => ({ text, origin: { flag: '--assert' } }));
+  const cliGates: GateSource[] = flags.assert.map((text, i) => ({
+    text,
+    origin: { flag: `--assert[${i + 1}]` },
+  }));
   const badFlags = parseGates(cliGates).failures;
   if (badFlags.length > 0)
     throw new UsageError(
       badFlags.map((f) => formatParseError(f.source.text, f.error, '--assert')).join('\n'),
     );
-  const load = await loadScenarioFile(path);
-  for (const d of load.diagnostics) if (d.severity !== 'info') io.stderr(`${formatDiagnostic(d)}\n`);
+  const load = await loadScenarioFile(path, { analysis: analysisMode(flags) });
   if (load.loaded === undefined) {
+    printDiagnostics(io, load.diagnostics, flags.verbose);
     if (load.unreadable) return EXIT.USAGE;
-    io.stderr(`meshsim: ${path}: not run because of the errors above\n`);
+    notRun(io, path, load.simulable);
     return EXIT.FINDINGS;
   }
-  const gateSources = [...(flags.slo === false ? [] : sloGates(load.loaded.scenario)), ...cliGates];
-  const parsedGates = parseGates(gateSources);
-  if (parsedGates.failures.length > 0) {
-    const lines = (await readFile(path, 'utf8')).split('\n');
-    for (const f of parsedGates.failures) {
-      const o = f.source.origin;
-      if (!('file' in o)) continue;
-      // A quoted scalar starts at its quote; the assertion text one column later.
-      const q = /["']/.test(lines[o.line - 1]?.[o.column - 1] ?? '') ? 1 : 0;
-      io.stderr(
-        `${o.file}:${o.line}:${o.column + q + f.error.column - 1}: error MSIM2002: spec.slo: ${f.error.message}\n`,
-      );
-    }
-    io.stderr(`meshsim: ${path}: not run because of the errors above\n`);
+  const gates = await prepareGates(path, load.loaded, [
+    ...(flags.slo === false ? [] : sloGates(load.loaded.scenario)),
+    ...cliGates,
+  ]);
+  if (gates.errors.length > 0) {
+    printDiagnostics(io, [...load.diagnostics, ...gates.errors], flags.verbose);
+    notRun(io, path, false);
     return EXIT.FINDINGS;
   }
-  const assertions = parsedGates.gates.map((g) => g.assertion);
+  const findings = findingsOf(load.diagnostics, load.simulatedErrors);
+  const assertions = gates.parsed.map((g) => g.assertion);
+  const gateReport = {
+    sources: gates.parsed.map((g) => g.source),
+    fileLines: gates.fileLines,
+    ...(findings.simulated ? { misconfig: findings.simulated.message } : {}),
+  };
   if (replications !== undefined)
-    return replicate(path, io, flags, { replications, seed, durationMs, assertions, load: load.loaded });
+    return replicate(path, io, flags, {
+      replications,
+      seed,
+      durationMs,
+      assertions,
+      load: load.loaded,
+      findings,
+      gateReport,
+    });
   const bar = new LazyProgress(io, flags.progress !== false);
   const t0 = performance.now();
   const observed = runObserved(load.loaded, {
@@ -148,17 +183,44 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
       simulatedRequestsPerSec: Math.round(requests / (wallMs / 1000)),
     };
   }
-  const text = render(r, format);
-  if (flags.out !== undefined) {
-    try {
-      await writeFile(flags.out, text);
-    } catch (e) {
-      throw new UsageError(`cannot write ${flags.out}: ${(e as Error).message}`);
-    }
-  } else {
-    io.stdout(text);
-  }
-  return reportGates(io, r.scenario, evaluateGates(observed, assertions), flags.junit);
+  r.diagnostics = findings.json;
+  if (findings.simulated) r.simulatedMisconfiguration = findings.simulated;
+  const text = decorate(io, render(r, format), format, findings, {
+    verbose: flags.verbose === true,
+    toFile: flags.out !== undefined,
+  });
+  await writeOut(io, flags.out, text);
+  return reportGates(io, r.scenario, evaluateGates(observed, assertions), flags.junit, gateReport);
+}
+
+/**
+ * Parses every gate (spec.slo entries and --assert flags, already parsed) and checks the clients and
+ * services they name against the scenario: positioned errors, before anything runs.
+ */
+async function prepareGates(
+  path: string,
+  loaded: { scenario: Scenario; config: Parameters<typeof checkGateTargets>[2] },
+  sources: GateSource[],
+): Promise<{
+  errors: Diagnostic[];
+  parsed: ReturnType<typeof parseGates>['gates'];
+  fileLines: string[];
+}> {
+  const parsed = parseGates(sources);
+  const fileLines = (await readFile(path, 'utf8')).split('\n');
+  const errors: Diagnostic[] = parsed.failures.map((f) => {
+    const at = gateOrigin(f.source, fileLines);
+    return {
+      severity: 'error',
+      code: 'MSIM2002',
+      message: `spec.slo: ${f.error.message}`,
+      file: at.file,
+      line: at.line,
+      column: at.column + f.error.column - 1,
+    };
+  });
+  errors.push(...checkGateTargets(parsed.gates, loaded.scenario, loaded.config, fileLines));
+  return { errors, parsed: parsed.gates, fileLines };
 }
 
 /** spec.slo entries as gate sources, each with the position of its text for parse errors. */
@@ -168,6 +230,8 @@ function sloGates(s: Scenario): GateSource[] {
     origin: { file: e.file, line: e.line, column: e.column },
   }));
 }
+
+type GateReportOptions = NonNullable<Parameters<typeof reportGates>[4]>;
 
 /**
  * `--replications R`: R seeds (seed, seed+1, ...) in worker threads, each figure as a mean with its
@@ -183,6 +247,8 @@ async function replicate(
     durationMs: number | undefined;
     assertions: Assertion[];
     load: { scenario: Scenario; config: Parameters<typeof defaultMetrics>[1] };
+    findings: Findings;
+    gateReport: GateReportOptions;
   },
 ): Promise<number> {
   const format = studyFormat(flags.format);
@@ -207,11 +273,6 @@ async function replicatePlan(
     printDiagnostics(io, read.diagnostics);
     return EXIT.USAGE;
   }
-  const base = loadInputs(read.inputs);
-  if (base.loaded === undefined) {
-    io.stderr(`${base.errors.join('\n')}\n`);
-    return EXIT.FINDINGS;
-  }
   const m = canonicalMetrics([
     ...defaultMetrics(o.load.scenario, o.load.config),
     ...o.assertions.map((a) => metricKey(a)),
@@ -229,10 +290,19 @@ async function replicatePlan(
     metrics: m.metrics,
     assertions: o.assertions.map((a) => a.source),
     inputsFingerprint: inputsFingerprint(read.inputs),
+    diagnostics: o.findings.json,
+    ...(o.findings.simulated ? { simulatedMisconfiguration: o.findings.simulated } : {}),
   });
-  const ran = await runPlan(io, plan, [read.inputs], { shard, exec, format, out: flags.out });
+  const ran = await runPlan(io, plan, [read.inputs], {
+    shard,
+    exec,
+    format,
+    out: flags.out,
+    findings: o.findings,
+    verbose: flags.verbose === true,
+  });
   if (ran.report === undefined) return ran.code;
-  return reportGates(io, ran.report.scenario, ran.report.gates, flags.junit);
+  return reportGates(io, ran.report.scenario, ran.report.gates, flags.junit, o.gateReport);
 }
 
 function parseSeed(s: string): number {

@@ -19,18 +19,26 @@ import {
 } from '../../run/index.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { type CandidateResult, candidatePoints, successiveHalving } from '../../run/study/tune.js';
-import { EXIT, UsageError } from '../exit-codes.js';
-import type { CliIo } from '../main.js';
+import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
+import { aggressiveness } from '../../run/study/aggressiveness.js';
+import type { Background } from '../../run/study/background.js';
+import { checkStudyTargets } from '../../run/study/gate-check.js';
+import { explainRanking } from '../../run/study/tune-explain.js';
+import { EXIT, EXIT_HELP, UsageError } from '../exit-codes.js';
 import {
-  displayPath,
-  openExecutor,
+  analysisMode,
+  decorate,
+  entryPosition,
+  type FindingsFlags,
+  findingsOf,
+  findingsOptions,
+  notRun,
   printDiagnostics,
-  type StudyExecutor,
-  workerCount,
-  writeOut,
-} from './sweep.js';
+} from '../findings.js';
+import type { CliIo } from '../main.js';
+import { displayPath, openExecutor, type StudyExecutor, workerCount, writeOut } from '../study-io.js';
 
-interface TuneFlags {
+interface TuneFlags extends FindingsFlags {
   format: string;
   out?: string;
   workers?: string;
@@ -39,20 +47,22 @@ interface TuneFlags {
 }
 
 export function registerTune(program: Command, io: CliIo, result: { code: number }): void {
-  program
+  const cmd = program
     .command('tune')
     .description(
-      'Find DestinationRule/VirtualService thresholds that best meet an objective under failure scenarios',
+      'Find DestinationRule/VirtualService thresholds that best meet an objective under failure scenarios; the inputs are validated and analyzed first',
     )
     .argument('<tune>', 'tune file (kind: Tune)')
     .option('-f, --format <format>', 'output format: text|json', 'text')
     .option('-o, --out <file>', 'write the report to a file')
     .option('-w, --workers <n>', 'worker threads (default: the number of cores)')
     .option('--top <n>', 'rows of the ranking to print', '10')
-    .option('--no-progress', 'never show a progress bar')
+    .option('--no-progress', 'never show a progress bar');
+  for (const o of findingsOptions()) cmd.addOption(o);
+  cmd
     .addHelpText(
       'after',
-      '\nExit codes: 0 a setting meets every constraint, 1 none does (or the inputs have errors), 2 usage.\n' +
+      `\n${EXIT_HELP} For tune, 3 means no setting meets every constraint.\n` +
         'Example: meshsim tune models/studies/outlier.tune.yaml',
     )
     .action(async (path: string, flags: TuneFlags) => {
@@ -97,23 +107,49 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
     }),
   ]).metrics;
   // Per scenario: its plan (points = candidates) and the texts of every candidate.
+  const analysis = analysisMode(flags);
   const studies: { plan: StudyPlan; points: StudyInputs[] }[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let simulatedErrors = 0;
   for (const s of spec.scenarios) {
     const read = await readStudyInputs(resolve(dirname(path), s));
     if (read.inputs === undefined) {
       printDiagnostics(io, read.diagnostics);
       return EXIT.USAGE;
     }
-    const base = loadInputs(read.inputs);
+    const base = loadInputs(read.inputs, { analysis });
     if (base.loaded === undefined) {
-      io.stderr(`${base.errors.join('\n')}\n`);
+      printDiagnostics(io, base.diagnostics, flags.verbose);
+      notRun(io, `${spec.file}: ${s}`, base.simulable);
       return EXIT.FINDINGS;
     }
+    // The figures the objective and constraints name must exist in every scenario, before anything runs.
+    const named = [spec.objective.metric, ...spec.constraints];
+    const targets = checkStudyTargets(
+      named,
+      (i) =>
+        entryPosition(
+          text,
+          spec.file,
+          'Tune',
+          i === 0 ? ['spec', 'objective', spec.objective.sense] : ['spec', 'constraints', i - 1],
+        ),
+      base.loaded.scenario,
+      base.loaded.config,
+    );
+    if (targets.length > 0) {
+      printDiagnostics(io, targets);
+      notRun(io, `${spec.file}: ${s}`, false);
+      return EXIT.FINDINGS;
+    }
+    diagnostics.push(...base.diagnostics);
+    simulatedErrors += base.simulatedErrors;
     const points: StudyInputs[] = [];
     for (const [i, v] of space.points.entries()) {
       const p = pointInputs(read.inputs, spec.parameters, v);
-      const bad = typeof p === 'string' ? p : loadInputs(p).errors.join('\n');
-      if (typeof p === 'string' || bad !== '') {
+      const l = typeof p === 'string' ? undefined : loadInputs(p, { analysis });
+      if (typeof p === 'string' || l?.loaded === undefined) {
+        const bad = typeof p === 'string' ? p : l!.errors.join('\n');
         io.stderr(`${spec.file}: ${s}: candidate ${i} (${v.join(', ')}): ${bad}\n`);
         return EXIT.FINDINGS;
       }
@@ -132,9 +168,11 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
       metrics,
       assertions: [],
       inputsFingerprint: inputsFingerprint(read.inputs),
+      ...(spec.background ? { background: spec.background } : {}),
     });
     studies.push({ plan, points });
   }
+  const findings = findingsOf(dedupe(diagnostics), simulatedErrors);
   const { ranking, simulations } = await successiveHalving({
     points: space.points,
     scenarios: studies.length,
@@ -142,6 +180,7 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
     eta: spec.search.strategy === 'grid' ? spec.replications + 1 : spec.search.eta,
     objective: spec.objective,
     constraints: spec.constraints,
+    aggressiveness: space.points.map((v) => aggressiveness(spec.parameters, v)),
     evaluate: async (cands, from, to) => {
       const perStudy = await Promise.all(
         studies.map(async ({ plan, points }) => {
@@ -173,6 +212,7 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
     spec.parameters.map((p) => p.address).filter((a) => a.kind !== 'Scenario'),
   );
   const fullGrid = space.gridSize * spec.replications * studies.length;
+  const explanation = explainRanking(ranking, spec.objective, spec.parameters);
   const report = {
     name: spec.name,
     scenarios: studies.map((s) => s.plan.scenario),
@@ -180,20 +220,49 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
     objective: spec.objective,
     constraints: spec.constraints,
     parameters: spec.parameters.map((p) => p.address.text),
+    background: spec.background,
     spaceSize: space.gridSize,
     candidates: space.points.length,
     simulations,
     fullGridSimulations: fullGrid,
     ranking,
     recommended: { values: best.values, feasible: best.feasible, patch },
+    why: explanation.why,
+    warnings: explanation.warnings,
+    diagnostics: findings.json,
+    ...(findings.simulated ? { simulatedMisconfiguration: findings.simulated } : {}),
   };
   const top = Math.max(1, Number(flags.top) || 10);
+  const format = flags.format === 'json' ? 'json' : 'text';
+  const rendered = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTune(report, top);
   await writeOut(
     io,
     flags.out,
-    flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTune(report, top),
+    decorate(io, rendered, format, findings, {
+      verbose: flags.verbose === true,
+      toFile: flags.out !== undefined,
+    }),
   );
-  return best.feasible ? EXIT.OK : EXIT.FINDINGS;
+  if (format === 'json' || flags.out !== undefined)
+    for (const w of explanation.warnings) io.stderr(`meshsim: warning: ${w}\n`);
+  return best.feasible ? EXIT.OK : EXIT.GATE_FAILED;
+}
+
+/** The same finding reported by several scenarios (a shared manifest) is shown once. */
+function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = formatDiagnostic(d);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function backgroundLine(b: Background | null): string {
+  if (b === null) return 'background of healthy pods: none (spec.background: none)';
+  const pct = (x: number) => `${Number((x * 100).toPrecision(3))} %`;
+  return `background of healthy pods: ${pct(b.errors.rate)} ${b.errors.status}s, ${pct(b.slow.rate)} of responses ${b.slow.latencyMs} ms (spec.background)`;
 }
 
 function num(x: number | null): string {
@@ -210,12 +279,15 @@ function renderTune(
     objective: { sense: string; metric: string };
     constraints: string[];
     parameters: string[];
+    background: Background | null;
     spaceSize: number;
     candidates: number;
     simulations: number;
     fullGridSimulations: number;
     ranking: CandidateResult[];
     recommended: { feasible: boolean; patch: string };
+    why: string;
+    warnings: string[];
   },
   top: number,
 ): string {
@@ -223,6 +295,7 @@ function renderTune(
     `meshsim tune ${r.name}: ${r.objective.sense} ${r.objective.metric}${r.constraints.length ? ` subject to ${r.constraints.join(', ')}` : ''}`,
     `scenarios: ${r.scenarios.join(', ')} (worst case over them)`,
     `search: ${r.strategy}, ${r.candidates} candidates of a ${r.spaceSize}-point space, ${r.simulations} simulations (a full grid would take ${r.fullGridSimulations})`,
+    backgroundLine(r.background),
     '',
   ];
   const rows = [
@@ -248,5 +321,6 @@ function renderTune(
   const rec = r.recommended.feasible
     ? 'Recommended (rank 1), ready to apply:'
     : 'No candidate meets every constraint; the closest (rank 1) would be:';
-  return `${[...head, ...table, '', rec, ''].join('\n')}${r.recommended.patch}`;
+  const notes = [`Why rank 1: ${r.why}.`, ...r.warnings.map((w) => `warning: ${w}.`)];
+  return `${[...head, ...table, '', ...notes, '', rec, ''].join('\n')}${r.recommended.patch}`;
 }

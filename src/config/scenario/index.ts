@@ -2,5 +2,5 @@ export type * from './types.js';
 export { parseScenario, SCENARIO_CODES, DEFAULT_BEHAVIOUR, DEFAULT_SIDECAR_LATENCY } from './resolve.js';
 export { scenarioSchema } from './schema.js';
 export { loadScenarioFromTexts, findScenarioDocument } from './load.js';
-export type { ScenarioLoad } from './load.js';
+export type { AnalysisMode, ScenarioLoad, ScenarioLoadOptions } from './load.js';
 export { checkScenario, dnsCandidates, SCENARIO_CHECK_CODES } from './check.js';

@@ -1,3 +1,4 @@
+import { analyzeMesh } from '../analysis/index.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { sortDiagnostics } from '../diagnostics.js';
 import { loadManifests, type ManifestInput } from '../load.js';
@@ -7,10 +8,28 @@ import { checkScenario } from './check.js';
 import { parseScenario } from './resolve.js';
 import type { Scenario } from './types.js';
 
+/**
+ * What the cross-resource analysis (`analyzeMesh`: Istio's IST analyzers and meshsim's MSIM1xxx) does to a
+ * load. `stop` (the default): its errors stop the load like any other error, as `meshsim validate` would
+ * fail. `simulate`: they are reported but the scenario loads, so a user can watch the misconfiguration
+ * happen (`--simulate-misconfig`). `skip`: no analysis, for a worker re-loading inputs the calling
+ * thread has already checked.
+ */
+export type AnalysisMode = 'stop' | 'simulate' | 'skip';
+
+export interface ScenarioLoadOptions {
+  analysis?: AnalysisMode;
+}
+
 export interface ScenarioLoad {
-  /** Present when there are no errors. */
+  /** Present when there are no errors (or only analysis errors, under `analysis: 'simulate'`). */
   loaded: { scenario: Scenario; config: MeshConfig } | undefined;
+  /** Loader, validation, scenario and analysis findings; a manifest path that cannot be read comes first. */
   diagnostics: Diagnostic[];
+  /** Analysis errors the load let through (`analysis: 'simulate'`); 0 otherwise. */
+  simulatedErrors: number;
+  /** Not loaded only because of analysis errors: `analysis: 'simulate'` would run it. */
+  simulable: boolean;
 }
 
 /** Finds the Scenario document of a file (the other documents may be inline manifests). */
@@ -33,24 +52,58 @@ export function findScenarioDocument(
 /**
  * Loads a scenario and its manifests from texts (browser-safe). `manifests` are the files its
  * `spec.manifests` name, already read by the caller; the scenario file's own extra documents count as
- * inline manifests. Returns the diagnostics of both, sorted; `loaded` only when there is no error.
+ * inline manifests. Returns the diagnostics of both and of the analysis, sorted; `loaded` only when
+ * there is no error (see AnalysisMode).
  */
 export function loadScenarioFromTexts(
   scenario: ManifestInput,
   manifests: readonly ManifestInput[],
+  opts: ScenarioLoadOptions = {},
 ): ScenarioLoad {
   const found = findScenarioDocument(scenario.text, scenario.file);
   const m = loadManifests([...manifests, scenario]);
-  const diagnostics = [...found.diagnostics, ...m.diagnostics];
+  return completeScenarioLoad(found, m, [], opts);
+}
+
+/**
+ * The common end of every scenario load (texts or files): parse the Scenario document, cross-check it
+ * with the manifests (MSIM201x), analyze the mesh, and decide whether it may run. `unreadable` are
+ * diagnostics for manifest paths that could not be read: they come first, and the checks against the
+ * manifests are skipped (every "no such workload/host" would be a knock-on of the missing file).
+ */
+export function completeScenarioLoad(
+  found: { doc: SourceDocument | undefined; diagnostics: Diagnostic[] },
+  manifests: { config: MeshConfig; diagnostics: Diagnostic[] },
+  unreadable: readonly Diagnostic[],
+  opts: ScenarioLoadOptions,
+): ScenarioLoad {
+  const diagnostics = [...found.diagnostics, ...manifests.diagnostics];
   let loaded: ScenarioLoad['loaded'];
+  const complete = unreadable.length === 0;
   if (found.doc !== undefined) {
     const s = parseScenario(found.doc);
     diagnostics.push(...s.diagnostics);
     if (s.scenario !== undefined) {
-      diagnostics.push(...checkScenario(found.doc, s.scenario, m.config));
-      loaded = { scenario: s.scenario, config: m.config };
+      if (complete) diagnostics.push(...checkScenario(found.doc, s.scenario, manifests.config));
+      loaded = { scenario: s.scenario, config: manifests.config };
     }
   }
-  const sorted = sortDiagnostics(diagnostics);
-  return { loaded: sorted.some((d) => d.severity === 'error') ? undefined : loaded, diagnostics: sorted };
+  const blocking = diagnostics.some((d) => d.severity === 'error') || !complete;
+  const mode = opts.analysis ?? 'stop';
+  let analysisErrors = 0;
+  // Like `meshsim validate`, the analysis runs despite other errors (one pass shows them all), but not
+  // when a manifest is missing: its findings would be knock-ons of the missing file.
+  if (mode !== 'skip' && complete) {
+    const findings = analyzeMesh(manifests.config);
+    analysisErrors = findings.filter((d) => d.severity === 'error').length;
+    diagnostics.push(...findings);
+  }
+  const sorted = [...unreadable, ...sortDiagnostics(diagnostics)];
+  const runnable = !blocking && (analysisErrors === 0 || mode === 'simulate');
+  return {
+    loaded: runnable ? loaded : undefined,
+    diagnostics: sorted,
+    simulatedErrors: runnable ? analysisErrors : 0,
+    simulable: !runnable && !blocking && loaded !== undefined,
+  };
 }

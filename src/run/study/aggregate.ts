@@ -1,3 +1,4 @@
+import type { JsonDiagnostic, SimulatedMisconfiguration } from '../../config/analysis/json.js';
 import { meanWithCi } from '../../engine/index.js';
 import { VERSION } from '../../version.js';
 import { type Assertion, compare, parseAssertion } from './assertion.js';
@@ -44,6 +45,10 @@ export interface StudyReport {
   durationMs: number | null;
   points: StudyPointReport[];
   gates: GateResult[];
+  /** Findings of the checks made before the study on its base inputs (validation and analysis). */
+  diagnostics: JsonDiagnostic[];
+  /** Present when analysis errors were simulated on purpose (--simulate-misconfig). */
+  simulatedMisconfiguration?: SimulatedMisconfiguration;
 }
 
 export function summarize(values: readonly (number | null)[]): FigureSummary {
@@ -100,6 +105,8 @@ export function aggregate(plan: StudyPlan, units: readonly UnitOutcome[]): Study
     durationMs: plan.durationMs,
     points,
     gates,
+    diagnostics: plan.diagnostics ?? [],
+    ...(plan.simulatedMisconfiguration ? { simulatedMisconfiguration: plan.simulatedMisconfiguration } : {}),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Background } from './background.js';
+import type { JsonDiagnostic, SimulatedMisconfiguration } from '../../config/analysis/json.js';
 import type { Scenario } from '../../config/scenario/index.js';
 import type { MeshConfig } from '../../config/types.js';
 import { formatMetricCall } from './metric-functions.js';
@@ -52,6 +54,10 @@ export interface PlanInput {
   metrics: string[];
   assertions: string[];
   inputsFingerprint: string;
+  /** Findings on the base inputs; kept in the plan only when there are any (clean plans are unchanged). */
+  diagnostics?: JsonDiagnostic[];
+  simulatedMisconfiguration?: SimulatedMisconfiguration;
+  background?: Background;
 }
 
 /** Replication r uses seed baseSeed + r at every point (common random numbers across points). */
@@ -69,6 +75,9 @@ export function makePlan(p: PlanInput): StudyPlan {
     metrics: p.metrics,
     assertions: p.assertions,
     fingerprint: '',
+    ...(p.diagnostics !== undefined && p.diagnostics.length > 0 ? { diagnostics: p.diagnostics } : {}),
+    ...(p.simulatedMisconfiguration ? { simulatedMisconfiguration: p.simulatedMisconfiguration } : {}),
+    ...(p.background ? { background: p.background } : {}),
   };
   plan.fingerprint = fingerprint([p.inputsFingerprint, JSON.stringify(plan)]);
   return plan;

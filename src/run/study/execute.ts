@@ -107,6 +107,7 @@ export function tasksFor(
     seed: u.seed,
     durationMs: plan.durationMs,
     metrics: plan.metrics,
+    ...(plan.background ? { background: plan.background } : {}),
   }));
 }
 

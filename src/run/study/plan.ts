@@ -1,3 +1,5 @@
+import type { Background } from './background.js';
+import type { JsonDiagnostic, SimulatedMisconfiguration } from '../../config/analysis/json.js';
 import type { ManifestInput } from '../../config/load.js';
 import { RandomStreams } from '../../engine/index.js';
 import { applyAssignments, type FieldAddress, type ParamValue } from './patch.js';
@@ -32,6 +34,12 @@ export interface StudyPlan {
   assertions: string[];
   /** Hash of the inputs and the plan: shards of different studies refuse to merge. */
   fingerprint: string;
+  /** Findings of the checks on the base inputs, carried to the report (and through shard files). */
+  diagnostics?: JsonDiagnostic[];
+  /** Analysis errors simulated on purpose: shards with and without it belong to different studies. */
+  simulatedMisconfiguration?: SimulatedMisconfiguration;
+  /** Errors and slow responses given to healthy pods (tune's scenarios, background.ts). */
+  background?: Background;
 }
 
 /** One simulation: a point at one replication. Unit index = point x replications + replication. */

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../../config/diagnostics.js';
 import type { ManifestInput } from '../../config/load.js';
+import { checkManifestPaths, readScenarioText } from '../../config/scenario/fs-load.js';
 import { findScenarioDocument } from '../../config/scenario/index.js';
 import type { StudyInputs } from './plan.js';
 
@@ -42,16 +43,14 @@ async function listFiles(p: string): Promise<string[]> {
 }
 
 export async function readStudyInputs(scenarioPath: string): Promise<ReadInputs> {
-  let text: string;
-  try {
-    text = await readFile(scenarioPath, 'utf8');
-  } catch (e) {
-    return {
-      diagnostics: [unreadable(scenarioPath, `cannot read ${scenarioPath}: ${(e as Error).message}`)],
-    };
-  }
+  const read = await readScenarioText(scenarioPath);
+  if (read.text === undefined) return { diagnostics: [read.diagnostic!] };
+  const text = read.text;
   const found = findScenarioDocument(text, display(scenarioPath));
   if (found.doc === undefined) return { diagnostics: found.diagnostics };
+  // A misspelt manifest path is reported at its spec.manifests entry, before anything else.
+  const missing = await checkManifestPaths(found.doc, scenarioPath);
+  if (missing.length > 0) return { diagnostics: missing };
   const raw = (found.doc.value as { spec?: { manifests?: unknown } }).spec?.manifests;
   const paths = Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : [];
   const manifests: ManifestInput[] = [];

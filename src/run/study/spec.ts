@@ -4,6 +4,7 @@ import { formatPath } from '../../config/diagnostics.js';
 import { parseYamlDocuments, type SourceDocument } from '../../config/yaml-source.js';
 import { parseDurationMs } from '../../engine/index.js';
 import { parseAssertion, parseMetric } from './assertion.js';
+import { type Background, DEFAULT_BACKGROUND } from './background.js';
 import { parseFieldAddress } from './patch.js';
 import type { ParameterSpec } from './plan.js';
 
@@ -64,6 +65,21 @@ const tuneSchema = z.strictObject({
     parameters: z.array(parameter).min(1),
     objective: z.union([z.strictObject({ maximize: z.string() }), z.strictObject({ minimize: z.string() })]),
     constraints: z.array(z.string()).optional(),
+    background: z
+      .union([
+        z.literal('none'),
+        z.strictObject({
+          errors: z
+            .strictObject({
+              status: z.number().int().min(500).max(599).optional(),
+              rate: z.number().min(0).max(0.01),
+            })
+            .optional(),
+          slow: z.strictObject({ rate: z.number().min(0).max(0.5), latency: duration.optional() }).optional(),
+        }),
+      ])
+      .optional()
+      .describe('errors and slow responses of healthy pods; default DEFAULT_BACKGROUND, none for none'),
     search: z
       .strictObject({
         strategy: z.enum(['successive-halving', 'grid']).optional(),
@@ -97,6 +113,8 @@ export interface TuneSpec {
   parameters: ParameterSpec[];
   objective: { sense: 'maximize' | 'minimize'; metric: string };
   constraints: string[];
+  /** Background for healthy pods (background.ts); null with `background: none`. */
+  background: Background | null;
   search: { strategy: 'successive-halving' | 'grid'; candidates: number; eta: number; seed: number };
 }
 
@@ -217,6 +235,16 @@ export function parseSweepSpec(text: string, file: string): { spec?: SweepSpec; 
   return c.diagnostics.length > 0 ? { diagnostics: c.diagnostics } : { spec, diagnostics: [] };
 }
 
+function backgroundOf(c: Ctx, raw: z.infer<typeof tuneSchema>['spec']['background']): Background | null {
+  if (raw === 'none') return null;
+  const d = DEFAULT_BACKGROUND;
+  const latencyMs = durationOf(c, raw?.slow?.latency, ['spec', 'background', 'slow', 'latency']);
+  return {
+    errors: { status: raw?.errors?.status ?? d.errors.status, rate: raw?.errors?.rate ?? d.errors.rate },
+    slow: { rate: raw?.slow?.rate ?? d.slow.rate, latencyMs: latencyMs ?? d.slow.latencyMs },
+  };
+}
+
 export function parseTuneSpec(text: string, file: string): { spec?: TuneSpec; diagnostics: Diagnostic[] } {
   const r = parseDoc(text, file, 'Tune', tuneSchema);
   if (!r.data || !r.c) return { diagnostics: r.diagnostics };
@@ -239,6 +267,7 @@ export function parseTuneSpec(text: string, file: string): { spec?: TuneSpec; di
     parameters: parameters(c, s.parameters),
     objective: { sense, metric },
     constraints: s.constraints ?? [],
+    background: backgroundOf(c, s.background),
     search: {
       strategy: s.search?.strategy ?? 'successive-halving',
       candidates: s.search?.candidates ?? 27,

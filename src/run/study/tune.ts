@@ -11,7 +11,8 @@ import { gridPoints, type ParameterSpec, randomPoints } from './plan.js';
  * random numbers), so candidates are compared on the same dice.
  *
  * Feasible settings (every constraint holds in every scenario, on the mean) rank above infeasible ones;
- * feasible ones by the objective's worst case over the scenarios; infeasible ones by how far they miss.
+ * feasible ones by the objective's worst case over the scenarios; infeasible ones by how far they miss;
+ * ties on the objective toward the less aggressive setting (aggressiveness.ts).
  */
 export interface TuneObjective {
   sense: 'maximize' | 'minimize';
@@ -37,6 +38,8 @@ export interface CandidateResult {
   violation: number;
   /** Per constraint: the worst mean over scenarios. */
   constraints: { assertion: string; value: number | null; passed: boolean }[];
+  /** How aggressive the setting is (aggressiveness.ts; lower = gentler): breaks ties on the objective. */
+  aggressiveness: number;
 }
 
 /** Runs `replications` [from, to) of the listed candidates in every scenario; figures per candidate per scenario. */
@@ -84,7 +87,10 @@ export async function successiveHalving(o: {
   objective: TuneObjective;
   constraints: readonly string[];
   evaluate: RungEvaluator;
+  /** Per point: its aggressiveness (ties on the objective go to the gentler setting); default all 0. */
+  aggressiveness?: readonly number[];
 }): Promise<{ ranking: CandidateResult[]; simulations: number }> {
+  const agg = (c: number) => o.aggressiveness?.[c] ?? 0;
   const assertions = o.constraints.map((c) => {
     const p = parseAssertion(c);
     if (!p.ok) throw new Error(`constraint "${c}": ${p.error.message}`);
@@ -107,7 +113,7 @@ export async function successiveHalving(o: {
       reached[c] = { rung, replications: reps };
     });
     const scored = alive.map((c) =>
-      score(c, o.points[c]!, reached[c]!, figures[c]!, o.objective, assertions),
+      score(c, o.points[c]!, reached[c]!, figures[c]!, o.objective, assertions, agg(c)),
     );
     scored.sort(better(o.objective));
     if (rung === schedule.length - 1) break;
@@ -115,7 +121,7 @@ export async function successiveHalving(o: {
     alive = scored.slice(0, keep).map((s) => s.index);
   }
   const ranking = o.points
-    .map((p, c) => score(c, p, reached[c]!, figures[c]!, o.objective, assertions))
+    .map((p, c) => score(c, p, reached[c]!, figures[c]!, o.objective, assertions, agg(c)))
     .sort((a, b) => b.rung - a.rung || better(o.objective)(a, b));
   return { ranking, simulations };
 }
@@ -127,6 +133,7 @@ function score(
   perScenario: Record<string, (number | null)[]>[],
   objective: TuneObjective,
   assertions: readonly Assertion[],
+  aggressiveness: number,
 ): CandidateResult {
   let obj: number | null = null;
   let objCi: number | null = null;
@@ -168,6 +175,7 @@ function score(
     feasible: violation === 0,
     violation,
     constraints,
+    aggressiveness,
   };
 }
 
@@ -178,6 +186,8 @@ function better(objective: TuneObjective) {
     const x = a.objective ?? (objective.sense === 'maximize' ? -Infinity : Infinity);
     const y = b.objective ?? (objective.sense === 'maximize' ? -Infinity : Infinity);
     if (x !== y) return objective.sense === 'maximize' ? y - x : x - y;
+    // A tie on the objective (means agree to 6 significant digits): the gentler setting first.
+    if (a.aggressiveness !== b.aggressiveness) return a.aggressiveness - b.aggressiveness;
     return a.index - b.index;
   };
 }

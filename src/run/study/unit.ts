@@ -1,7 +1,9 @@
-import { formatDiagnostic } from '../../config/diagnostics.js';
+import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
 import { loadScenarioFromTexts } from '../../config/scenario/index.js';
+import type { ScenarioLoadOptions } from '../../config/scenario/load.js';
 import type { LoadedScenario } from '../run-scenario.js';
 import { parseMetric } from './assertion.js';
+import { type Background, withBackground } from './background.js';
 import { evaluateMetric, type Observation } from './metrics.js';
 import { runObserved } from './observed-run.js';
 import type { StudyInputs } from './plan.js';
@@ -14,23 +16,46 @@ export interface UnitTask {
   seed: number;
   durationMs: number | null;
   metrics: readonly string[];
+  /** Background errors and slow responses for healthy pods (tune), applied after loading. */
+  background?: Background;
 }
 
 const cache = new Map<string, LoadedScenario>();
 
-/** Loads a point's texts like user input; throws with the diagnostics when they do not load. */
-export function loadInputs(inputs: StudyInputs): { loaded?: LoadedScenario; errors: string[] } {
-  const r = loadScenarioFromTexts(inputs.scenario, inputs.manifests);
+/**
+ * Loads a point's texts like user input, with the same analysis as `meshsim validate` (see AnalysisMode:
+ * the CLI's --simulate-misconfig passes 'simulate'). `errors` are the error lines; `diagnostics` all.
+ */
+export function loadInputs(
+  inputs: StudyInputs,
+  opts: ScenarioLoadOptions = {},
+): {
+  loaded?: LoadedScenario;
+  errors: string[];
+  diagnostics: Diagnostic[];
+  simulatedErrors: number;
+  simulable: boolean;
+} {
+  const r = loadScenarioFromTexts(inputs.scenario, inputs.manifests, opts);
   const errors = r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-  return r.loaded ? { loaded: r.loaded, errors } : { errors };
+  const common = {
+    errors,
+    diagnostics: r.diagnostics,
+    simulatedErrors: r.simulatedErrors,
+    simulable: r.simulable,
+  };
+  return r.loaded ? { loaded: r.loaded, ...common } : common;
 }
 
 function loadCached(task: UnitTask): LoadedScenario {
   let l = cache.get(task.key);
   if (l === undefined) {
-    const r = loadInputs(task.inputs);
+    // The calling thread vetted these inputs (with the analysis the user asked for): no analysis here.
+    const r = loadInputs(task.inputs, { analysis: 'skip' });
     if (r.loaded === undefined) throw new Error(`point does not load:\n${r.errors.join('\n')}`);
-    l = r.loaded;
+    l = task.background
+      ? { ...r.loaded, scenario: withBackground(r.loaded.scenario, task.background) }
+      : r.loaded;
     if (cache.size >= 8) cache.delete(cache.keys().next().value!);
     cache.set(task.key, l);
   }

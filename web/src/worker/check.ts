@@ -9,13 +9,17 @@ export const MAX_INPUT_CHARS = 8_000_000;
 export interface Checked {
   loaded: LoadedScenario | undefined;
   diagnostics: Diagnostic[];
+  /** Analysis errors let through because the user asked to simulate the misconfiguration. */
+  simulatedErrors: number;
   size?: ModelSize;
   refused?: string;
 }
 
 /**
- * Validates a model exactly as `meshsim run` would (loadScenarioFromTexts), adds a warning for each
- * `spec.manifests` entry no open file satisfies, and sizes the model against the browser's limits.
+ * Validates and analyzes a model exactly as `meshsim run` would (loadScenarioFromTexts: webhook rules,
+ * IST and MSIM analysis; analysis errors stop it unless `simulateMisconfig`, like --simulate-misconfig),
+ * adds a warning for each `spec.manifests` entry no open file satisfies, and sizes the model against the
+ * browser's limits.
  */
 export function checkModel(input: ModelInput): Checked {
   const total = input.manifests.reduce((n, m) => n + m.text.length, input.scenario.text.length);
@@ -23,9 +27,12 @@ export function checkModel(input: ModelInput): Checked {
     return {
       loaded: undefined,
       diagnostics: [],
+      simulatedErrors: 0,
       refused: `The model is ${total.toLocaleString('en-US')} characters of YAML; the browser accepts at most ${MAX_INPUT_CHARS.toLocaleString('en-US')}.`,
     };
-  const r = loadScenarioFromTexts(input.scenario, input.manifests);
+  const r = loadScenarioFromTexts(input.scenario, input.manifests, {
+    analysis: input.simulateMisconfig === true ? 'simulate' : 'stop',
+  });
   const diagnostics = [...r.diagnostics];
   const available = new Map(input.manifests.map((m) => [m.file, m.text]));
   const refs = manifestRefs(input.scenario.text);
@@ -45,8 +52,15 @@ export function checkModel(input: ModelInput): Checked {
       column: 1,
     });
   }
-  if (r.loaded === undefined) return { loaded: undefined, diagnostics };
+  const simulatedErrors = r.simulatedErrors;
+  if (r.loaded === undefined) return { loaded: undefined, diagnostics, simulatedErrors };
   const size = modelSize(r.loaded);
   const refused = refusal(size);
-  return { loaded: refused ? undefined : r.loaded, diagnostics, size, ...(refused ? { refused } : {}) };
+  return {
+    loaded: refused ? undefined : r.loaded,
+    diagnostics,
+    simulatedErrors,
+    size,
+    ...(refused ? { refused } : {}),
+  };
 }

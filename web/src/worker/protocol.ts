@@ -11,6 +11,8 @@ export interface ModelInput {
   scenario: SourceFile;
   manifests: SourceFile[];
   seed?: number;
+  /** Run despite analysis errors (the CLI's --simulate-misconfig); the Result then says so. */
+  simulateMisconfig?: boolean;
 }
 
 export type WorkerRequest =

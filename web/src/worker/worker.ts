@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { config as zodConfig } from 'zod';
+import { simulatedMisconfiguration, toJsonDiagnostic } from '../../../src/index.js';
 import { checkModel } from './check.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 import { Cancelled, simulate } from './simulate.js';
@@ -63,6 +64,11 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         }
       },
     });
+    if (checked.simulatedErrors > 0) {
+      // As `meshsim run --simulate-misconfig`: the Result says it shows a misconfigured mesh.
+      run.result.diagnostics = checked.diagnostics.map(toJsonDiagnostic);
+      run.result.simulatedMisconfiguration = simulatedMisconfiguration(checked.simulatedErrors);
+    }
     post({ type: 'done', id: msg.id, run });
   } catch (e) {
     if (e instanceof Cancelled) post({ type: 'cancelled', id: msg.id });
