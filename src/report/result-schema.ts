@@ -13,6 +13,7 @@ const latency = z.strictObject({
   p999: z.number(),
   max: z.number(),
   mean: z.number(),
+  stddev: z.number(),
   min: z.number(),
 });
 

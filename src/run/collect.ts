@@ -125,6 +125,7 @@ function latency(s: LatencySummary): LatencyMs {
     p999: s.p999,
     max: s.max,
     mean: s.mean,
+    stddev: s.stddev,
     min: s.min,
   };
 }
