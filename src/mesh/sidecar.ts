@@ -56,6 +56,11 @@ export class Sidecar implements RouterContext {
     return this.pod.name;
   }
 
+  /** Requests started before this (the end of the warm-up) are counted nowhere (the Envoy side's rule). */
+  get measureFromMs(): number {
+    return this.world.opts.scenario.warmupMs;
+  }
+
   get sourceIp(): string {
     return this.pod.ip;
   }
@@ -96,4 +101,19 @@ export class Sidecar implements RouterContext {
   private static onOutboundHopDone(r: ActiveRequest): void {
     r.start();
   }
+}
+
+/**
+ * Zeroes a sidecar's counters and keeps its gauges, as Envoy's admin `POST /reset_counters`
+ * ("Administration interface", envoyproxy.io: resets all counters to zero).
+ * A thin local helper until ClusterStats.resetCounters()/the HttpStats reset exist on the Envoy side.
+ */
+export function resetSidecarCounters(s: Sidecar): void {
+  for (const c of s.clusters.all()) {
+    const counters = c.stats.counters as Record<string, number>;
+    for (const k in counters) counters[k] = 0;
+    c.stats.byCode.clear();
+  }
+  const h = s.stats as unknown as Record<string, number>;
+  for (const k in h) if (k !== 'fault.active_faults') h[k] = 0;
 }
