@@ -14,6 +14,7 @@ const latency = z.strictObject({
   max: z.number(),
   mean: z.number(),
   stddev: z.number(),
+  sum: z.number(),
   min: z.number(),
 });
 

@@ -164,6 +164,7 @@ function latency(s: LatencySummary): LatencyMs {
     max: s.max,
     mean: s.mean,
     stddev: s.stddev,
+    sum: s.sum,
     min: s.min,
   };
 }

@@ -30,6 +30,8 @@ export interface LatencySummary {
   mean: number;
   /** Exact population standard deviation (fortio's `+/-`). */
   stddev: number;
+  /** Exact sum of the values (fortio's `sum`; Prometheus' `_sum`). */
+  sum: number;
   /** Exact smallest and largest recorded values; every percentile lies within [min, max]. */
   min: number;
   p50: number;
@@ -93,7 +95,19 @@ export class LatencyHistogram {
     const h = this.h;
     const total = h.totalCount;
     if (total === 0)
-      return { count: 0, mean: 0, stddev: 0, min: 0, p50: 0, p75: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+      return {
+        count: 0,
+        mean: 0,
+        stddev: 0,
+        sum: 0,
+        min: 0,
+        p50: 0,
+        p75: 0,
+        p90: 0,
+        p99: 0,
+        p999: 0,
+        max: 0,
+      };
     for (let k = 0; k < SUMMARY_PERCENTILES.length; k++)
       pendingCounts[k] = countAtPercentile(SUMMARY_PERCENTILES[k]!, total);
     let seen = 0;
@@ -112,6 +126,7 @@ export class LatencyHistogram {
       count: total,
       mean: round3(mean),
       stddev: round3(Math.sqrt(variance)),
+      sum: round3(this.sumMs),
       min: round3(this.minMs),
       p50: this.clamp(valuesAt[0]! / UNITS_PER_MS),
       p75: this.clamp(valuesAt[1]! / UNITS_PER_MS),
