@@ -23,7 +23,11 @@ export class AppContainer {
   private readonly inService = new Set<InboundExchange>();
   readonly queueLength: TimeWeightedGauge;
   readonly inSystem: TimeWeightedGauge;
-  /** Requests in service (busy slots), and the slots there are: their areas give the saturation. */
+  /**
+   * Requests in service (busy slots), and the slots there are: their areas give the saturation.
+   * NOTE: simplification: a pod has slots while it runs (initial pods from the start, later ones from
+   * ready), none while crashed, gone or starting.
+   */
   readonly busySlots: TimeWeightedGauge;
   readonly capacity: TimeWeightedGauge;
   /** Sum and count of queue waits (Little's law checks). */

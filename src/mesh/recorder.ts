@@ -122,6 +122,10 @@ export class Recorder implements EnvoyObserver {
     h.record(latency);
   }
 
+  /**
+   * NOTE: simplification: a try counts by its own start (the downstream request's start is not on the
+   * event), so a retry of a warm-up request that starts after the warm-up counts here.
+   */
   onUpstreamAttempt(e: UpstreamAttemptEvent): void {
     if (e.timeMs - e.latencyMs < this.warmupMs) return;
     const c = this.clusterTarget(e.cluster);

@@ -10,6 +10,8 @@ import { fmtSecs } from './text-table.js';
  * %.6g"; `fhttp` "Code %d : %d (%.1f %%)"; fortio_main.go "All done %d calls (plus %d warmup) %.3f ms
  * avg, %.1f qps"). Durations in seconds, as fortio prints them. meshsim adds a header line, response
  * flags and the requests the drain limit cut off.
+ * NOTE: simplification: the `# target` values are HDR's percentiles (3 significant digits, clamped into
+ * the exact [min, max]), not fortio's linear interpolation inside its buckets.
  */
 export function clientBlock(c: ClientResult): string[] {
   const l = c.latencyMs;
