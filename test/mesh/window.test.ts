@@ -108,3 +108,61 @@ describe('one measurement window: requests count by their start', () => {
     expect(r.conservation).toEqual({ started: 3, finished: 3, inFlightAtEnd: 0 });
   });
 });
+
+describe('model level: a slow canary does not "recover" at the end of the run', () => {
+  /** The canary model with v2 answering in seconds; `v2Slots` its concurrency, `extra` more spec lines. */
+  async function slowCanary(v2Slots: number, extra = '') {
+    const { readFileSync } = await import('node:fs');
+    const { loadScenarioFromTexts } = await import('../../src/config/scenario/index.js');
+    const { runScenario } = await import('../../src/run/index.js');
+    const read = (p: string) => ({ file: p, text: readFileSync(p, 'utf8') });
+    const s = read('models/canary/canary.scenario.yaml');
+    const text = s.text
+      .replace('duration: 60s', `duration: 12s${extra}`)
+      .replace(
+        'latency: {lognormal: {median: 25ms, p99: 200ms}}',
+        'latency: {lognormal: {median: 5s, p99: 10s}}',
+      )
+      .replace(
+        'concurrency: 16\n      latency: {lognormal: {median: 5s',
+        `concurrency: ${v2Slots}\n      latency: {lognormal: {median: 5s`,
+      );
+    expect(text).toContain(`concurrency: ${v2Slots}\n      latency: {lognormal: {median: 5s`);
+    const load = loadScenarioFromTexts({ ...s, text }, [
+      read('models/recipe/step02-product-service.yaml'),
+      read('models/recipe/step03-traffic-split.yaml'),
+    ]);
+    return runScenario(load.loaded!);
+  }
+
+  it("the last second's p99 is the slow subset's, and every started request is counted once", async () => {
+    const r = await slowCanary(4096);
+    const c = r.clients[0]!;
+    expect(c.unfinished.count).toBe(0);
+    expect(c.started).toBe(c.requests);
+    expect(r.conservation.inFlightAtEnd).toBe(0);
+    // Requests to v2 started in the last second take seconds; they are in that second's p99.
+    const last = r.series.clients.frontend!.at(-1)!;
+    expect(last.t).toBe(11_000);
+    expect(last.p99).toBeGreaterThan(2000);
+    expect(r.window.drainedUntilMs).toBeGreaterThan(14_000);
+  });
+
+  it('a queue the drain cannot empty: the cut-off requests are counted, aged and flagged per interval', async () => {
+    const r = await slowCanary(16, '\n  drainTimeout: 10s');
+    const c = r.clients[0]!;
+    expect(r.window.drainedUntilMs).toBe(22_000);
+    expect(c.unfinished.count).toBeGreaterThan(100);
+    expect(c.started).toBe(c.requests + c.unfinished.count);
+    // Conservation counts every request, warm-up ones too (those cut off are in no figure).
+    expect(r.conservation.started).toBe(c.started + c.warmupRequests);
+    expect(r.conservation.inFlightAtEnd).toBeGreaterThanOrEqual(c.unfinished.count);
+    expect(r.conservation.started).toBe(r.conservation.finished + r.conservation.inFlightAtEnd);
+    // The oldest one started in the window (after the 5 s warm-up) and is at most 17 s old at 22 s.
+    expect(c.unfinished.oldestAgeMs).toBeGreaterThan(10_000);
+    expect(c.unfinished.oldestAgeMs).toBeLessThanOrEqual(17_000);
+    const series = r.series.clients.frontend!;
+    expect(series.reduce((n, p) => n + p.unfinished, 0)).toBe(c.unfinished.count);
+    expect(series.at(-1)!.unfinished).toBeGreaterThan(0);
+  });
+});
