@@ -41,6 +41,39 @@ describe('causes per hop (the source sidecar view)', () => {
   });
 });
 
+describe('a local reply without a cluster', () => {
+  it('no route matched (404 NR) is its own hop row, subset "-", named by the Host', () => {
+    const r = runExact(
+      `  duration: 1s
+  workloads:
+    default/slow: {concurrency: 4, latency: 1ms}
+  traffic:
+    - {name: f, connections: 1, qps: 10, requests: [{url: "http://slow/"}]}`,
+      `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: slow, namespace: default}
+spec:
+  hosts: [slow]
+  http:
+    - match: [{headers: {x-canary: {exact: "1"}}}]
+      route: [{destination: {host: slow}}]
+`,
+    );
+    expect(r.hops).toEqual([
+      {
+        source: 'default/f',
+        service: 'slow',
+        subset: '-',
+        requests: 10,
+        byStatus: { '404': 10 },
+        byFlag: { NR: 10 },
+      },
+    ]);
+    expect(r.clients[0]!.byFlag).toEqual({ NR: 10 });
+  });
+});
+
 describe('a client timeout is code -1 in the client view, 0 DC in the sidecars view', () => {
   it('in text and JSON -1; in Istio metrics and the hop table what the sidecar reports', () => {
     const r = runExact(`  duration: 2s

@@ -37,9 +37,10 @@ spec: {selector: {app: front}, ports: [{name: http, port: 80}]}
 
 /**
  * A mesh with no hop or network latency (every duration is the app's own, exact), one `slow` pod, a
- * `front` pod, and a Service `empty` with no pods. `spec` is the rest of the scenario's spec.
+ * `front` pod, and a Service `empty` with no pods. `spec` is the rest of the scenario's spec;
+ * `extraManifests` more documents (each starting with `---`).
  */
-export function runExact(spec: string): Result {
+export function runExact(spec: string, extraManifests = ''): Result {
   const text = `apiVersion: meshsim.dev/v1alpha1
 kind: Scenario
 metadata: {name: window}
@@ -48,7 +49,7 @@ spec:
   sidecar: {latency: 0ms}
   network: {sameZone: 0ms, crossZone: 0ms, crossRegion: 0ms}
 ${spec}
-${MANIFESTS}`;
+${MANIFESTS}${extraManifests}`;
   const load = loadScenarioFromTexts({ file: 'window.yaml', text }, []);
   if (!load.loaded) throw new Error(load.diagnostics.map(formatDiagnostic).join('\n'));
   return runScenario(load.loaded);
