@@ -1,4 +1,4 @@
-import { FortioBuckets, LatencyHistogram, type LogHistogram, TimeSeries } from '../engine/index.js';
+import { FortioBuckets, LatencyHistogram, LogHistogram, TimeSeries } from '../engine/index.js';
 
 /**
  * The client's own code for a request its timeout ended: fortio's -1 (fortio `fhttp/http_client.go`
@@ -50,7 +50,8 @@ export class ServiceAggregate {
 export class HopAggregate {
   requests = 0;
   readonly byStatus = new Map<number, number>();
-  readonly byFlag = new Map<string, number>();
+  /** By the response-flags bit set (formatted once, at the end). */
+  readonly byFlags = new Map<number, number>();
   constructor(
     readonly source: string,
     readonly service: string,
@@ -64,5 +65,15 @@ export class WorkloadAggregate {
   served = 0;
   /** Answered 503 at once because the app's queue was full (`queueLimit`). */
   rejected = 0;
-  readonly wait = new LatencyHistogram();
+  /** Exact sum and max of the waits; their p99 from the light log-linear histogram (within 3.2 %). */
+  waitSumMs = 0;
+  waitMaxMs = 0;
+  readonly wait = new LogHistogram();
+
+  recordWait(ms: number): void {
+    this.served++;
+    this.waitSumMs += ms;
+    if (ms > this.waitMaxMs) this.waitMaxMs = ms;
+    this.wait.record(ms);
+  }
 }

@@ -113,10 +113,7 @@ export class AppContainer {
     const wait = now - x.arrivedMs;
     this.waitSumMs += wait;
     this.served++;
-    if (x.arrivedMs >= this.world.opts.scenario.warmupMs) {
-      this.figures.served++;
-      this.figures.wait.record(wait);
-    }
+    if (x.arrivedMs >= this.world.opts.scenario.warmupMs) this.figures.recordWait(wait);
     this.inService.add(x);
     const calls = this.behaviour.calls;
     if (calls.length === 0) return this.work(x, 0);

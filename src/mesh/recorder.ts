@@ -185,7 +185,7 @@ export class Recorder implements EnvoyObserver {
     const hop = this.hop(e.sidecar, e.cluster, e.authority);
     hop.requests++;
     bump(hop.byStatus, e.status);
-    bump(hop.byFlag, formatResponseFlags(e.flags));
+    bump(hop.byFlags, e.flags);
     const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : hop.service;
     this.istioObserve(
       'source',

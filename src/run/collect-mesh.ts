@@ -1,3 +1,4 @@
+import { formatResponseFlags } from '../envoy/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
 import { cmp, round } from './collect.js';
@@ -12,7 +13,7 @@ export function hopResults(rec: Recorder): HopResult[] {
       subset: h.subset,
       requests: h.requests,
       byStatus: sorted(h.byStatus),
-      byFlag: sorted(h.byFlag),
+      byFlag: byFlagNames(h.byFlags),
     }))
     .sort((a, b) => cmp(a.source, b.source) || cmp(a.service, b.service) || cmp(a.subset, b.subset));
 }
@@ -36,18 +37,28 @@ export function workloadResults(world: World, rec: Recorder, endMs: number): Wor
       if (app.queueLength.max > maxQueue) maxQueue = app.queueLength.max;
     }
     const w = rec.workload(key);
-    const wait = w.wait.summary();
     out.push({
       workload: key,
       pods: rt.pods.length,
       served: w.served,
       rejected: w.rejected,
-      queueWaitMs: { mean: wait.mean, p99: wait.p99, max: wait.max },
+      queueWaitMs: {
+        mean: w.served === 0 ? 0 : round(w.waitSumMs / w.served, 3),
+        p99: round(w.wait.percentile(99), 3),
+        max: round(w.waitMaxMs, 3),
+      },
       maxQueueLength: maxQueue,
       saturation: slots > 0 ? round(busy / slots, 4) : 0,
     });
   }
   return out.sort((a, b) => cmp(a.workload, b.workload));
+}
+
+/** Flag sets by their names (`UH`, `UF,URX`, `-`); different bit sets never share a name. */
+function byFlagNames(m: Map<number, number>): Record<string, number> {
+  const named = new Map<string, number>();
+  for (const [flags, n] of m) named.set(formatResponseFlags(flags), n);
+  return sorted(named);
 }
 
 function sorted<K extends string | number>(m: Map<K, number>): Record<string, number> {

@@ -88,7 +88,7 @@ export interface WorkloadResult {
   served: number;
   /** Answered 503 at once because the queue was full (`queueLimit`). */
   rejected: number;
-  /** Time requests waited in the app's queue before service: exact mean and max, HDR p99. */
+  /** Time requests waited in the app's queue before service: exact mean and max, p99 within 3.2 %. */
   queueWaitMs: { mean: number; p99: number; max: number };
   /** Longest queue any one pod had (requests waiting, not in service). */
   maxQueueLength: number;

@@ -67,7 +67,8 @@ export class LatencyHistogram {
     return this.sumMs;
   }
   record(ms: number): void {
-    const v = ms > 0 ? ms : 0;
+    // Negative and NaN durations (never produced) count as 0.
+    const v = !(ms > 0) ? 0 : ms;
     this.h.recordValue(Math.round(v * UNITS_PER_MS));
     if (v < this.minMs) this.minMs = v;
     if (v > this.maxMs) this.maxMs = v;
@@ -147,7 +148,7 @@ export class LatencyHistogram {
   private clamp(v: number): number {
     const lo = round3(this.minMs);
     const hi = round3(this.maxMs);
-    return v < lo ? lo : v > hi ? hi : v;
+    return Math.min(hi, Math.max(lo, v));
   }
 }
 
