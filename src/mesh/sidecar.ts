@@ -56,11 +56,6 @@ export class Sidecar implements RouterContext {
     return this.pod.name;
   }
 
-  /** Requests started before this (the end of the warm-up) are counted nowhere (the Envoy side's rule). */
-  get measureFromMs(): number {
-    return this.world.opts.scenario.warmupMs;
-  }
-
   get sourceIp(): string {
     return this.pod.ip;
   }
