@@ -153,6 +153,27 @@ describe('the web app (built, in Chromium)', () => {
     await page.close();
   });
 
+  it('marks latency intervals the drain limit cut off and reports the unfinished requests', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    await page.click('#paste-open');
+    await page.fill('#paste-text', readFileSync('test/web/fixtures/cut-off.scenario.yaml', 'utf8'));
+    await page.click('#paste-add');
+    await waitForRuns(page, 2);
+    const clients = await clientFigures(page);
+    expect(clients.unfinished).toMatch(/^\d+ \(oldest [\d.]+ s\)$/);
+    expect(Number.parseInt(clients.unfinished!, 10)).toBeGreaterThan(0);
+    expect(await page.locator('#tables table[data-table="clients"] caption').textContent()).toContain(
+      'drained until 12s; drain limit reached:',
+    );
+    const marks = page.locator('figure[data-id="latency"] circle.incomplete');
+    expect(await marks.count()).toBeGreaterThan(0);
+    expect(await marks.first().locator('title').textContent()).toContain('cut off by the drain limit');
+    await page.locator('figure[data-id="latency"]').screenshot({ path: `${SHOTS}/cut-off-latency.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows a pasted broken manifest’s diagnostic at its line and does not run it', async () => {
     const page = await openPage();
     await waitForRuns(page, 1);

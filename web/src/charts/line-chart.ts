@@ -100,8 +100,9 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .selectAll('span.swatch')
     .data((d) => [d])
     .join('span')
-    .attr('class', 'swatch')
-    .style('background', (d) => color(d.key));
+    .attr('class', (d) => (d.incomplete ? 'swatch incomplete' : 'swatch'))
+    .style('background', (d) => (d.incomplete ? 'none' : color(d.key)))
+    .style('border', (d) => (d.incomplete ? `1px dotted ${color(parentKey(d.key))}` : null));
   items
     .selectAll('span.label')
     .data((d) => [d])
@@ -162,7 +163,7 @@ function drawIncomplete(
     .attr('cy', (d) => y(d.p[1]))
     .attr('r', 3)
     .attr('fill', 'none')
-    .attr('stroke', (d) => color(d.key))
+    .attr('stroke', (d) => color(parentKey(d.key)))
     .attr('stroke-dasharray', '1 1.5')
     .selectAll('title')
     .data((d) => [d])
@@ -170,7 +171,12 @@ function drawIncomplete(
     .text((d) => `${d.label}: ${d.p[1]} at ${d.p[0]}s`);
 }
 
+/** An incomplete line's markers take the colour of the line they belong to. */
+function parentKey(key: string): string {
+  return key.endsWith('/incomplete') ? key.slice(0, -'/incomplete'.length) : key;
+}
+
 function colorFor(lines: readonly Line[], base: readonly Line[]): (key: string) => string {
-  const keys = [...new Set([...lines, ...base].map((l) => l.key))];
+  const keys = [...new Set([...lines, ...base].filter((l) => !l.incomplete).map((l) => l.key))];
   return (k) => PALETTE[keys.indexOf(k) % PALETTE.length]!;
 }
