@@ -28,6 +28,8 @@ export { normalQuantile } from './normal-quantile.js';
 export { LatencyHistogram } from './stats/histogram.js';
 export type { LatencySummary } from './stats/histogram.js';
 export { LogHistogram } from './stats/log-histogram.js';
+export { FORTIO_BUCKET_BOUNDS_MS, FortioBuckets } from './stats/fortio-buckets.js';
+export type { FortioBucket } from './stats/fortio-buckets.js';
 export { TimeWeightedGauge } from './stats/gauge.js';
 export { TimeSeries } from './stats/time-series.js';
 export { meanWithCi, batchMeans, tCritical95 } from './stats/confidence.js';

@@ -1,6 +1,7 @@
 import type { DownstreamCall, WorkloadBehaviour } from '../config/scenario/index.js';
 import { NO_TIMER, type Rng, type TimerHandle, TimeWeightedGauge } from '../engine/index.js';
 import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
+import type { WorkloadAggregate } from './aggregates.js';
 import type { Pod } from './pod.js';
 import { type InboundExchange, parseUrl } from './wire.js';
 import type { World } from './world.js';
@@ -20,8 +21,15 @@ export class AppContainer {
   private head = 0;
   /** Requests in service or queued, for resets when the container crashes. */
   private readonly inService = new Set<InboundExchange>();
-  readonly queueLength = new TimeWeightedGauge();
-  readonly inSystem = new TimeWeightedGauge();
+  readonly queueLength: TimeWeightedGauge;
+  readonly inSystem: TimeWeightedGauge;
+  /**
+   * Requests in service (busy slots), and the slots there are: their areas give the saturation.
+   * NOTE: simplification: a pod has slots while it runs (initial pods from the start, later ones from
+   * ready), none while crashed, gone or starting.
+   */
+  readonly busySlots: TimeWeightedGauge;
+  readonly capacity: TimeWeightedGauge;
   /** Sum and count of queue waits (Little's law checks). */
   waitSumMs = 0;
   served = 0;
@@ -31,8 +39,34 @@ export class AppContainer {
     readonly world: World,
     behaviour: WorkloadBehaviour,
     private readonly rng: Rng,
+    /** The workload's figures, for requests arriving in the measurement window. */
+    private readonly figures: WorkloadAggregate,
   ) {
     this.behaviour = behaviour;
+    const now = world.sim.now;
+    this.queueLength = new TimeWeightedGauge(now);
+    this.inSystem = new TimeWeightedGauge(now);
+    this.busySlots = new TimeWeightedGauge(now);
+    this.capacity = new TimeWeightedGauge(now, behaviour.concurrency);
+  }
+
+  /** The measurement window starts: the gauges integrate (and keep their max) from now on. */
+  restartGauges(nowMs: number): void {
+    this.queueLength.restart(nowMs);
+    this.inSystem.restart(nowMs);
+    this.busySlots.restart(nowMs);
+    this.capacity.restart(nowMs);
+  }
+
+  /** The container runs again (restarted, or a new pod became ready): its slots count as capacity. */
+  resume(): void {
+    this.capacity.set(this.world.sim.now, this.behaviour.concurrency);
+  }
+
+  /** The behaviour changed (chaos `set`): the new concurrency is the capacity from now on. */
+  setBehaviour(b: WorkloadBehaviour): void {
+    this.behaviour = b;
+    if (this.capacity.value > 0) this.capacity.set(this.world.sim.now, b.concurrency);
   }
 
   get queued(): number {
@@ -48,6 +82,7 @@ export class AppContainer {
       return;
     }
     if (b.queueLimit > 0 && this.queued >= b.queueLimit) {
+      if (x.arrivedMs >= this.world.opts.scenario.warmupMs) this.figures.rejected++;
       x.respond({ status: 503, flags: 0, details: 'app queue full' });
       return;
     }
@@ -64,6 +99,8 @@ export class AppContainer {
     for (let i = this.head; i < this.queue.length; i++) this.queue[i]!.reset();
     this.queueLength.set(now, 0);
     this.inSystem.set(now, 0);
+    this.busySlots.set(now, 0);
+    this.capacity.set(now, 0);
     this.queue = [];
     this.head = 0;
     this.busy = 0;
@@ -72,8 +109,11 @@ export class AppContainer {
   private begin(x: InboundExchange): void {
     const now = this.world.sim.now;
     this.busy++;
-    this.waitSumMs += now - x.arrivedMs;
+    this.busySlots.set(now, this.busy);
+    const wait = now - x.arrivedMs;
+    this.waitSumMs += wait;
     this.served++;
+    if (x.arrivedMs >= this.world.opts.scenario.warmupMs) this.figures.recordWait(wait);
     this.inService.add(x);
     const calls = this.behaviour.calls;
     if (calls.length === 0) return this.work(x, 0);
@@ -108,6 +148,7 @@ export class AppContainer {
   private release(): void {
     const now = this.world.sim.now;
     this.busy--;
+    this.busySlots.set(now, this.busy);
     this.inSystem.add(now, -1);
     if (this.head < this.queue.length && this.busy < this.behaviour.concurrency) {
       const next = this.queue[this.head++]!;

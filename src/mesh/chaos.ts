@@ -78,7 +78,7 @@ export class ChaosTimeline {
     rt.behaviour = b;
     for (const p of rt.pods) {
       const app = this.world.appOf(p);
-      if (app !== undefined) app.behaviour = b;
+      if (app !== undefined) app.setBehaviour(b);
     }
   }
 
@@ -143,6 +143,7 @@ export class ChaosTimeline {
     if (p.state !== PodState.Starting) return;
     p.transition(PodState.Running);
     p.ready = true;
+    w.appOf(p)?.resume();
     w.refreshEndpoints();
   }
 }

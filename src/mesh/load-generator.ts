@@ -1,6 +1,7 @@
 import type { LoadGeneratorSpec, RateSchedule, RequestTemplate } from '../config/scenario/index.js';
 import { NO_TIMER, type Rng, type TimerHandle } from '../engine/index.js';
 import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
+import type { ClientAggregate } from './aggregates.js';
 import type { Pod } from './pod.js';
 import { parseUrl } from './wire.js';
 import type { World } from './world.js';
@@ -18,6 +19,14 @@ export class LoadGenerator {
   started = 0;
   /** This replica's peak open-loop rate (the thinning envelope), computed once. */
   private readonly peak: number;
+  /** Where its requests are counted (looked up once, not per request). */
+  private readonly aggregate: ClientAggregate;
+  /**
+   * Requests in flight, oldest first: an intrusive list through the sinks (requests start in time order,
+   * so appending keeps it sorted by start), so the unfinished ones and their ages are known at the end.
+   */
+  private head: ClientRequestSink | null = null;
+  private tail: ClientRequestSink | null = null;
 
   constructor(
     readonly world: World,
@@ -31,6 +40,30 @@ export class LoadGenerator {
     this.mix = world.streams.stream(`traffic-mix/${pod.name}`);
     this.totalWeight = spec.requests.reduce((s, r) => s + r.weight, 0);
     this.peak = spec.mode.kind === 'open' ? peakOf(spec.mode.rate) * share : 0;
+    this.aggregate = world.recorder.client(spec.name);
+  }
+
+  /** Start times (ms) of the requests still in flight, oldest first. */
+  inFlightStarts(): number[] {
+    const out: number[] = [];
+    for (let c = this.head; c !== null; c = c.nextInFlight) out.push(c.startedAtMs);
+    return out;
+  }
+
+  link(c: ClientRequestSink): void {
+    c.prevInFlight = this.tail;
+    c.nextInFlight = null;
+    if (this.tail === null) this.head = c;
+    else this.tail.nextInFlight = c;
+    this.tail = c;
+  }
+
+  unlink(c: ClientRequestSink): void {
+    if (c.prevInFlight === null) this.head = c.nextInFlight;
+    else c.prevInFlight.nextInFlight = c.nextInFlight;
+    if (c.nextInFlight === null) this.tail = c.prevInFlight;
+    else c.nextInFlight.prevInFlight = c.prevInFlight;
+    c.prevInFlight = c.nextInFlight = null;
   }
 
   start(): void {
@@ -95,7 +128,8 @@ export class LoadGenerator {
     };
     this.started++;
     client.begin(this.world.sim.now, this.spec.timeoutMs);
-    this.world.recorder.onClientStart(this.spec.name);
+    this.link(client);
+    this.world.recorder.onClientStart(this.aggregate, this.world.sim.now);
     const sidecar = this.world.sidecarOf(this.pod);
     client.active = sidecar.outbound(req, client, client.worker(sidecar));
   }
@@ -111,19 +145,27 @@ export class LoadGenerator {
     return rs[rs.length - 1]!;
   }
 
-  /** A request finished for the client (a response, or its own timeout with status 0). */
-  finished(startMs: number, r: HttpResponse | null): void {
-    this.world.recorder.onClientResponse(this.spec.name, startMs, this.world.sim.now, r);
+  /** A request finished for the client (a response, or its own timeout: r null, code -1). */
+  finished(c: ClientRequestSink, r: HttpResponse | null): void {
+    this.unlink(c);
+    this.world.recorder.onClientResponse(this.aggregate, c.startedAtMs, this.world.sim.now, r);
+    this.world.onClientFinished();
   }
 }
 
-/** Common client-side bookkeeping of one outstanding request: its timeout. */
+/** Common client-side bookkeeping of one outstanding request: its timeout and its place in flight. */
 abstract class ClientRequestSink {
   active: ActiveRequest | null = null;
+  prevInFlight: ClientRequestSink | null = null;
+  nextInFlight: ClientRequestSink | null = null;
   protected startMs = 0;
   protected timer: TimerHandle = NO_TIMER;
   protected done = false;
   constructor(readonly gen: LoadGenerator) {}
+
+  get startedAtMs(): number {
+    return this.startMs;
+  }
 
   begin(nowMs: number, timeoutMs: number): void {
     this.startMs = nowMs;
@@ -137,7 +179,7 @@ abstract class ClientRequestSink {
     this.done = true;
     this.genWorld().sim.cancel(this.timer);
     this.active = null;
-    this.gen.finished(this.startMs, r);
+    this.gen.finished(this, r);
     this.next();
   }
 
@@ -146,7 +188,7 @@ abstract class ClientRequestSink {
     c.done = true;
     c.active?.cancelFromDownstream();
     c.active = null;
-    c.gen.finished(c.startMs, null);
+    c.gen.finished(c, null);
     c.next();
   }
 

@@ -1,5 +1,5 @@
 import type { ChaosEvent } from '../config/scenario/index.js';
-import { LatencyHistogram, LogHistogram, TimeSeries } from '../engine/index.js';
+import { LogHistogram, TimeSeries } from '../engine/index.js';
 import {
   type EjectionEvent,
   type EnvoyObserver,
@@ -9,37 +9,16 @@ import {
   type UnejectionEvent,
   type UpstreamAttemptEvent,
 } from '../envoy/index.js';
+import {
+  CLIENT_TIMEOUT_CODE,
+  ClientAggregate,
+  HopAggregate,
+  ServiceAggregate,
+  WorkloadAggregate,
+} from './aggregates.js';
 import type { InboundExchange } from './wire.js';
 
-/** What one load generator saw (fortio's view). */
-export class ClientAggregate {
-  /** All requests started and finished, warm-up included (conservation). */
-  startedAll = 0;
-  finishedAll = 0;
-  /** Figures below count requests started after the warm-up. */
-  requests = 0;
-  timeouts = 0;
-  readonly byStatus = new Map<number, number>();
-  readonly byFlag = new Map<string, number>();
-  readonly latency = new LatencyHistogram();
-  readonly seriesRequests: TimeSeries;
-  readonly seriesErrors: TimeSeries;
-  /** Per-interval latency for the p50/p90/p99 series: the light log-linear histogram (within 3.2 %). */
-  readonly seriesLatency: LogHistogram[] = [];
-  constructor(intervalMs: number) {
-    this.seriesRequests = new TimeSeries(intervalMs);
-    this.seriesErrors = new TimeSeries(intervalMs);
-  }
-}
-
-/** Upstream attempts to one service (all client sidecars, all subsets), incl. retries and mirrors. */
-export class ServiceAggregate {
-  requests = 0;
-  readonly byStatus = new Map<number, number>();
-  readonly latency = new LatencyHistogram();
-  readonly bySubset = new Map<string, { requests: number; byStatus: Map<number, number> }>();
-  readonly seriesBySubset = new Map<string, TimeSeries>();
-}
+export { CLIENT_TIMEOUT_CODE, ClientAggregate, HopAggregate, ServiceAggregate, WorkloadAggregate };
 
 export interface IstioSeries {
   labels: Record<string, string>;
@@ -66,7 +45,11 @@ export interface PodDirectory {
 
 /**
  * Collects the domain events of a run into aggregates (rule 8: the model emits, the recorder listens).
- * Requests that start before the warm-up ends are counted for conservation only.
+ * One measurement window for every figure: a request counts by its start time, from the end of the
+ * warm-up on (load generators start none after the load stops; the drain only finishes them). Requests
+ * that start before the warm-up ends are counted for conservation only. Upstream tries count by their
+ * own start (the downstream request's start is not on the event), server-side figures by the request's
+ * arrival at the pod.
  */
 export class Recorder implements EnvoyObserver {
   readonly clients = new Map<string, ClientAggregate>();
@@ -74,8 +57,14 @@ export class Recorder implements EnvoyObserver {
   readonly ejections: { event: EjectionEvent; endMs: number | null }[] = [];
   readonly chaos: { timeMs: number; event: ChaosEvent }[] = [];
   readonly istio = new Map<string, IstioSeries>();
+  readonly hops = new Map<string, HopAggregate>();
+  readonly workloads = new Map<string, WorkloadAggregate>();
+  /** Client requests started and not yet finished (every client, warm-up included). */
+  inFlight = 0;
   private pods: PodDirectory = { podInfo: () => undefined, serviceOf: (_p, host) => host };
   private readonly clusterTargets = new Map<string, ClusterTarget>();
+  /** source sidecar (pod) -> cluster name or authority -> its hop. */
+  private readonly hopIndex = new Map<string, Map<string, HopAggregate>>();
   /** reporter -> source pod -> destination pod -> host -> (status << 16 | flags) -> series. */
   private readonly istioIndex = new Map<
     string,
@@ -97,32 +86,48 @@ export class Recorder implements EnvoyObserver {
     return c;
   }
 
-  onClientStart(name: string): void {
-    this.client(name).startedAll++;
+  workload(key: string): WorkloadAggregate {
+    let w = this.workloads.get(key);
+    if (w === undefined) this.workloads.set(key, (w = new WorkloadAggregate()));
+    return w;
   }
 
-  /** A load generator's request ended: `r` null when its own timeout fired first. */
-  onClientResponse(name: string, startMs: number, nowMs: number, r: HttpResponse | null): void {
-    const c = this.client(name);
+  onClientStart(c: ClientAggregate, nowMs: number): void {
+    c.startedAll++;
+    this.inFlight++;
+    if (nowMs < this.warmupMs) return;
+    c.started++;
+    if (nowMs < c.firstStartMs) c.firstStartMs = nowMs;
+  }
+
+  /** A load generator's request ended: `r` null when its own timeout fired first (code -1). */
+  onClientResponse(c: ClientAggregate, startMs: number, nowMs: number, r: HttpResponse | null): void {
     c.finishedAll++;
+    this.inFlight--;
     if (startMs < this.warmupMs) return;
     c.requests++;
-    const status = r === null ? 0 : r.status;
+    if (nowMs > c.lastEndMs) c.lastEndMs = nowMs;
+    const status = r === null ? CLIENT_TIMEOUT_CODE : r.status;
     if (r === null) c.timeouts++;
     bump(c.byStatus, status);
     bump(c.byFlag, r === null ? 'DC' : formatResponseFlags(r.flags));
     const latency = nowMs - startMs;
     c.latency.record(latency);
+    c.buckets.record(latency);
     c.seriesRequests.add(startMs);
-    if (status === 0 || status >= 500) c.seriesErrors.add(startMs);
+    if (r === null || status >= 500) c.seriesErrors.add(startMs);
     const i = Math.floor(startMs / this.intervalMs);
     let h = c.seriesLatency[i];
     if (h === undefined) c.seriesLatency[i] = h = new LogHistogram();
     h.record(latency);
   }
 
+  /**
+   * NOTE: simplification: a try counts by its own start (the downstream request's start is not on the
+   * event), so a retry of a warm-up request that starts after the warm-up counts here.
+   */
   onUpstreamAttempt(e: UpstreamAttemptEvent): void {
-    if (e.timeMs < this.warmupMs) return;
+    if (e.timeMs - e.latencyMs < this.warmupMs) return;
     const c = this.clusterTarget(e.cluster);
     const s = c.service;
     s.requests++;
@@ -130,17 +135,17 @@ export class Recorder implements EnvoyObserver {
     s.latency.record(e.latencyMs);
     c.subset.requests++;
     bump(c.subset.byStatus, e.status);
-    c.series.add(e.timeMs);
+    c.series.add(e.timeMs - e.latencyMs);
   }
 
   /** Per cluster name, where its attempts are counted (parsed once: this runs for every try). */
   private clusterTarget(name: string): ClusterTarget {
     let t = this.clusterTargets.get(name);
     if (t === undefined) {
-      const [, , subset, host] = name.split('|');
+      const host = name.split('|')[3];
       let service = this.services.get(host!);
       if (service === undefined) this.services.set(host!, (service = new ServiceAggregate()));
-      const key = subset === '' ? '(default)' : subset!;
+      const key = subsetOf(name);
       let b = service.bySubset.get(key);
       if (b === undefined) service.bySubset.set(key, (b = { requests: 0, byStatus: new Map() }));
       let series = service.seriesBySubset.get(key);
@@ -174,10 +179,14 @@ export class Recorder implements EnvoyObserver {
     this.chaos.push({ timeMs, event });
   }
 
-  /** reporter=source: every downstream request a client sidecar finished. */
+  /** reporter=source (and the hop table): every downstream request a client sidecar finished. */
   onRequestComplete(e: RequestCompleteEvent): void {
     if (e.startMs < this.warmupMs) return;
-    const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : e.authority.split(':')[0]!;
+    const hop = this.hop(e.sidecar, e.cluster, e.authority);
+    hop.requests++;
+    bump(hop.byStatus, e.status);
+    bump(hop.byFlags, e.flags);
+    const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : hop.service;
     this.istioObserve(
       'source',
       e.sidecar,
@@ -189,10 +198,28 @@ export class Recorder implements EnvoyObserver {
     );
   }
 
+  /** The hop of a source sidecar's request: by cluster, or by authority for a local reply without one. */
+  private hop(sidecar: string, cluster: string | null, authority: string): HopAggregate {
+    let bySidecar = this.hopIndex.get(sidecar);
+    if (bySidecar === undefined) this.hopIndex.set(sidecar, (bySidecar = new Map()));
+    const k = cluster ?? authority;
+    let h = bySidecar.get(k);
+    if (h === undefined) {
+      const source = this.pods.podInfo(sidecar)?.owner ?? sidecar;
+      const service = cluster !== null ? this.clusterTarget(cluster).host : authority.split(':')[0]!;
+      const subset = cluster !== null ? subsetOf(cluster) : '-';
+      const key = `${source}\u0000${service}\u0000${subset}`;
+      h = this.hops.get(key);
+      if (h === undefined) this.hops.set(key, (h = new HopAggregate(source, service, subset)));
+      bySidecar.set(k, h);
+    }
+    return h;
+  }
+
   /** reporter=destination: every request that reached a server pod and was answered. */
   onServerResponse(x: InboundExchange, status: number): void {
     const now = x.world.sim.now;
-    if (now < this.warmupMs) return;
+    if (x.arrivedMs < this.warmupMs) return;
     this.istioObserve(
       'destination',
       x.from.name,
@@ -290,6 +317,12 @@ function nested(m: Map<string, any>, k: string): Map<any, any> {
   let v = m.get(k);
   if (v === undefined) m.set(k, (v = new Map()));
   return v;
+}
+
+/** The subset of `outbound|PORT|SUBSET|FQDN`, `(default)` for the service's own cluster. */
+function subsetOf(cluster: string): string {
+  const subset = cluster.split('|')[2] ?? '';
+  return subset === '' ? '(default)' : subset;
 }
 
 function bump<K>(m: Map<K, number>, k: K): void {

@@ -10,7 +10,7 @@ import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Pod, PodState } from './pod.js';
 import type { PodDirectory, Recorder } from './recorder.js';
-import { Sidecar } from './sidecar.js';
+import { resetSidecarCounters, Sidecar } from './sidecar.js';
 import type { Connection } from './wire.js';
 
 export interface WorldOptions {
@@ -45,7 +45,12 @@ export class World implements PodDirectory {
     lookup: ClusterSpecs['lookup'];
     routeTable: (pod: Pod, port: number) => ReturnType<typeof buildRouteTable>;
   };
+  /** When the load stops: generators start no request at or after it (the scenario's duration). */
   readonly endMs: number;
+  /** The latest the drain may run to: endMs + the scenario's drainTimeout. */
+  readonly drainLimitMs: number;
+  /** Set once the load has stopped: the run ends as soon as no client request is in flight. */
+  private draining = false;
   readonly pods: Pod[] = [];
   readonly workloads = new Map<string, WorkloadRuntime>();
   readonly generators: LoadGenerator[] = [];
@@ -64,9 +69,10 @@ export class World implements PodDirectory {
 
   constructor(readonly opts: WorldOptions) {
     const { scenario, config } = opts;
-    this.sim = new Simulation({ maxTimeMs: opts.durationMs + 60 * 60_000 });
-    this.streams = new RandomStreams(opts.seed);
     this.endMs = opts.durationMs;
+    this.drainLimitMs = opts.durationMs + scenario.drainTimeoutMs;
+    this.sim = new Simulation({ maxTimeMs: this.drainLimitMs + 60 * 60_000 });
+    this.streams = new RandomStreams(opts.seed);
     this.recorder = opts.recorder;
     this.observer = opts.observer ? fanOut(opts.recorder, opts.observer) : opts.recorder;
     this.network = new Network(scenario.network, this.streams.stream('network'));
@@ -124,7 +130,40 @@ export class World implements PodDirectory {
   }
 
   start(): void {
+    const warmupMs = this.opts.scenario.warmupMs;
+    if (warmupMs > 0 && warmupMs < this.endMs) this.sim.scheduleAt(warmupMs, World.onWarmupEnd, this);
     for (const g of this.generators) g.start();
+  }
+
+  /**
+   * The end of the warm-up starts the measurement window for connection-level figures: every sidecar's
+   * counters are zeroed, as Envoy's admin `POST /reset_counters` does (envoyproxy.io, "Administration
+   * interface": counters only; gauges and histograms keep their values), and the apps' gauges restart.
+   * Per-request counters go by the request's start on the Envoy side.
+   */
+  private static onWarmupEnd(w: World): void {
+    const now = w.sim.now;
+    for (const s of w.sidecars.values()) resetSidecarCounters(s);
+    for (const app of w.apps.values()) app.restartGauges(now);
+  }
+
+  /**
+   * The load has stopped (the clock is at endMs): from now on the run ends at the moment the last client
+   * request finishes. Returns false when nothing is in flight (nothing to drain).
+   */
+  beginDrain(): boolean {
+    this.draining = true;
+    return this.recorder.inFlight > 0;
+  }
+
+  /** A client request finished; during the drain the last one ends the run at this instant. */
+  onClientFinished(): void {
+    if (this.draining && this.recorder.inFlight === 0) this.sim.stop();
+  }
+
+  /** Every app container with its workload key. */
+  allApps(): IterableIterator<AppContainer> {
+    return this.apps.values();
   }
 
   // --- building
@@ -144,7 +183,16 @@ export class World implements PodDirectory {
       w.kind === 'StatefulSet' ? `${w.meta.name}-${i}` : `${w.meta.name}-${podSuffix(w.meta.name, i)}`;
     const pod = this.addPod(name, w.meta.namespace, w.podLabels, rt.behaviour.zones, i, rt.key);
     rt.pods.push(pod);
-    this.apps.set(pod, new AppContainer(pod, this, rt.behaviour, this.streams.stream(`app/${pod.name}`)));
+    const app = new AppContainer(
+      pod,
+      this,
+      rt.behaviour,
+      this.streams.stream(`app/${pod.name}`),
+      this.recorder.workload(rt.key),
+    );
+    this.apps.set(pod, app);
+    // A later pod serves nothing until it is ready (chaos resumes it then).
+    if (!initial) app.capacity.set(this.sim.now, 0);
     if (initial) {
       pod.transition(PodState.Running);
       pod.ready = true;

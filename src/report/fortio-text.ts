@@ -1,17 +1,25 @@
-import { formatResponseFlags } from '../envoy/index.js';
-import type { ClientResult, LatencyMs, Result } from '../run/result.js';
+import type { Result } from '../run/result.js';
+import { clientBlock } from './fortio-client.js';
+import { codes, fmtSecs, pct, table } from './text-table.js';
 
 /**
- * The default text report: per client a fortio-like block (count, qps, percentiles, codes, flags), then
- * per service the upstream view by subset, ejections, and the Envoy stats that moved.
+ * The default text report: the measurement window, per client a fortio block (fortio-client.ts), then
+ * requests by hop as the source sidecars saw them, upstream tries by service and subset, the workloads'
+ * queues, ejections, and the Envoy stats that moved.
  */
 export function renderText(r: Result): string {
-  const out: string[] = [];
-  const secs = (r.simulatedMs - r.warmupMs) / 1000;
-  out.push(
-    `meshsim ${r.meshsim}: scenario ${r.scenario}, seed ${r.seed}, ${fmtSecs(r.simulatedMs)} simulated (warm-up ${fmtSecs(r.warmupMs)}), ${r.events} events`,
-  );
-  for (const c of r.clients) out.push('', ...clientBlock(c, secs));
+  const out: string[] = [
+    `meshsim ${r.meshsim}: scenario ${r.scenario}, seed ${r.seed}, ${fmtSecs(r.simulatedMs)} simulated, ${r.events} events`,
+    windowLine(r),
+  ];
+  for (const c of r.clients) out.push('', ...clientBlock(c));
+  if (r.hops.length > 0) {
+    out.push('', "Requests by hop (source sidecar's view: final code and response flags):");
+    const rows = [['SOURCE', 'SERVICE', 'SUBSET', 'REQUESTS', 'CODES', 'FLAGS']];
+    for (const h of r.hops)
+      rows.push([h.source, h.service, h.subset, String(h.requests), codes(h.byStatus), flags(h.byFlag)]);
+    out.push(...table(rows));
+  }
   if (r.services.length > 0) {
     out.push('', 'Upstream requests by service (every try, retries and mirrors included):');
     const rows = [['SERVICE', 'SUBSET', 'REQUESTS', 'SHARE', 'CODES']];
@@ -26,6 +34,24 @@ export function renderText(r: Result): string {
         ]);
       }
     }
+    out.push(...table(rows));
+  }
+  if (r.workloads.length > 0) {
+    out.push('', 'Workloads (app containers: queue wait before service, busy slots over slots):');
+    const rows = [
+      ['WORKLOAD', 'PODS', 'SERVED', 'REJECTED', 'WAIT AVG', 'WAIT P99', 'MAX QUEUE', 'SATURATION'],
+    ];
+    for (const w of r.workloads)
+      rows.push([
+        w.workload,
+        String(w.pods),
+        String(w.served),
+        String(w.rejected),
+        `${w.queueWaitMs.mean}ms`,
+        `${w.queueWaitMs.p99}ms`,
+        String(w.maxQueueLength),
+        pct(w.saturation),
+      ]);
     out.push(...table(rows));
   }
   if (r.ejections.length > 0) {
@@ -48,7 +74,7 @@ export function renderText(r: Result): string {
       .map(([k, v]) => `cluster.${c.name}.${k}: ${v}`),
   );
   if (moved.length > 0)
-    out.push('', 'Envoy cluster stats that moved (summed over client sidecars):', ...moved);
+    out.push('', 'Envoy cluster stats that moved (summed over client sidecars, same window):', ...moved);
   if (r.timing)
     out.push(
       '',
@@ -57,61 +83,21 @@ export function renderText(r: Result): string {
   return `${out.join('\n')}\n`;
 }
 
+/** "measured: requests started 5s..60s, drained until 60.457s", plus what the drain limit cut off. */
+export function windowLine(r: Result): string {
+  const w = r.window;
+  const cut = r.clients.reduce((n, c) => n + c.unfinished.count, 0);
+  const tail =
+    cut === 0
+      ? ''
+      : `; drain limit reached: ${cut} request${cut === 1 ? '' : 's'} unfinished (reported per client)`;
+  return `measured: requests started ${fmtSecs(w.fromMs)}..${fmtSecs(w.toMs)}, drained until ${fmtSecs(w.drainedUntilMs)}${tail}`;
+}
+
 const INTERESTING =
-  /overflow|retry|timeout|pending|outlier_detection|connect_fail|cx_total|rq_total|rq_5xx|panic|max_requests/;
+  /overflow|retry|timeout|pending|outlier_detection|connect_fail|cx_total|cx_none_healthy|rq_total|rq_5xx|panic|max_requests/;
 
-function clientBlock(c: ClientResult, secs: number): string[] {
-  const l = c.latencyMs;
-  const lines = [
-    `Client ${c.name}: ${c.requests} requests in ${secs}s, ${c.qps.toFixed(1)} qps, success ${(c.successRate * 100).toFixed(3)} %`,
-    `Aggregated Function Time : count ${c.requests} avg ${ms(l.mean)} min ${ms(l.min)} max ${ms(l.max)}`,
-    ...percentiles(l),
-  ];
-  for (const [code, n] of Object.entries(c.byStatus)) {
-    lines.push(
-      `Code ${code === '0' ? '-1 (client timeout)' : code} : ${n} (${pct(n / Math.max(1, c.requests))})`,
-    );
-  }
-  const flags = Object.entries(c.byFlag).filter(([f]) => f !== formatResponseFlags(0));
-  if (flags.length > 0) lines.push(`Response flags : ${flags.map(([f, n]) => `${f} ${n}`).join(', ')}`);
-  return lines;
-}
-
-function percentiles(l: LatencyMs): string[] {
-  return [
-    `# target 50% ${ms(l.p50)}`,
-    `# target 75% ${ms(l.p75)}`,
-    `# target 90% ${ms(l.p90)}`,
-    `# target 99% ${ms(l.p99)}`,
-    `# target 99.9% ${ms(l.p999)}`,
-  ];
-}
-
-/** Latencies in seconds with fortio's precision. */
-function ms(v: number): string {
-  return (v / 1000).toFixed(6);
-}
-
-function fmtSecs(msv: number): string {
-  return `${+(msv / 1000).toFixed(3)}s`;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)} %`;
-}
-
-function codes(m: Record<string, number>): string {
-  return Object.entries(m)
-    .map(([k, v]) => `${k}:${v}`)
-    .join(' ');
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd(),
-  );
+function flags(m: Record<string, number>): string {
+  const shown = Object.entries(m).filter(([f]) => f !== '-');
+  return shown.length === 0 ? '-' : shown.map(([f, n]) => `${f}:${n}`).join(' ');
 }

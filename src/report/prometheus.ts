@@ -3,10 +3,14 @@ import type { Result } from '../run/result.js';
 
 /**
  * Istio's standard metrics in the Prometheus exposition format: `istio_requests_total` and
- * `istio_request_duration_milliseconds` with Istio's label names (semantics §5.3).
+ * `istio_request_duration_milliseconds` with Istio's label names (istio.io, "Istio Standard Metrics"),
+ * as the sidecars report them (a request its client gave up on: response_code="0", response_flags="DC").
+ * meshsim's own figures follow under `meshsim_`: the window and the requests the drain limit cut off.
  */
 export function renderPrometheus(r: Result): string {
+  const w = r.window;
   const out: string[] = [
+    `# meshsim window: requests started ${w.fromMs}ms..${w.toMs}ms, drained until ${w.drainedUntilMs}ms`,
     '# HELP istio_requests_total Total requests.',
     '# TYPE istio_requests_total counter',
   ];
@@ -26,11 +30,29 @@ export function renderPrometheus(r: Result): string {
     out.push(`istio_request_duration_milliseconds_sum{${l}} ${s.sumMs}`);
     out.push(`istio_request_duration_milliseconds_count{${l}} ${s.count}`);
   }
+  out.push(
+    '# HELP meshsim_client_unfinished_requests Requests started in the window and still in flight when the drain limit ended the run.',
+    '# TYPE meshsim_client_unfinished_requests gauge',
+  );
+  for (const c of r.clients)
+    out.push(`meshsim_client_unfinished_requests{client="${esc(c.name)}"} ${c.unfinished.count}`);
+  out.push(
+    '# HELP meshsim_client_unfinished_oldest_age_milliseconds Age of the oldest unfinished request at the end of the run.',
+    '# TYPE meshsim_client_unfinished_oldest_age_milliseconds gauge',
+  );
+  for (const c of r.clients)
+    out.push(
+      `meshsim_client_unfinished_oldest_age_milliseconds{client="${esc(c.name)}"} ${c.unfinished.oldestAgeMs}`,
+    );
   return `${out.join('\n')}\n`;
 }
 
 function labels(l: Record<string, string>): string {
   return Object.entries(l)
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
     .join(',');
+}
+
+function esc(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

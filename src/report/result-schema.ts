@@ -13,6 +13,8 @@ const latency = z.strictObject({
   p999: z.number(),
   max: z.number(),
   mean: z.number(),
+  stddev: z.number(),
+  sum: z.number(),
   min: z.number(),
 });
 
@@ -20,19 +22,29 @@ export const resultSchema = z.strictObject({
   meshsim: z.string().describe('meshsim version'),
   scenario: z.string(),
   seed: z.number().int(),
-  simulatedMs: z.number(),
+  simulatedMs: z.number().describe('the load, then the drain: = window.drainedUntilMs'),
   warmupMs: z.number(),
+  window: z
+    .strictObject({ fromMs: z.number(), toMs: z.number(), drainedUntilMs: z.number() })
+    .describe('every figure counts requests started in [fromMs, toMs), followed until drainedUntilMs'),
   events: z.number().int().describe('engine events executed'),
   clients: z.array(
     z.strictObject({
       name: z.string(),
+      started: z.number().int(),
       requests: z.number().int(),
+      warmupRequests: z.number().int(),
+      elapsedMs: z.number().describe("first measured request's start to the last response"),
       qps: z.number(),
-      timeouts: z.number().int(),
+      timeouts: z.number().int().describe('the client timed out: code -1 in byStatus'),
+      unfinished: z.strictObject({ count: z.number().int(), oldestAgeMs: z.number() }),
       successRate: z.number().min(0).max(1),
-      byStatus: counts,
+      byStatus: z.record(z.string(), z.number().int().min(0)).describe('"-1": client timeout'),
       byFlag: counts,
       latencyMs: latency,
+      histogram: z.array(
+        z.strictObject({ fromMs: z.number(), toMs: z.number(), count: z.number().int().min(0) }),
+      ),
     }),
   ),
   services: z.array(
@@ -42,6 +54,27 @@ export const resultSchema = z.strictObject({
       byStatus: counts,
       latencyMs: latency,
       bySubset: z.record(z.string(), z.strictObject({ requests: z.number().int(), byStatus: counts })),
+    }),
+  ),
+  hops: z.array(
+    z.strictObject({
+      source: z.string(),
+      service: z.string(),
+      subset: z.string(),
+      requests: z.number().int(),
+      byStatus: counts,
+      byFlag: counts,
+    }),
+  ),
+  workloads: z.array(
+    z.strictObject({
+      workload: z.string(),
+      pods: z.number().int(),
+      served: z.number().int(),
+      rejected: z.number().int(),
+      queueWaitMs: z.strictObject({ mean: z.number(), p99: z.number(), max: z.number() }),
+      maxQueueLength: z.number().int(),
+      saturation: z.number().min(0),
     }),
   ),
   clusters: z.array(
@@ -67,6 +100,7 @@ export const resultSchema = z.strictObject({
         z.strictObject({
           t: z.number(),
           requests: z.number(),
+          unfinished: z.number(),
           errors: z.number(),
           p50: z.number(),
           p90: z.number(),

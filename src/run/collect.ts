@@ -3,26 +3,42 @@ import { CLUSTER_COUNTERS, CLUSTER_GAUGES, type HttpStats } from '../envoy/index
 import type { LatencySummary } from '../engine/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
-import type { ClusterResult, LatencyMs, Result, SeriesPoint } from './result.js';
+import { hopResults, workloadResults } from './collect-mesh.js';
+import type { ClientResult, ClusterResult, LatencyMs, Result, SeriesPoint } from './result.js';
 
 /** Turns a finished world and its recorder into the Result (sorted keys and arrays: stable bytes). */
 export function collectResult(world: World, rec: Recorder, scenario: Scenario, version: string): Result {
-  const measuredMs = Math.max(1, world.endMs - scenario.warmupMs);
+  const fromMs = scenario.warmupMs;
+  const drainedUntilMs = world.sim.now;
+  const inFlight = unfinishedByClient(world, fromMs);
   let started = 0;
   let finished = 0;
-  const clients = [...rec.clients.entries()].sort(byKey).map(([name, c]) => {
+  const clients = [...rec.clients.entries()].sort(byKey).map(([name, c]): ClientResult => {
     started += c.startedAll;
     finished += c.finishedAll;
     const ok = c.requests - c.timeouts - count5xx(c.byStatus);
+    const elapsedMs = c.requests === 0 ? 0 : round(c.lastEndMs - c.firstStartMs, 3);
+    const lat = latency(c.latency.summary());
+    const cut = inFlight.get(name);
     return {
       name,
+      started: c.started,
       requests: c.requests,
-      qps: round(c.requests / (measuredMs / 1000), 3),
+      warmupRequests: c.startedAll - c.started,
+      elapsedMs,
+      qps: elapsedMs > 0 ? round(c.requests / (elapsedMs / 1000), 3) : 0,
       timeouts: c.timeouts,
+      unfinished: {
+        count: cut?.starts.length ?? 0,
+        oldestAgeMs: cut === undefined ? 0 : round(drainedUntilMs - cut.starts[0]!, 3),
+      },
       successRate: c.requests === 0 ? 1 : round(ok / c.requests, 6),
       byStatus: sortedRecord(c.byStatus),
       byFlag: sortedRecord(c.byFlag),
-      latencyMs: latency(c.latency.summary()),
+      latencyMs: lat,
+      histogram: c.buckets
+        .export(lat.min, lat.max)
+        .map((b) => ({ fromMs: round(b.fromMs, 3), toMs: round(b.toMs, 3), count: b.count })),
     };
   });
   const services = [...rec.services.entries()].sort(byKey).map(([host, s]) => ({
@@ -36,16 +52,20 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
         .map(([k, v]) => [k, { requests: v.requests, byStatus: sortedRecord(v.byStatus) }]),
     ),
   }));
-  const intervals = Math.ceil(world.endMs / scenario.seriesIntervalMs);
+  const intervalMs = scenario.seriesIntervalMs;
+  const intervals = Math.ceil(world.endMs / intervalMs);
   const seriesClients: Record<string, SeriesPoint[]> = {};
   for (const [name, c] of [...rec.clients.entries()].sort(byKey)) {
     const req = c.seriesRequests.values(world.endMs);
     const err = c.seriesErrors.values(world.endMs);
+    const cut = new Array<number>(intervals).fill(0);
+    for (const t of inFlight.get(name)?.starts ?? []) cut[Math.floor(t / intervalMs)]!++;
     seriesClients[name] = Array.from({ length: intervals }, (_, i) => {
       const h = c.seriesLatency[i];
       return {
-        t: i * scenario.seriesIntervalMs,
+        t: i * intervalMs,
         requests: req[i] ?? 0,
+        unfinished: cut[i] ?? 0,
         errors: err[i] ?? 0,
         p50: h ? h.percentile(50) : 0,
         p90: h ? h.percentile(90) : 0,
@@ -62,13 +82,17 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
     meshsim: version,
     scenario: scenario.name,
     seed: world.opts.seed,
-    simulatedMs: world.endMs,
+    simulatedMs: drainedUntilMs,
     warmupMs: scenario.warmupMs,
+    window: { fromMs, toMs: world.endMs, drainedUntilMs },
     events: world.sim.executed,
     clients,
     services,
+    hops: hopResults(rec),
+    workloads: workloadResults(world, rec, drainedUntilMs),
     clusters: clusterResults(world),
     ejections: rec.ejections
+      .filter(({ event: e }) => e.timeMs >= fromMs)
       .map(({ event: e, endMs }) => ({
         timeMs: e.timeMs,
         client: e.sidecar,
@@ -80,13 +104,27 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
         durationMs: endMs === null ? null : endMs - e.timeMs,
       }))
       .sort((a, b) => a.timeMs - b.timeMs || cmp(a.client, b.client) || cmp(a.host, b.host)),
-    series: { intervalMs: scenario.seriesIntervalMs, clients: seriesClients, subsets },
+    series: { intervalMs, clients: seriesClients, subsets },
     istio: [...rec.istio.values()]
       .map((s) => ({ labels: s.labels, count: s.count, buckets: s.buckets, sumMs: round(s.sumMs, 3) }))
       .sort((a, b) => compareLabels(a.labels, b.labels)),
     http: httpTotals(world),
     conservation: { started, finished, inFlightAtEnd: started - finished },
   };
+}
+
+/** Per client name, the start times of its window's requests still in flight, oldest first. */
+function unfinishedByClient(world: World, fromMs: number): Map<string, { starts: number[] }> {
+  const out = new Map<string, { starts: number[] }>();
+  for (const g of world.generators) {
+    const starts = g.inFlightStarts().filter((t) => t >= fromMs);
+    if (starts.length === 0) continue;
+    let e = out.get(g.spec.name);
+    if (e === undefined) out.set(g.spec.name, (e = { starts: [] }));
+    e.starts.push(...starts);
+  }
+  for (const e of out.values()) e.starts.sort((a, b) => a - b);
+  return out;
 }
 
 function clusterResults(world: World): ClusterResult[] {
@@ -127,6 +165,8 @@ function latency(s: LatencySummary): LatencyMs {
     p999: s.p999,
     max: s.max,
     mean: s.mean,
+    stddev: s.stddev,
+    sum: s.sum,
     min: s.min,
   };
 }

@@ -1,4 +1,4 @@
-export { runScenario, buildRun, runToEnd } from './run-scenario.js';
+export { runScenario, buildRun, runToEnd, drainWorld } from './run-scenario.js';
 export { collectResult } from './collect.js';
 export type { RunOptions, LoadedScenario } from './run-scenario.js';
 export type * from './result.js';

@@ -3,24 +3,34 @@
  * (wall-clock timing only under `timing`, which `--timing` adds). Documented in docs/output.md.
  */
 import type { JsonDiagnostic, SimulatedMisconfiguration } from '../config/analysis/json.js';
-import type { LatencySummary } from '../engine/index.js';
+import type { FortioBucket, LatencySummary } from '../engine/index.js';
 
 /** Latency percentiles in ms: the HDR summary without its count. */
 export type LatencyMs = Omit<LatencySummary, 'count'>;
 
 export interface ClientResult {
   name: string;
-  /** Requests started after the warm-up and finished (answered or timed out) by the end. */
+  /** Requests started in the window: `requests` + `unfinished.count`. */
+  started: number;
+  /** Requests started in the window and finished (answered or timed out) by the end of the drain. */
   requests: number;
-  /** Achieved requests per second over the measured window. */
+  /** Requests started during the warm-up (fortio's "plus N warmup"): counted nowhere else. */
+  warmupRequests: number;
+  /** The load's actual duration: first measured request's start to the last one's response, ms. */
+  elapsedMs: number;
+  /** `requests` per second of `elapsedMs` (fortio's actual qps). */
   qps: number;
-  /** Client-side timeouts (the generator's own `timeout`), reported under status 0. */
+  /** Client-side timeouts (the generator's own `timeout`), reported under code -1 as fortio does. */
   timeouts: number;
+  /** Requests of the window still in flight when the drain limit cut the run off; age at that moment. */
+  unfinished: { count: number; oldestAgeMs: number };
   /** Share of requests answered 2xx/3xx/4xx (not 5xx, not timed out). */
   successRate: number;
   byStatus: Record<string, number>;
   byFlag: Record<string, number>;
   latencyMs: LatencyMs;
+  /** fortio's histogram buckets (non-empty ones): the first starts at min, the last ends at max. */
+  histogram: FortioBucket[];
 }
 
 export interface ServiceResult {
@@ -56,10 +66,44 @@ export interface EjectionResult {
   durationMs: number | null;
 }
 
+/** Requests one source workload's sidecars sent to one service subset, as those sidecars saw them end. */
+export interface HopResult {
+  /** The source workload, `namespace/name` (a load generator or a Deployment whose app calls out). */
+  source: string;
+  /** Destination service (FQDN; the Host when no route matched). */
+  service: string;
+  /** Subset, `(default)` for the service's own cluster, `-` when no cluster was chosen (e.g. NR). */
+  subset: string;
+  requests: number;
+  /** Final code as the source sidecar reports it (0 when the app gave up first: flag DC). */
+  byStatus: Record<string, number>;
+  byFlag: Record<string, number>;
+}
+
+/** The app containers of one workload over the window. */
+export interface WorkloadResult {
+  /** `namespace/name` of the Deployment/StatefulSet. */
+  workload: string;
+  pods: number;
+  /** Requests that began service (arrived in the window). */
+  served: number;
+  /** Answered 503 at once because the queue was full (`queueLimit`). */
+  rejected: number;
+  /** Time requests waited in the app's queue before service: exact mean and max, p99 within 3.2 %. */
+  queueWaitMs: { mean: number; p99: number; max: number };
+  /** Longest queue any one pod had (requests waiting, not in service). */
+  maxQueueLength: number;
+  /** Busy slot time over the slots there were (concurrency x time a pod runs), window to drain end. */
+  saturation: number;
+}
+
 export interface SeriesPoint {
   /** Start of the interval, simulated ms. */
   t: number;
+  /** Requests started in the interval that finished; `unfinished` more were cut off by the drain limit. */
   requests: number;
+  /** Started in the interval and cut off: when > 0 the interval's percentiles miss its slowest requests. */
+  unfinished: number;
   errors: number;
   p50: number;
   p90: number;
@@ -70,12 +114,21 @@ export interface Result {
   meshsim: string;
   scenario: string;
   seed: number;
+  /** Simulated time of the whole run: the load, then the drain (= window.drainedUntilMs). */
   simulatedMs: number;
   warmupMs: number;
+  /**
+   * The measurement window of every figure: requests started in [fromMs, toMs) (toMs: the load stops),
+   * followed until they finished or the drain ended at drainedUntilMs.
+   */
+  window: { fromMs: number; toMs: number; drainedUntilMs: number };
   /** Engine events executed. */
   events: number;
   clients: ClientResult[];
   services: ServiceResult[];
+  /** Per hop (source workload, service, subset): codes and flags as the source sidecar saw them. */
+  hops: HopResult[];
+  workloads: WorkloadResult[];
   clusters: ClusterResult[];
   ejections: EjectionResult[];
   series: {
@@ -88,7 +141,10 @@ export interface Result {
   istio: { labels: Record<string, string>; count: number; buckets: number[]; sumMs: number }[];
   /** Sidecar-level HTTP stats summed over sidecars (http.outbound.*, fault.*). */
   http: Record<string, number>;
-  /** Conservation check: every request started was answered exactly once (or is still in flight). */
+  /**
+   * Conservation over every client request (warm-up included): started = finished + inFlightAtEnd,
+   * inFlightAtEnd being those the drain limit cut off.
+   */
   conservation: { started: number; finished: number; inFlightAtEnd: number };
   timing?: { wallMs: number; eventsPerSec: number; simulatedRequestsPerSec: number };
   /** Findings of the checks `meshsim run` makes before simulating (validation and analysis), positioned. */

@@ -35,7 +35,10 @@ export function runScenario(loaded: LoadedScenario, opts: RunOptions = {}): Resu
   return collectResult(world, recorder, loaded.scenario, VERSION);
 }
 
-/** Runs a built world to its end in steps of simulated time, reporting progress between steps. */
+/**
+ * Runs a built world to its end in steps of simulated time, reporting progress between steps: the load
+ * until the scenario's duration, then the drain (drainWorld).
+ */
 export function runToEnd(world: World, opts: Pick<RunOptions, 'onProgress' | 'progressEveryMs'> = {}): void {
   const end = world.endMs;
   const step = opts.progressEveryMs ?? Math.max(1000, end / 100);
@@ -45,7 +48,18 @@ export function runToEnd(world: World, opts: Pick<RunOptions, 'onProgress' | 'pr
     opts.onProgress?.(t / end);
   }
   world.sim.runUntil(end);
+  drainWorld(world);
   opts.onProgress?.(1);
+}
+
+/**
+ * The load has stopped (the clock is at the world's endMs): requests in flight run to completion, and the
+ * run ends at the instant the last one finishes, or at the drain limit (duration + drainTimeout) with the
+ * rest unfinished. Returns the time the drain ended (endMs when nothing was in flight).
+ */
+export function drainWorld(world: World): number {
+  if (world.beginDrain()) world.sim.runUntil(world.drainLimitMs);
+  return world.sim.now;
 }
 
 /** Builds the world without running it (for stepping from the web app or tests). */

@@ -8,8 +8,11 @@ describe('meshsim run', () => {
   it('prints a fortio-like report and exits 0', async () => {
     const r = await run('run', 'models/canary/canary.scenario.yaml', '--duration', '10s');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^meshsim \S+: scenario canary-10pct, seed 7, 10s simulated \(warm-up 5s\)/);
-    expect(r.out).toMatch(/Client frontend: \d+ requests in 5s/);
+    expect(r.out).toMatch(
+      /^meshsim \S+: scenario canary-10pct, seed 7, 10\.\d+s simulated, \d+ events\nmeasured: requests started 5s\.\.10s, drained until 10\.\d+s\n/,
+    );
+    expect(r.out).toMatch(/Client frontend: \d+ requests in 5\.\d+s/);
+    expect(r.out).toMatch(/All done \d+ calls \(plus \d+ warmup\) [\d.]+ ms avg, [\d.]+ qps/);
     expect(r.out).toContain('# target 99% ');
     expect(r.out).toMatch(/Code 200 : \d+/);
     expect(r.err).toBe('');
@@ -42,7 +45,9 @@ describe('meshsim run', () => {
     const ja = readFileSync(join(dir, 'a.json'), 'utf8');
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(ja);
     const parsed = JSON.parse(ja);
-    expect(parsed).toMatchObject({ scenario: 'canary-10pct', seed: 7, simulatedMs: 6000, warmupMs: 5000 });
+    expect(parsed).toMatchObject({ scenario: 'canary-10pct', seed: 7, warmupMs: 5000 });
+    expect(parsed.window).toMatchObject({ fromMs: 5000, toMs: 6000 });
+    expect(parsed.simulatedMs).toBe(parsed.window.drainedUntilMs);
     expect(parsed.timing).toBeUndefined();
   });
 

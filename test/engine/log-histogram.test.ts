@@ -51,3 +51,15 @@ describe('LogHistogram', () => {
     expect(h.percentile(100)).toBeCloseTo((2 ** 32 - 1) / 1000, 0);
   });
 });
+
+describe('LogHistogram extremes', () => {
+  it('a percentile never leaves the exact [min, max]', () => {
+    const h = new LogHistogram();
+    h.record(9.69); // 9690 µs: bucket highest value 9727 µs
+    expect(h.percentile(50)).toBe(9.69);
+    expect(h.percentile(99)).toBe(9.69);
+    h.record(0);
+    expect(h.percentile(1)).toBe(0);
+    expect(h.percentile(100)).toBe(9.69);
+  });
+});

@@ -46,7 +46,7 @@ describe('LatencyHistogram', () => {
     expect(a.summary().min).toBe(0.25);
     expect(a.summary().max).toBe(0.75);
   });
-  it('summary() is bit for bit the mean and getValueAtPercentile of HDR, in one pass', () => {
+  it('summary(): HDR getValueAtPercentile clamped into the exact [min, max]; mean and stddev exact', () => {
     const round3 = (x: number) => Math.round(x * 1000) / 1000;
     fc.assert(
       fc.property(
@@ -68,18 +68,28 @@ describe('LatencyHistogram', () => {
             hdr.recordValue(Math.max(0, Math.round(v * 1000)));
           }
           const s = ours.summary();
-          const pct = (p: number) => hdr.getValueAtPercentile(p) / 1000;
+          const min = round3(Math.min(...values));
+          const max = round3(Math.max(...values));
+          const pct = (p: number) => Math.min(max, Math.max(min, hdr.getValueAtPercentile(p) / 1000));
+          const mean = values.reduce((a, v) => a + v, 0) / values.length;
+          const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length;
           expect(s).toEqual({
             count: values.length,
-            mean: round3(hdr.mean / 1000),
-            min: hdr.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : hdr.minNonZeroValue / 1000,
+            mean: round3(mean),
+            stddev: expect.closeTo(round3(Math.sqrt(variance)), 2),
+            sum: round3(values.reduce((a, v) => a + v, 0)),
+            min,
             p50: pct(50),
             p75: pct(75),
             p90: pct(90),
             p99: pct(99),
             p999: pct(99.9),
-            max: hdr.maxValue / 1000,
+            max,
           });
+          for (const k of ['p50', 'p75', 'p90', 'p99', 'p999'] as const) {
+            expect(s[k]).toBeGreaterThanOrEqual(s.min);
+            expect(s[k]).toBeLessThanOrEqual(s.max);
+          }
         },
       ),
       { numRuns: 300, seed: 42 },
@@ -92,10 +102,64 @@ describe('LatencyHistogram', () => {
     expect(countAtPercentile(99.9, 999)).toBe(999); // 998.001 rounds up
     expect(countAtPercentile(0.001, 10)).toBe(1); // below the first value: the first value
   });
+  it('one value of 9.69 ms: every figure is 9.69 (no percentile above the max, no mean below the min)', () => {
+    const h = new LatencyHistogram();
+    h.record(9.69);
+    expect(h.summary()).toEqual({
+      count: 1,
+      mean: 9.69,
+      stddev: 0,
+      sum: 9.69,
+      min: 9.69,
+      p50: 9.69,
+      p75: 9.69,
+      p90: 9.69,
+      p99: 9.69,
+      p999: 9.69,
+      max: 9.69,
+    });
+    expect(h.percentile(99)).toBe(9.69);
+  });
+  it('0 ms is recorded and representable: min 0, mean exact', () => {
+    const h = new LatencyHistogram();
+    h.record(0);
+    h.record(0);
+    h.record(3);
+    const s = h.summary();
+    expect([s.count, s.min, s.p50, s.max, s.mean]).toEqual([3, 0, 0, 3, 1]);
+    expect(s.stddev).toBeCloseTo(Math.sqrt(2), 3);
+    h.record(-1); // a negative duration (never produced) counts as 0
+    expect(h.summary().min).toBe(0);
+  });
+  it('the mean is exact where bucket midpoints would fall below the min', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 10; i++) h.record(100_000.4); // one HDR bucket spans tens of µs here
+    const s = h.summary();
+    expect(s.mean).toBe(100_000.4);
+    expect(s.min).toBe(100_000.4);
+    expect(s.max).toBe(100_000.4);
+    expect(s.p999).toBe(100_000.4);
+  });
+  it('merge keeps the exact min, max and sum; reset clears them', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    a.record(2);
+    b.record(0.5);
+    b.record(7.5);
+    a.merge(b);
+    expect(a.summary()).toMatchObject({ count: 3, min: 0.5, max: 7.5, mean: 3.333 });
+    expect(a.sum).toBe(10);
+    a.reset();
+    expect(a.summary()).toMatchObject({ count: 0, min: 0, max: 0, mean: 0 });
+    a.record(4);
+    expect(a.summary()).toMatchObject({ min: 4, max: 4, mean: 4 });
+  });
   it('an empty histogram summarises to zeros', () => {
     expect(new LatencyHistogram().summary()).toEqual({
       count: 0,
       mean: 0,
+      stddev: 0,
+      sum: 0,
       min: 0,
       p50: 0,
       p75: 0,

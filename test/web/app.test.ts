@@ -87,7 +87,32 @@ describe('the web app (built, in Chromium)', () => {
     expect(await page.locator('#graph g.node.subset').count()).toBe(2);
     expect(await page.locator('#graph g.node.pod').count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('#banner').isHidden()).toBe(true);
+    // The window, the unfinished column, the hops (source sidecar's view) and the workloads' queues.
+    const clients = await clientFigures(page);
+    expect(clients.unfinished).toBe('0');
+    expect(await page.locator('#tables table[data-table="clients"] caption').textContent()).toMatch(
+      /measured: requests started 5s\.\.60s, drained until 60\.\d+s$/,
+    );
+    const cells = (id: string) =>
+      page
+        .locator(`#tables table[data-table="${id}"] tbody tr`)
+        .evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+        );
+    const hops = await cells('hops');
+    expect(hops.map((h) => [h[0], h[2]])).toEqual([
+      ['production/frontend', 'v1'],
+      ['production/frontend', 'v2'],
+    ]);
+    expect(hops[1]![4]).toMatch(/^200: \d+, 503: \d+$/);
+    const workloads = await cells('workloads');
+    expect(workloads.map((w) => w[0])).toEqual([
+      'production/product-service-v1',
+      'production/product-service-v2',
+    ]);
+    expect(workloads[0]![7]).toMatch(/^\d+\.\d %$/);
     await page.screenshot({ path: `${SHOTS}/canary.png` });
+    await page.locator('#tables').screenshot({ path: `${SHOTS}/canary-tables.png` });
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -124,6 +149,27 @@ describe('the web app (built, in Chromium)', () => {
     expect(await page.locator('figure[data-id="success"] path.base').count()).toBe(1);
     expect(await page.locator('table[data-table="clients"] th', { hasText: 'Δ' }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/outlier-after.png` });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('marks latency intervals the drain limit cut off and reports the unfinished requests', async () => {
+    const page = await openPage();
+    await waitForRuns(page, 1);
+    await page.click('#paste-open');
+    await page.fill('#paste-text', readFileSync('test/web/fixtures/cut-off.scenario.yaml', 'utf8'));
+    await page.click('#paste-add');
+    await waitForRuns(page, 2);
+    const clients = await clientFigures(page);
+    expect(clients.unfinished).toMatch(/^\d+ \(oldest [\d.]+ s\)$/);
+    expect(Number.parseInt(clients.unfinished!, 10)).toBeGreaterThan(0);
+    expect(await page.locator('#tables table[data-table="clients"] caption').textContent()).toContain(
+      'drained until 12s; drain limit reached:',
+    );
+    const marks = page.locator('figure[data-id="latency"] circle.incomplete');
+    expect(await marks.count()).toBeGreaterThan(0);
+    expect(await marks.first().locator('title').textContent()).toContain('cut off by the drain limit');
+    await page.locator('figure[data-id="latency"]').screenshot({ path: `${SHOTS}/cut-off-latency.png` });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -9,7 +9,14 @@ import { MeshGraph } from './graph/mesh-graph.js';
 import { BUNDLED, DEFAULT_MODEL } from './model/bundled.js';
 import { isScenarioText, listScenarios, openScenario, type Workspace } from './model/workspace.js';
 import { decodeShare, encodeShare } from './share/codec.js';
-import { clientTable, clusterTable, renderTable, subsetTable } from './tables/summary.js';
+import {
+  clientTable,
+  clusterTable,
+  hopTable,
+  renderTable,
+  subsetTable,
+  workloadTable,
+} from './tables/summary.js';
 import { hideBanner, installGlobalErrorBanner, showBanner } from './ui/banner.js';
 import { byId, clear, download, el } from './ui/dom.js';
 import { renderKnobs } from './ui/knobs-panel.js';
@@ -288,7 +295,9 @@ function renderAll(): void {
   drawTimeDependent(cur, base);
   clear(tables);
   tables.append(renderTable(clientTable(cur.out.result, base?.out.result)));
+  tables.append(renderTable(hopTable(cur.out.result)));
   tables.append(renderTable(subsetTable(cur.out.result, base?.out.result)));
+  tables.append(renderTable(workloadTable(cur.out.result)));
   tables.append(renderTable(clusterTable(cur.out.result)));
   renderCompare(byId('compare'), runs, compareAB[0], compareAB[1], (a, b) => {
     compareAB = [a, b];

@@ -23,6 +23,13 @@ export const SCENARIO_CODES = {
 
 // Defaults, each with its reason (docs/scenario.md "Defaults").
 /** Per sidecar hop; two hops give ~1.7 ms p90, Istio's published figure for client+server proxies (§8). */
+/**
+ * How long the mesh may drain after the load stops (spec.drainTimeout). 60 s: well past the timeouts that
+ * do end requests by default (Envoy's 10 s connect timeout as Istio sets it, typical client timeouts of a
+ * few seconds), so an ordinary run drains completely; Istio disables the route timeout by default, so a
+ * hung upstream would otherwise keep requests open for ever.
+ */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 export const DEFAULT_SIDECAR_LATENCY = LogNormal.fromMedianP99(0.45, 2);
 const DEFAULT_NETWORK = {
   sameZone: LogNormal.fromMedianP99(0.1, 0.5),
@@ -150,6 +157,10 @@ class Resolver {
       manifests: s.manifests ?? [],
       durationMs: this.positiveDuration(s.duration, [...sp, 'duration']),
       warmupMs: s.warmup === undefined ? 0 : this.duration(s.warmup, [...sp, 'warmup']),
+      drainTimeoutMs:
+        s.drainTimeout === undefined
+          ? DEFAULT_DRAIN_TIMEOUT_MS
+          : this.duration(s.drainTimeout, [...sp, 'drainTimeout']),
       seed: s.seed ?? 1,
       seriesIntervalMs:
         s.seriesInterval === undefined

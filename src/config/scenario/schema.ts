@@ -95,6 +95,7 @@ export const scenarioSchema = z.strictObject({
     manifests: z.array(z.string()).optional(),
     duration,
     warmup: duration.optional(),
+    drainTimeout: duration.optional(),
     seed: z.number().int().min(0).optional(),
     seriesInterval: duration.optional(),
     zones: z

@@ -11,6 +11,11 @@ export interface Scenario {
   manifests: readonly string[];
   durationMs: number;
   warmupMs: number;
+  /**
+   * After `durationMs` the load stops and requests in flight run to completion, for at most this long;
+   * requests still unfinished then are reported as cut off (docs/scenario.md).
+   */
+  drainTimeoutMs: number;
   seed: number;
   seriesIntervalMs: number;
   zones: readonly ZoneSpec[];

@@ -5,7 +5,7 @@
 export class TimeWeightedGauge {
   value = 0;
   max = 0;
-  private area = 0;
+  private accumulated = 0;
   private lastMs: number;
   private startMs: number;
 
@@ -17,7 +17,7 @@ export class TimeWeightedGauge {
   }
 
   set(nowMs: number, value: number): void {
-    this.area += this.value * (nowMs - this.lastMs);
+    this.accumulated += this.value * (nowMs - this.lastMs);
     this.lastMs = nowMs;
     this.value = value;
     if (value > this.max) this.max = value;
@@ -31,14 +31,19 @@ export class TimeWeightedGauge {
   mean(nowMs: number): number {
     const span = nowMs - this.startMs;
     if (span <= 0) return this.value;
-    return (this.area + this.value * (nowMs - this.lastMs)) / span;
+    return (this.accumulated + this.value * (nowMs - this.lastMs)) / span;
+  }
+
+  /** The integral of the value over [start, nowMs] (value x ms). */
+  area(nowMs: number): number {
+    return this.accumulated + this.value * (nowMs - this.lastMs);
   }
 
   /** Restarts integration at `nowMs` keeping the current value (end of a warm-up period). */
   restart(nowMs: number): void {
     this.startMs = nowMs;
     this.lastMs = nowMs;
-    this.area = 0;
+    this.accumulated = 0;
     this.max = this.value;
   }
 }

@@ -26,7 +26,13 @@ const UNITS_PER_MS = 1000;
 
 export interface LatencySummary {
   count: number;
+  /** Exact: the sum of every recorded value over the count (not HDR's bucket midpoints). */
   mean: number;
+  /** Exact population standard deviation (fortio's `+/-`). */
+  stddev: number;
+  /** Exact sum of the values (fortio's `sum`; Prometheus' `_sum`). */
+  sum: number;
+  /** Exact smallest and largest recorded values; every percentile lies within [min, max]. */
   min: number;
   p50: number;
   p75: number;
@@ -37,11 +43,18 @@ export interface LatencySummary {
 }
 
 /**
- * HDR histogram of durations in ms (1 µs resolution, 3 significant digits, grows as needed).
- * Percentiles are HDR's "highest equivalent value" of the bucket, as fortio and wrk2 report them.
+ * HDR histogram of durations in ms (1 µs resolution, 3 significant digits, grows as needed), beside the
+ * exact count, min, max, sum and sum of squares, so the mean and the extremes are exact and no percentile
+ * can lie outside [min, max]. Percentiles are HDR's "highest equivalent value" of the bucket (as wrk2 and
+ * HdrHistogram report them), clamped into [min, max]. Every figure is reported at 1 µs (3 decimals of ms).
+ * A 0 ms value is recorded and reported (min 0).
  */
 export class LatencyHistogram {
   private readonly h: HdrHistogram;
+  private minMs = Number.POSITIVE_INFINITY;
+  private maxMs = Number.NEGATIVE_INFINITY;
+  private sumMs = 0;
+  private sumSqMs = 0;
   constructor() {
     this.h = new Int32Histogram(1, 2, 3);
     this.h.autoResize = true;
@@ -49,54 +62,93 @@ export class LatencyHistogram {
   get count(): number {
     return this.h.totalCount;
   }
+  /** Exact sum of the recorded values, ms. */
+  get sum(): number {
+    return this.sumMs;
+  }
   record(ms: number): void {
-    this.h.recordValue(Math.max(0, Math.round(ms * UNITS_PER_MS)));
+    // Negative and NaN durations (never produced) count as 0.
+    const v = !(ms > 0) ? 0 : ms;
+    this.h.recordValue(Math.round(v * UNITS_PER_MS));
+    if (v < this.minMs) this.minMs = v;
+    if (v > this.maxMs) this.maxMs = v;
+    this.sumMs += v;
+    this.sumSqMs += v * v;
   }
   /** Adds every value of `other` into this histogram. */
   merge(other: LatencyHistogram): void {
     this.h.add(other.h);
+    if (other.minMs < this.minMs) this.minMs = other.minMs;
+    if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
+    this.sumMs += other.sumMs;
+    this.sumSqMs += other.sumSqMs;
   }
+  /** The value at percentile p (0-100), clamped into [min, max]; 0 when empty. */
   percentile(p: number): number {
-    return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(p) / UNITS_PER_MS;
+    if (this.h.totalCount === 0) return 0;
+    return this.clamp(this.h.getValueAtPercentile(p) / UNITS_PER_MS);
   }
   /**
-   * One pass over the counts gives what hdr-histogram-js's `mean` and five `getValueAtPercentile` calls
-   * compute in six (12 % of a canary run's time went there): the same bucket values, added in the same
-   * order, so every figure is bit for bit HDR's own (test/engine/stats.test.ts checks it against them).
+   * One pass over the counts gives the five percentiles that five `getValueAtPercentile` calls compute
+   * (the same bucket values: test/engine/stats.test.ts checks them against HDR's own), then clamps them.
    */
   summary(): LatencySummary {
     const h = this.h;
     const total = h.totalCount;
-    if (total === 0) return { count: 0, mean: 0, min: 0, p50: 0, p75: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+    if (total === 0)
+      return {
+        count: 0,
+        mean: 0,
+        stddev: 0,
+        sum: 0,
+        min: 0,
+        p50: 0,
+        p75: 0,
+        p90: 0,
+        p99: 0,
+        p999: 0,
+        max: 0,
+      };
     for (let k = 0; k < SUMMARY_PERCENTILES.length; k++)
       pendingCounts[k] = countAtPercentile(SUMMARY_PERCENTILES[k]!, total);
     let seen = 0;
     let next = 0;
-    let valueSum = 0;
     // Past the last recorded value every count is zero: stop there.
     for (let i = 0; seen < total && i < h.countsArrayLength; i++) {
       const c = h.getCountAtIndex(i);
       if (c === 0) continue;
       seen += c;
-      // As RecordedValuesIterator + mean: each non-empty bucket's median value times its count.
       const highest = h.highestEquivalentValue(h.valueFromIndex(i));
-      valueSum += h.medianEquivalentValue(highest) * c;
       while (next < SUMMARY_PERCENTILES.length && seen >= pendingCounts[next]!) valuesAt[next++] = highest;
     }
+    const mean = this.sumMs / total;
+    const variance = Math.max(0, this.sumSqMs / total - mean * mean);
     return {
       count: total,
-      mean: round3(valueSum / total / UNITS_PER_MS),
-      min: h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : h.minNonZeroValue / UNITS_PER_MS,
-      p50: valuesAt[0]! / UNITS_PER_MS,
-      p75: valuesAt[1]! / UNITS_PER_MS,
-      p90: valuesAt[2]! / UNITS_PER_MS,
-      p99: valuesAt[3]! / UNITS_PER_MS,
-      p999: valuesAt[4]! / UNITS_PER_MS,
-      max: h.maxValue / UNITS_PER_MS,
+      mean: round3(mean),
+      stddev: round3(Math.sqrt(variance)),
+      sum: round3(this.sumMs),
+      min: round3(this.minMs),
+      p50: this.clamp(valuesAt[0]! / UNITS_PER_MS),
+      p75: this.clamp(valuesAt[1]! / UNITS_PER_MS),
+      p90: this.clamp(valuesAt[2]! / UNITS_PER_MS),
+      p99: this.clamp(valuesAt[3]! / UNITS_PER_MS),
+      p999: this.clamp(valuesAt[4]! / UNITS_PER_MS),
+      max: round3(this.maxMs),
     };
   }
   reset(): void {
     this.h.reset();
+    this.minMs = Number.POSITIVE_INFINITY;
+    this.maxMs = Number.NEGATIVE_INFINITY;
+    this.sumMs = 0;
+    this.sumSqMs = 0;
+  }
+  /** A bucket value into [min, max], both at 1 µs. */
+  private clamp(v: number): number {
+    const lo = round3(this.minMs);
+    const hi = round3(this.maxMs);
+    return Math.min(hi, Math.max(lo, v));
   }
 }
 

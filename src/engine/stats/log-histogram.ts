@@ -14,6 +14,9 @@ const MAX_UNITS = 0xffffffff;
 export class LogHistogram {
   private readonly counts = new Uint32Array(BUCKETS);
   count = 0;
+  /** Exact extremes in µs, so a percentile never leaves [min, max]. */
+  private minUnits = MAX_UNITS;
+  private maxUnits = 0;
 
   record(ms: number): void {
     let v = Math.round(ms * 1000);
@@ -21,19 +24,28 @@ export class LogHistogram {
     else if (v > MAX_UNITS) v = MAX_UNITS;
     this.counts[bucketOf(v)]!++;
     this.count++;
+    if (v < this.minUnits) this.minUnits = v;
+    if (v > this.maxUnits) this.maxUnits = v;
   }
 
-  /** The value at percentile p (0-100) in ms: the highest value of the bucket holding it; 0 when empty. */
+  /**
+   * The value at percentile p (0-100) in ms: the highest value of the bucket holding it, clamped into the
+   * exact [min, max]; 0 when empty.
+   */
   percentile(p: number): number {
     if (this.count === 0) return 0;
     const target = Math.max(1, Math.ceil((p / 100) * this.count));
     let seen = 0;
     const counts = this.counts;
+    let v = highestOf(counts.length - 1);
     for (let i = 0; i < counts.length; i++) {
       seen += counts[i]!;
-      if (seen >= target) return highestOf(i) / 1000;
+      if (seen >= target) {
+        v = highestOf(i);
+        break;
+      }
     }
-    return highestOf(counts.length - 1) / 1000;
+    return Math.min(this.maxUnits, Math.max(this.minUnits, v)) / 1000;
   }
 }
 

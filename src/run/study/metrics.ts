@@ -40,8 +40,9 @@ function fiveXx(byStatus: Record<string, number>): number {
   return n;
 }
 
+/** The load's part of the measurement window (requests start in [fromMs, toMs)). */
 function measuredSeconds(r: Result): number {
-  return Math.max(1, r.simulatedMs - r.warmupMs) / 1000;
+  return Math.max(1, r.window.toMs - r.window.fromMs) / 1000;
 }
 
 const LATENCY: Record<string, keyof LatencyMs> = {

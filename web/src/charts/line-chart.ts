@@ -67,7 +67,15 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
   drawLines(svg, 'base', v.baseline?.lines ?? [], path, color, true);
-  drawLines(svg, 'run', v.data.lines, path, color, false);
+  drawLines(
+    svg,
+    'run',
+    v.data.lines.filter((l) => !l.incomplete),
+    path,
+    color,
+    false,
+  );
+  drawIncomplete(svg, v.data.lines, x, y, color);
   svg
     .selectAll('line.cursor')
     .data([v.cursorS])
@@ -92,8 +100,9 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .selectAll('span.swatch')
     .data((d) => [d])
     .join('span')
-    .attr('class', 'swatch')
-    .style('background', (d) => color(d.key));
+    .attr('class', (d) => (d.incomplete ? 'swatch incomplete' : 'swatch'))
+    .style('background', (d) => (d.incomplete ? 'none' : color(d.key)))
+    .style('border', (d) => (d.incomplete ? `1px dotted ${color(parentKey(d.key))}` : null));
   items
     .selectAll('span.label')
     .data((d) => [d])
@@ -130,7 +139,44 @@ function drawLines(
     .attr('d', (d) => path(d.points));
 }
 
+/**
+ * Intervals whose requests were partly cut off by the drain limit: open circles at their (lower-bound)
+ * value, each with a tooltip, never joined to the line (a drop there is not a recovery).
+ */
+function drawIncomplete(
+  svg: Selection<SVGSVGElement, null, HTMLElement, unknown>,
+  lines: readonly Line[],
+  x: (v: number) => number,
+  y: (v: number) => number,
+  color: (k: string) => string,
+): void {
+  const points = lines
+    .filter((l) => l.incomplete)
+    .flatMap((l) => l.points.map((p) => ({ key: l.key, label: l.label, p })));
+  svg
+    .selectAll<SVGCircleElement, (typeof points)[number]>('circle.incomplete')
+    .data(points, (d) => `${d.key}@${d.p[0]}`)
+    .join('circle')
+    .attr('class', 'incomplete')
+    .attr('data-key', (d) => d.key)
+    .attr('cx', (d) => x(d.p[0]))
+    .attr('cy', (d) => y(d.p[1]))
+    .attr('r', 3)
+    .attr('fill', 'none')
+    .attr('stroke', (d) => color(parentKey(d.key)))
+    .attr('stroke-dasharray', '1 1.5')
+    .selectAll('title')
+    .data((d) => [d])
+    .join('title')
+    .text((d) => `${d.label}: ${d.p[1]} at ${d.p[0]}s`);
+}
+
+/** An incomplete line's markers take the colour of the line they belong to. */
+function parentKey(key: string): string {
+  return key.endsWith('/incomplete') ? key.slice(0, -'/incomplete'.length) : key;
+}
+
 function colorFor(lines: readonly Line[], base: readonly Line[]): (key: string) => string {
-  const keys = [...new Set([...lines, ...base].map((l) => l.key))];
+  const keys = [...new Set([...lines, ...base].filter((l) => !l.incomplete).map((l) => l.key))];
   return (k) => PALETTE[keys.indexOf(k) % PALETTE.length]!;
 }

@@ -5,6 +5,12 @@ export interface Line {
   key: string;
   label: string;
   points: [number, number][];
+  /**
+   * The points are intervals some of whose requests the drain limit cut off: their percentiles miss the
+   * slowest requests (a lower bound, not a recovery). Drawn as separate dotted markers, never joined to
+   * the line.
+   */
+  incomplete?: boolean;
 }
 
 export interface ChartData {
@@ -65,11 +71,25 @@ export function chartData(run: RunOutput): ChartData[] {
       title: 'Latency p50 / p90 / p99',
       unit: 'ms',
       lines: clients.flatMap(([name, pts]) =>
-        (['p50', 'p90', 'p99'] as const).map((q) => ({
-          key: `${name}/${q}`,
-          label: many ? `${name} ${q}` : q,
-          points: pts.filter((p) => p.requests > 0).map((p) => [p.t / 1000, p[q]] as [number, number]),
-        })),
+        (['p50', 'p90', 'p99'] as const).flatMap((q) => {
+          const label = many ? `${name} ${q}` : q;
+          const complete: Line = {
+            key: `${name}/${q}`,
+            label,
+            points: pts
+              .filter((p) => p.requests > 0 && p.unfinished === 0)
+              .map((p) => [p.t / 1000, p[q]] as [number, number]),
+          };
+          const cut = pts.filter((p) => p.unfinished > 0);
+          if (cut.length === 0) return [complete];
+          const lower: Line = {
+            key: `${name}/${q}/incomplete`,
+            label: `${label} ≥ (requests cut off by the drain limit)`,
+            points: cut.map((p) => [p.t / 1000, p[q]] as [number, number]),
+            incomplete: true,
+          };
+          return [complete, lower];
+        }),
       ),
     },
     {

@@ -18,11 +18,21 @@ function delta(now: number, base: number | undefined, fmt: (d: number) => string
   return `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
 }
 
+/** The measurement window in words, as the text report's header says it. */
+export function windowText(r: Result): string {
+  const s = (msv: number) => `${+(msv / 1000).toFixed(3)}s`;
+  const w = r.window;
+  const cut = r.clients.reduce((n, c) => n + c.unfinished.count, 0);
+  return `measured: requests started ${s(w.fromMs)}..${s(w.toMs)}, drained until ${s(w.drainedUntilMs)}${
+    cut > 0 ? `; drain limit reached: ${cut} unfinished` : ''
+  }`;
+}
+
 /** fortio-like per-client summary; with a baseline, a Δ column after each figure. */
 export function clientTable(r: Result, base?: Result): Table {
   const withBase = base !== undefined;
-  const head = ['client', 'requests', 'qps', 'success', 'p50', 'p90', 'p99', 'p99.9', 'codes'];
-  const cols = withBase ? head.flatMap((h, i) => (i === 0 || i === 8 ? [h] : [h, 'Δ'])) : head;
+  const head = ['client', 'requests', 'qps', 'success', 'p50', 'p90', 'p99', 'p99.9', 'codes', 'unfinished'];
+  const cols = withBase ? head.flatMap((h, i) => (i === 0 || i >= 8 ? [h] : [h, 'Δ'])) : head;
   const rows = r.clients.map((c) => {
     const b = base?.clients.find((x) => x.name === c.name);
     const figures: [string, number, number | undefined, (d: number) => string][] = [
@@ -42,18 +52,65 @@ export function clientTable(r: Result, base?: Result): Table {
     const cells = figures.flatMap(([text, now, was, fmt]) =>
       withBase ? [text, delta(now, was, fmt)] : [text],
     );
-    return [c.name, ...cells, codes(c)];
+    return [c.name, ...cells, codes(c), unfinished(c)];
   });
-  return { id: 'clients', caption: 'Clients (fortio-like)', head: cols, rows };
+  return { id: 'clients', caption: `Clients (fortio-like), ${windowText(r)}`, head: cols, rows };
 }
 
+/** Codes as the client saw them; -1 is its own timeout (fortio's code). */
 function codes(c: ClientResult): string {
   return Object.entries(c.byStatus)
-    .map(
-      ([code, n]) =>
-        `${code === '0' ? '-1' : code}: ${n} (${((100 * n) / Math.max(1, c.requests)).toFixed(1)} %)`,
-    )
+    .map(([code, n]) => `${code}: ${n} (${((100 * n) / Math.max(1, c.requests)).toFixed(1)} %)`)
     .join(', ');
+}
+
+function unfinished(c: ClientResult): string {
+  const u = c.unfinished;
+  return u.count === 0 ? '0' : `${u.count} (oldest ${(u.oldestAgeMs / 1000).toFixed(3)} s)`;
+}
+
+const counts = (m: Record<string, number>) =>
+  Object.entries(m)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
+
+/** Requests by hop as the source sidecar saw them: final codes and response flags (UH, UO, NR, ...). */
+export function hopTable(r: Result): Table {
+  return {
+    id: 'hops',
+    caption: "Requests by hop (source sidecar's view)",
+    head: ['source', 'service', 'subset', 'requests', 'codes', 'flags'],
+    rows: r.hops.map((h) => {
+      const flags = Object.fromEntries(Object.entries(h.byFlag).filter(([f]) => f !== '-'));
+      return [
+        h.source,
+        h.service,
+        h.subset,
+        String(h.requests),
+        counts(h.byStatus),
+        Object.keys(flags).length === 0 ? '-' : counts(flags),
+      ];
+    }),
+  };
+}
+
+/** The app containers per workload: queue wait, longest queue, saturation, rejections. */
+export function workloadTable(r: Result): Table {
+  return {
+    id: 'workloads',
+    caption: 'Workloads (app containers)',
+    head: ['workload', 'pods', 'served', 'rejected', 'wait avg', 'wait p99', 'max queue', 'saturation'],
+    rows: r.workloads.map((w) => [
+      w.workload,
+      String(w.pods),
+      String(w.served),
+      String(w.rejected),
+      `${w.queueWaitMs.mean} ms`,
+      `${w.queueWaitMs.p99} ms`,
+      String(w.maxQueueLength),
+      `${(100 * w.saturation).toFixed(1)} %`,
+    ]),
+  };
 }
 
 /** Upstream requests by service and subset: the observed split, every try counted. */

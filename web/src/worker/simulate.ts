@@ -1,5 +1,6 @@
 import {
   buildRun,
+  drainWorld,
   collectResult,
   type LoadedScenario,
   type RunOptions,
@@ -99,9 +100,10 @@ export async function simulate(
   for (let i = 0; i < intervals; i++) {
     world.sim.runUntil(Math.min(end, (i + 1) * intervalMs));
     const s = scrapeStats(world);
-    tl.retries.push(s.retries - prev.retries);
-    tl.pendingOverflow.push(s.pendingOverflow - prev.pendingOverflow);
-    tl.retryOverflow.push(s.retryOverflow - prev.retryOverflow);
+    // Counters are zeroed at the end of the warm-up (as Envoy's /reset_counters): a drop is a reset.
+    tl.retries.push(increase(s.retries, prev.retries));
+    tl.pendingOverflow.push(increase(s.pendingOverflow, prev.pendingOverflow));
+    tl.retryOverflow.push(increase(s.retryOverflow, prev.retryOverflow));
     tl.pendingActive.push(s.pendingActive);
     tl.rqActive.push(s.rqActive);
     prev = s;
@@ -120,6 +122,7 @@ export async function simulate(
     if (hooks.cancelled?.()) throw new Cancelled();
   }
   world.sim.runUntil(end);
+  drainWorld(world);
   const result = collectResult(world, recorder, loaded.scenario, VERSION);
   // Workload pods only: load generators are clients, drawn as client nodes.
   tl.pods = world.pods
@@ -127,6 +130,11 @@ export async function simulate(
     .map((p): PodTrack => ({ name: p.name, owner: p.owner, states: (podStates.get(p.name) ?? []).join('') }));
   tl.edges = edges.tracks(intervals);
   return { result, timeline: tl, wallMs: now() - started, size };
+}
+
+/** A counter's increase between scrapes, as Prometheus' increase() reads a reset: the new value. */
+function increase(now: number, before: number): number {
+  return now >= before ? now - before : now;
 }
 
 function podState(p: { state: string; ready: boolean; endpointsRemoved: boolean }): string {
