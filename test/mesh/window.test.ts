@@ -86,6 +86,7 @@ describe('one measurement window: requests count by their start', () => {
     expect(c.elapsedMs).toBe(4000); // 2000 -> 6000
     const cluster = r.clusters.find((x) => x.name === 'outbound|80||slow.default.svc.cluster.local')!;
     expect(cluster.stats.upstream_rq_total).toBe(2);
+    expect(cluster.stats.upstream_rq_200).toBe(2);
     // The connection was opened during the warm-up: zeroed with the counters, as POST /reset_counters does.
     expect(cluster.stats.upstream_cx_total).toBe(0);
     expect(cluster.stats.upstream_cx_active).toBe(1);
