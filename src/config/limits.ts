@@ -12,7 +12,7 @@ export const LIMITS = {
   /** Files one `validate`/`run` reads (a glob or directory that names more is refused). */
   maxFiles: 10_000,
   /** YAML nodes (scalars, mappings, sequences, aliases) in one file: bounds memory, not only bytes. */
-  maxYamlNodes: 500_000,
+  maxYamlNodes: 200_000,
   /** Keys of one YAML mapping. */
   maxYamlKeys: 10_000,
   /** Alias expansions per document (eemeli/yaml's `maxAliasCount`): stops billion-laughs documents. */
