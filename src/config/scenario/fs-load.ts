@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { sortDiagnostics } from '../diagnostics.js';
-import { loadManifestPaths } from '../fs-loader.js';
+import { loadManifestPaths, readInputFile } from '../fs-loader.js';
 import { checkScenario } from './check.js';
 import { findScenarioDocument, type ScenarioLoad } from './load.js';
 import { parseScenario } from './resolve.js';
@@ -13,19 +12,28 @@ import { parseScenario } from './resolve.js';
  * inline in the scenario file itself.
  */
 export async function loadScenarioFile(path: string): Promise<ScenarioLoad & { unreadable: boolean }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`;
+  // Only a regular file of bounded size is read (a FIFO would block forever): fs-loader's rules.
+  const read = await readInputFile(path);
+  if (read.text === undefined) {
+    const notFound = read.diagnostics.some((d) => /ENOENT/.test(d.message));
     return {
       loaded: undefined,
       unreadable: true,
-      diagnostics: [{ severity: 'error', code: 'MSIM0007', message, file: path, line: 0, column: 0 }],
+      diagnostics: notFound
+        ? [
+            {
+              severity: 'error',
+              code: 'MSIM0007',
+              message: `no such file: ${path}`,
+              file: path,
+              line: 0,
+              column: 0,
+            },
+          ]
+        : read.diagnostics,
     };
   }
+  const text = read.text;
   const found = findScenarioDocument(text, path);
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const parsed = found.doc ? parseScenario(found.doc) : undefined;
