@@ -187,3 +187,17 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
     expect(errors({ traffic: t('0.5') })[0]).toContain('MSIM2001');
   });
 });
+
+describe('a duration override (the CLI --duration) meets the same limits', () => {
+  it('refuses what the scenario itself could not ask for', async () => {
+    const { durationOverrideProblem } = await import('../../src/config/scenario/size.js');
+    const l = load({ traffic: '    - {name: c, rate: 1000000/s, requests: [{url: "http://api:8080/"}]}\n' })
+      .loaded!;
+    expect(durationOverrideProblem(l.scenario, l.config, 100_000)).toBeUndefined();
+    expect(durationOverrideProblem(l.scenario, l.config, 100_001)).toContain('100,001,000 requests');
+    expect(durationOverrideProblem(l.scenario, l.config, 25 * 3_600_000)).toContain("above meshsim's limit");
+    expect(durationOverrideProblem(l.scenario, l.config, Number.POSITIVE_INFINITY)).toContain(
+      'greater than 0',
+    );
+  });
+});

@@ -344,3 +344,27 @@ function fanOutAt(s: Scenario, f: Map<string, number>, inScenario: (p: YamlPath)
     best === undefined ? ['spec', 'defaults', 'calls'] : ['spec', 'workloads', best, 'calls'],
   );
 }
+
+/**
+ * For drivers that override the duration (the CLI's --duration): why that duration is refused for this
+ * scenario, or undefined. The same limits as the scenario's own `duration`.
+ */
+export function durationOverrideProblem(
+  s: Scenario,
+  config: MeshConfig,
+  durationMs: number,
+): string | undefined {
+  if (!Number.isFinite(durationMs) || durationMs <= 0) return 'the duration must be greater than 0';
+  if (durationMs > LIMITS.maxDurationMs)
+    return `a duration of ${formatSeconds(durationMs)} is above meshsim's limit of ${formatSeconds(LIMITS.maxDurationMs)}`;
+  if (durationMs / s.seriesIntervalMs > LIMITS.maxSeriesBuckets)
+    return `${formatSeconds(durationMs)} at a seriesInterval of ${s.seriesIntervalMs} ms needs more than ${formatCount(LIMITS.maxSeriesBuckets)} series buckets`;
+  const none: SourceDocument = {
+    file: s.file,
+    index: 0,
+    value: undefined,
+    locate: () => ({ line: 0, column: 0 }),
+  };
+  const found = checkScenarioSize(none, s, config, durationMs);
+  return found.length > 0 ? found.map((d) => d.message).join('; ') : undefined;
+}
