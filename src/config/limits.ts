@@ -43,7 +43,7 @@ export const LIMITS = {
   maxReplicas: 10_000,
   /** Pods in the world: workload pods (at their largest scale) plus load-generator pods. */
   maxPods: 20_000,
-  /** (sidecar, endpoint) pairs: each sidecar holds every endpoint, as istiod pushes them all by default. */
+  /** (sidecar, endpoint) pairs: each sidecar holds the endpoints of every Service it calls. */
   maxSidecarEndpointPairs: 2_000_000,
   /** Closed-loop connections over all generators (connections x replicas). */
   maxConnections: 100_000,

@@ -4,24 +4,24 @@ import { LIMITS } from '../../src/config/limits.js';
 import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { estimateScenarioSize } from '../../src/config/scenario/size.js';
 
-/** One Service `api` over one Deployment of `replicas` pods in namespace default. */
-function manifests(replicas: number | string = 2): string {
+/** One Service `name` over one Deployment of `replicas` pods in namespace default. */
+function manifests(replicas: number | string = 2, name = 'api'): string {
   return `apiVersion: v1
 kind: Service
-metadata: {name: api, namespace: default}
+metadata: {name: ${name}, namespace: default}
 spec:
-  selector: {app: api}
+  selector: {app: ${name}}
   ports: [{name: http, port: 8080}]
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: api, namespace: default}
+metadata: {name: ${name}, namespace: default}
 spec:
   replicas: ${replicas}
-  selector: {matchLabels: {app: api}}
+  selector: {matchLabels: {app: ${name}}}
   template:
-    metadata: {labels: {app: api}}
-    spec: {containers: [{name: api, image: api}]}
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: ${name}, image: ${name}}]}
 `;
 }
 
@@ -31,6 +31,8 @@ interface Opts {
   workloads?: string;
   events?: string;
   replicas?: number | string;
+  /** Replicas of a second Service/Deployment `db` (which `api` then calls). */
+  db?: number;
 }
 
 function scenario(o: Opts = {}): string {
@@ -43,8 +45,12 @@ ${o.traffic ?? '    - {name: c, rate: 100/s, requests: [{url: "http://api:8080/"
 }
 
 function load(o: Opts = {}) {
-  return loadScenarioFromTexts({ file: 's.yaml', text: scenario(o) }, [
-    { file: 'm.yaml', text: manifests(o.replicas) },
+  const text =
+    o.db === undefined ? manifests(o.replicas) : `${manifests(o.replicas)}---\n${manifests(o.db, 'db')}`;
+  const workloads =
+    o.db === undefined ? o.workloads : '  workloads:\n    default/api: {calls: [{url: "http://db:8080/"}]}\n';
+  return loadScenarioFromTexts({ file: 's.yaml', text: scenario({ ...o, workloads }) }, [
+    { file: 'm.yaml', text },
   ]);
 }
 
@@ -134,18 +140,22 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
     );
     expect(e[1]).toContain('the scenario needs 1,000,000,001 pods');
   });
-  it('pairs: memory estimate at ~1.2 KB per (sidecar, endpoint) pair', () => {
-    const size = load({ replicas: 1000 }).loaded!;
-    expect(estimateScenarioSize(size.scenario, size.config)).toMatchObject({
-      pods: 1001,
+  it('pairs: each sidecar holds the endpoints of what it calls, ~1.2 KB a pair', () => {
+    // 1,000 api pods each call db (1,000 pods); the generator's one sidecar holds api's 1,000.
+    const ok = load({ replicas: 1000, db: 1000 }).loaded!;
+    expect(estimateScenarioSize(ok.scenario, ok.config)).toMatchObject({
+      pods: 2001,
       sidecarEndpointPairs: 1_001_000,
       memoryBytes: 1_201_200_000,
     });
-    const e = errors({ replicas: 1500 });
-    expect(e).toEqual([
-      `m.yaml:12:13 error MSIM2006 the scenario needs 1,501 pods, 2,251,500 (sidecar, endpoint) pairs, about 2.5 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.replicas)`,
+    // Without the call, db's pods are never an endpoint of anyone's cluster.
+    const alone = load({ replicas: 1000 }).loaded!;
+    expect(estimateScenarioSize(alone.scenario, alone.config).sidecarEndpointPairs).toBe(1000);
+    expect(errors({ replicas: 1500, db: 1500 })).toEqual([
+      `m.yaml:12:13 error MSIM2006 the scenario needs 3,001 pods, 2,251,500 (sidecar, endpoint) pairs, about 2.5 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.replicas)`,
     ]);
   });
+
   it('load-generator replicas, connections and scale targets are bounded in the schema', () => {
     expect(
       errors({
@@ -162,9 +172,16 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
         events: '  events:\n    - {at: 1s, target: default/api, scale: {replicas: 1000000000}}\n',
       })[0],
     ).toContain("1,000,000,000 replicas is above meshsim's limit of 10,000");
+    // A scale event counts at its peak: 300 api pods calling db scaled to 9,000 hold 2.7 M pairs, pointed at the event.
     expect(
-      errors({ events: '  events:\n    - {at: 1s, target: default/api, scale: {replicas: 9000}}\n' })[0],
-    ).toContain('the scenario needs 9,001 pods');
+      errors({
+        replicas: 300,
+        db: 10,
+        events: '  events:\n    - {at: 1s, target: default/db, scale: {replicas: 9000}}\n',
+      })[0],
+    ).toBe(
+      "s.yaml:11:54 error MSIM2006 the scenario needs 9,301 pods, 2,700,300 (sidecar, endpoint) pairs, about 3.0 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.events[0].scale.replicas)",
+    );
   });
   it('a service calling itself: a losing loop passes, a loop that feeds itself is refused', () => {
     const self = (n: number, p: number) =>

@@ -7,10 +7,11 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
 import { BYTES_PER_PAIR, EVENTS_PER_UPSTREAM_REQUEST, formatBytes, formatCount, LIMITS } from '../limits.js';
-import type { MeshConfig, WorkloadConfig } from '../types.js';
+import { hostMatches } from '../hosts.js';
+import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
 import { dnsCandidates } from './check.js';
-import type { LoadGeneratorSpec, RateSchedule, Scenario, WorkloadBehaviour } from './types.js';
+import type { DownstreamCall, LoadGeneratorSpec, RateSchedule, Scenario } from './types.js';
 
 export interface ScenarioSize {
   pods: number;
@@ -72,15 +73,16 @@ const FAN_OUT_CEILING = 1_000_000;
  * NOTE: simplification: retries and mirrors are not counted.
  */
 function fanOut(s: Scenario, config: MeshConfig): { f: Map<string, number>; loop: string | undefined } {
-  const behaviourOf = (key: string): WorkloadBehaviour => s.workloads.get(key) ?? s.defaultBehaviour;
+  const callsByKey = new Map<string, readonly DownstreamCall[]>();
+  for (const w of config.workloads) callsByKey.set(workloadKey(w), callsOf(s, workloadKey(w)));
   const targets = new Map<string, string[][]>();
   for (const w of config.workloads) {
     const key = workloadKey(w);
     targets.set(
       key,
-      behaviourOf(key).calls.map((c) =>
-        c.probability > 0 ? workloadsBehind(c.url, w.meta.namespace, config) : [],
-      ),
+      callsByKey
+        .get(key)!
+        .map((c) => (c.probability > 0 ? workloadsBehind(c.url, w.meta.namespace, config) : [])),
     );
   }
   let f = new Map<string, number>();
@@ -91,7 +93,7 @@ function fanOut(s: Scenario, config: MeshConfig): { f: Map<string, number>; loop
     let top = 0;
     for (const w of config.workloads) {
       const key = workloadKey(w);
-      const calls = behaviourOf(key).calls;
+      const calls = callsByKey.get(key)!;
       let v = 1;
       calls.forEach((c, i) => {
         let worst = 0;
@@ -132,18 +134,65 @@ function findLoop(targets: Map<string, string[][]>): string | undefined {
   return undefined;
 }
 
-/** Workloads a URL's host reaches: the pods of the Service it names, as cluster DNS resolves it. */
-function workloadsBehind(url: string, ns: string, config: MeshConfig): string[] {
+/**
+ * The calls a workload may make: its behaviour's, plus those a `set` event gives it later (a
+ * conservative union: the estimate must not miss what the run will do).
+ */
+function callsOf(s: Scenario, key: string): readonly DownstreamCall[] {
+  const base = (s.workloads.get(key) ?? s.defaultBehaviour).calls;
+  let extra: DownstreamCall[] | undefined;
+  for (const e of s.events)
+    if (e.action.kind === 'set' && e.target === key && e.action.patch.calls)
+      (extra ??= []).push(...e.action.patch.calls);
+  return extra ? [...base, ...extra] : base;
+}
+
+/**
+ * Services a URL's host reaches: the Service cluster DNS resolves it to, and the destinations (and
+ * mirrors) of the VirtualServices for that host, whose clusters the calling sidecar builds too.
+ */
+function servicesBehind(url: string, ns: string, config: MeshConfig): ServiceConfig[] {
   const m = /^https?:\/\/([^/:?#]+)/.exec(url);
   if (m === null) return [];
-  const names = dnsCandidates(m[1]!, ns);
+  const names = new Set(dnsCandidates(m[1]!, ns));
+  for (const vs of config.virtualServices)
+    if (vs.hosts.some((h) => [...names].some((n) => hostMatches(h, n))))
+      for (const route of vs.http) {
+        for (const d of route.route) names.add(d.destination.host);
+        for (const mirror of route.mirrors) names.add(mirror.destination.host);
+      }
+  return config.services.filter((svc) => names.has(svc.fqdn));
+}
+
+/** Workloads a URL's host reaches: the pods of the Services behind it. */
+function workloadsBehind(url: string, ns: string, config: MeshConfig): string[] {
   const out: string[] = [];
-  for (const svc of config.services) {
-    if (!names.includes(svc.fqdn)) continue;
+  for (const svc of servicesBehind(url, ns, config))
     for (const w of config.workloads)
       if (selectedBy(svc.selector, w, svc.meta.namespace)) out.push(workloadKey(w));
-  }
   return out;
+}
+
+/**
+ * Endpoints a sidecar holds: one cluster per Service it calls (created on first use, as Envoy's
+ * clusters are in meshsim), each with every pod the Service selects at its largest scale.
+ */
+function endpointsReached(
+  urls: readonly { url: string }[],
+  ns: string,
+  s: Scenario,
+  config: MeshConfig,
+): number {
+  const seen = new Set<ServiceConfig>();
+  let n = 0;
+  for (const u of urls)
+    for (const svc of servicesBehind(u.url, ns, config)) {
+      if (seen.has(svc)) continue;
+      seen.add(svc);
+      for (const w of config.workloads)
+        if (selectedBy(svc.selector, w, svc.meta.namespace)) n += peakReplicas(s, w);
+    }
+  return n;
 }
 
 /** A Service without a selector has no endpoints (Kubernetes); otherwise every label must match. */
@@ -165,16 +214,17 @@ export function estimateScenarioSize(
   config: MeshConfig,
   durationMs: number = s.durationMs,
 ): ScenarioSize {
-  let workloadPods = 0;
-  let endpoints = 0;
+  let pods = 0;
+  let sidecarEndpointPairs = 0;
   for (const w of config.workloads) {
     const n = peakReplicas(s, w);
-    workloadPods += n;
-    if (config.services.some((svc) => selectedBy(svc.selector, w, svc.meta.namespace))) endpoints += n;
+    pods += n;
+    sidecarEndpointPairs += n * endpointsReached(callsOf(s, workloadKey(w)), w.meta.namespace, s, config);
   }
-  const generatorPods = s.traffic.reduce((n, g) => n + g.replicas, 0);
-  const pods = workloadPods + generatorPods;
-  const sidecarEndpointPairs = pods * endpoints;
+  for (const g of s.traffic) {
+    pods += g.replicas;
+    sidecarEndpointPairs += g.replicas * endpointsReached(g.requests, g.namespace, s, config);
+  }
   const { f } = fanOut(s, config);
   let requests = 0;
   let upstream = 0;
