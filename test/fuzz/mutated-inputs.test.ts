@@ -10,11 +10,11 @@
  * - every run conserves requests: started = finished + in flight at the end.
  * Same seed, same cases: a failure prints its seed, case number and mutations, and replays exactly.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as yamlParse, stringify as yamlStringify } from 'yaml';
-import { analyzeMesh, type Diagnostic, formatDiagnostic } from '../../src/config/index.js';
+import { analyzeMesh, type Diagnostic, formatDiagnostic, loadManifests } from '../../src/config/index.js';
 import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { runScenario } from '../../src/run/index.js';
 
@@ -25,6 +25,13 @@ const CASES = Number(process.env.MESHSIM_FUZZ_CASES ?? 800);
 const RUN_MS = 300;
 const LOAD_BUDGET_MS = 5000;
 const RUN_BUDGET_MS = 15_000;
+
+const MANIFEST_FIXTURES = [
+  'test/fixtures/config/broken',
+  'test/fixtures/config/recipe-verbatim',
+  'models/recipe',
+];
+const MANIFEST_CASES = Math.round(CASES / 2);
 
 const MODELS = [
   'models/canary/canary.scenario.yaml',
@@ -296,5 +303,33 @@ describe(`fuzz: ${CASES} mutated models (seed ${SEED})`, () => {
     expect(accepted).toBeGreaterThan(CASES / 20);
     expect(refused).toBeGreaterThan(CASES / 4);
     expect(requests).toBeGreaterThan(0);
+  });
+});
+
+describe(`fuzz: ${MANIFEST_CASES} mutated manifest fixtures (seed ${SEED})`, () => {
+  it('meshsim validate contract: no throw, positioned refusals, bounded time', () => {
+    const files = MANIFEST_FIXTURES.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml') && !f.endsWith('.scenario.yaml'))
+        .sort()
+        .map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })),
+    );
+    const r = rng(SEED + 1);
+    for (let c = 0; c < MANIFEST_CASES; c++) {
+      const input = { ...files[Math.floor(r() * files.length)]! };
+      const whats: string[] = [];
+      for (let s = 1 + Math.floor(r() * 3); s > 0; s--) {
+        const m = mutate(input.text, r);
+        input.text = m.text;
+        whats.push(m.what);
+      }
+      const where = `manifest case ${c} (seed ${SEED + 1}) ${input.file}: ${whats.join('; ')}`;
+      const t0 = performance.now();
+      const loaded = loadManifests([input]);
+      const all = [...loaded.diagnostics, ...analyzeMesh(loaded.config)];
+      const ms = performance.now() - t0;
+      checkDiagnostics(all, where);
+      expect(ms, `${where}: took ${ms.toFixed(0)} ms`).toBeLessThan(LOAD_BUDGET_MS);
+    }
   });
 });
