@@ -21,6 +21,8 @@ export const CODES = {
   MSIM0011: { severity: 'info', title: 'Kind not simulated' },
   MSIM0012: { severity: 'error', title: 'apiVersion does not serve kind' },
   MSIM0013: { severity: 'warning', title: 'Duplicate resource' },
+  MSIM0014: { severity: 'error', title: 'Collection used as a key' },
+  MSIM0015: { severity: 'error', title: 'Input over a limit' },
   // --- per-resource validation (validate/*, schema/*)
   IST0106: { severity: 'error', title: 'SchemaValidationError' },
   IST0133: { severity: 'warning', title: 'SchemaWarning' },

@@ -27,6 +27,11 @@ describe('VirtualService validation: durations (>= 1 ms, whole ms)', () => {
     ['0s', 'must be at least 1ms'],
     ['1.5ms', 'ms precision'],
     ['10x', 'invalid duration'],
+    ['"1s "', 'spaces are not allowed'],
+    ['-1s', 'negative durations are not allowed'],
+    [`"1${'0'.repeat(400)}s"`, 'overflow'],
+    ['2562047h', null],
+    ['2562048h', 'overflow'],
   ])('timeout %s', (t, err) => {
     const ds = rule(`${route}    timeout: ${t}`);
     if (err === null) ok(ds);

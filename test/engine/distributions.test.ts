@@ -67,7 +67,8 @@ describe('durations', () => {
   it('rejects a number without a unit with a hint, and garbage', () => {
     expect(parseDurationMs('10')).toEqual({
       ok: false,
-      message: 'invalid duration "10" at "10" (add a unit, e.g. "10s" or "10ms")',
+      message:
+        'invalid duration "10": a unit is required (Go\'s time.ParseDuration needs one): write "10s" or "10ms"',
     });
     expect(parseDurationMs('10 s').ok).toBe(false);
     expect(parseDurationMs('s').ok).toBe(false);

@@ -23,6 +23,7 @@ describe('scenario diagnostics', () => {
     const r = loadScenarioFromTexts({ file: 's.yaml', text: fixed }, [{ file: 'm.yaml', text: manifests }]);
     expect(r.loaded).toBeUndefined();
     expect(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([
+      's.yaml:6:13 error MSIM2002 a duration needs a unit: 10s? (write "10s" or "10ms"; a bare number is refused) (Scenario broken, spec.duration)',
       's.yaml:8:5 error MSIM2010 no Deployment or StatefulSet "production/product-service-v9" in the manifests; did you mean "production/product-service-v1"? (workloads are namespace/name) (Scenario broken, spec.workloads.production/product-service-v9)',
       's.yaml:9:48 error MSIM2002 p99 (10 ms) must be greater than the median (20 ms) (Scenario broken, spec.workloads.production/product-service-v9.latency.lognormal.p99)',
       's.yaml:11:15 error MSIM2003 unknown zone "mars-1a"; spec.zones has zone-a (Scenario broken, spec.workloads.production/product-service-v1.zones[0])',
@@ -31,7 +32,7 @@ describe('scenario diagnostics', () => {
     ]);
   });
 
-  it('a bare number duration is milliseconds and a file without a Scenario says so', () => {
+  it('a file without a Scenario says so', () => {
     const r = loadScenarioFromTexts(
       { file: 'x.yaml', text: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n' },
       [],

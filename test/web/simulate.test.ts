@@ -62,10 +62,13 @@ describe('the worker run loop', () => {
 });
 
 describe('the browser limits', () => {
-  it('refuses more than a day of simulated time with a message', () => {
+  it('refuses more than a day of simulated time with a positioned message', () => {
+    // The scenario loader itself refuses it (LIMITS.maxDurationMs, MSIM2006), at the duration's line.
     const c = checkModel(canaryInput('25h'));
     expect(c.loaded).toBeUndefined();
-    expect(c.refused).toMatch(/25 hours; the browser simulates at most 24 hours/);
+    const d = c.diagnostics.find((x) => x.code === 'MSIM2006');
+    expect(d?.message).toBe(`"25h" is above meshsim's limit of 24h for any scenario duration`);
+    expect(d?.line).toBeGreaterThan(0);
   });
 
   it('refuses more than 50 M expected requests and accepts just below', () => {

@@ -3,6 +3,7 @@ import { formatPath } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
 import type { MeshConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
+import { checkScenarioSize } from './size.js';
 import type { Scenario } from './types.js';
 
 /** Cross-checks between a scenario and the manifests it runs on (docs/scenario.md, MSIM201x). */
@@ -53,6 +54,8 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
       if (problem) report(['spec', 'workloads', key, 'calls', j, 'url'], 'MSIM2011', problem);
     });
   }
+  // What the run would cost, refused up front when over the limits table (MSIM2006).
+  out.push(...checkScenarioSize(doc, s, config));
   return out;
 }
 

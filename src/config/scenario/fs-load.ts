@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
-import { loadManifestPaths } from '../fs-loader.js';
+import { loadManifestPaths, readInputFile } from '../fs-loader.js';
 import { hasGlobChars } from '../glob.js';
 import { didYouMean } from '../suggest.js';
 import type { MeshConfig } from '../types.js';
@@ -54,11 +54,11 @@ export async function readScenarioText(path: string): Promise<{ text?: string; d
         : `scenario files in it: ${inside.join(', ')}`;
     return { diagnostic: unreadable(path, `${path} is a directory, not a scenario file; ${hint}`) };
   }
-  try {
-    return { text: await readFile(path, 'utf8') };
-  } catch (e) {
-    return { diagnostic: unreadable(path, `cannot read ${path}: ${(e as Error).message}`) };
-  }
+  // Only a regular file of bounded size is read (a FIFO would block forever): fs-loader's rules.
+  const read = await readInputFile(path);
+  if (read.text === undefined)
+    return { diagnostic: read.diagnostics[0] ?? unreadable(path, `cannot read ${path}`) };
+  return { text: read.text };
 }
 
 /**

@@ -1,5 +1,12 @@
-import { type Distribution, LogNormal, parseDistribution, parseDurationMs } from '../../engine/index.js';
+import {
+  type Distribution,
+  formatDurationMs,
+  LogNormal,
+  parseDistribution,
+  parseDurationMs,
+} from '../../engine/index.js';
 import { type Diagnostic, formatPath } from '../diagnostics.js';
+import { formatCount, LIMITS } from '../limits.js';
 import { didYouMean } from '../suggest.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
 import { type BehaviourDocument, type ScenarioDocument, scenarioSchema } from './schema.js';
@@ -19,6 +26,7 @@ export const SCENARIO_CODES = {
   MSIM2002: 'Invalid value',
   MSIM2003: 'Unknown zone',
   MSIM2004: 'Event has no action',
+  MSIM2006: 'Scenario over a limit',
 } as const;
 
 // Defaults, each with its reason (docs/scenario.md "Defaults").
@@ -151,21 +159,31 @@ class Resolver {
     for (const [key, b] of Object.entries(s.workloads ?? {})) {
       workloads.set(key, this.behaviour(b, [...sp, 'workloads', key], defaults, zoneNames));
     }
+    const durationMs = this.positiveDuration(s.duration, [...sp, 'duration']);
+    const warmupMs = s.warmup === undefined ? 0 : this.duration(s.warmup, [...sp, 'warmup']);
+    if (durationMs > 0 && warmupMs >= durationMs)
+      this.report(
+        [...sp, 'warmup'],
+        'MSIM2002',
+        `warmup ${fmtMs(warmupMs)} is not shorter than the duration ${fmtMs(durationMs)}: nothing would be measured (a warm-up is discarded)`,
+      );
+    const seriesIntervalMs =
+      s.seriesInterval === undefined
+        ? 1000
+        : this.positiveDuration(s.seriesInterval, [...sp, 'seriesInterval']);
+    this.seriesBuckets(durationMs, seriesIntervalMs, s.seriesInterval !== undefined);
     return {
       name: this.d.metadata.name,
       file,
       manifests: s.manifests ?? [],
-      durationMs: this.positiveDuration(s.duration, [...sp, 'duration']),
-      warmupMs: s.warmup === undefined ? 0 : this.duration(s.warmup, [...sp, 'warmup']),
+      durationMs,
+      warmupMs,
       drainTimeoutMs:
         s.drainTimeout === undefined
           ? DEFAULT_DRAIN_TIMEOUT_MS
           : this.duration(s.drainTimeout, [...sp, 'drainTimeout']),
       seed: s.seed ?? 1,
-      seriesIntervalMs:
-        s.seriesInterval === undefined
-          ? 1000
-          : this.positiveDuration(s.seriesInterval, [...sp, 'seriesInterval']),
+      seriesIntervalMs,
       zones,
       network: {
         sameZone: this.dist(s.network?.sameZone, [...sp, 'network', 'sameZone'], DEFAULT_NETWORK.sameZone),
@@ -200,6 +218,23 @@ class Resolver {
       traffic: s.traffic.map((t, i) => this.loadGenerator(t, [...sp, 'traffic', i], zoneNames)),
       events: (s.events ?? []).map((e, i) => this.event(e, [...sp, 'events', i], zoneNames)),
     };
+  }
+
+  /** Each series holds duration / seriesInterval buckets: bounded before any is allocated. */
+  private seriesBuckets(durationMs: number, intervalMs: number, explicit: boolean): void {
+    const path: YamlPath = ['spec', explicit ? 'seriesInterval' : 'duration'];
+    if (explicit && intervalMs > 0 && intervalMs < LIMITS.minSeriesIntervalMs)
+      this.report(
+        path,
+        'MSIM2006',
+        `seriesInterval ${fmtMs(intervalMs)} is below meshsim's limit of ${fmtMs(LIMITS.minSeriesIntervalMs)}`,
+      );
+    else if (durationMs > 0 && intervalMs > 0 && durationMs / intervalMs > LIMITS.maxSeriesBuckets)
+      this.report(
+        path,
+        'MSIM2006',
+        `${fmtMs(durationMs)} at a seriesInterval of ${fmtMs(intervalMs)} needs ${formatCount(Math.ceil(durationMs / intervalMs))} series buckets; the limit is ${formatCount(LIMITS.maxSeriesBuckets)} (use a seriesInterval of at least ${fmtMs(Math.ceil(durationMs / LIMITS.maxSeriesBuckets))})`,
+      );
   }
 
   private zones(): ZoneSpec[] {
@@ -291,6 +326,13 @@ class Resolver {
     t.requests.forEach((r, i) => {
       this.url(r.url, [...path, 'requests', i, 'url']);
     });
+    // As Istio's validateRouteDestinations refuses a total weight of 0: no request could ever be chosen.
+    if (t.requests.every((r) => r.weight === 0))
+      this.report(
+        [...path, 'requests'],
+        'MSIM2002',
+        `every request of load generator "${t.name}" has weight 0: at least one needs a weight above 0`,
+      );
     const mode: LoadGeneratorSpec['mode'] =
       t.connections !== undefined
         ? { kind: 'closed', connections: t.connections, qps: t.qps ?? 0 }
@@ -385,30 +427,66 @@ class Resolver {
     return ev;
   }
 
+  /**
+   * Durations as Go's time.ParseDuration reads them (engine/duration.ts), a unit required as in the
+   * manifests, and at most LIMITS.maxDurationMs. A bad value reports and resolves to 0.
+   */
   private duration(raw: string | number, path: YamlPath): number {
+    return this.checkedDuration(raw, path) ?? 0;
+  }
+
+  /** undefined when the value was refused (already reported). */
+  private checkedDuration(raw: string | number, path: YamlPath): number | undefined {
     if (typeof raw === 'number') {
-      if (raw >= 0 && Number.isFinite(raw)) return raw;
-      this.report(path, 'MSIM2002', `expected a non-negative duration, got ${raw}`);
-      return 0;
+      const n = String(raw);
+      this.report(
+        path,
+        'MSIM2002',
+        Number.isFinite(raw) && raw >= 0 && Math.abs(raw) < 1e15
+          ? `a duration needs a unit: ${n}s? (write "${n}s" or "${n}ms"; a bare number is refused)`
+          : `expected a duration with a unit such as "60s", got the number ${n}`,
+      );
+      return undefined;
     }
     const d = parseDurationMs(raw);
-    if (d.ok) return d.value;
-    this.report(path, 'MSIM2002', d.message);
-    return 0;
+    if (!d.ok) {
+      this.report(path, 'MSIM2002', d.message);
+      return undefined;
+    }
+    if (d.value > LIMITS.maxDurationMs) {
+      this.report(
+        path,
+        'MSIM2006',
+        `${JSON.stringify(raw)} is above meshsim's limit of ${fmtMs(LIMITS.maxDurationMs)} for any scenario duration`,
+      );
+      return undefined;
+    }
+    return d.value;
   }
 
   private positiveDuration(raw: string | number, path: YamlPath): number {
-    const v = this.duration(raw, path);
+    const v = this.checkedDuration(raw, path);
+    if (v === undefined) return 0;
     if (v <= 0) this.report(path, 'MSIM2002', 'must be greater than 0');
     return v;
   }
 
   private rate(raw: string | number, path: YamlPath): number {
+    let perSecond: number | undefined;
     if (typeof raw === 'number') {
-      if (raw >= 0 && Number.isFinite(raw)) return raw;
+      if (raw >= 0 && Number.isFinite(raw)) perSecond = raw;
     } else {
-      const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|m|h))?\s*$/.exec(raw);
-      if (m) return Number(m[1]) / ({ s: 1, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1);
+      const m = /^\s*(\d{1,30}(?:\.\d{1,30})?)\s*(?:\/\s*(s|m|h))?\s*$/.exec(raw);
+      if (m) perSecond = Number(m[1]) / ({ s: 1, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1);
+    }
+    if (perSecond !== undefined) {
+      if (perSecond <= LIMITS.maxRatePerSecond) return perSecond;
+      this.report(
+        path,
+        'MSIM2006',
+        `a rate of ${formatCount(perSecond)}/s is above meshsim's limit of ${formatCount(LIMITS.maxRatePerSecond)}/s per load generator`,
+      );
+      return 0;
     }
     this.report(
       path,
@@ -425,6 +503,13 @@ class Resolver {
     for (const issue of r.issues) this.report([...path, ...issue.path], 'MSIM2002', issue.message);
     return fallback;
   }
+}
+
+/** Durations in messages, as users write them. */
+function fmtMs(ms: number): string {
+  if (ms > 0 && ms < 0.001) return `${+(ms * 1e6).toFixed(3)}ns`;
+  if (ms > 0 && ms < 1) return `${+(ms * 1000).toFixed(3)}us`;
+  return formatDurationMs(ms);
 }
 
 function stringHeaders(h: Record<string, string | number | boolean> | undefined): Record<string, string> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatCount, LIMITS } from '../limits.js';
 
 /**
  * The structure of a Scenario document, checked before anything is resolved: strict objects (unknown
@@ -6,9 +7,21 @@ import { z } from 'zod';
  * distributions, rates) are strings/objects here and resolved by resolve.ts, which positions every error.
  * `npm run schema` writes docs/scenario.schema.json from this for editor completion.
  */
+// Numbers stay in the union so that resolve.ts can refuse them with a positioned "write 60s" hint.
 const duration = z
   .union([z.string(), z.number()])
-  .describe('A duration: "250ms", "10s", "1m" (a bare number is milliseconds)');
+  .describe('A duration with a unit, as Go writes them: "250ms", "10s", "1m30s" (a bare number is refused)');
+
+/** A count bounded by the limits table (docs/config.md "Limits"), the refusal naming the limit. */
+const count = (min: number, max: number, what: string) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(max, {
+      error: (iss) =>
+        `${formatCount(Number(iss.input))} ${what} is above meshsim's limit of ${formatCount(max)} (docs/config.md "Limits")`,
+    });
 const distribution = z
   .union([z.string(), z.number(), z.record(z.string(), z.unknown())])
   .describe(
@@ -28,8 +41,8 @@ const call = z.strictObject({
 });
 
 const behaviour = z.strictObject({
-  concurrency: z.number().int().min(1).optional(),
-  queueLimit: z.number().int().min(0).optional(),
+  concurrency: count(1, LIMITS.maxConcurrency, 'concurrency').optional(),
+  queueLimit: count(0, LIMITS.maxConcurrency, 'queueLimit').optional(),
   latency: distribution.optional(),
   errors: z
     .array(z.strictObject({ status: z.number().int().min(100).max(599), rate: z.number().min(0).max(1) }))
@@ -40,7 +53,11 @@ const behaviour = z.strictObject({
 });
 
 const request = z.strictObject({
-  weight: z.number().min(0).optional(),
+  // Like a route weight (Istio's validateRouteDestinations): a non-negative int32; resolve.ts refuses
+  // a generator whose weights are all 0.
+  weight: count(0, 2147483647, 'weight')
+    .optional()
+    .describe("relative share of this request among the generator's requests (default 1)"),
   method: z.string().optional(),
   url: z.string(),
   headers: headers.optional(),
@@ -57,17 +74,21 @@ const rateSchedule = z.union([
 const loadGenerator = z.strictObject({
   name: z.string().min(1),
   namespace: z.string().optional(),
-  replicas: z.number().int().min(1).optional(),
+  replicas: count(1, LIMITS.maxReplicas, 'replicas').optional(),
   labels: labels.optional(),
   zones: z.array(z.string()).optional(),
   rate: rateSchedule.optional(),
-  connections: z.number().int().min(1).optional(),
+  connections: count(1, LIMITS.maxConnections, 'connections').optional(),
   qps: z
     .number()
     .min(0)
+    .max(LIMITS.maxRatePerSecond, {
+      error: (iss) =>
+        `qps ${formatCount(Number(iss.input))} is above meshsim's limit of ${formatCount(LIMITS.maxRatePerSecond)}/s (docs/config.md "Limits")`,
+    })
     .optional()
     .describe('closed loop: per-connection pacing like fortio -qps (0 = as fast as possible)'),
-  count: z.number().int().min(1).optional(),
+  count: count(1, LIMITS.maxClientRequests, 'requests (count)').optional(),
   timeout: duration.optional(),
   start: duration.optional(),
   requests: z.array(request).min(1),
@@ -78,9 +99,9 @@ const event = z.strictObject({
   for: duration.optional(),
   target: z.string().optional().describe('namespace/name of a Deployment or StatefulSet'),
   set: behaviour.optional(),
-  crash: z.strictObject({ pods: z.number().int().min(1).optional() }).optional(),
-  removeEndpoints: z.strictObject({ pods: z.number().int().min(1).optional() }).optional(),
-  scale: z.strictObject({ replicas: z.number().int().min(0) }).optional(),
+  crash: z.strictObject({ pods: count(1, LIMITS.maxReplicas, 'pods').optional() }).optional(),
+  removeEndpoints: z.strictObject({ pods: count(1, LIMITS.maxReplicas, 'pods').optional() }).optional(),
+  scale: z.strictObject({ replicas: count(0, LIMITS.maxReplicas, 'replicas') }).optional(),
   zone: z.string().optional(),
   down: z.boolean().optional(),
   zones: z.array(z.string()).length(2).optional(),

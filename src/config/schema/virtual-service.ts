@@ -152,15 +152,50 @@ export const httpRoute = obj({
   headers: headers.optional(),
 });
 
-/** tcp/tls routes are not simulated: their shape is checked loosely (a list of mappings). */
-const l4Route = z.looseObject({});
+/**
+ * tcp and tls routes are not simulated, but checked in full as Istio's webhook checks them
+ * [A:networking/v1alpha3/virtual_service.proto `TCPRoute`, `TLSRoute`, `L4MatchAttributes`,
+ * `TLSMatchAttributes`, `RouteDestination`]; the cross-field rules are in validate/l4-route-rules.ts.
+ */
+export const routeDestination = obj({
+  destination: destination,
+  weight: int(-2147483648, 2147483647).optional(),
+});
+
+export const l4MatchAttributes = obj({
+  destinationSubnets: list(str()).optional(),
+  port: port().optional(),
+  sourceSubnet: str().optional(),
+  sourceLabels: stringMap().optional(),
+  sourceNamespace: str().optional(),
+  gateways: list(str()).optional(),
+});
+
+export const tlsMatchAttributes = obj({
+  sniHosts: list(str()).optional(),
+  destinationSubnets: list(str()).optional(),
+  port: port().optional(),
+  sourceLabels: stringMap().optional(),
+  sourceNamespace: str().optional(),
+  gateways: list(str()).optional(),
+});
+
+const tcpRoute = obj({
+  match: list(l4MatchAttributes).optional(),
+  route: list(routeDestination).optional(),
+});
+
+const tlsRoute = obj({
+  match: list(tlsMatchAttributes).optional(),
+  route: list(routeDestination).optional(),
+});
 
 export const virtualServiceSpec = obj({
   hosts: list(str()).optional(),
   gateways: list(str()).optional(),
   http: list(httpRoute).optional(),
-  tls: list(l4Route).optional(),
-  tcp: list(l4Route).optional(),
+  tls: list(tlsRoute).optional(),
+  tcp: list(tcpRoute).optional(),
   exportTo: list(str()).optional(),
 });
 
@@ -180,3 +215,8 @@ export type StringMatchDoc = z.infer<typeof stringMatch>;
 export type DestinationDoc = z.infer<typeof destination>;
 export type HeadersDoc = z.infer<typeof headers>;
 export type HttpRetryDoc = z.infer<typeof httpRetry>;
+export type TcpRouteDoc = z.infer<typeof tcpRoute>;
+export type TlsRouteDoc = z.infer<typeof tlsRoute>;
+export type RouteDestinationDoc = z.infer<typeof routeDestination>;
+export type L4MatchDoc = z.infer<typeof l4MatchAttributes>;
+export type TlsMatchDoc = z.infer<typeof tlsMatchAttributes>;

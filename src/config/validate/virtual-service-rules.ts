@@ -22,6 +22,7 @@ import {
   wildcardDomainProblem,
 } from './common.js';
 import { checkHttpRouteExtras } from './http-route-rules.js';
+import { validateL4Routes } from './l4-route-rules.js';
 
 export const RETRY_ON_POLICIES = new Set([
   '5xx',
@@ -84,6 +85,7 @@ export function validateVirtualServiceSpec(
   (spec.http ?? []).forEach((route, i) => {
     validateHttpRoute(r, [...S, 'http', i], route, namespace, meshBound);
   });
+  validateL4Routes(r, spec, namespace);
 }
 
 export function dottedHostWarning(r: Reporter, p: YamlPath, h: string, namespace: string): void {

@@ -1,0 +1,83 @@
+/**
+ * The bounds meshsim enforces on its input, as one table (docs/config.md "Limits" lists each with its
+ * reason). Everything is checked before anything is allocated: a file before it is read, a YAML text
+ * before its nodes are resolved, a scenario before its world is built. A refusal is a positioned
+ * diagnostic that names the limit and what the input would need. These are meshsim's own bounds (a
+ * simulator on one machine), not Istio's: Istio's own bounds (ports, weights, durations) stay in validate/.
+ */
+export const LIMITS = {
+  // --- files and YAML (fs-loader.ts, yaml-source.ts)
+  /** Bytes of one manifest or scenario file. */
+  maxFileBytes: 20 * 1024 * 1024,
+  /** Files one `validate`/`run` reads (a glob or directory that names more is refused). */
+  maxFiles: 10_000,
+  /** YAML nodes (scalars, mappings, sequences, aliases) in one file: bounds memory, not only bytes. */
+  maxYamlNodes: 200_000,
+  /** Keys of one YAML mapping. */
+  maxYamlKeys: 10_000,
+  /** Alias expansions per document (eemeli/yaml's `maxAliasCount`): stops billion-laughs documents. */
+  maxYamlAliases: 100,
+  /** Nesting depth of one document. */
+  maxYamlDepth: 64,
+  /** Characters of a path glob (matched linearly; the bound only keeps messages short). */
+  maxGlobLength: 4096,
+
+  // --- diagnostics (analysis/conflicts.ts)
+  /** Other resources named in one conflict message; the rest are counted ("and 2,998 more"). */
+  maxNamedPerDiagnostic: 5,
+
+  // --- scenario (scenario/resolve.ts, scenario/size.ts)
+  /** Any scenario duration (run length, timeouts, event times, ramps): one simulated day. */
+  maxDurationMs: 24 * 3_600_000,
+  /** Smallest `seriesInterval`. */
+  minSeriesIntervalMs: 1,
+  /** Time-series buckets per series: duration / seriesInterval. */
+  maxSeriesBuckets: 100_000,
+  /** Requests per second of one load generator (any step or ramp end). */
+  maxRatePerSecond: 1_000_000,
+  /** Client requests a run may send: rate x duration over all open-loop generators, plus `count`s. */
+  maxClientRequests: 100_000_000,
+  /** Engine events a run may need, estimated from requests and the call graph (see scenario/size.ts). */
+  maxEvents: 2_000_000_000,
+  /** Replicas of one workload or load generator, and the target of a `scale` event. */
+  maxReplicas: 10_000,
+  /** Pods in the world: workload pods (at their largest scale) plus load-generator pods. */
+  maxPods: 20_000,
+  /** (sidecar, endpoint) pairs: each sidecar holds the endpoints of every Service it calls. */
+  maxSidecarEndpointPairs: 2_000_000,
+  /** Closed-loop connections over all generators (connections x replicas). */
+  maxConnections: 100_000,
+  /** An app's `concurrency` and `queueLimit`. */
+  maxConcurrency: 1_000_000,
+  /** Upstream requests one client request may cause on average, over the whole call graph. */
+  maxFanOut: 1_000,
+} as const;
+
+/**
+ * Memory per (sidecar, endpoint) pair: a cluster's host entry, its load-balancer slot, outlier-detector
+ * and per-worker pool state. NOTE: simplification: one constant (about 1.2 KB per pair, the figure
+ * measured on large meshes) stands for the real, configuration-dependent cost.
+ */
+export const BYTES_PER_PAIR = 1200;
+/** Engine events per upstream request (docs/performance.md: about 11 per client request of two hops). */
+export const EVENTS_PER_UPSTREAM_REQUEST = 6;
+
+/** "2,998": integers with thousands separators, the same in every locale (no Intl). */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) >= 1e15) return n.toExponential(2);
+  const s = String(Math.round(Math.abs(n)));
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && (s.length - i) % 3 === 0) out += ',';
+    out += s[i];
+  }
+  return n < 0 ? `-${out}` : out;
+}
+
+/** "1.2 GiB", "340 MiB". */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(0)} MiB`;
+  return `${(n / 1024).toFixed(0)} KiB`;
+}

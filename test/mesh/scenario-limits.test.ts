@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../src/config/diagnostics.js';
+import { LIMITS } from '../../src/config/limits.js';
+import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
+import { estimateScenarioSize } from '../../src/config/scenario/size.js';
+
+/** One Service `name` over one Deployment of `replicas` pods in namespace default. */
+function manifests(replicas: number | string = 2, name = 'api'): string {
+  return `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: default}
+spec:
+  selector: {app: ${name}}
+  ports: [{name: http, port: 8080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: default}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: ${name}, image: ${name}}]}
+`;
+}
+
+interface Opts {
+  spec?: string;
+  traffic?: string;
+  workloads?: string;
+  events?: string;
+  replicas?: number | string;
+  /** Replicas of a second Service/Deployment `db` (which `api` then calls). */
+  db?: number;
+}
+
+function scenario(o: Opts = {}): string {
+  return `apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: s}
+spec:
+${o.spec ?? '  duration: 10s\n'}${o.workloads ?? ''}  traffic:
+${o.traffic ?? '    - {name: c, rate: 100/s, requests: [{url: "http://api:8080/"}]}\n'}${o.events ?? ''}`;
+}
+
+function load(o: Opts = {}) {
+  const text =
+    o.db === undefined ? manifests(o.replicas) : `${manifests(o.replicas)}---\n${manifests(o.db, 'db')}`;
+  const workloads =
+    o.db === undefined ? o.workloads : '  workloads:\n    default/api: {calls: [{url: "http://db:8080/"}]}\n';
+  return loadScenarioFromTexts({ file: 's.yaml', text: scenario({ ...o, workloads }) }, [
+    { file: 'm.yaml', text },
+  ]);
+}
+
+const errors = (o: Opts = {}) =>
+  load(o)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map(formatDiagnostic);
+
+describe('scenario durations (Go time.ParseDuration, a unit required, bounded)', () => {
+  it('the base scenario loads', () => {
+    expect(errors()).toEqual([]);
+    expect(load().loaded?.scenario.durationMs).toBe(10_000);
+  });
+  it('a bare number is refused with a suggestion, positioned', () => {
+    expect(errors({ spec: '  duration: 60\n' })).toEqual([
+      's.yaml:5:13 error MSIM2002 a duration needs a unit: 60s? (write "60s" or "60ms"; a bare number is refused) (Scenario s, spec.duration)',
+    ]);
+  });
+  it('a duration that overflows is refused, not Infinity', () => {
+    const e = errors({ spec: `  duration: "1${'0'.repeat(400)}s"\n` });
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatch(/^s\.yaml:5:13 error MSIM2002 invalid duration .*overflow/);
+    expect(errors({ spec: '  duration: 1.0e+308\n' })[0]).toContain(
+      'expected a duration with a unit such as "60s", got the number 1e+308',
+    );
+  });
+  it('spaces are refused as Go refuses them', () => {
+    expect(errors({ spec: '  duration: "1s "\n' })[0]).toContain('spaces are not allowed');
+  });
+  it('the longest duration: at 24h, not above', () => {
+    const at = errors({
+      spec: '  duration: 24h\n  seriesInterval: 1m\n',
+      traffic: '    - {name: c, rate: 1/s, requests: [{url: "http://api:8080/"}]}\n',
+    });
+    expect(at).toEqual([]);
+    expect(errors({ spec: '  duration: 24h0m0.001s\n' })).toEqual([
+      `s.yaml:5:13 error MSIM2006 "24h0m0.001s" is above meshsim's limit of 24h for any scenario duration (Scenario s, spec.duration)`,
+    ]);
+    expect(errors({ spec: '  duration: 876000h\n' })[0]).toContain('MSIM2006');
+  });
+  it('warm-up: just below the duration is accepted, equal is refused', () => {
+    expect(errors({ spec: '  duration: 10s\n  warmup: 9999ms\n' })).toEqual([]);
+    expect(errors({ spec: '  duration: 10s\n  warmup: 10s\n' })).toEqual([
+      's.yaml:6:11 error MSIM2002 warmup 10s is not shorter than the duration 10s: nothing would be measured (a warm-up is discarded) (Scenario s, spec.warmup)',
+    ]);
+  });
+  it('series buckets: 100,000 accepted, one more refused with the interval it needs', () => {
+    expect(errors({ spec: '  duration: 100s\n  seriesInterval: 1ms\n' })).toEqual([]);
+    expect(errors({ spec: '  duration: 100001ms\n  seriesInterval: 1ms\n' })).toEqual([
+      's.yaml:6:19 error MSIM2006 100.001s at a seriesInterval of 1ms needs 100,001 series buckets; the limit is 100,000 (use a seriesInterval of at least 2ms) (Scenario s, spec.seriesInterval)',
+    ]);
+    expect(errors({ spec: '  duration: 10s\n  seriesInterval: 1ns\n' })[0]).toContain(
+      "seriesInterval 1ns is below meshsim's limit of 1ms",
+    );
+  });
+});
+
+describe('scenario sizes (LIMITS, refused before the world is built)', () => {
+  const rate = (r: string) => `    - {name: c, rate: ${r}, requests: [{url: "http://api:8080/"}]}\n`;
+  it('a rate at the limit passes, above it is refused', () => {
+    expect(errors({ spec: '  duration: 1s\n', traffic: rate(String(LIMITS.maxRatePerSecond)) })).toEqual([]);
+    expect(errors({ traffic: rate('1000000000000/s') })).toEqual([
+      `s.yaml:7:23 error MSIM2006 a rate of 1,000,000,000,000/s is above meshsim's limit of 1,000,000/s per load generator (Scenario s, spec.traffic[0].rate)`,
+    ]);
+  });
+  it('rate x duration: 100 M requests pass, more are refused with the count', () => {
+    expect(errors({ spec: '  duration: 100s\n', traffic: rate('1000000/s') })).toEqual([]);
+    expect(errors({ spec: '  duration: 100001ms\n', traffic: rate('1000000/s') })).toEqual([
+      's.yaml:7:23 error MSIM2006 the load generators would send about 100,001,000 requests in 100 s; the limit is 100,000,000 (shorten the duration or lower the rate) (Scenario s, spec.traffic[0].rate)',
+    ]);
+  });
+  it('count bounds the estimate of a long run', () => {
+    expect(
+      errors({
+        spec: '  duration: 24h\n  seriesInterval: 1s\n',
+        traffic: '    - {name: c, rate: 1000000/s, count: 1000, requests: [{url: "http://api:8080/"}]}\n',
+      }),
+    ).toEqual([]);
+  });
+  it('replicas in a manifest: 10,000 pass, 10,001 are refused at spec.replicas', () => {
+    const perWorkload = (n: number) => errors({ replicas: n }).filter((e) => e.includes('per workload'));
+    expect(perWorkload(10_000)).toEqual([]);
+    expect(perWorkload(10_001)).toHaveLength(1);
+    const e = errors({ replicas: 1_000_000_000 });
+    expect(e[0]).toBe(
+      "m.yaml:12:13 error MSIM2006 default/api would run 1,000,000,000 replicas; meshsim's limit is 10,000 per workload (Scenario s, spec.replicas)",
+    );
+    expect(e[1]).toContain('the scenario needs 1,000,000,001 pods');
+  });
+  it('pairs: each sidecar holds the endpoints of what it calls, ~1.2 KB a pair', () => {
+    // 1,000 api pods each call db (1,000 pods); the generator's one sidecar holds api's 1,000.
+    const ok = load({ replicas: 1000, db: 1000 }).loaded!;
+    expect(estimateScenarioSize(ok.scenario, ok.config)).toMatchObject({
+      pods: 2001,
+      sidecarEndpointPairs: 1_001_000,
+      memoryBytes: 1_201_200_000,
+    });
+    // Without the call, db's pods are never an endpoint of anyone's cluster.
+    const alone = load({ replicas: 1000 }).loaded!;
+    expect(estimateScenarioSize(alone.scenario, alone.config).sidecarEndpointPairs).toBe(1000);
+    expect(errors({ replicas: 1500, db: 1500 })).toEqual([
+      `m.yaml:12:13 error MSIM2006 the scenario needs 3,001 pods, 2,251,500 (sidecar, endpoint) pairs, about 2.5 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.replicas)`,
+    ]);
+  });
+
+  it('load-generator replicas, connections and scale targets are bounded in the schema', () => {
+    expect(
+      errors({
+        traffic: '    - {name: c, replicas: 1000000000, rate: 1/s, requests: [{url: "http://api:8080/"}]}\n',
+      })[0],
+    ).toContain(`1,000,000,000 replicas is above meshsim's limit of 10,000`);
+    expect(
+      errors({
+        traffic: '    - {name: c, connections: 1000000000, requests: [{url: "http://api:8080/"}]}\n',
+      })[0],
+    ).toContain("1,000,000,000 connections is above meshsim's limit of 100,000");
+    expect(
+      errors({
+        events: '  events:\n    - {at: 1s, target: default/api, scale: {replicas: 1000000000}}\n',
+      })[0],
+    ).toContain("1,000,000,000 replicas is above meshsim's limit of 10,000");
+    // A scale event counts at its peak: 300 api pods calling db scaled to 9,000 hold 2.7 M pairs, pointed at the event.
+    expect(
+      errors({
+        replicas: 300,
+        db: 10,
+        events: '  events:\n    - {at: 1s, target: default/db, scale: {replicas: 9000}}\n',
+      })[0],
+    ).toBe(
+      "s.yaml:11:54 error MSIM2006 the scenario needs 9,301 pods, 2,700,300 (sidecar, endpoint) pairs, about 3.0 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.events[0].scale.replicas)",
+    );
+  });
+  it('a service calling itself: a losing loop passes, a loop that feeds itself is refused', () => {
+    const self = (n: number, p: number) =>
+      `  workloads:\n    default/api:\n      callMode: parallel\n      calls:\n${'        - {url: "http://api:8080/", probability: P}\n'.replaceAll('P', String(p)).repeat(n)}`;
+    const ok = load({ workloads: self(1, 0.5) });
+    expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(estimateScenarioSize(ok.loaded!.scenario, ok.loaded!.config).fanOut).toBeCloseTo(2, 6);
+    expect(errors({ workloads: self(10, 1) })).toEqual([
+      "s.yaml:10:9 error MSIM2006 one request would cause more than 1,000,000 upstream requests through the apps' calls (default/api calls itself back: a loop that feeds itself never ends); the limit is 1,000 (Scenario s, spec.workloads.default/api.calls)",
+    ]);
+  });
+  it('request weights like route weights: all 0 refused, negative and fractional refused', () => {
+    const t = (w: string) =>
+      `    - {name: c, rate: 1/s, requests: [{weight: ${w}, url: "http://api:8080/"}, {weight: 0, url: "http://api:8080/b"}]}\n`;
+    expect(errors({ traffic: t('1') })).toEqual([]);
+    expect(errors({ traffic: t('0') })).toEqual([
+      's.yaml:7:38 error MSIM2002 every request of load generator "c" has weight 0: at least one needs a weight above 0 (Scenario s, spec.traffic[0].requests)',
+    ]);
+    expect(errors({ traffic: t('-5') })[0]).toContain('MSIM2001');
+    expect(errors({ traffic: t('0.5') })[0]).toContain('MSIM2001');
+  });
+});
+
+describe('a duration override (the CLI --duration) meets the same limits', () => {
+  it('refuses what the scenario itself could not ask for', async () => {
+    const { durationOverrideProblem } = await import('../../src/config/scenario/size.js');
+    const l = load({ traffic: '    - {name: c, rate: 1000000/s, requests: [{url: "http://api:8080/"}]}\n' })
+      .loaded!;
+    expect(durationOverrideProblem(l.scenario, l.config, 100_000)).toBeUndefined();
+    expect(durationOverrideProblem(l.scenario, l.config, 100_001)).toContain('100,001,000 requests');
+    expect(durationOverrideProblem(l.scenario, l.config, 25 * 3_600_000)).toContain("above meshsim's limit");
+    expect(durationOverrideProblem(l.scenario, l.config, Number.POSITIVE_INFINITY)).toContain(
+      'greater than 0',
+    );
+  });
+});
