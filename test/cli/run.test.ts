@@ -82,6 +82,12 @@ describe('meshsim run', () => {
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--seed', '-1')).code).toBe(2);
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--duration', '10')).code).toBe(2);
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--bogus')).code).toBe(2);
+    // --duration meets the scenario's limits before anything runs: 24h is the limit, 1000000h would hang.
+    const long = await run('run', 'models/canary/canary.scenario.yaml', '--duration', '1000000h');
+    expect(long.code).toBe(2);
+    expect(long.err).toMatch(/^meshsim: --duration 1000000h: a duration of .* is above meshsim's limit of /);
+    const over = await run('run', 'models/canary/canary.scenario.yaml', '--duration', '24h0m0.001s');
+    expect(over.code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);
   });
 

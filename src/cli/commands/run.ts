@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../config/diagnostics.js';
 import type { Scenario } from '../../config/scenario/index.js';
+import { durationOverrideProblem } from '../../config/scenario/size.js';
 import { loadScenarioFile } from '../../config/scenario/fs-load.js';
 import { parseDurationMs } from '../../engine/index.js';
 import {
@@ -138,6 +139,11 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
     if (load.unreadable) return EXIT.USAGE;
     notRun(io, path, load.simulable);
     return EXIT.FINDINGS;
+  }
+  if (durationMs !== undefined) {
+    // --duration goes through the same limits as the scenario's own duration (docs/config.md, Limits).
+    const problem = durationOverrideProblem(load.loaded.scenario, load.loaded.config, durationMs);
+    if (problem !== undefined) throw new UsageError(`--duration ${flags.duration}: ${problem}`);
   }
   const gates = await prepareGates(path, load.loaded, [
     ...(flags.slo === false ? [] : sloGates(load.loaded.scenario)),
