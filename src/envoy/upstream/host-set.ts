@@ -139,19 +139,36 @@ function allHealthy(hosts: readonly Host[]): boolean {
   return true;
 }
 
-/** Groups hosts per locality in first-seen order; each group weighs the sum of its endpoints' weights. */
+/**
+ * Groups hosts per locality in first-seen order; each group weighs the sum of its endpoints' weights.
+ * Localities are few, so each host is matched against the groups found so far by field comparison
+ * (no key string per host: this runs for every host of every cluster a sidecar creates).
+ */
 export function groupByLocality(hosts: readonly Host[], priority = 0): LocalityLbEndpoints[] {
-  const byKey = new Map<string, { locality: Locality; hosts: Host[]; weight: number; priority: number }>();
+  const groups: { locality: Locality; hosts: Host[]; weight: number; priority: number }[] = [];
+  let last: (typeof groups)[number] | undefined;
   for (const h of hosts) {
     const l = h.endpoint.locality;
-    const key = `${l.region}/${l.zone}/${l.subZone}`;
-    let g = byKey.get(key);
+    let g = last !== undefined && sameLocality(last.locality, l) ? last : undefined;
+    if (g === undefined) {
+      for (const c of groups) {
+        if (sameLocality(c.locality, l)) {
+          g = c;
+          break;
+        }
+      }
+    }
     if (g === undefined) {
       g = { locality: l, hosts: [], weight: 0, priority };
-      byKey.set(key, g);
+      groups.push(g);
     }
     g.hosts.push(h);
     g.weight += h.endpoint.weight;
+    last = g;
   }
-  return [...byKey.values()];
+  return groups;
+}
+
+function sameLocality(a: Locality, b: Locality): boolean {
+  return a === b || (a.zone === b.zone && a.region === b.region && a.subZone === b.subZone);
 }
