@@ -67,9 +67,11 @@ export class Cluster {
    * maxConnections: 1 each worker still opens its own first connection to a host.
    */
   connPool(host: Host, worker = 0): ConnPool {
-    let pools = host.pool as ConnPool[] | undefined;
+    let pools = host.pool as (ConnPool | undefined)[] | undefined;
     if (pools === undefined) {
-      pools = [];
+      // Sized for Istio's two workers: an empty array grown by one store reserves 17 slots, and a used
+      // (sidecar, endpoint) pair keeps this array for the whole run (issue #14).
+      pools = [undefined, undefined];
       host.pool = pools;
     }
     let pool = pools[worker];
