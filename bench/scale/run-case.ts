@@ -30,6 +30,8 @@ export interface ScaleFigures {
   peakRssMiB: number;
   /** Heap used (MiB, no forced GC) at 25 %, 50 %, 75 % and 100 % of simulated time. */
   heapMiBOverTime: number[];
+  /** Wall ms spent on each quarter of simulated time (flat when the cost per hop does not grow). */
+  wallMsPerQuarter: number[];
   conservationHolds: boolean;
 }
 
@@ -105,15 +107,20 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
   });
   obs.observe({ entryTypes: ['gc'] });
   const heap: number[] = [];
+  const quarters: number[] = [];
   const t0 = performance.now();
   const { world, recorder } = buildRun(load.loaded);
   const t1 = performance.now();
   let mark = 0.25;
+  let quarterStart: number | undefined;
   runToEnd(world, {
     progressEveryMs: p.durationMs / 100,
     onProgress: (f) => {
       if (f + 1e-9 >= mark) {
         heap.push(Math.round((process.memoryUsage().heapUsed / MiB) * 10) / 10);
+        const now = performance.now();
+        quarters.push(Math.round(now - (quarterStart ?? t1)));
+        quarterStart = now;
         mark += 0.25;
       }
     },
@@ -139,6 +146,7 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
     gcShare: 0,
     peakRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
     heapMiBOverTime: heap,
+    wallMsPerQuarter: quarters,
     conservationHolds: r.conservation.started === r.conservation.finished + r.conservation.inFlightAtEnd,
   };
   // GC entries arrive asynchronously: read them once the caller yields (finishGcShare).
