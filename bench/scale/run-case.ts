@@ -17,6 +17,12 @@ export interface ScaleFigures {
   collectMs: number;
   /** Hops per wall second over build + run + collect (as `meshsim run --timing` counts). */
   hopsPerSec: number;
+  /**
+   * Hops per second of this process's CPU time (user + system, GC threads included) over the same span:
+   * on a shared machine this is what ratios between cases should use, since wall time also counts the
+   * time the process waited for a core.
+   */
+  hopsPerCpuSec: number;
   engineEventsPerSec: number;
   /** (sidecar, endpoint) pairs: Host members of clusters the sidecars created. */
   pairs: number;
@@ -108,6 +114,7 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
   obs.observe({ entryTypes: ['gc'] });
   const heap: number[] = [];
   const quarters: number[] = [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const { world, recorder } = buildRun(load.loaded);
   const t1 = performance.now();
@@ -128,6 +135,7 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
   const t2 = performance.now();
   const r = collectResult(world, recorder, load.loaded.scenario, VERSION);
   const t3 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const { pairs, usedPairs } = countPairs(world);
   const hops = r.services.reduce((s, c) => s + c.requests, 0);
   const wallS = (t3 - t0) / 1000;
@@ -139,6 +147,7 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
     runMs: Math.round(t2 - t1),
     collectMs: Math.round(t3 - t2),
     hopsPerSec: Math.round(hops / wallS),
+    hopsPerCpuSec: Math.round(hops / ((cpu.user + cpu.system) / 1e6)),
     engineEventsPerSec: Math.round(r.events / wallS),
     pairs,
     usedPairs,
