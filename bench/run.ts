@@ -1,11 +1,13 @@
 import { cpus } from 'node:os';
 import { engineBench } from './engine-bench.js';
 import { meshBench } from './mesh-bench.js';
+import { scaleBench } from './scale-bench.js';
 import { sweepBench } from './sweep-bench.js';
 import { upstreamBench } from './upstream-bench.js';
 
 /**
- * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh, upstream, sweep (default: all).
+ * `npm run bench [-- section...] [--scale X]`: prints JSON figures. Sections: engine, mesh, upstream, sweep, scale (default: all;
+ * `--full` makes scale run its reference mesh for 10 simulated minutes).
  * Figures are recorded with the machine in docs/performance.md.
  */
 const args = process.argv.slice(2);
@@ -17,6 +19,7 @@ const all: Record<string, (scale: number) => unknown> = {
   mesh: meshBench,
   upstream: upstreamBench,
   sweep: sweepBench,
+  scale: scaleBench,
 };
 const run = wanted.length > 0 ? wanted : Object.keys(all);
 

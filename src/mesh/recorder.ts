@@ -65,11 +65,18 @@ export class Recorder implements EnvoyObserver {
   private readonly clusterTargets = new Map<string, ClusterTarget>();
   /** source sidecar (pod) -> cluster name or authority -> its hop. */
   private readonly hopIndex = new Map<string, Map<string, HopAggregate>>();
-  /** reporter -> source pod -> destination pod -> host -> (status << 16 | flags) -> series. */
+  /**
+   * reporter -> source -> destination -> host -> (status << 16 | flags) -> series, where source and
+   * destination are the pods' workloads (seriesKeyOf): the labels of a series depend on the workload, not
+   * the pod, so the index grows with workload pairs, not pod pairs (issue #14).
+   */
   private readonly istioIndex = new Map<
     string,
     Map<string, Map<string, Map<string, Map<number, IstioSeries>>>>
   >();
+
+  /** Pod name -> the key its Istio labels are indexed by (its workload, or the pod when unknown). */
+  private readonly seriesKeys = new Map<string, string>();
 
   constructor(
     readonly warmupMs: number,
@@ -244,7 +251,9 @@ export class Recorder implements EnvoyObserver {
     flags: number,
     latencyMs: number,
   ): void {
-    const byCode = nested(nested(nested(nested(this.istioIndex, reporter), srcPod), dstPod), host) as Map<
+    const src = this.seriesKeyOf(srcPod);
+    const dst = this.seriesKeyOf(dstPod);
+    const byCode = nested(nested(nested(nested(this.istioIndex, reporter), src), dst), host) as Map<
       number,
       IstioSeries
     >;
@@ -270,6 +279,24 @@ export class Recorder implements EnvoyObserver {
         break;
       }
     }
+  }
+
+  /**
+   * A series' labels read only the pod's owner, namespace and labels (the destination Service too:
+   * serviceOf depends on the pod's namespace and labels), so pods that share all three share a key: the
+   * pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
+   */
+  private seriesKeyOf(pod: string): string {
+    let k = this.seriesKeys.get(pod);
+    if (k === undefined) {
+      const info = pod === '' ? undefined : this.pods.podInfo(pod);
+      k =
+        info === undefined
+          ? `pod\u0000${pod}`
+          : `workload\u0000${info.owner}\u0000${info.namespace}\u0000${JSON.stringify(Object.entries(info.labels).sort())}`;
+      this.seriesKeys.set(pod, k);
+    }
+    return k;
   }
 
   private istioLabels(

@@ -59,7 +59,7 @@ export class InboundExchange implements WireStream {
     readonly from: Pod,
     readonly to: Pod,
     readonly request: HttpRequest,
-    private readonly cb: StreamCallbacks,
+    private cb: StreamCallbacks,
   ) {}
 
   /** The client gave up on this stream: a late response is dropped. The server does not notice. */
@@ -105,13 +105,19 @@ export class InboundExchange implements WireStream {
   }
 
   private static onResponse(x: InboundExchange): void {
-    if (!x.cancelled) x.cb.onUpstreamResponse(x.response!);
+    const cb = x.cb;
+    // Delivered: drop the link to the client's request so a finished exchange retains nothing (issue #14).
+    x.cb = DELIVERED;
+    if (!x.cancelled) cb.onUpstreamResponse(x.response!);
   }
 
   private static onReset(x: InboundExchange): void {
     if (!x.cancelled) x.cb.onUpstreamReset('connection-termination');
   }
 }
+
+/** The callbacks of an exchange whose response was delivered (nothing can follow it). */
+const DELIVERED: StreamCallbacks = { onUpstreamResponse() {}, onUpstreamReset() {} };
 
 /** A TCP + mTLS connection attempt from a sidecar to a pod. */
 class Connection implements WireStream {

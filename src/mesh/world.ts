@@ -4,7 +4,7 @@ import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
 import type { Endpoint, EnvoyObserver } from '../envoy/index.js';
 import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
-import { buildRouteTable } from './control-plane/route-config.js';
+import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
 import { ServiceEndpoints } from './endpoints.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
@@ -59,7 +59,12 @@ export class World implements PodDirectory {
   private readonly serviceOfCache = new Map<string, string>();
   private readonly apps = new Map<Pod, AppContainer>();
   private readonly sidecars = new Map<Pod, Sidecar>();
-  private readonly endpointSources = new Map<string, ServiceEndpoints>();
+  private readonly endpointSources = new Map<
+    string,
+    { fqdn: string; port: number; source: ServiceEndpoints }
+  >();
+  /** Per Service (FQDN): the pods its selector picks, in pod order, and how many pods were scanned. */
+  private readonly selectedPods = new Map<string, { pods: Pod[]; scanned: number }>();
   private readonly endpointPods = new Map<number, Pod>();
   private readonly endpointIds = new Map<string, number>();
   private readonly endpointObjects = new Map<number, Endpoint>();
@@ -79,9 +84,10 @@ export class World implements PodDirectory {
     this.sidecarRng = this.streams.stream('sidecar-latency');
     this.services = new Map(config.services.map((s) => [s.fqdn, s]));
     const specs = new ClusterSpecs(config, this.services, (fqdn, port) => this.endpointSource(fqdn, port));
+    const routes = new RouteConfigs(config, config.services);
     this.controlPlane = {
       lookup: (name) => specs.lookup(name),
-      routeTable: (pod, port) => buildRouteTable(config, config.services, pod, port),
+      routeTable: (pod, port) => routes.table(pod, port),
     };
     this.recorder.attach(this);
     for (const w of config.workloads) this.addWorkload(w);
@@ -275,21 +281,33 @@ export class World implements PodDirectory {
   // --- endpoints (EDS)
   endpointSource(fqdn: string, port: number): ServiceEndpoints {
     const k = `${fqdn}|${port}`;
-    let s = this.endpointSources.get(k);
-    if (s === undefined) {
-      s = new ServiceEndpoints();
-      this.endpointSources.set(k, s);
-      this.fillEndpoints(fqdn, port, s);
+    let e = this.endpointSources.get(k);
+    if (e === undefined) {
+      e = { fqdn, port, source: new ServiceEndpoints() };
+      this.endpointSources.set(k, e);
+      this.fillEndpoints(fqdn, port, e.source);
     }
-    return s;
+    return e.source;
   }
 
-  /** Recomputes every service port's ready endpoints after pods changed (readiness, scale, chaos). */
+  /**
+   * Recomputes every service port's ready endpoints after pods changed (readiness, scale, chaos): each
+   * source visits only the pods its Service selects, so a change costs O(endpoints), not
+   * O(service ports x pods) (issue #14).
+   */
   refreshEndpoints(): void {
-    for (const [k, s] of this.endpointSources) {
-      const bar = k.lastIndexOf('|');
-      this.fillEndpoints(k.slice(0, bar), Number(k.slice(bar + 1)), s);
+    for (const e of this.endpointSources.values()) this.fillEndpoints(e.fqdn, e.port, e.source);
+  }
+
+  /** The pods `svc` selects, in pod order; pods are only ever appended, so new ones are scanned once. */
+  private selectedBy(svc: ServiceConfig): readonly Pod[] {
+    let e = this.selectedPods.get(svc.fqdn);
+    if (e === undefined) this.selectedPods.set(svc.fqdn, (e = { pods: [], scanned: 0 }));
+    for (; e.scanned < this.pods.length; e.scanned++) {
+      const pod = this.pods[e.scanned]!;
+      if (pod.namespace === svc.meta.namespace && selects(svc.selector, pod.labels)) e.pods.push(pod);
     }
+    return e.pods;
   }
 
   private fillEndpoints(fqdn: string, port: number, out: ServiceEndpoints): void {
@@ -297,9 +315,8 @@ export class World implements PodDirectory {
     const sp = svc?.ports.find((p) => p.port === port);
     if (svc === undefined || sp === undefined || Object.keys(svc.selector).length === 0) return out.set([]);
     const eps: Endpoint[] = [];
-    for (const pod of this.pods) {
-      if (pod.namespace !== svc.meta.namespace || !pod.ready || pod.endpointsRemoved) continue;
-      if (!selects(svc.selector, pod.labels)) continue;
+    for (const pod of this.selectedBy(svc)) {
+      if (!pod.ready || pod.endpointsRemoved) continue;
       const target =
         typeof sp.targetPort === 'number' ? sp.targetPort : (this.namedPort(pod, sp.targetPort) ?? port);
       eps.push(this.endpoint(pod, target));

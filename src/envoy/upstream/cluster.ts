@@ -31,8 +31,8 @@ export interface ClusterContext {
 /**
  * One outbound cluster of one sidecar (Envoy's ClusterInfo + its thread-local LB and pools). Created
  * lazily the first time the sidecar routes to it, so per-sidecar state is paid only for pairs in use.
- * Membership follows the endpoint source: checked by version on use, Host objects kept per endpoint so
- * outlier and active-request state survive membership changes.
+ * Membership follows the endpoint source: checked by version on use, the Host of an endpoint that stays
+ * a member is kept so outlier and active-request state survive membership changes.
  */
 export class Cluster {
   readonly stats = new ClusterStats();
@@ -41,7 +41,6 @@ export class Cluster {
   readonly lb: LoadBalancer;
   readonly outlierDetector: OutlierDetectorSink | null;
   private seenVersion = -1;
-  private readonly hostById = new Map<number, Host>();
 
   constructor(
     readonly spec: ClusterSpec,
@@ -68,9 +67,11 @@ export class Cluster {
    * maxConnections: 1 each worker still opens its own first connection to a host.
    */
   connPool(host: Host, worker = 0): ConnPool {
-    let pools = host.pool as ConnPool[] | undefined;
+    let pools = host.pool as (ConnPool | undefined)[] | undefined;
     if (pools === undefined) {
-      pools = [];
+      // Sized for Istio's two workers: an empty array grown by one store reserves 17 slots, and a used
+      // (sidecar, endpoint) pair keeps this array for the whole run (issue #14).
+      pools = [undefined, undefined];
       host.pool = pools;
     }
     let pool = pools[worker];
@@ -94,15 +95,14 @@ export class Cluster {
     this.seenVersion = src.version;
     const labels = this.spec.subsetLabels;
     const previous = this.prioritySet.allHosts;
+    // The current members by endpoint id, only while membership changes: a map kept per cluster would
+    // cost an entry per (sidecar, endpoint) pair for the whole run (issue #14).
+    const byId = new Map<number, Host>();
+    for (const h of previous) byId.set(h.endpoint.id, h);
     const hosts: Host[] = [];
     for (const e of src.endpoints) {
       if (!matchesLabels(e.labels, labels)) continue;
-      let h = this.hostById.get(e.id);
-      if (h === undefined) {
-        h = new Host(e);
-        this.hostById.set(e.id, h);
-      }
-      hosts.push(h);
+      hosts.push(byId.get(e.id) ?? new Host(e));
     }
     // istiod's per-proxy locality pass assigns priorities and locality weights (semantics §4.8).
     const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
@@ -124,7 +124,6 @@ export class Cluster {
     const kept = new Set(current);
     for (const h of previous) {
       if (kept.has(h)) continue;
-      this.hostById.delete(h.endpoint.id);
       this.outlierDetector?.onHostRemoved(h);
       for (const pool of (h.pool as ConnPool[] | undefined) ?? []) pool?.drain();
     }

@@ -37,22 +37,39 @@ export class HostSet {
 
   /** Replaces the members with these locality groups (all of this priority). */
   update(groups: readonly LocalityLbEndpoints[]): void {
-    this.hosts = [];
     this.hostsPerLocality = [];
     this.localities = [];
     this.localityWeights = [];
+    let total = 0;
     for (const g of groups) {
       const hs = g.hosts.slice();
       for (const h of hs) h.priority = this.priority;
-      this.hosts.push(...hs);
       this.hostsPerLocality.push(hs);
       this.localities.push(g.locality);
       this.localityWeights.push(g.weight);
+      total += hs.length;
+    }
+    // One locality: the flat list is that locality's list (one array slot per host, not two).
+    if (this.hostsPerLocality.length === 1) this.hosts = this.hostsPerLocality[0]!;
+    else {
+      this.hosts = new Array<Host>(total);
+      let i = 0;
+      for (const hs of this.hostsPerLocality) for (const h of hs) this.hosts[i++] = h;
     }
     this.refreshHealth();
   }
 
+  /**
+   * Rebuilds the healthy lists. While every host is healthy (the usual case) they are the same arrays
+   * as the host lists: nothing mutates these lists in place, and a large mesh keeps one slot per
+   * (sidecar, endpoint) pair instead of two (issue #14).
+   */
   refreshHealth(): void {
+    if (allHealthy(this.hosts)) {
+      this.healthyHosts = this.hosts;
+      this.healthyHostsPerLocality = this.hostsPerLocality;
+      return;
+    }
     this.healthyHosts = this.hosts.filter((h) => h.healthy);
     this.healthyHostsPerLocality = this.hostsPerLocality.map((hs) => hs.filter((h) => h.healthy));
   }
@@ -66,15 +83,15 @@ export class PrioritySet {
   hostSets: HostSet[] = [new HostSet(0)];
   /** Bumped on every membership or health change so load balancers can rebuild cached state lazily. */
   version = 0;
-  /**
-   * When each current member joined the cluster (Envoy sets last_hc_pass_time when a host is first
-   * seen healthy by the LB: the start of its slow-start window, semantics §4.7). Hosts that leave are
-   * forgotten, so a host that comes back (restart, scale-up, zone recovery) starts a new window.
-   */
-  private readonly joinedAt = new Map<Host, number>();
 
-  /** Replaces the members with istiod's locality groups (any priorities, any order). */
+  /**
+   * Replaces the members with istiod's locality groups (any priorities, any order). Hosts that were
+   * not members before get `joinedAtMs = nowMs` (Envoy sets last_hc_pass_time when a host is first
+   * seen healthy by the LB: the start of its slow-start window, semantics §4.7); a host that left and
+   * comes back (restart, scale-up, zone recovery) starts a new window.
+   */
   update(groups: readonly LocalityLbEndpoints[], nowMs = 0): void {
+    const before = this.hostSets.length === 1 ? this.hostSets[0]!.hosts : this.allHosts;
     let max = 0;
     for (const g of groups) if (g.priority > max) max = g.priority;
     const perPriority: LocalityLbEndpoints[][] = Array.from({ length: max + 1 }, () => []);
@@ -84,7 +101,7 @@ export class PrioritySet {
       set.update(gs);
       return set;
     });
-    this.trackMembers(nowMs);
+    this.markJoined(before, nowMs);
     this.version++;
   }
 
@@ -99,36 +116,59 @@ export class PrioritySet {
     this.version++;
   }
 
-  /** When `host` joined this cluster's membership (its slow-start window start). */
+  /** When `host` joined this cluster's membership (its slow-start window start; 0 if never a member). */
   joinedAtMs(host: Host): number {
-    return this.joinedAt.get(host) ?? 0;
+    return host.joinedAtMs;
   }
 
   get allHosts(): Host[] {
     return this.hostSets.length === 1 ? this.hostSets[0]!.hosts : this.hostSets.flatMap((s) => s.hosts);
   }
 
-  private trackMembers(nowMs: number): void {
-    const present = new Set<Host>();
-    for (const s of this.hostSets) for (const h of s.hosts) present.add(h);
-    for (const h of this.joinedAt.keys()) if (!present.has(h)) this.joinedAt.delete(h);
-    for (const h of present) if (!this.joinedAt.has(h)) this.joinedAt.set(h, nowMs);
+  /** Stamps the join time of every member that was not in `before` (a transient set, only on change). */
+  private markJoined(before: readonly Host[], nowMs: number): void {
+    const previous = before.length === 0 ? undefined : new Set(before);
+    for (const s of this.hostSets) {
+      for (const h of s.hosts) if (previous === undefined || !previous.has(h)) h.joinedAtMs = nowMs;
+    }
   }
 }
 
-/** Groups hosts per locality in first-seen order; each group weighs the sum of its endpoints' weights. */
+function allHealthy(hosts: readonly Host[]): boolean {
+  for (let i = 0; i < hosts.length; i++) if (!hosts[i]!.healthy) return false;
+  return true;
+}
+
+/**
+ * Groups hosts per locality in first-seen order; each group weighs the sum of its endpoints' weights.
+ * Localities are few, so each host is matched against the groups found so far by field comparison
+ * (no key string per host: this runs for every host of every cluster a sidecar creates).
+ */
 export function groupByLocality(hosts: readonly Host[], priority = 0): LocalityLbEndpoints[] {
-  const byKey = new Map<string, { locality: Locality; hosts: Host[]; weight: number; priority: number }>();
+  const groups: { locality: Locality; hosts: Host[]; weight: number; priority: number }[] = [];
+  let last: (typeof groups)[number] | undefined;
   for (const h of hosts) {
     const l = h.endpoint.locality;
-    const key = `${l.region}/${l.zone}/${l.subZone}`;
-    let g = byKey.get(key);
+    let g = last !== undefined && sameLocality(last.locality, l) ? last : undefined;
+    if (g === undefined) {
+      for (const c of groups) {
+        if (sameLocality(c.locality, l)) {
+          g = c;
+          break;
+        }
+      }
+    }
     if (g === undefined) {
       g = { locality: l, hosts: [], weight: 0, priority };
-      byKey.set(key, g);
+      groups.push(g);
     }
     g.hosts.push(h);
     g.weight += h.endpoint.weight;
+    last = g;
   }
-  return [...byKey.values()];
+  return groups;
+}
+
+function sameLocality(a: Locality, b: Locality): boolean {
+  return a === b || (a.zone === b.zone && a.region === b.region && a.subZone === b.subZone);
 }

@@ -55,6 +55,12 @@ export class Host {
   outlier: unknown = undefined;
   /** Opaque per-host state owned by the connection pools. */
   pool: unknown = undefined;
+  /**
+   * When the host joined its cluster's membership (Envoy's last_hc_pass_time as the LB sees it, the start
+   * of its slow-start window, semantics §4.7); set by PrioritySet.update. A field rather than a map entry
+   * in the cluster: idle (sidecar, endpoint) pairs are the bulk of a large mesh's memory (issue #14).
+   */
+  joinedAtMs = 0;
 
   constructor(readonly endpoint: Endpoint) {}
 

@@ -32,3 +32,29 @@ export function buildRouteTable(
   }
   return new RouteTable(vhosts);
 }
+
+/**
+ * The route configurations istiod would push, built once per distinct proxy identity and port and
+ * shared by every sidecar with that identity. buildRouteTable reads only the proxy's namespace and labels
+ * (export scoping, `sourceNamespace`/`sourceLabels` matches) and RouteTables are immutable, so sidecars
+ * of one workload get the same object instead of a copy each: a mesh of S services and P pods holds
+ * O(workloads x S) routes, not O(P x S) (issue #14).
+ */
+export class RouteConfigs {
+  private readonly byProxy = new Map<string, RouteTable>();
+
+  constructor(
+    private readonly config: MeshConfig,
+    private readonly services: readonly ServiceConfig[],
+  ) {}
+
+  table(pod: Pod, port: number): RouteTable {
+    const key = `${port}\u0000${pod.namespace}\u0000${JSON.stringify(Object.entries(pod.labels).sort())}`;
+    let t = this.byProxy.get(key);
+    if (t === undefined) {
+      t = buildRouteTable(this.config, this.services, pod, port);
+      this.byProxy.set(key, t);
+    }
+    return t;
+  }
+}

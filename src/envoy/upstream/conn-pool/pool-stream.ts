@@ -73,6 +73,9 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
     if (this.state === StreamState.Closed) return;
     this.state = StreamState.Closed;
     this.wire = null;
+    // Let go of the request: the server side's exchange still points here until it is collected, and
+    // through it a finished request's whole graph would survive young-generation GCs (issue #14).
+    this.cb = null;
     this.client.pool.onStreamClosed(this);
   }
 

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { MeshParams } from './scale/generate-mesh.js';
+import type { ScaleFigures } from './scale/run-case.js';
+
+const CASE = fileURLToPath(new URL('./scale/run-case.ts', import.meta.url));
+
+interface ScaleCase {
+  name: string;
+  params: MeshParams;
+  /** Also measure the idle per-pair heap (in a second process). */
+  idle?: boolean;
+}
+
+const chain = (services: number, pods: number, clients: number, rate: number, durationMs: number) => ({
+  services,
+  podsPerService: pods,
+  clientPods: clients,
+  depth: services,
+  fanOut: 1,
+  ratePerSec: rate,
+  durationMs,
+  outlierDetection: false,
+  retries: false,
+});
+
+/**
+ * The cases of issue #14. `scale` multiplies simulated time; `full` adds the reference large mesh at its
+ * full 10 simulated minutes (else 20 s of it) and the 1,000-pod case at twice its time (memory must stay
+ * flat once the working set is reached).
+ */
+export function scaleCases(scale: number, full: boolean): ScaleCase[] {
+  const s = (ms: number) => Math.max(1000, Math.round(ms * scale));
+  const cases: ScaleCase[] = [
+    { name: 'base-3x10-c4', params: chain(3, 10, 4, 10_000, s(20_000)), idle: true },
+    { name: 'pods-3x100-c4', params: chain(3, 100, 4, 10_000, s(20_000)), idle: true },
+    { name: 'pods-3x1000-c4', params: chain(3, 1000, 4, 10_000, s(20_000)), idle: true },
+    { name: 'clients-3x10-c400', params: chain(3, 10, 400, 10_000, s(20_000)) },
+    { name: 'chain-3x10-1k', params: chain(3, 10, 4, 1000, s(20_000)) },
+    { name: 'chain-30x10-1k', params: chain(30, 10, 4, 1000, s(20_000)) },
+    {
+      name: 'base-od-retries',
+      params: {
+        ...chain(3, 10, 4, 10_000, s(20_000)),
+        outlierDetection: true,
+        retries: true,
+        errorRate: 0.01,
+      },
+    },
+    {
+      name: 'reference-200svc-5000pods',
+      params: {
+        services: 200,
+        podsPerService: 25,
+        clientPods: 100,
+        depth: 4,
+        fanOut: 2,
+        callProbability: 0.6,
+        ratePerSec: 20_000,
+        durationMs: full ? 600_000 : s(20_000),
+        outlierDetection: true,
+        retries: true,
+        errorRate: 0.001,
+      },
+    },
+  ];
+  if (full) cases.push({ name: 'pods-3x1000-c4-40s', params: chain(3, 1000, 4, 10_000, 40_000) });
+  return cases;
+}
+
+function runChild<T>(c: ScaleCase, mode: 'run' | 'idle'): T {
+  const args = ['--expose-gc', '--import', 'tsx', CASE, JSON.stringify(c.params)];
+  if (mode === 'idle') args.push('idle');
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`scale case ${c.name} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
+
+/**
+ * Scaling figures (issue #14): each generated mesh in its own Node process (peak RSS and GC are per
+ * case), then the ratios the issue's targets are stated in. `MESHSIM_BENCH_FULL=1` or `--full` runs
+ * the reference large mesh for its full 10 simulated minutes.
+ */
+export async function scaleBench(scale: number) {
+  const full = process.argv.includes('--full') || process.env.MESHSIM_BENCH_FULL === '1';
+  const out: Record<string, ScaleFigures> = {};
+  for (const c of scaleCases(scale, full)) {
+    const f = runChild<ScaleFigures>(c, 'run');
+    if (c.idle)
+      f.idleBytesPerPair = runChild<{ idleBytesPerPair: number | null }>(c, 'idle').idleBytesPerPair;
+    out[c.name] = f;
+  }
+  const ratios = (rate: (f: ScaleFigures | undefined) => number | undefined) => ({
+    pods1000VsPods10: ratio(rate(out['pods-3x1000-c4']), rate(out['base-3x10-c4'])),
+    pods100VsPods10: ratio(rate(out['pods-3x100-c4']), rate(out['base-3x10-c4'])),
+    clients400VsClients4: ratio(rate(out['clients-3x10-c400']), rate(out['base-3x10-c4'])),
+    chain30VsChain3: ratio(rate(out['chain-30x10-1k']), rate(out['chain-3x10-1k'])),
+    odRetriesVsBase: ratio(rate(out['base-od-retries']), rate(out['base-3x10-c4'])),
+  });
+  return {
+    full,
+    cases: out,
+    /** Ratios of hops per CPU second (robust to waiting for a core on a shared machine)... */
+    ratios: ratios((f) => f?.hopsPerCpuSec),
+    /** ...and of hops per wall second. */
+    wallRatios: ratios((f) => f?.hopsPerSec),
+    loadAverage1m: loadavg()[0],
+  };
+}
