@@ -49,7 +49,10 @@ export const notebook: Notebook = {
     const withOd = rates.map((_, i) => figs[2 * i + 1]!);
     const sr = (f: (typeof figs)[number]) => f['success_rate(frontend)']!.mean!;
     const ej = (f: (typeof figs)[number]) => f['ejections(product-service)']!.mean ?? 0;
-    const quiet = rates.filter((_, i) => ej(withOd[i]!) === 0);
+    // An ejection made during the warm-up is outside the window's ejection list (it matches Envoy's
+    // ejections_enforced_total after the warm-up reset) but still answers v2's requests 503 UH in it.
+    const fired = (f: (typeof figs)[number]) => ej(f) > 0 || (f['count(UH)']!.mean ?? 0) > 0;
+    const quiet = rates.filter((_, i) => !fired(withOd[i]!));
     const k = rates.length - 1;
     const srWithout = sr(without[k]!);
     const srWith = sr(withOd[k]!);
@@ -67,14 +70,13 @@ export const notebook: Notebook = {
       quiet.length > 0
         ? `Up to ${Math.max(...quiet) * 100} % errors outlier detection never fires (five 5xx in a row from one pod has probability p^5), so users see the same success rate either way. `
         : '';
-    const high =
-      ej(withOd[k]!) > 0
-        ? `At ${rates[k]! * 100} % the canary pod is ejected (${fmt(ej(withOd[k]!), 3)} ejections and ${fmt(withOd[k]!['count(UH)']!.mean, 3)} responses flagged UH per run) and the success rate goes from **${fmt(srWithout)}** without outlier detection to **${fmt(srWith)}** with it. ${
-            srWith < srWithout && (withOd[k]!['count(UH)']!.mean ?? 0) > 0
-              ? 'Ejection makes it worse: v2 is its own subset, so its cluster holds only the canary pod; ejecting it leaves that cluster with no healthy host, and Istio disables panic mode (minHealthPercent 0), so every request routed to v2 fails with 503 UH until the pod returns. Protect users from a bad canary by shifting the VirtualService weight back, not by ejection inside its subset.'
-              : 'Ejecting the canary removes most of its errors from what users see.'
-          }`
-        : `Even at ${rates[k]! * 100} % errors the canary is not ejected: success rate ${fmt(srWithout)} without and ${fmt(srWith)} with outlier detection.`;
+    const high = fired(withOd[k]!)
+      ? `At ${rates[k]! * 100} % the canary pod is ejected (${fmt(ej(withOd[k]!), 3)} ejections in the measurement window and ${fmt(withOd[k]!['count(UH)']!.mean, 3)} responses flagged UH per run) and the success rate goes from **${fmt(srWithout)}** without outlier detection to **${fmt(srWith)}** with it. ${
+          srWith < srWithout && (withOd[k]!['count(UH)']!.mean ?? 0) > 0
+            ? 'Ejection makes it worse: v2 is its own subset, so its cluster holds only the canary pod; ejecting it leaves that cluster with no healthy host, and Istio disables panic mode (minHealthPercent 0), so every request routed to v2 fails with 503 UH until the pod returns. Protect users from a bad canary by shifting the VirtualService weight back, not by ejection inside its subset.'
+            : 'Ejecting the canary removes most of its errors from what users see.'
+        }`
+      : `Even at ${rates[k]! * 100} % errors the canary is not ejected: success rate ${fmt(srWithout)} without and ${fmt(srWith)} with outlier detection.`;
     const answer = `${low}${high} (Means of ${reps} replications on common seeds.)`;
     return {
       answer,

@@ -29,7 +29,7 @@ describe('meshsim run analyzes the inputs first, like validate', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out.startsWith(`${HEADER}${IST0101}`)).toBe(true);
-    expect(r.out).toMatch(/\n\nmeshsim \S+: scenario missing-subset, seed 3, 10s simulated/);
+    expect(r.out).toMatch(/\n\nmeshsim \S+: scenario missing-subset, seed 3, 10.007s simulated/);
     // Its spec.slo gate still applies, and fails (15 % of requests find no cluster): exit 3.
     const gated = await cli('run', MISCONFIG, '--simulate-misconfig');
     expect(gated.code).toBe(3);
