@@ -4,7 +4,7 @@
  * re-derives one. Field names follow Istio's API; durations are milliseconds (`...Ms`), percentages are
  * 0-100 numbers, hosts are FQDNs (`reviews.production.svc.cluster.local`).
  *
- * Reference: ../shared/reference/envoy-istio-semantics.md (sections 1-4, 6).
+ * Sources: Istio's API reference (istio.io, VirtualService and DestinationRule) and docs/config.md.
  */
 
 /** Where a resource (or field) came from, for diagnostics and reports. */
