@@ -34,6 +34,8 @@ export interface UpstreamAttemptEvent {
   latencyMs: number;
   /** 1 for the first try, 2.. for retries; 0 for mirrored (shadow) requests. */
   attempt: number;
+  /** The downstream request this try belongs to started in the measurement window. */
+  measured: boolean;
 }
 
 /** A downstream request finished in a client sidecar's router (Istio's reporter=source view). */

@@ -47,9 +47,8 @@ export interface PodDirectory {
  * Collects the domain events of a run into aggregates (rule 8: the model emits, the recorder listens).
  * One measurement window for every figure: a request counts by its start time, from the end of the
  * warm-up on (load generators start none after the load stops; the drain only finishes them). Requests
- * that start before the warm-up ends are counted for conservation only. Upstream tries count by their
- * own start (the downstream request's start is not on the event), server-side figures by the request's
- * arrival at the pod.
+ * that start before the warm-up ends are counted for conservation only. Upstream tries count with
+ * their downstream request (its start decides), server-side figures by the request's arrival at the pod.
  */
 export class Recorder implements EnvoyObserver {
   readonly clients = new Map<string, ClientAggregate>();
@@ -129,12 +128,9 @@ export class Recorder implements EnvoyObserver {
     h.record(latency);
   }
 
-  /**
-   * NOTE: simplification: a try counts by its own start (the downstream request's start is not on the
-   * event), so a retry of a warm-up request that starts after the warm-up counts here.
-   */
+  /** Every try of a request that started in the window (the request's start decides, as for Envoy's counters). */
   onUpstreamAttempt(e: UpstreamAttemptEvent): void {
-    if (e.timeMs - e.latencyMs < this.warmupMs) return;
+    if (!e.measured) return;
     const c = this.clusterTarget(e.cluster);
     const s = c.service;
     s.requests++;

@@ -497,6 +497,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       flags,
       latencyMs: ctx.sim.now - a.startMs,
       attempt: a.attempt,
+      measured: this.measured,
     });
   }
 

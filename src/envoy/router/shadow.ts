@@ -136,6 +136,7 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
       flags,
       latencyMs: ctx.sim.now - this.startMs,
       attempt: 0,
+      measured: this.counters !== DISCARDED_CLUSTER_COUNTERS,
     });
   }
 }
