@@ -1,5 +1,5 @@
 /**
- * The effective policy of one Envoy cluster `outbound|PORT|SUBSET|FQDN` (semantics §2.2, read from
+ * The effective policy of one Envoy cluster `outbound|PORT|SUBSET|FQDN` (Istio cluster_traffic_policy.go, policy merge, read from
  * [I:pilot/pkg/networking/util/util.go `MergeSubsetTrafficPolicy`, `GetPortLevelTrafficPolicy`]):
  *   1. top-level policy, or, if `portLevelSettings` has this port, that entry alone (nothing inherited);
  *   2. the subset's policy with its own port-level replacement; each block it has (connectionPool,
@@ -52,7 +52,7 @@ export function effectiveClusterPolicy(
   const policy: ClusterPolicy = {
     connectionPool: blocks?.connectionPool ?? resolveConnectionPool(undefined),
     loadBalancer: blocks?.loadBalancer ?? resolveLoadBalancer(undefined),
-    // §3.5: with outlier detection Istio sets the panic threshold to minHealthPercent (default 0).
+    // Envoy load_balancer_impl.cc panic threshold: with outlier detection Istio sets the panic threshold to minHealthPercent (default 0).
     panicThresholdPercent: outlierDetection
       ? outlierDetection.minHealthPercent
       : DEFAULTS.panicThresholdWithoutOutlierPercent,

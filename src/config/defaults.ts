@@ -1,9 +1,9 @@
 /**
  * Istio's defaults (not Envoy's), in one place (ARCHITECTURE rule 5). Each block of a DestinationRule
  * traffic policy that is present is resolved here into fully defaulted settings: Istio replaces whole
- * blocks (semantics §2.2), so an unset field inside a present block gets the default, never the
- * parent's value. Sources: semantics §2.3 (connection pool), §3.1 (outlier detection), §3.5 (panic),
- * §4.1 and §4.8 (load balancer, locality).
+ * blocks (Istio cluster_traffic_policy.go, policy merge), so an unset field inside a present block gets the default, never the
+ * parent's value. Sources: Istio cluster_traffic_policy.go applyConnectionPool (connection pool), Istio cluster_traffic_policy.go applyOutlierDetection (outlier detection), Envoy load_balancer_impl.cc panic threshold (panic),
+ * Istio cluster_traffic_policy.go applyLoadBalancer and Envoy load_balancer_impl.cc locality; Istio loadbalancer.go (load balancer, locality).
  */
 import { parseDurationMs } from '../engine/duration.js';
 import type { ConnectionPoolDoc, LoadBalancerDoc, OutlierDetectionDoc } from './schema/destination-rule.js';
@@ -20,7 +20,7 @@ export const MAX_UINT32 = 4294967295;
 export const DEFAULTS = {
   /** meshConfig.connectTimeout [I:pkg/config/mesh/mesh.go]. */
   connectTimeoutMs: 10_000,
-  /** Envoy outlier-detection defaults istiod relies on (§3.1). */
+  /** Envoy outlier-detection defaults istiod relies on (Istio cluster_traffic_policy.go applyOutlierDetection). */
   consecutive5xxErrors: 5,
   consecutiveGatewayErrors: 5,
   consecutiveLocalOriginFailures: 5,
@@ -29,14 +29,14 @@ export const DEFAULTS = {
   maxEjectionTimeFloorMs: 300_000,
   maxEjectionPercent: 10,
   minHealthPercent: 0,
-  /** Envoy's healthy_panic_threshold when there is no outlier detection (§3.5). */
+  /** Envoy's healthy_panic_threshold when there is no outlier detection (Envoy load_balancer_impl.cc panic threshold). */
   panicThresholdWithoutOutlierPercent: 50,
   ringHashMinimumRingSize: 1024,
   maglevTableSize: 65537,
   leastRequestChoiceCount: 2,
   warmupMinimumPercent: 10,
   warmupAggression: 1,
-  /** Retry (§1.6). */
+  /** Retry (Istio retry.go; Envoy retry_state_impl.cc). */
   numRetries: 2,
   retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
   retryBackoffBaseMs: 25,
@@ -52,7 +52,7 @@ export function ms(d: string | undefined, fallback: number): number {
   return p.ok ? p.value : fallback;
 }
 
-/** Only values > 0 override a limit: a DR value of 0 means unset (§2.3). */
+/** Only values > 0 override a limit: a DR value of 0 means unset (Istio cluster_traffic_policy.go applyConnectionPool). */
 const limit = (v: number | undefined) => (v !== undefined && v > 0 ? v : MAX_UINT32);
 
 export function resolveConnectionPool(cp: ConnectionPoolDoc | undefined): ConnectionPoolSettings {

@@ -1,5 +1,5 @@
 /**
- * VirtualService `retries` → Envoy RetryPolicy as istiod emits it (semantics §1.6,
+ * VirtualService `retries` → Envoy RetryPolicy as istiod emits it (Istio retry.go; Envoy retry_state_impl.cc,
  * [I:pilot/pkg/networking/core/route/retry/retry.go `ConvertPolicy`, `parseRetryOn`]), Istio ≥ 1.24:
  * no 503 in the default retriable codes.
  */

@@ -159,7 +159,7 @@ export interface HttpDirectResponse {
 }
 
 /**
- * Envoy's RetryPolicy as istiod emits it (semantics §1.6). `null` on the route means no retry policy
+ * Envoy's RetryPolicy as istiod emits it (Istio retry.go; Envoy retry_state_impl.cc). `null` on the route means no retry policy
  * (`attempts: 0`). When the VS has no `retries`, istiod's default is filled in (defaults.ts).
  */
 export interface RetryPolicy {
@@ -313,7 +313,7 @@ export interface DestinationRuleConfig {
 
 /**
  * The effective, fully defaulted policy of one Envoy cluster `outbound|PORT|SUBSET|FQDN`, after Istio's
- * port-level replacement and per-block subset override (semantics §2.2). Built by
+ * port-level replacement and per-block subset override (Istio cluster_traffic_policy.go, policy merge). Built by
  * `effectiveClusterPolicy()` in defaults.ts; this is all envoy/upstream reads.
  */
 export interface ClusterPolicy {

@@ -1,5 +1,5 @@
 /**
- * Envoy response flags (semantics §5.1), as a bit set carried on every response. Rendered in Envoy's
+ * Envoy response flags (Envoy stream_info/utility.h), as a bit set carried on every response. Rendered in Envoy's
  * order, comma-separated ("UF,URX", "DI,FI"), the way access logs and Istio's `response_flags` label
  * show them; "-" when none.
  */

@@ -3,10 +3,10 @@
  * - IST0174 UnknownDestinationRuleHost, IST0173 DestinationRuleSubsetNotSelectPods
  *   [I:pkg/config/analysis/analyzers/destinationrule/podsnotselected.go];
  * - MSIM1010: outlier detection that can never eject with the endpoint count of the cluster. Current
- *   Envoy ejects only if 100 × (ejected + 1) / total <= maxEjectionPercent (semantics §3.3), so with
+ *   Envoy ejects only if 100 × (ejected + 1) / total <= maxEjectionPercent (Envoy outlier_detection_impl.cc ejection), so with
  *   Istio's default 10 % a cluster with fewer than 10 endpoints never ejects;
  * - MSIM1020: locality failover in the effective cluster policy without outlier detection: istiod then
- *   sets no priorities and failover never happens (§4.8).
+ *   sets no priorities and failover never happens (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go).
  */
 import { effectiveClusterPolicy } from '../cluster-policy.js';
 import type { DestinationRuleConfig, MeshConfig } from '../types.js';

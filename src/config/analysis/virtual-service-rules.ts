@@ -5,7 +5,7 @@
  *   without match, or a rule whose every match repeats an earlier one;
  * - MSIM1040: a rule after an earlier catch-all (Istio stops emitting routes after the first catch-all,
  *   [I:route.go `IsCatchAllRoute`], which IST0130 does not report);
- * - MSIM1001-1003: weights (§1.3); MSIM1030/1031: per-try timeouts (§1.6).
+ * - MSIM1001-1003: weights (Istio route.go weighted clusters); MSIM1030/1031: per-try timeouts (Istio retry.go; Envoy retry_state_impl.cc).
  */
 import { retriesPerTryTimeout } from '../retry-policy.js';
 import type { HttpMatchRequest, HttpRoute, MeshConfig, VirtualServiceConfig } from '../types.js';

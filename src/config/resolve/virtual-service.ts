@@ -1,7 +1,7 @@
 /**
  * A validated VirtualService document → the resolved, defaulted VirtualServiceConfig the router reads.
- * Hosts become FQDNs in the VS namespace; timeouts absent → 0 (disabled, §1.5); retries per §1.6;
- * fault percentages absent → 0 (§1.7); mirror percentages absent → 100 (§1.8).
+ * Hosts become FQDNs in the VS namespace; timeouts absent → 0 (disabled, Envoy router.cc FilterUtility::finalTimeout); retries per Istio retry.go; Envoy retry_state_impl.cc;
+ * fault percentages absent → 0 (Istio route.go TranslateFault; Envoy fault_filter.cc); mirror percentages absent → 100 (Istio route.go TranslateRequestMirrorPolicy; Envoy router.cc maybeDoShadowing).
  */
 import { ms } from '../defaults.js';
 import { shortHostToFqdn } from '../hosts.js';
@@ -67,7 +67,7 @@ function resolveRoute(h: HttpRouteDoc, ns: string, source: SourceRef): HttpRoute
       ...(h.redirect.port !== undefined ? { port: h.redirect.port } : {}),
       ...(h.redirect.derivePort !== undefined ? { derivePort: h.redirect.derivePort } : {}),
       ...(h.redirect.scheme !== undefined ? { scheme: h.redirect.scheme } : {}),
-      // redirectCode 0/absent → 301 (§1.4).
+      // redirectCode 0/absent → 301 (Istio route.go rewrite/redirect/headers).
       redirectCode: h.redirect.redirectCode || 301,
     };
   if (h.directResponse) {
@@ -148,7 +148,7 @@ function resolveFault(h: HttpRouteDoc): FaultInjection | undefined {
   const out: FaultInjection = {};
   if (f.delay?.fixedDelay !== undefined)
     out.delay = {
-      // Absent percentage → 0 %: no request is delayed (§1.7); deprecated integer `percent` still honoured.
+      // Absent percentage → 0 %: no request is delayed (Istio route.go TranslateFault; Envoy fault_filter.cc); deprecated integer `percent` still honoured.
       percentage: f.delay.percentage?.value ?? f.delay.percent ?? 0,
       fixedDelayMs: ms(f.delay.fixedDelay, 0),
     };
@@ -165,7 +165,7 @@ function resolveMirrors(h: HttpRouteDoc, ns: string): MirrorPolicy[] {
     return [
       {
         destination: resolveDestination(h.mirror, ns),
-        // Absent → 100 %; deprecated mirrorPercent (per hundred) still honoured (§1.8).
+        // Absent → 100 %; deprecated mirrorPercent (per hundred) still honoured (Istio route.go TranslateRequestMirrorPolicy; Envoy router.cc maybeDoShadowing).
         percentage: h.mirrorPercentage?.value ?? h.mirrorPercent ?? 100,
       },
     ];

@@ -30,7 +30,7 @@ export const SCENARIO_CODES = {
 } as const;
 
 // Defaults, each with its reason (docs/scenario.md "Defaults").
-/** Per sidecar hop; two hops give ~1.7 ms p90, Istio's published figure for client+server proxies (§8). */
+/** Per sidecar hop; two hops give ~1.7 ms p90, Istio's published figure for client+server proxies (istio.io, Performance and Scalability). */
 /**
  * How long the mesh may drain after the load stops (spec.drainTimeout). 60 s: well past the timeouts that
  * do end requests by default (Envoy's 10 s connect timeout as Istio sets it, typical client timeouts of a

@@ -1,7 +1,7 @@
 /**
  * DestinationRule rules of Istio's validating webhook [I:pkg/config/validation/validation.go
  * `ValidateDestinationRule`, `validateTrafficPolicy`, `validateConnectionPool`, `validateOutlierDetection`,
- * `validateLoadBalancer`, `ValidateLocalityLbSetting`; semantics §6].
+ * `validateLoadBalancer`, `ValidateLocalityLbSetting`; Istio validation.go].
  */
 import { isDottedShortHost } from '../hosts.js';
 import type { Reporter } from '../report.js';
@@ -97,7 +97,7 @@ function checkBlocks(r: Reporter, p: YamlPath, b: Blocks): void {
 
 function checkOutlier(r: Reporter, p: YamlPath, od: OutlierDetectionDoc): void {
   if (od.consecutiveErrors !== undefined) {
-    // Ignored since Istio 1.7 (commit a291ab60): only this warning remains (semantics §3.1).
+    // Ignored since Istio 1.7 (commit a291ab60): only this warning remains (Istio cluster_traffic_policy.go applyOutlierDetection).
     r.add(
       'IST0002',
       [...p, 'consecutiveErrors'],

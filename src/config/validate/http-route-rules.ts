@@ -1,7 +1,7 @@
 /**
  * Per-rule checks of redirect, direct response, rewrite, fault and header operations
  * [I:pkg/config/validation/validation.go `validateHTTPRedirect`, `validateHTTPDirectResponse`,
- * `validateHTTPRewrite`, `validateHTTPFaultInjection`, `validateHeaderOperations`; semantics §1.4, §1.7].
+ * `validateHTTPRewrite`, `validateHTTPFaultInjection`, `validateHeaderOperations`; Istio route.go rewrite/redirect/headers, Istio route.go TranslateFault; Envoy fault_filter.cc].
  */
 import type { Reporter } from '../report.js';
 import type { HeadersDoc, HttpRouteDoc } from '../schema/virtual-service.js';

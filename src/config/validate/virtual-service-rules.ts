@@ -1,7 +1,7 @@
 /**
  * The VirtualService rules of Istio's validating webhook that relate several fields
  * [I:pkg/config/validation/validation.go `ValidateVirtualService`, `validateHTTPRoute`, virtualservice.go;
- * semantics §6]. Errors are IST0106 (what the webhook rejects), warnings IST0133, deprecations IST0002.
+ * Istio validation.go]. Errors are IST0106 (what the webhook rejects), warnings IST0133, deprecations IST0002.
  */
 import { hostMatches, isDottedShortHost, kubernetesDnsExpansion, shortHostToFqdn } from '../hosts.js';
 import type { Reporter } from '../report.js';

@@ -1,7 +1,7 @@
 import type { Rng } from '../../engine/index.js';
 
 /**
- * Envoy's JitteredExponentialBackOffStrategy (semantics §1.6, backoff_strategy.cc): keeps `next`
+ * Envoy's JitteredExponentialBackOffStrategy (Istio retry.go; Envoy retry_state_impl.cc, backoff_strategy.cc): keeps `next`
  * starting at the base interval; each call returns `random() % current` and doubles `next` until it
  * reaches the cap (max = 10 x base by default). So retry k waits a uniform whole number of ms in
  * [0, min(base x 2^(k-1), max) - 1]: 25, 50, 100, 200, 250, 250 ... ms bounds with Istio's defaults.

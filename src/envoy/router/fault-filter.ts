@@ -2,7 +2,7 @@ import type { FaultInjection } from '../../config/types.js';
 import type { Rng } from '../../engine/index.js';
 
 /**
- * Envoy's HTTP fault filter as Istio configures it (semantics §1.7). It runs before the router: the delay
+ * Envoy's HTTP fault filter as Istio configures it (Istio route.go TranslateFault; Envoy fault_filter.cc). It runs before the router: the delay
  * is decided first; the abort is decided afresh when the delay ends (or at once if not delayed).
  * Percentages become FractionalPercent{numerator: uint32(value x 10000), denominator: MILLION} and fire
  * when `random() % 1e6 < numerator`; an absent percentage never fires.

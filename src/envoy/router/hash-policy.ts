@@ -2,7 +2,7 @@ import type { ConsistentHashKey } from '../../config/types.js';
 import type { HttpRequest } from '../http.js';
 
 /**
- * The hash input of a request under the route's hash policy (semantics §4.1): a header, a cookie, the
+ * The hash input of a request under the route's hash policy (Istio cluster_traffic_policy.go applyLoadBalancer): a header, a cookie, the
  * source IP or a query parameter. Undefined when the input is missing: the balancer then picks at random.
  *
  * NOTE: simplification: hashes with 53-bit cyrb53 instead of xxHash64; the distribution of keys over the

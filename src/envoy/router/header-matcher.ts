@@ -19,7 +19,7 @@ export function requestHeaderValue(request: HttpRequest, name: string): string |
 }
 
 /**
- * Envoy's route HeaderMatcher (HeaderUtility::matchHeaders, semantics §1.2) as istiod builds it:
+ * Envoy's route HeaderMatcher (HeaderUtility::matchHeaders, Istio route.go TranslateRouteMatch) as istiod builds it:
  * `string` null is `present_match: true`. `headers` give plain matchers; `withoutHeaders` give
  * `invert_match: true` plus `treat_missing_header_as_empty: true` unless presence-type; `method`,
  * `authority` and `scheme` are matchers on the pseudo-headers.

@@ -25,7 +25,7 @@ function isAuthority(name: string): boolean {
 
 /**
  * Envoy's HeaderParser for one level (route or weighted cluster), compiled from Istio header operations
- * (semantics §1.4): removes first, then each entry in order: `set` → OVERWRITE_IF_EXISTS_OR_ADD, `add` →
+ * (Istio route.go rewrite/redirect/headers): removes first, then each entry in order: `set` → OVERWRITE_IF_EXISTS_OR_ADD, `add` →
  * APPEND_IF_EXISTS_OR_ADD (a second value is joined with ",", as Envoy joins repeated headers when
  * matching). Several blocks concatenate in order, as istiod appends a single destination's operations to
  * the route's. Internal headers are dropped at compile time.

@@ -1,4 +1,4 @@
-/** Envoy's HTTP router and the filters in front of it, as Istio configures them (semantics §1). */
+/** Envoy's HTTP router and the filters in front of it, as Istio configures them (Istio route.go). */
 export { ActiveRequest, RequestPhase } from './router-filter.js';
 export type { RouterContext, DownstreamCallbacks, RequestInfo } from './router-filter.js';
 export { RouteTable } from './route-table.js';

@@ -3,7 +3,7 @@ import type { RequestCondition } from './route-match.js';
 import type { StringMatcher } from './string-matcher.js';
 
 /**
- * Envoy's QueryParameterMatcher (semantics §1.2): the first value of the parameter in the query string
+ * Envoy's QueryParameterMatcher (Istio route.go TranslateRouteMatch): the first value of the parameter in the query string
  * must match (`string` null = `present_match`); a missing parameter never matches. `?k` and `?k=` have
  * the empty value, so `exact: ""` matches them.
  */

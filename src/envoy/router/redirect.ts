@@ -3,7 +3,7 @@ import { pathLength } from './route-match.js';
 import type { RedirectEntry } from './route-entry.js';
 
 /**
- * The Location of a redirect route (Envoy RedirectAction, semantics §1.4): scheme_redirect or the
+ * The Location of a redirect route (Envoy RedirectAction, Istio route.go rewrite/redirect/headers): scheme_redirect or the
  * request's scheme; host_redirect or the request's host; port_redirect replaces the port (istiod already
  * elided 80 for http and 443 for https), otherwise the request's port stays with its host; path_redirect
  * replaces the path and keeps the request's query unless the new path carries its own.

@@ -4,7 +4,7 @@ import { PriorityLoad } from '../upstream/load-balancers/priority-load.js';
 
 /**
  * Envoy's `envoy.retry_priorities.previous_priorities`, which istiod configures with update_frequency 2
- * when a VirtualService sets `retryRemoteLocalities: true` (semantics §1.6): once the hosts tried reach a
+ * when a VirtualService sets `retryRemoteLocalities: true` (Istio retry.go; Envoy retry_state_impl.cc): once the hosts tried reach a
  * multiple of the update frequency, the priorities they were at are excluded and the priority load is
  * recomputed over the others, pushing later tries to other localities. When nothing healthy is left
  * outside the excluded priorities, the original load is used

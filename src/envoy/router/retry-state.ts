@@ -26,7 +26,7 @@ const On = {
   unavailable: 1 << 15,
 } as const;
 
-/** gRPC status code → the retry_on token that retries it (semantics §1.6). */
+/** gRPC status code → the retry_on token that retries it (Istio retry.go; Envoy retry_state_impl.cc). */
 const GRPC_TOKEN: Record<number, number> = {
   1: On.cancelled,
   4: On['deadline-exceeded'],
@@ -61,7 +61,7 @@ const LIMIT_EXCEEDED: RetryDecision = { kind: 'no', reason: 'limit-exceeded' };
 const OVERFLOW: RetryDecision = { kind: 'no', reason: 'overflow' };
 
 /**
- * Envoy's RetryStateImpl for one downstream request (semantics §1.6, retry_state_impl.cc): decides from
+ * Envoy's RetryStateImpl for one downstream request (Istio retry.go; Envoy retry_state_impl.cc, retry_state_impl.cc): decides from
  * each upstream outcome whether to retry, enforcing num_retries (URX) and the retry circuit breaker
  * (max_retries or the retry budget: UO), and draws the jittered back-off.
  *

@@ -3,7 +3,7 @@ import { pathLength } from './route-match.js';
 import type { PathRewrite, RouteEntry, WeightedCluster } from './route-entry.js';
 
 /**
- * Path and host rewrites of a route as istiod emits them (semantics §1.4). `prefix_rewrite` replaces
+ * Path and host rewrites of a route as istiod emits them (Istio route.go rewrite/redirect/headers). `prefix_rewrite` replaces
  * the matched prefix (for exact/regex routes the whole path; the query string is kept);
  * `regex_rewrite` substitutes every match of its pattern in the path without the query;
  * host_rewrite_literal replaces the authority (a weighted cluster's own rewrite wins).

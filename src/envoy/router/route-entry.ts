@@ -21,7 +21,7 @@ export interface MirrorTarget {
 }
 
 /**
- * The path rewrite of a route (semantics §1.4): `prefix_rewrite` replaces the matched part (the route's
+ * The path rewrite of a route (Istio route.go rewrite/redirect/headers): `prefix_rewrite` replaces the matched part (the route's
  * prefix, or the whole path for exact and regex routes); `regex_rewrite` substitutes every match of an
  * RE2 pattern in the path (query string kept).
  */
@@ -44,7 +44,7 @@ export interface RouteEntry {
   /** Global route timeout; 0 = disabled (Istio's default). */
   readonly timeoutMs: number;
   readonly retryPolicy: RetryPolicy | null;
-  /** previous_hosts retry predicate, as istiod resolved it for this route's destination (semantics §1.6). */
+  /** previous_hosts retry predicate, as istiod resolved it for this route's destination (Istio retry.go; Envoy retry_state_impl.cc). */
   readonly retryPreviousHosts: boolean;
   readonly fault?: FaultInjection;
   readonly mirrors: readonly MirrorTarget[];

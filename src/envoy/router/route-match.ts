@@ -14,7 +14,7 @@ export interface FullMatcher {
   matches(input: string): boolean;
 }
 
-/** Envoy's RouteMatch as istiod emits it from one HTTPMatchRequest (semantics §1.2). */
+/** Envoy's RouteMatch as istiod emits it from one HTTPMatchRequest (Istio route.go TranslateRouteMatch). */
 export interface RouteMatch {
   readonly path: PathMatch;
   /** Header and query-parameter matchers, ANDed; compiled once when the route table is built. */
@@ -38,12 +38,12 @@ export function pathWithoutQuery(path: string): string {
   return q < 0 ? path : path.slice(0, q);
 }
 
-/** Whether `request` satisfies `m`: the path specifier, then every condition (semantics §1.2). */
+/** Whether `request` satisfies `m`: the path specifier, then every condition (Istio route.go TranslateRouteMatch). */
 export function routeMatches(m: RouteMatch, request: HttpRequest): boolean {
   const p = m.path;
   const path = request.path;
   if (p.kind === 'prefix') {
-    // The query string is part of :path, so prefix "/a" matches "/a?x=1" (semantics §1.2).
+    // The query string is part of :path, so prefix "/a" matches "/a?x=1" (Istio route.go TranslateRouteMatch).
     if (p.caseSensitive ? !path.startsWith(p.value) : !startsWithIgnoreCase(path, p.value)) return false;
   } else if (p.kind === 'exact') {
     const len = pathLength(path);

@@ -16,7 +16,7 @@ export interface VirtualHost {
 
 /**
  * One outbound route configuration of a sidecar (Envoy RouteConfiguration for a listener port): pick the
- * virtual host by the request's authority, then the first route whose match passes (semantics §1.1).
+ * virtual host by the request's authority, then the first route whose match passes (Istio route.go BuildSidecarVirtualHostWrapper).
  * Domain lookup is exact on the authority as sent (with or without `:port`) and falls back to wildcard
  * suffix domains (`*.example.com`).
  */

@@ -80,12 +80,12 @@ const REASON_FLAG: Record<ResetReason, number> = {
   overflow: ResponseFlag.UO,
 };
 
-/** Envoy's request headers that override the route's timeouts; consumed (removed) by the router (§1.5). */
+/** Envoy's request headers that override the route's timeouts; consumed (removed) by the router (Envoy router.cc FilterUtility::finalTimeout). */
 const RQ_TIMEOUT_HEADER = 'x-envoy-upstream-rq-timeout-ms';
 const PER_TRY_TIMEOUT_HEADER = 'x-envoy-upstream-rq-per-try-timeout-ms';
 
 /**
- * One downstream request through a client sidecar: the fault filter, then Envoy's router (semantics §1):
+ * One downstream request through a client sidecar: the fault filter, then Envoy's router (Istio route.go):
  * route, weighted cluster, rewrites and header operations, global and per-try timeouts, retries with
  * back-off and host re-selection, mirroring, and exactly one final response with its response flags.
  */
@@ -143,7 +143,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     this.http.rq_total++;
     const action = ctx.routeTable(this.request.port)?.route(this.request) ?? null;
     this.action = action;
-    // The fault filter runs before the router with the route's per-filter config (semantics §1.7).
+    // The fault filter runs before the router with the route's per-filter config (Istio route.go TranslateFault; Envoy fault_filter.cc).
     const fault = action !== null && action.kind !== 'redirect' ? action.fault : undefined;
     const delayMs = decideDelay(fault, ctx.rng);
     if (delayMs > 0) {
@@ -175,7 +175,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   private afterDelay(): void {
     const ctx = this.ctx;
     const action = this.action;
-    // The abort is drawn after any delay, independently (§1.7). Aborts bypass the router: no retries,
+    // The abort is drawn after any delay, independently (Istio route.go TranslateFault; Envoy fault_filter.cc). Aborts bypass the router: no retries,
     // no outlier detection, no circuit breakers, no mirroring.
     const abort = action !== null && action.kind !== 'redirect' ? decideAbort(action.fault, ctx.rng) : null;
     if (abort !== null) {
@@ -218,7 +218,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     this.weighted = wc;
     const cluster = ctx.clusters.get(wc.name);
     if (cluster === undefined) {
-      // cluster_not_found_response_code: 503 by default (§1.1).
+      // cluster_not_found_response_code: 503 by default (Istio route.go BuildSidecarVirtualHostWrapper).
       this.http.no_cluster++;
       return this.finish({ status: 503, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
     }
@@ -246,7 +246,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
         : 0;
     }
     this.hashKey = requestHashKey(route.hashPolicy, req, ctx.sourceIp);
-    // The global timer starts when the request is fully received: after any fault delay (§1.5).
+    // The global timer starts when the request is fully received: after any fault delay (Envoy router.cc FilterUtility::finalTimeout).
     if (this.timeoutMs > 0)
       this.globalTimer = ctx.sim.schedule(this.timeoutMs, ActiveRequest.onGlobalTimeout, this);
     if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs, this.worker, this.measured);
@@ -254,7 +254,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   }
 
   /**
-   * FilterUtility::finalTimeout (§1.5, §1.6): the route timeout, overridden by
+   * FilterUtility::finalTimeout (Envoy router.cc FilterUtility::finalTimeout, Istio retry.go; Envoy retry_state_impl.cc): the route timeout, overridden by
    * x-envoy-upstream-rq-timeout-ms; the per-try timeout from the retry policy, overridden by
    * x-envoy-upstream-rq-per-try-timeout-ms; a per-try timeout >= a non-zero global one is ignored.
    *
@@ -285,7 +285,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   private pickCluster(route: RouteEntry): WeightedCluster {
     const cs = route.clusters;
     if (cs.length === 1) return cs[0]!;
-    // Envoy: selected = random % total_weight over cumulative [begin, begin + w) intervals (§1.3).
+    // Envoy: selected = random % total_weight over cumulative [begin, begin + w) intervals (Istio route.go weighted clusters).
     let selected = this.ctx.rng.uint32() % route.totalWeight;
     for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
@@ -306,7 +306,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     const cluster = this.cluster!;
     this.phase = RequestPhase.Upstream;
     this.attempts++;
-    // Istio sets include_request_attempt_count on every outbound virtual host (§1.6).
+    // Istio sets include_request_attempt_count on every outbound virtual host (Istio retry.go; Envoy retry_state_impl.cc).
     this.request.headers.set('x-envoy-attempt-count', String(this.attempts));
     const host = cluster.chooseHost(this);
     if (host === null) return this.sendNoHealthyUpstreamResponse();
@@ -335,7 +335,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
 
   onAttemptReady(a: UpstreamRequest): void {
     a.readyAtMs = this.ctx.sim.now;
-    // The per-try timer starts at pool ready: time queued in the pool does not count (§1.6).
+    // The per-try timer starts at pool ready: time queued in the pool does not count (Istio retry.go; Envoy retry_state_impl.cc).
     if (this.perTryTimeoutMs > 0)
       a.perTryTimer = this.ctx.sim.schedule(this.perTryTimeoutMs, ActiveRequest.onPerTryTimeout, a);
     a.stream!.send(this.request, a);
@@ -355,7 +355,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   onAttemptResponse(a: UpstreamRequest, response: HttpResponse): void {
     this.endAttempt(a);
     const cluster = this.cluster!;
-    // Every attempt's response feeds outlier detection, retried or not (§3.2).
+    // Every attempt's response feeds outlier detection, retried or not (Envoy outlier_detection_impl.cc).
     cluster.outlierDetector?.putHttpResponseCode(a.host, response.status);
     this.observeAttempt(a, response.status, response.flags);
     let extra = 0;
@@ -366,7 +366,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
         this.counters.chargeRetriedResponse(response.status);
         return this.scheduleRetry(d.backoffMs);
       }
-      // Retries exhausted: the last upstream response is returned as-is, plus URX or UO (§1.6).
+      // Retries exhausted: the last upstream response is returned as-is, plus URX or UO (Istio retry.go; Envoy retry_state_impl.cc).
       extra = noRetryFlag(d);
     }
     // The final upstream response: Filter::onUpstreamHeaders -> chargeUpstreamCode, once per request.
@@ -379,11 +379,11 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     this.onReset(a, reason, true);
   }
 
-  /** Router::onUpstreamReset: outlier detection (not for overflow), then retry or 503 (§1.6, §2.5). */
+  /** Router::onUpstreamReset: outlier detection (not for overflow), then retry or 503 (Istio retry.go; Envoy retry_state_impl.cc, Envoy conn_pool_base.cc). */
   private onReset(a: UpstreamRequest, reason: ResetReason, requestSent: boolean): void {
     const flag = REASON_FLAG[reason];
     if (reason !== 'overflow') {
-      // Non-split mode: a reset or connect failure reaches outlier detection as a 503 (§3.2).
+      // Non-split mode: a reset or connect failure reaches outlier detection as a 503 (Envoy outlier_detection_impl.cc).
       this.cluster!.outlierDetector?.putResult(a.host, 'local-origin-connect-failed');
       this.observeAttempt(a, 503, flag);
     }
@@ -397,7 +397,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     // included, as `dropped`); a retried reset charged nothing (maybeRetryReset).
     this.counters.chargeResponse(503);
     if (reason === 'overflow') {
-      // Circuit-breaker overflow: 503 UO with x-envoy-overloaded, never retried (§2.5).
+      // Circuit-breaker overflow: 503 UO with x-envoy-overloaded, never retried (Envoy conn_pool_base.cc).
       const headers = new Map([['x-envoy-overloaded', 'true']]);
       return this.finish({
         status: 503,
@@ -419,7 +419,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     r.endAttempt(a);
     cluster.outlierDetector?.putResult(a.host, 'local-origin-timeout');
     r.observeAttempt(a, 504, ResponseFlag.UT);
-    // A per-try timeout is a local reset: retried only with 5xx, gateway-error or reset (§1.6).
+    // A per-try timeout is a local reset: retried only with 5xx, gateway-error or reset (Istio retry.go; Envoy retry_state_impl.cc).
     let extra = 0;
     if (r.retry !== null) {
       const d = r.retry.decide(r.retry.wouldRetryReset('local-reset', true));
@@ -442,7 +442,7 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     if (a !== null) {
       r.counters.counters.upstream_rq_timeout++;
       if (a.state === AttemptState.Sent) {
-        // An attempt still awaiting headers is reported to outlier detection as a timeout (§1.5); one
+        // An attempt still awaiting headers is reported to outlier detection as a timeout (Envoy router.cc FilterUtility::finalTimeout); one
         // still in the pool has no upstream host yet, so nothing is reported.
         cluster.outlierDetector?.putResult(a.host, 'local-origin-timeout');
         r.observeAttempt(a, 504, ResponseFlag.UT);

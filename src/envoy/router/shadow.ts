@@ -16,7 +16,7 @@ import type { RouteEntry } from './route-entry.js';
 import type { RouterContext } from './router-filter.js';
 
 /**
- * Request mirroring (semantics §1.8): when the downstream request is complete, each mirror policy whose
+ * Request mirroring (Istio route.go TranslateRequestMirrorPolicy; Envoy router.cc maybeDoShadowing): when the downstream request is complete, each mirror policy whose
  * percentage fires sends a copy through the mirror cluster's own load balancer and pool (so it consumes
  * that cluster's circuit-breaker budget and feeds its outlier detection), with the route timeout and no
  * retries. Fire-and-forget: the response is discarded and the client never waits for it. Istio >= 1.28

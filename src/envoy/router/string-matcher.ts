@@ -6,7 +6,7 @@ import type { FullMatcher } from './route-match.js';
 export type Re2Pattern = FullMatcher & RegexReplacer;
 
 /**
- * Envoy's StringMatcher as istiod emits it from an Istio StringMatch (semantics §1.2): `exact`, `prefix`
+ * Envoy's StringMatcher as istiod emits it from an Istio StringMatch (Istio route.go TranslateRouteMatch): `exact`, `prefix`
  * or `safe_regex`. Regexes are RE2 and must match the whole input (Envoy's `FullMatch`), so `us-.*`
  * matches "us-east" but not "eu-us-east", and `\d+$` matches "123" but not "a123".
  */

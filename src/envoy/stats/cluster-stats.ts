@@ -1,5 +1,5 @@
 /**
- * Envoy's per-cluster stats (semantics §5.2), named exactly as Envoy names them under
+ * Envoy's per-cluster stats (Envoy docs, cluster statistics), named exactly as Envoy names them under
  * `cluster.<name>.` so reports, `grep outlier` habits and dashboards carry over. One instance per
  * (client sidecar, cluster); reports sum them over sidecars.
  */

@@ -1,7 +1,7 @@
 /**
  * Per-sidecar HTTP stats outside clusters: the router's (`http.outbound.rq_total`, `no_route`,
  * `no_cluster`, `rq_direct_response`, `rq_redirect`) and the fault filter's (`fault.delays_injected`, ...),
- * named as Envoy names them (semantics §5.2).
+ * named as Envoy names them (Envoy docs, cluster statistics).
  */
 export class HttpStats {
   rq_total = 0;

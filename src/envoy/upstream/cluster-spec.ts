@@ -3,7 +3,7 @@ import type { EndpointSource } from './host.js';
 
 /**
  * What istiod pushes for one outbound cluster `outbound|PORT|SUBSET|FQDN`: its effective policy and the
- * endpoint source it draws members from (semantics §2.1).
+ * endpoint source it draws members from (Istio cluster_builder.go subsets).
  */
 export interface ClusterSpec {
   readonly name: string;
@@ -14,7 +14,7 @@ export interface ClusterSpec {
   readonly subsetLabels: Readonly<Record<string, string>>;
   readonly policy: ClusterPolicy;
   readonly endpoints: EndpointSource;
-  /** Upstream protocol (semantics §2.3: http2/grpc ports or h2UpgradePolicy UPGRADE → HTTP/2). */
+  /** Upstream protocol (Istio cluster_traffic_policy.go applyConnectionPool: http2/grpc ports or h2UpgradePolicy UPGRADE → HTTP/2). */
   readonly protocol: 'http1' | 'http2';
 }
 

@@ -20,9 +20,9 @@ export interface ClusterContext {
   readonly streams: RandomStreams;
   /** Pod name of the sidecar that owns this cluster. */
   readonly sidecar: string;
-  /** Where that sidecar runs: locality-aware balancing and failover are relative to it (semantics §4.8). */
+  /** Where that sidecar runs: locality-aware balancing and failover are relative to it (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go). */
   readonly locality: Locality;
-  /** The sidecar's pod labels (failoverPriority matches them, semantics §4.8); none when absent. */
+  /** The sidecar's pod labels (failoverPriority matches them, Envoy load_balancer_impl.cc locality; Istio loadbalancer.go); none when absent. */
   readonly labels?: Readonly<Record<string, string>>;
   readonly transport: UpstreamTransport;
   readonly observer: EnvoyObserver;
@@ -63,7 +63,7 @@ export class Cluster {
 
   /**
    * The pool of `host` on Envoy worker `worker`: pools are per host per worker thread, while the circuit
-   * breakers they check are per cluster, shared by the workers (semantics §2.4). So with
+   * breakers they check are per cluster, shared by the workers (Envoy docs, Circuit breaking). So with
    * maxConnections: 1 each worker still opens its own first connection to a host.
    */
   connPool(host: Host, worker = 0): ConnPool {
@@ -104,7 +104,7 @@ export class Cluster {
       if (!matchesLabels(e.labels, labels)) continue;
       hosts.push(byId.get(e.id) ?? new Host(e));
     }
-    // istiod's per-proxy locality pass assigns priorities and locality weights (semantics §4.8).
+    // istiod's per-proxy locality pass assigns priorities and locality weights (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go).
     const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
     const policy = this.spec.policy;
     this.prioritySet.update(
@@ -117,7 +117,7 @@ export class Cluster {
 
   /**
    * Hosts that left membership: their outlier state is dropped and their pools drain, and an endpoint
-   * that comes back later gets a fresh Host, as in Envoy (semantics §3.3, §2.6).
+   * that comes back later gets a fresh Host, as in Envoy (Envoy outlier_detection_impl.cc ejection, Envoy conn_pool_base.cc).
    */
   private forgetRemovedHosts(previous: readonly Host[], current: readonly Host[]): void {
     if (previous.length === 0) return;

@@ -2,7 +2,7 @@ import type { Host, Locality } from './host.js';
 
 /**
  * One locality's endpoints at one priority with the group's load_balancing_weight, as istiod pushes them
- * in a ClusterLoadAssignment after its locality pass (Envoy's LocalityLbEndpoints, semantics §4.8).
+ * in a ClusterLoadAssignment after its locality pass (Envoy's LocalityLbEndpoints, Envoy load_balancer_impl.cc locality; Istio loadbalancer.go).
  */
 export interface LocalityLbEndpoints {
   readonly locality: Locality;
@@ -13,7 +13,7 @@ export interface LocalityLbEndpoints {
 }
 
 /**
- * Envoy's default overprovisioning factor (140 = 1.4). Istio never sets it (semantics §4.8), so a
+ * Envoy's default overprovisioning factor (140 = 1.4). Istio never sets it (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go), so a
  * priority keeps all its load until fewer than 100/1.4 ≈ 71.4 % of its hosts are healthy.
  */
 export const DEFAULT_OVERPROVISIONING_FACTOR = 140;
@@ -77,7 +77,7 @@ export class HostSet {
 
 /**
  * All priority levels of a cluster (Envoy's PrioritySet). Istio puts every endpoint at priority 0 unless
- * locality failover applies (semantics §4.8; locality/load-assignment.ts assigns the priorities).
+ * locality failover applies (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go; locality/load-assignment.ts assigns the priorities).
  */
 export class PrioritySet {
   hostSets: HostSet[] = [new HostSet(0)];
@@ -87,7 +87,7 @@ export class PrioritySet {
   /**
    * Replaces the members with istiod's locality groups (any priorities, any order). Hosts that were
    * not members before get `joinedAtMs = nowMs` (Envoy sets last_hc_pass_time when a host is first
-   * seen healthy by the LB: the start of its slow-start window, semantics §4.7); a host that left and
+   * seen healthy by the LB: the start of its slow-start window, Envoy load_balancer_impl.cc applySlowStartFactor); a host that left and
    * comes back (restart, scale-up, zone recovery) starts a new window.
    */
   update(groups: readonly LocalityLbEndpoints[], nowMs = 0): void {

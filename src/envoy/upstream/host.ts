@@ -39,7 +39,7 @@ export const HealthFlag = {
 /**
  * Envoy's Host: one endpoint as seen by one cluster of one sidecar. Per-Envoy state (active requests for
  * LEAST_REQUEST, outlier-detection state, health flags) lives here, never on the shared endpoint
- * (semantics §2.4, §3.4).
+ * (Envoy docs, Circuit breaking, Envoy outlier_detection_impl.cc).
  */
 export class Host {
   /**
@@ -57,7 +57,7 @@ export class Host {
   pool: unknown = undefined;
   /**
    * When the host joined its cluster's membership (Envoy's last_hc_pass_time as the LB sees it, the start
-   * of its slow-start window, semantics §4.7); set by PrioritySet.update. A field rather than a map entry
+   * of its slow-start window, Envoy load_balancer_impl.cc applySlowStartFactor); set by PrioritySet.update. A field rather than a map entry
    * in the cluster: idle (sidecar, endpoint) pairs are the bulk of a large mesh's memory (issue #14).
    */
   joinedAtMs = 0;

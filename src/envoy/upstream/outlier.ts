@@ -2,7 +2,7 @@ import type { Host } from './host.js';
 
 /**
  * Results a cluster reports about a host besides HTTP status codes (Envoy's Outlier::Result). In Istio's
- * default (non-split) mode connect failures count as 503 and timeouts as 504 (semantics §3.2).
+ * default (non-split) mode connect failures count as 503 and timeouts as 504 (Envoy outlier_detection_impl.cc).
  */
 export type OutlierResult =
   | 'local-origin-connect-failed'

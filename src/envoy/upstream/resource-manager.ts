@@ -7,7 +7,7 @@ type Gauges = Record<ClusterGauge, number>;
  * One circuit-breaker resource (Envoy ResourceManagerImpl's ManagedResourceImpl): a counter, its maximum
  * and the `circuit_breakers.default.<x>_open` gauge, set to 1 while the resource is at its limit and kept
  * up to date on every inc/dec as Envoy does. Scope: per client Envoy, per cluster, per priority — never
- * mesh-wide (semantics §2.4).
+ * mesh-wide (Envoy docs, Circuit breaking).
  */
 export class Resource {
   count = 0;
@@ -37,11 +37,11 @@ export class Resource {
 }
 
 /**
- * The four circuit breakers istiod configures on every outbound cluster (semantics §2.3): limits come from
+ * The four circuit breakers istiod configures on every outbound cluster (Istio cluster_traffic_policy.go applyConnectionPool): limits come from
  * the DestinationRule's connectionPool, 2^32-1 when unset (Istio's default, not Envoy's 1024/1024/1024/3).
  * `connections` (max_connections) is checked by the pools before opening a connection, `pendingRequests`
  * (max_pending_requests) before queueing, `requests` (max_requests) when attaching a stream, `retries`
- * (max_retries) by the router's retry state (semantics §2.5).
+ * (max_retries) by the router's retry state (Envoy conn_pool_base.cc).
  * With a retry budget, the retry limit is dynamic: max(budget% x (active + pending), minRetryConcurrency)
  * [E:resource_manager_impl.h RetryBudgetImpl].
  */

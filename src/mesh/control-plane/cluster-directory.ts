@@ -4,7 +4,7 @@ import type { ClusterDirectory, ClusterSpec } from '../../envoy/index.js';
 import type { ServiceEndpoints } from '../endpoints.js';
 
 /**
- * istiod's cluster generation (semantics §2.1): one cluster per service port (`outbound|PORT||FQDN`) and
+ * istiod's cluster generation (Istio cluster_builder.go subsets): one cluster per service port (`outbound|PORT||FQDN`) and
  * one per DestinationRule subset (`outbound|PORT|SUBSET|FQDN`), each with its effective policy. A subset
  * that no DestinationRule defines has no cluster (the router answers 503 NC). Specs are built on first
  * lookup and cached.

@@ -37,7 +37,7 @@ export interface RouteGenContext {
 }
 
 /**
- * istiod's BuildHTTPRoutesForVirtualService for a sidecar (semantics §1.1): every http rule in order, one
+ * istiod's BuildHTTPRoutesForVirtualService for a sidecar (Istio route.go BuildSidecarVirtualHostWrapper): every http rule in order, one
  * Envoy route per match block (a rule without match is one catch-all route); a match block whose `port`
  * is another listener's, or whose `sourceLabels`/`sourceNamespace`/`gateways` exclude this proxy, yields
  * no route; emission stops after the first catch-all route.
@@ -111,7 +111,7 @@ function translateAction(
   return translateRouteEntry(rule, match, name, ctx);
 }
 
-/** applyHTTPRouteDestination (semantics §1.3-1.8). */
+/** applyHTTPRouteDestination (Istio route.go weighted clusters-1.8). */
 function translateRouteEntry(
   rule: HttpRoute,
   match: RouteMatch,
@@ -143,7 +143,7 @@ function translateRouteEntry(
   const pathRewrite = translatePathRewrite(rule, match);
   const mirrors: MirrorTarget[] = [];
   for (const mp of rule.mirrors) {
-    // Explicit 0 % mirrors nothing; absent was already defaulted to 100 % (semantics §1.8).
+    // Explicit 0 % mirrors nothing; absent was already defaulted to 100 % (Istio route.go TranslateRequestMirrorPolicy; Envoy router.cc maybeDoShadowing).
     if (mp.percentage > 0)
       mirrors.push({ cluster: destinationCluster(mp.destination, ctx), percentage: mp.percentage });
   }
@@ -183,7 +183,7 @@ function weightedCluster(d: HttpRouteDestination, single: boolean, ctx: RouteGen
 }
 
 /**
- * GetDestinationCluster (semantics §1.3): `outbound|PORT|SUBSET|FQDN` with the destination's port, else
+ * GetDestinationCluster (Istio route.go weighted clusters): `outbound|PORT|SUBSET|FQDN` with the destination's port, else
  * the service's only port, else the listener port.
  */
 export function destinationCluster(d: Destination, ctx: RouteGenContext): string {
@@ -214,7 +214,7 @@ function translatePathRewrite(rule: HttpRoute, match: RouteMatch): PathRewrite |
   };
 }
 
-/** ApplyRedirect (semantics §1.4): codes 301/302/303/307/308 (0 → 301); other codes drop the route. */
+/** ApplyRedirect (Istio route.go rewrite/redirect/headers): codes 301/302/303/307/308 (0 → 301); other codes drop the route. */
 function translateRedirect(
   rule: HttpRoute,
   name: string,

@@ -7,7 +7,7 @@ import { defaultOutboundRoute, virtualServiceVirtualHosts } from './virtual-serv
 export { serviceDomains };
 
 /**
- * istiod's outbound route configuration for one sidecar and one listener port (semantics §1.1): a virtual
+ * istiod's outbound route configuration for one sidecar and one listener port (Istio route.go BuildSidecarVirtualHostWrapper): a virtual
  * host per service on that port, answering to every name the service can be called by from the pod's
  * namespace. Hosts that have a VirtualService get only its routes (virtual-service-routes.ts); the others
  * get Istio's default route: prefix "/" to `outbound|PORT||FQDN` with the default retry policy and no

@@ -11,7 +11,7 @@ import {
 } from '../../envoy/router/index.js';
 
 /**
- * istiod's TranslateRouteMatch (semantics §1.2): the uri becomes the path specifier (prefix "/" when
+ * istiod's TranslateRouteMatch (Istio route.go TranslateRouteMatch): the uri becomes the path specifier (prefix "/" when
  * absent; `case_sensitive = !ignoreUriCase`, which regexes ignore); `headers` become header matchers,
  * `withoutHeaders` inverted ones that treat a missing header as "" (unless presence-type); `method`,
  * `authority` and `scheme` match the pseudo-headers; `queryParams` become query-parameter matchers.

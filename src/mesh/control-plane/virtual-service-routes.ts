@@ -9,7 +9,7 @@ import { isHttpOrSniffed, serviceDomains } from './service-domains.js';
 
 /**
  * istiod's sidecar virtual hosts from VirtualServices for one proxy and one outbound listener port
- * [I:route.go BuildSidecarVirtualHostWrapper, buildSidecarVirtualHostsForVirtualService] (semantics §1.1):
+ * [I:route.go BuildSidecarVirtualHostWrapper, buildSidecarVirtualHostsForVirtualService] (Istio route.go BuildSidecarVirtualHostWrapper):
  *
  * - Only mesh-bound VirtualServices (no `gateways`, or `mesh`) exported to the proxy's namespace apply;
  *   each service host takes the one VirtualService istiod keeps for it (exact host over wildcard, then

@@ -17,7 +17,7 @@ type CloseEvent = 'remote' | 'local';
 
 /**
  * The HTTP/1.1 and HTTP/2 connection pool of one host of one cluster of one sidecar (Envoy's
- * ConnPoolImplBase with its HTTP codec clients; semantics §2.5, §2.6). The protocols differ only in the
+ * ConnPoolImplBase with its HTTP codec clients; Envoy conn_pool_base.cc, Envoy conn_pool_base.cc). The protocols differ only in the
  * connection's concurrent stream limit: 1 for HTTP/1.1, max_concurrent_streams for HTTP/2 (so HTTP/2
  * normally runs one multiplexed connection per host).
  *
@@ -37,7 +37,7 @@ type CloseEvent = 'remote' | 'local';
  *
  * One pool per host per Envoy worker (Cluster.connPool(host, worker)), as in Envoy: the "a host with no
  * connection always gets one" exception and HTTP/2's one connection per host hold per worker, while the
- * circuit-breaker counters are the cluster's, shared by all workers (semantics §2.4).
+ * circuit-breaker counters are the cluster's, shared by all workers (Envoy docs, Circuit breaking).
  * NOTE: simplification: tcp.maxConnectionDuration, HTTP/2 keep-alive pings and GOAWAY are not modelled.
  */
 export class HttpConnPool implements ConnPool {
@@ -264,7 +264,7 @@ export class HttpConnPool implements ConnPool {
     const s = new ActiveStream(c);
     c.streams.push(s);
     // Envoy's UpstreamRequest::onPoolReady reports the connection success (split mode resets the
-    // local-origin counter; otherwise ignored), semantics §3.2.
+    // local-origin counter; otherwise ignored), Envoy outlier_detection_impl.cc.
     this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-success');
     cb.onPoolReady(s);
   }

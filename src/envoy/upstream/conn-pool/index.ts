@@ -14,7 +14,7 @@ export type { PoolConfig } from './pool-config.js';
 /** One resolved PoolConfig per cluster, shared by its hosts' pools. */
 const configs = new WeakMap<Cluster, PoolConfig>();
 
-/** Builds the connection pool of one host of a cluster (semantics §2.6): HTTP/1.1 or HTTP/2 per the cluster. */
+/** Builds the connection pool of one host of a cluster (Envoy conn_pool_base.cc): HTTP/1.1 or HTTP/2 per the cluster. */
 export function createConnPool(cluster: Cluster, host: Host): ConnPool {
   let cfg = configs.get(cluster);
   if (cfg === undefined) {

@@ -1,12 +1,12 @@
 import type { ClusterSpec } from '../cluster-spec.js';
 
-/** Envoy's common_http_protocol_options.idle_timeout default when istiod leaves it out (semantics §2.3). */
+/** Envoy's common_http_protocol_options.idle_timeout default when istiod leaves it out (Istio cluster_traffic_policy.go applyConnectionPool). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
 /** Envoy's http2_protocol_options.max_concurrent_streams default. */
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 2 ** 31 - 1;
 
 /**
- * The per-cluster settings every host's pool reads, resolved once per cluster (semantics §2.3): shared by
+ * The per-cluster settings every host's pool reads, resolved once per cluster (Istio cluster_traffic_policy.go applyConnectionPool): shared by
  * all the cluster's pools so per-host state stays small.
  */
 export interface PoolConfig {

@@ -4,7 +4,7 @@ import type { LbContext } from './load-balancer.js';
 import type { LbParams } from './load-balancer-base.js';
 import { hostsOf, SourceType, sourceKey, ZoneAwareLoadBalancerBase } from './zone-aware.js';
 
-/** slow_start_config as istiod emits it from `warmup` / `warmupDurationSecs` (semantics §4.1, §4.7). */
+/** slow_start_config as istiod emits it from `warmup` / `warmupDurationSecs` (Istio cluster_traffic_policy.go applyLoadBalancer, Envoy load_balancer_impl.cc applySlowStartFactor). */
 export interface SlowStartConfig {
   readonly windowMs: number;
   /** min_weight_percent as a fraction (Istio default 10 % → 0.1). */
@@ -16,7 +16,7 @@ export interface SlowStartConfig {
  * Envoy's EdfLoadBalancerBase [E:load_balancer_impl.cc]: the base of ROUND_ROBIN and LEAST_REQUEST.
  * Per host source (priority × all/healthy/locality) it keeps an EDF schedule when host weights differ or
  * a host is in slow start, and otherwise leaves the pick to the subclass's fast unweighted path. A random
- * `seed` is drawn once per LB instance and seeds both the RR index and the EDF schedules (semantics §4.2).
+ * `seed` is drawn once per LB instance and seeds both the RR index and the EDF schedules (Envoy load_balancer_impl.cc).
  *
  * NOTE: simplification: clusters are created lazily, so the hosts present at a cluster's first use all
  * start a slow-start window together (equal factors, no relative effect; LEAST_REQUEST takes its EDF path
@@ -93,7 +93,7 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
   }
 
   /**
-   * Envoy's applySlowStartFactor (semantics §4.7): a healthy host younger than the window weighs
+   * Envoy's applySlowStartFactor (Envoy load_balancer_impl.cc applySlowStartFactor): a healthy host younger than the window weighs
    * weight × max(minWeight, (max(1 ms, age) / window)^(1/aggression)).
    */
   protected applySlowStartFactor(weight: number, host: Host): number {

@@ -42,7 +42,7 @@ export class EdfScheduler<T> {
    * A scheduler in the state of `picks` pickAndAdd calls with fixed weights, built in O(n) (Envoy's
    * `createWithPicks`): each entry first gets floor(picks × w_i / W) emulated picks (weights nudged by
    * 1e-13 as Envoy does so that multiples do not tie), then the remaining picks run one by one. Load
-   * balancers seed it with a per-instance random so that proxies do not start in lock-step (semantics §4.3).
+   * balancers seed it with a per-instance random so that proxies do not start in lock-step (Envoy round_robin_lb.h).
    */
   static createWithPicks<T>(
     items: readonly T[],

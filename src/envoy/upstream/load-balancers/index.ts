@@ -25,7 +25,7 @@ export {
   RoundRobinLoadBalancer,
 };
 
-/** Builds the cluster's load balancer from its policy's lb_policy (semantics §4.1). */
+/** Builds the cluster's load balancer from its policy's lb_policy (Istio cluster_traffic_policy.go applyLoadBalancer). */
 export function createLoadBalancer(cluster: Cluster): LoadBalancer {
   const { policy } = cluster.spec;
   const lb = policy.loadBalancer;
@@ -62,7 +62,7 @@ export function balancerFor(lb: LoadBalancerSettings, params: LbParams): LoadBal
   }
 }
 
-/** `warmup` / `warmupDurationSecs` → slow_start_config; only ROUND_ROBIN and LEAST_REQUEST use it (§4.1). */
+/** `warmup` / `warmupDurationSecs` → slow_start_config; only ROUND_ROBIN and LEAST_REQUEST use it (Istio cluster_traffic_policy.go applyLoadBalancer). */
 function slowStartConfig(lb: LoadBalancerSettings): SlowStartConfig | undefined {
   const w = lb.warmup;
   if (w === undefined || w.durationMs <= 0) return undefined;

@@ -3,7 +3,7 @@ import { EdfLoadBalancerBase, type SlowStartConfig } from './edf-load-balancer.j
 import type { LbParams } from './load-balancer-base.js';
 
 /**
- * LEAST_REQUEST, Istio's default since 1.14 [E:least_request_lb.cc; semantics §4.4].
+ * LEAST_REQUEST, Istio's default since 1.14 [E:least_request_lb.cc; Envoy least_request_lb.cc].
  * Equal weights and no slow start: power of N choices: draw `choiceCount` hosts uniformly with replacement
  * (`random() % n`) and keep the one with strictly fewer active requests (ties keep the first drawn).
  * Otherwise EDF with the dynamic weight weight / (rq_active + 1)^active_request_bias, times the slow-start

@@ -13,7 +13,7 @@ export interface LbParams {
    * which changes no distribution.
    */
   readonly rng: Rng;
-  /** healthy_panic_threshold (semantics §3.5): Istio's minHealthPercent with outlier detection, else 50. */
+  /** healthy_panic_threshold (Envoy load_balancer_impl.cc panic threshold): Istio's minHealthPercent with outlier detection, else 50. */
   readonly panicThresholdPercent: number;
   /** locality_weighted_lb_config is set on the cluster (locality/load-assignment.ts). */
   readonly localityWeighted: boolean;

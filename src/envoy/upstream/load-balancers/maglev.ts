@@ -11,7 +11,7 @@ import {
 export const DEFAULT_MAGLEV_TABLE_SIZE = 65537;
 
 /**
- * MAGLEV [E:source/extensions/load_balancing_policies/maglev/maglev_lb.cc; semantics §4.6]: Google's Maglev
+ * MAGLEV [E:source/extensions/load_balancing_policies/maglev/maglev_lb.cc; Envoy ring_hash_lb.cc]: Google's Maglev
  * lookup table (table size 65537 unless the DestinationRule sets `maglev.tableSize`).
  */
 export class MaglevLoadBalancer extends ThreadAwareLoadBalancerBase {

@@ -5,7 +5,7 @@ import type { LbContext, LoadBalancer } from './load-balancer.js';
 
 /**
  * PASSTHROUGH: istiod turns the cluster into an ORIGINAL_DST cluster with the CLUSTER_PROVIDED policy
- * (semantics §4.1): Envoy does no balancing and connects to the address the app dialled, the Service's
+ * (Istio cluster_traffic_policy.go applyLoadBalancer): Envoy does no balancing and connects to the address the app dialled, the Service's
  * ClusterIP, where kube-proxy picks a ready pod uniformly at random for each new connection. A retry goes
  * to the same ClusterIP, so it is another uniform pick, with no previous_hosts re-pick.
  *

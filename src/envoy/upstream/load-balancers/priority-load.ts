@@ -3,7 +3,7 @@ import type { PrioritySet } from '../host-set.js';
 /**
  * Per-priority health, load and panic of a PrioritySet (Envoy's LoadBalancerBase
  * `recalculatePerPriorityState`, `recalculatePerPriorityPanic`, `recalculateLoadInTotalPanic`
- * [E:source/extensions/load_balancing_policies/common/load_balancer_impl.cc]; semantics §3.5, §4.8).
+ * [E:source/extensions/load_balancing_policies/common/load_balancer_impl.cc]; Envoy load_balancer_impl.cc panic threshold, Envoy load_balancer_impl.cc locality; Istio loadbalancer.go).
  * Recomputed only when the PrioritySet version moves; `choosePriority` allocates nothing.
  *
  * NOTE: simplification: no degraded hosts (meshsim has no active health checking), so there is no
@@ -43,7 +43,7 @@ export class PriorityLoad {
     this.totalPanic = false;
     this.panic.fill(false);
     // Panic disabled (Istio with outlier detection: minHealthPercent 0) and nothing healthy: P0 keeps
-    // 100 % and the pick finds no healthy host (503 UH), semantics §3.5.
+    // 100 % and the pick finds no healthy host (503 UH), Envoy load_balancer_impl.cc panic threshold.
     if (threshold === 0 && normalizedTotal === 0) return;
     let all = true;
     for (let i = 0; i < n; i++) {

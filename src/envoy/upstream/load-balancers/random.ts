@@ -3,7 +3,7 @@ import type { LbContext } from './load-balancer.js';
 import { ZoneAwareLoadBalancerBase } from './zone-aware.js';
 
 /**
- * RANDOM [E:source/extensions/load_balancing_policies/random/random_lb.cc; semantics §4.5]: one draw picks
+ * RANDOM [E:source/extensions/load_balancing_policies/random/random_lb.cc; Envoy random_lb.cc]: one draw picks
  * the priority/locality source, a second `hosts[random() % n]`. Host weights are ignored, as in Envoy.
  */
 export class RandomLoadBalancer extends ZoneAwareLoadBalancerBase {

@@ -11,7 +11,7 @@ import {
 export const DEFAULT_MAX_RING_SIZE = 8 * 1024 * 1024;
 
 /**
- * RING_HASH [E:source/extensions/load_balancing_policies/ring_hash/ring_hash_lb.cc; semantics §4.6]:
+ * RING_HASH [E:source/extensions/load_balancing_policies/ring_hash/ring_hash_lb.cc; Envoy ring_hash_lb.cc]:
  * consistent hashing on a ring (ketama). Istio sets minimum_ring_size (default 1024).
  */
 export class RingHashLoadBalancer extends ThreadAwareLoadBalancerBase {

@@ -2,7 +2,7 @@ import type { Host } from '../host.js';
 import { EdfLoadBalancerBase } from './edf-load-balancer.js';
 
 /**
- * ROUND_ROBIN [E:source/extensions/load_balancing_policies/round_robin/round_robin_lb.h; semantics §4.3].
+ * ROUND_ROBIN [E:source/extensions/load_balancing_policies/round_robin/round_robin_lb.h; Envoy round_robin_lb.h].
  * Equal weights: `hosts[rr_index++ % n]` with one index per host source that starts at this LB's random
  * seed and survives membership changes (so proxies start at different hosts). Unequal weights or slow
  * start: EDF over weight × slow-start factor.

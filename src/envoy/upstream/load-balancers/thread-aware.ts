@@ -18,7 +18,7 @@ export interface HashingLoadBalancer {
 
 /**
  * Envoy's ThreadAwareLoadBalancerBase, the base of RING_HASH and MAGLEV [E:thread_aware_lb_impl.cc;
- * semantics §4.6]. Per priority one hash structure is built from normalized weights over the healthy hosts
+ * Envoy ring_hash_lb.cc]. Per priority one hash structure is built from normalized weights over the healthy hosts
  * (all hosts when that priority is in panic), times locality weights when locality-weighted. A pick uses
  * the request's hash (random when the hash input is missing) both to choose the priority
  * (`hash % 100 + 1`, so a key sticks to one priority too) and to look up the host; a retry predicate walks

@@ -26,12 +26,12 @@ const localityWeight = (e: LocalityEntry): number => e.weight;
 
 /**
  * Envoy's ZoneAwareLoadBalancerBase as Istio sidecars use it [E:load_balancer_impl.cc]: `chooseHost` with
- * the previous_hosts re-pick loop (semantics §1.6), then per pick `hostSourceToUse`: one random draw picks
+ * the previous_hosts re-pick loop (Istio retry.go; Envoy retry_state_impl.cc), then per pick `hostSourceToUse`: one random draw picks
  * the priority, a priority in panic serves all its hosts, locality-weighted clusters pick a locality by
  * EDF over effective locality weights, otherwise the priority's healthy hosts.
  *
  * NOTE: simplification: zone-aware routing (local-cluster based) is not modelled; Istio sidecars do not
- * use it (semantics §4.8). Locality schedules are re-seeded from the LB's stream on each rebuild.
+ * use it (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go). Locality schedules are re-seeded from the LB's stream on each rebuild.
  * A retry priority plugin on the context (previous_priorities, for retryRemoteLocalities) may replace
  * the priority load of a pick.
  */
@@ -50,7 +50,7 @@ export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
       host = this.chooseHostOnce(ctx);
       if (host === null || ctx === null || !ctx.shouldSelectAnotherHost(host)) return host;
     }
-    // Every re-pick was rejected by the predicate: Envoy uses the last pick anyway (semantics §1.6).
+    // Every re-pick was rejected by the predicate: Envoy uses the last pick anyway (Istio retry.go; Envoy retry_state_impl.cc).
     return host;
   }
 

@@ -3,7 +3,7 @@ import type { Host, Locality } from '../host.js';
 import { groupByLocality, type LocalityLbEndpoints } from '../host-set.js';
 import { lbPriority, localityMatch, withTopologyLabels } from './locality-match.js';
 
-/** The client proxy a cluster belongs to: load assignments are computed relative to it (semantics §4.8). */
+/** The client proxy a cluster belongs to: load assignments are computed relative to it (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go). */
 export interface ProxyPlacement {
   readonly locality: Locality;
   /** The proxy's pod labels (failoverPriority compares them with endpoint labels). */

@@ -7,7 +7,7 @@ export class HostMonitor {
   consecutive5xx = 0;
   consecutiveGatewayFailure = 0;
   consecutiveLocalOriginFailure = 0;
-  /** Ejection time multiplier: +1 per ejection (capped), -1 per healthy interval (semantics §3.3). */
+  /** Ejection time multiplier: +1 per ejection (capped), -1 per healthy interval (Envoy outlier_detection_impl.cc ejection). */
   ejectTimeBackoff = 0;
   numEjections = 0;
   /** -1: never. */

@@ -9,7 +9,7 @@ export { successRateEjectionThreshold } from './success-rate.js';
 
 /**
  * Builds the cluster's outlier detector when its effective policy has outlierDetection (istiod emits
- * `outlier_detection` only then, semantics §3.1); one per (client sidecar, cluster), §3.4.
+ * `outlier_detection` only then, Istio cluster_traffic_policy.go applyOutlierDetection); one per (client sidecar, cluster), Envoy outlier_detection_impl.cc.
  */
 export function createOutlierDetector(cluster: Cluster): OutlierDetectorSink | null {
   const od = cluster.spec.policy.outlierDetection;

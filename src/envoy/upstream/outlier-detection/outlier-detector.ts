@@ -31,24 +31,24 @@ export type DetectorCluster = Pick<Cluster, 'stats' | 'name' | 'onHostHealthChan
 };
 
 /**
- * One client sidecar's outlier detector for one cluster (Envoy's Outlier::DetectorImpl, semantics §3) as
- * istiod configures it (§3.1):
+ * One client sidecar's outlier detector for one cluster (Envoy's Outlier::DetectorImpl, Envoy outlier_detection_impl.cc) as
+ * istiod configures it (Istio cluster_traffic_policy.go applyOutlierDetection):
  *
  * - Every response status feeds the host's consecutive 5xx and gateway-failure (502/503/504) counters;
  *   any non-5xx resets both. In the default (non-split) mode a connect failure or reset counts as 503
  *   and a timeout as 504; with splitExternalLocalOriginErrors they feed the local-origin counter
- *   instead, which a connection success resets (§3.2).
+ *   instead, which a connection success resets (Envoy outlier_detection_impl.cc).
  * - The error that makes a counter reach its threshold exactly ejects the host at once, unless it is
  *   already ejected; `ejections_detected_<type>` counts first, then ejectHost applies
  *   maxEjectionPercent as current Envoy does: eject only if 100 × (ejected + 1) / hosts <= max, else
- *   `ejections_overflow` (§3.3 step 2). Types whose enforcing is 0 (gateway errors Istio was not told
+ *   `ejections_overflow` (Envoy outlier_detection_impl.cc ejection step 2). Types whose enforcing is 0 (gateway errors Istio was not told
  *   about, success rate, failure percentage) stop there.
  * - Un-ejection only at interval ticks (the first `interval` after the detector is created): a host
  *   returns once min(base × multiplier, max) has elapsed since its ejection. The multiplier grows by one
  *   per ejection while multiplier × base < max + base, and drops by one at each tick the host has been
- *   back for at least an interval (§3.3 steps 3-5).
+ *   back for at least an interval (Envoy outlier_detection_impl.cc ejection steps 3-5).
  * - Success-rate and failure-percentage sweeps run at each tick over the interval's requests and only
- *   count detections (§3.3 step 6).
+ *   count detections (Envoy outlier_detection_impl.cc ejection step 6).
  *
  * NOTE: simplification: ejections happen synchronously where Envoy posts them from the worker to the
  * main thread (a same-instant hop); enforcement percentages are 0 or 100 as Istio sets them, so no
@@ -103,7 +103,7 @@ export class OutlierDetector implements OutlierDetectorSink {
 
   putResult(host: Host, result: OutlierResult): void {
     if (!this.split) {
-      // Non-split mode: results are HTTP codes (connect success is not mapped, §3.2).
+      // Non-split mode: results are HTTP codes (connect success is not mapped, Envoy outlier_detection_impl.cc).
       if (result === 'local-origin-connect-failed') this.putHttpResponseCode(host, 503);
       else if (result === 'local-origin-timeout') this.putHttpResponseCode(host, 504);
       else if (result === 'ext-origin-request-failed') this.putHttpResponseCode(host, 500);
@@ -159,7 +159,7 @@ export class OutlierDetector implements OutlierDetectorSink {
     const { stats } = this.cluster;
     const maxPercent = Math.min(100, this.cfg.maxEjectionPercent);
     const active = stats.gauges['outlier_detection.ejections_active'];
-    // Post-#27909 Envoy: the percentage after this ejection must stay within the maximum (§3.3 step 2).
+    // Post-#27909 Envoy: the percentage after this ejection must stay within the maximum (Envoy outlier_detection_impl.cc ejection step 2).
     if (!((100 * (active + 1)) / this.totalHosts() <= maxPercent)) {
       stats.counters['outlier_detection.ejections_overflow']++;
       return;

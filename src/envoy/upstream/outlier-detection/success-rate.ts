@@ -1,6 +1,6 @@
 /**
  * Success-rate and failure-percentage detection constants: Envoy's defaults, which istiod never changes
- * (semantics §3.3 step 6). Istio sets enforcing_success_rate to 0 and leaves enforcing_failure_percentage
+ * (Envoy outlier_detection_impl.cc ejection step 6). Istio sets enforcing_success_rate to 0 and leaves enforcing_failure_percentage
  * at 0, so these only ever produce `ejections_detected_*` stats.
  */
 export const SUCCESS_RATE_MINIMUM_HOSTS = 5;
