@@ -109,3 +109,14 @@ export function entryPosition(
   const ch = text.split('\n')[pos.line - 1]?.[pos.column - 1] ?? '';
   return { file, line: pos.line, column: pos.column + (ch === '"' || ch === "'" ? 1 : 0) };
 }
+
+/** A finding reported by several scenarios (a shared manifest) is shown once. */
+export function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = formatDiagnostic(d);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

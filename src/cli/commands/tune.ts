@@ -19,7 +19,7 @@ import {
 } from '../../run/index.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { type CandidateResult, candidatePoints, successiveHalving } from '../../run/study/tune.js';
-import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
+import type { Diagnostic } from '../../config/diagnostics.js';
 import { aggressiveness } from '../../run/study/aggressiveness.js';
 import type { Background } from '../../run/study/background.js';
 import { checkStudyTargets } from '../../run/study/gate-check.js';
@@ -30,6 +30,7 @@ import {
   decorate,
   entryPosition,
   type FindingsFlags,
+  dedupe,
   findingsOf,
   findingsOptions,
   notRun,
@@ -246,17 +247,6 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
   if (format === 'json' || flags.out !== undefined)
     for (const w of explanation.warnings) io.stderr(`meshsim: warning: ${w}\n`);
   return best.feasible ? EXIT.OK : EXIT.GATE_FAILED;
-}
-
-/** The same finding reported by several scenarios (a shared manifest) is shown once. */
-function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = formatDiagnostic(d);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 function backgroundLine(b: Background | null): string {

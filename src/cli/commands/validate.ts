@@ -7,6 +7,7 @@ import { loadManifestPaths } from '../../config/fs-loader.js';
 import { loadScenarioFile, looksLikeScenario } from '../../config/scenario/fs-load.js';
 import type { MeshConfig } from '../../config/types.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
+import { dedupe } from '../findings.js';
 import type { CliIo } from '../main.js';
 import { writeOut } from '../study-io.js';
 
@@ -97,17 +98,6 @@ export async function validatePaths(
 function orderFindings(ds: Diagnostic[]): Diagnostic[] {
   const io = ds.filter((d) => IO_CODES.has(d.code));
   return [...io, ...sortDiagnostics(ds.filter((d) => !IO_CODES.has(d.code)))];
-}
-
-/** A manifest shared by several scenarios is reported once per finding. */
-function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = formatDiagnostic(d);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 export function exitCode(ds: readonly Diagnostic[], strict: boolean): number {
