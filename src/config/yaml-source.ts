@@ -1,3 +1,4 @@
+import { findMisindent } from './yaml-indent.js';
 import {
   CST,
   isAlias,
@@ -103,7 +104,23 @@ export function parseYamlDocuments(
   }
   if (!Array.isArray(docs)) docs = [];
   const documents: SourceDocument[] = [];
+  let lines: string[] | undefined;
   docs.forEach((doc, index) => {
+    // Indentation mistakes come as two or three parser messages; name the line and the cause once.
+    const syntax = doc.errors.find((e) => !/call stack/i.test(e.message));
+    if (syntax !== undefined) {
+      lines ??= text.split('\n');
+      const at = pos(syntax.pos[0]).line;
+      const m = findMisindent(lines, pos(doc.range[0]).line - 1, at + 3);
+      if (m !== undefined && Math.abs(m.line - at) <= 3) {
+        fileError(
+          'MSIM0001',
+          `YAML syntax error: line ${m.line} is indented ${m.indent} spaces, but the blocks around it are at ${m.expected.join(', ')}: YAML reads indentation as structure (the parser says: ${firstLine(syntax.message)})`,
+          { line: m.line, column: m.indent + 1 },
+        );
+        return;
+      }
+    }
     for (const err of doc.errors) {
       // The parser recurses per nesting level: absurd nesting overflows the stack (a hostile input).
       if (/call stack/i.test(err.message)) {
