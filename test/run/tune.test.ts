@@ -6,7 +6,7 @@ import { candidatePoints, parseFieldAddress, rungSchedule, successiveHalving } f
 import type { CandidateResult, FieldAddress, ParameterSpec } from '../../src/run/index.js';
 import { aggressiveness, knobAggressiveness } from '../../src/run/study/aggressiveness.js';
 import { DEFAULT_BACKGROUND, WithSlowTail, withBackground } from '../../src/run/study/background.js';
-import { parseTuneSpec } from '../../src/run/study/spec.js';
+import { parseSweepSpec, parseTuneSpec } from '../../src/run/study/spec.js';
 import { explainRanking } from '../../src/run/study/tune-explain.js';
 
 const addr = (p: string) => parseFieldAddress(`DestinationRule/ns/dr:${p}`) as FieldAddress;
@@ -295,5 +295,31 @@ ${bg}`,
     expect(high.spec).toBeUndefined();
     expect(high.diagnostics[0]).toMatchObject({ code: 'MSIM3001', file: 't.yaml', line: 8 });
     expect(spec('  background: {errors: {rate: 0.01}}\n').spec!.background!.errors.rate).toBe(0.01);
+  });
+});
+
+describe('study durations follow the scenario rules (Go grammar, a unit, at most 24h)', () => {
+  const sweep = (duration: string) =>
+    parseSweepSpec(
+      `apiVersion: meshsim.dev/v1alpha1
+kind: Sweep
+metadata: {name: s}
+spec:
+  scenario: s.yaml
+  duration: ${duration}
+  parameters: [{field: "DestinationRule/a:spec.x", values: [1]}]
+  metrics: ["success_rate(c)"]
+`,
+      's.yaml',
+    );
+  it('a bare number is refused at its position with a hint; 24h passes, 24h0m0.001s does not', () => {
+    const bare = sweep('60');
+    expect(bare.spec).toBeUndefined();
+    expect(bare.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '6:13 a duration needs a unit: 60s? (write "60s" or "60ms"; a bare number is refused)',
+    ]);
+    expect(sweep('24h').spec?.durationMs).toBe(86_400_000);
+    expect(sweep('24h0m0.001s').diagnostics[0]!.message).toMatch(/above meshsim's limit of 24h/);
+    expect(sweep('"1s "').diagnostics).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../../config/diagnostics.js';
 import { formatPath } from '../../config/diagnostics.js';
+import { LIMITS } from '../../config/limits.js';
 import { parseYamlDocuments, type SourceDocument } from '../../config/yaml-source.js';
 import { parseDurationMs } from '../../engine/index.js';
 import { parseAssertion, parseMetric } from './assertion.js';
@@ -169,10 +170,23 @@ function parseDoc<T>(
 
 function durationOf(c: Ctx, raw: string | number | undefined, path: (string | number)[]): number | null {
   if (raw === undefined) return null;
-  if (typeof raw === 'number') return raw;
+  // As in scenarios (docs/config.md, Limits): Go's duration grammar, a unit required, at most 24 h.
+  if (typeof raw === 'number') {
+    const hint = Number.isFinite(raw) && raw >= 0 && raw < 1e15 ? `${raw}s? ` : '';
+    err(c, path, `a duration needs a unit: ${hint}(write "${raw}s" or "${raw}ms"; a bare number is refused)`);
+    return null;
+  }
   const d = parseDurationMs(raw);
-  if (d.ok && d.value > 0) return d.value;
-  err(c, path, d.ok ? 'must be greater than 0' : d.message);
+  if (d.ok && d.value > 0 && d.value <= LIMITS.maxDurationMs) return d.value;
+  err(
+    c,
+    path,
+    !d.ok
+      ? d.message
+      : d.value <= 0
+        ? 'must be greater than 0'
+        : `${raw} is above meshsim's limit of 24h for a run (docs/config.md, Limits)`,
+  );
   return null;
 }
 
