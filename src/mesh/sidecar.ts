@@ -107,22 +107,6 @@ export class Sidecar implements RouterContext {
  * ("Administration interface", envoyproxy.io: resets all counters to zero).
  */
 export function resetSidecarCounters(s: Sidecar): void {
-  for (const c of s.clusters.all()) resetCounters(c.stats, c.stats.counters, c.stats.byCode);
-  resetCounters(s.stats, s.stats as unknown as Record<string, number>, undefined, 'fault.active_faults');
-}
-
-/**
- * The stats object's own `resetCounters()` where the Envoy side has one (it knows every counter it
- * keeps); otherwise every counter field and the per-code map are zeroed here, `gauge` excepted.
- */
-function resetCounters(
-  stats: object,
-  counters: Record<string, number>,
-  byCode: Map<number, number> | undefined,
-  gauge?: string,
-): void {
-  const own = (stats as { resetCounters?: () => void }).resetCounters;
-  if (typeof own === 'function') return own.call(stats);
-  for (const k in counters) if (k !== gauge) counters[k] = 0;
-  byCode?.clear();
+  for (const c of s.clusters.all()) c.stats.resetCounters();
+  s.stats.resetCounters();
 }

@@ -29,7 +29,6 @@ export {
   renderStudy,
   renderStudyText,
   renderStudyCsv,
-  renderGatesText,
   shortParam,
   STUDY_FORMATS,
 } from './study.js';

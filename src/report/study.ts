@@ -1,5 +1,5 @@
 /** Renderers of a StudyReport (`run --replications`, `sweep`, `merge`): text table, CSV, JSON. */
-import type { GateResult, StudyReport } from '../run/study/aggregate.js';
+import type { StudyReport } from '../run/study/aggregate.js';
 
 export type StudyFormat = 'text' | 'json' | 'csv';
 export const STUDY_FORMATS: readonly StudyFormat[] = ['text', 'json', 'csv'];
@@ -76,13 +76,6 @@ export function renderStudyText(r: StudyReport): string {
       body += `\n\nParameters:\n${r.parameters.map((a) => `  ${shortParam(a)} = ${a}`).join('\n')}`;
   }
   return `${head}${body}\n`;
-}
-
-export function renderGatesText(gates: readonly GateResult[]): string {
-  const failed = gates.filter((g) => !g.passed).length;
-  return `${gates.map((g) => `${g.passed ? 'PASS' : 'FAIL'}  ${g.assertion}  (${g.message})`).join('\n')}\n${
-    failed === 0 ? `all ${gates.length} gates passed` : `${failed} of ${gates.length} gates FAILED`
-  }\n`;
 }
 
 function csvCell(s: string): string {
