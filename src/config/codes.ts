@@ -50,6 +50,10 @@ export const CODES = {
   MSIM1050: { severity: 'info', title: 'DestinationRules merged' },
   MSIM1051: { severity: 'warning', title: 'Duplicate subset across merged DestinationRules' },
   MSIM1060: { severity: 'warning', title: 'Service selects no pods' },
+  // --- delegate VirtualServices and request values (branch requests: MSIM3070-3089)
+  MSIM3070: { severity: 'warning', title: 'Delegate rule dropped: match conflicts with the root' },
+  MSIM3071: { severity: 'warning', title: 'Delegate not exported to the root namespace' },
+  MSIM3072: { severity: 'info', title: 'Delegate VirtualService not referenced by any root' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

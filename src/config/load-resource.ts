@@ -25,6 +25,7 @@ import type {
   NamespaceConfig,
   ObjectMeta,
   ServiceConfig,
+  SourceRef,
   VirtualServiceConfig,
   WorkloadConfig,
 } from './types.js';
@@ -32,7 +33,13 @@ import { validateDestinationRuleSpec } from './validate/destination-rule-rules.j
 import { validateVirtualServiceSpec } from './validate/virtual-service-rules.js';
 
 export type LoadedResource =
-  | { kind: 'VirtualService'; value: VirtualServiceConfig }
+  | {
+      kind: 'VirtualService';
+      value: VirtualServiceConfig;
+      /** The validated spec and rule positions, for istiod's delegate merge (load.ts). */
+      spec: VirtualServiceDoc['spec'];
+      sourceOfRule: (i: number) => SourceRef;
+    }
   | { kind: 'DestinationRule'; value: DestinationRuleConfig }
   | { kind: 'Service'; value: ServiceConfig }
   | { kind: 'Workload'; value: WorkloadConfig }
@@ -82,8 +89,9 @@ export function loadResource(
       validateVirtualServiceSpec(r, spec, ctx.namespace);
       if (errorCount(ctx) > before) return undefined;
       notSimulatedParts(r, spec);
-      const vs = resolveVirtualService(meta, spec, (i) => sourceOf(ctx, ['spec', 'http', i]));
-      return { kind, value: vs };
+      const sourceOfRule = (i: number) => sourceOf(ctx, ['spec', 'http', i]);
+      const vs = resolveVirtualService(meta, spec, sourceOfRule);
+      return { kind, value: vs, spec, sourceOfRule };
     }
     case 'DestinationRule': {
       const spec = (doc as DestinationRuleDoc).spec;
@@ -108,14 +116,6 @@ export function loadResource(
 function notSimulatedParts(r: Reporter, spec: VirtualServiceDoc['spec']): void {
   if (spec.tcp?.length) r.add('MSIM0011', ['spec', 'tcp'], 'tcp routes are parsed but not simulated');
   if (spec.tls?.length) r.add('MSIM0011', ['spec', 'tls'], 'tls routes are parsed but not simulated');
-  (spec.http ?? []).forEach((h, i) => {
-    if (h.delegate)
-      r.add(
-        'MSIM0011',
-        ['spec', 'http', i, 'delegate'],
-        'delegation to another VirtualService is not simulated',
-      );
-  });
 }
 
 function buildMeta(ctx: ResourceContext, m: ObjectMetaDoc, apiVersion: string, raw: unknown): ObjectMeta {

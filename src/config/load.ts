@@ -7,13 +7,16 @@ import type { Diagnostic } from './diagnostics.js';
 import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED } from './kinds.js';
 import { type LoadedResource, loadResource } from './load-resource.js';
 import type { ResourceContext } from './report.js';
+import {
+  mergeDelegateVirtualServices,
+  type VirtualServiceSource,
+} from './resolve/virtual-service-delegate.js';
 import type {
   DestinationRuleConfig,
   MeshConfig,
   NamespaceConfig,
   ObjectMeta,
   ServiceConfig,
-  VirtualServiceConfig,
   WorkloadConfig,
 } from './types.js';
 import { parseYamlDocuments, type SourceDocument, type YamlPath } from './yaml-source.js';
@@ -159,12 +162,13 @@ function collectServiceEntry(value: Record<string, unknown>, namespace: string, 
 }
 
 /** Istio's precedence among same-host resources: creation time, then (for us) load order. */
-function byCreation<T extends { meta: ObjectMeta }>(items: T[]): T[] {
+function byCreation<T extends { meta: ObjectMeta } | { value: { meta: ObjectMeta } }>(items: T[]): T[] {
+  const metaOf = (x: T) => ('meta' in x ? x.meta : x.value.meta);
   return items
     .map((v, i) => ({ v, i }))
     .sort((a, b) => {
-      const ta = a.v.meta.creationTimestamp;
-      const tb = b.v.meta.creationTimestamp;
+      const ta = metaOf(a.v).creationTimestamp;
+      const tb = metaOf(b.v).creationTimestamp;
       if (ta !== undefined && tb !== undefined && ta !== tb) return ta < tb ? -1 : 1;
       if ((ta === undefined) !== (tb === undefined)) return ta === undefined ? 1 : -1;
       return a.i - b.i;
@@ -221,20 +225,20 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const services: ServiceConfig[] = [];
   const workloads: WorkloadConfig[] = [];
   const namespaces: NamespaceConfig[] = [];
-  const virtualServices: VirtualServiceConfig[] = [];
+  const virtualServices: VirtualServiceSource[] = [];
   const destinationRules: DestinationRuleConfig[] = [];
   for (const r of acc.resources) {
     if (r.kind === 'Service') services.push(r.value);
     else if (r.kind === 'Workload') workloads.push(r.value);
     else if (r.kind === 'Namespace') namespaces.push(r.value);
-    else if (r.kind === 'VirtualService') virtualServices.push(r.value);
+    else if (r.kind === 'VirtualService') virtualServices.push(r);
     else destinationRules.push(r.value);
   }
   const config: MeshConfig = {
     services,
     workloads,
     namespaces,
-    virtualServices: byCreation(virtualServices),
+    virtualServices: mergeDelegateVirtualServices(byCreation(virtualServices)),
     destinationRules: byCreation(destinationRules),
     serviceEntryHosts: acc.serviceEntryHosts,
   };

@@ -207,7 +207,22 @@ export interface HttpRoute {
   headers: Headers;
   /** Parsed, not simulated (browser CORS has no meaning for mesh traffic). */
   corsPolicy?: unknown;
+  /** A root rule's `delegate` as written (namespace defaulted to the VirtualService's); see `delegates`. */
+  delegate?: { name: string; namespace: string };
   source: SourceRef;
+}
+
+/**
+ * What became of one `delegate` rule of a root VirtualService (resolve/virtual-service-delegate.ts):
+ * merged (with the delegate rules dropped for conflicting matches), or dropped as istiod drops it.
+ */
+export interface DelegateLink {
+  /** Index of the root's rule in `writtenHttp`. */
+  rule: number;
+  target: { name: string; namespace: string };
+  status: 'merged' | 'not-found' | 'has-hosts' | 'not-exported';
+  /** Indices of the delegate's rules whose matches conflict with the root rule's (istiod drops them). */
+  dropped: readonly number[];
 }
 
 export interface VirtualServiceConfig {
@@ -216,7 +231,12 @@ export interface VirtualServiceConfig {
   hosts: readonly string[];
   gateways: readonly string[];
   exportTo: readonly string[];
+  /** The rules proxies get: for a root VirtualService, with its delegates merged in as istiod merges them. */
   http: readonly HttpRoute[];
+  /** A root's rules as written (its `delegate` rules included), for analysis positions; absent otherwise. */
+  writtenHttp?: readonly HttpRoute[];
+  /** A root's delegate rules and what the merge did with each. */
+  delegates?: readonly DelegateLink[];
   /** tcp/tls routes are parsed and reported as not simulated. */
   hasTcpOrTls: boolean;
 }

@@ -158,12 +158,12 @@ describe('retries', () => {
 });
 
 describe('mutually exclusive and required parts of a rule', () => {
-  it('needs one of route, redirect, directResponse, delegate', () => {
+  it('needs one of route, redirect, directResponse (validateHTTPRouteConflict)', () => {
     bad(
       rule('timeout: 1s'),
       'IST0106',
       'spec.http[0]',
-      'HTTP route, redirect, direct_response or delegate is required',
+      'HTTP route, redirect or direct_response is required',
     );
   });
   it('redirect excludes route, fault, rewrite, directResponse', () => {
@@ -270,7 +270,7 @@ describe('hosts and destinations', () => {
     load(
       `apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: {name: v, namespace: production}\nspec:\n  hosts: ${hosts}\n  http:\n  - route: [{destination: {host: reviews}}]\n`,
     ).diagnostics;
-  it('rejects "*" for mesh VirtualServices, duplicates and overlaps, and an empty list', () => {
+  it('rejects "*" for mesh VirtualServices, duplicates and overlaps; no hosts is a delegate (valid)', () => {
     bad(withHosts('["*"]'), 'IST0106', 'spec.hosts[0]', 'wildcard host * is not allowed');
     bad(
       withHosts('[reviews, reviews.production.svc.cluster.local]'),
@@ -284,7 +284,8 @@ describe('hosts and destinations', () => {
       'spec.hosts[1]',
       'duplicate or overlapping',
     );
-    bad(withHosts('[]'), 'IST0106', 'spec.hosts', 'at least one host');
+    // validation.go ValidateVirtualService: a VirtualService without hosts is a delegate.
+    ok(withHosts('[]'));
   });
   it('warns that istiod does not expand name.namespace', () => {
     bad(

@@ -10,6 +10,7 @@
 import { retriesPerTryTimeout } from '../retry-policy.js';
 import type { HttpMatchRequest, HttpRoute, MeshConfig, VirtualServiceConfig } from '../types.js';
 import { type Findings, hasPosition } from './context.js';
+import { analyzeDelegates } from './virtual-service-delegates.js';
 
 const K = 'VirtualService';
 
@@ -47,9 +48,11 @@ function matchKey(m: HttpMatchRequest): string {
 }
 
 export function analyzeVirtualServiceRules(config: MeshConfig, f: Findings): void {
+  analyzeDelegates(config, f);
   for (const vs of config.virtualServices) {
     unreachable(vs, f);
-    vs.http.forEach((r, i) => {
+    // Roots are analysed as written (positions); their merged rules are the delegates' own.
+    (vs.writtenHttp ?? vs.http).forEach((r, i) => {
       weights(vs, r, i, f);
       perTry(vs, r, i, f);
     });
@@ -60,7 +63,7 @@ function unreachable(vs: VirtualServiceConfig, f: Findings): void {
   const seen = new Map<string, number>();
   let emptyAt = -1;
   let catchAllAt = -1;
-  vs.http.forEach((r, i) => {
+  (vs.writtenHttp ?? vs.http).forEach((r, i) => {
     const p = ['spec', 'http', i];
     if (catchAllAt >= 0 && !(r.match.length === 0 && emptyAt >= 0))
       f.add(
@@ -106,7 +109,8 @@ function unreachable(vs: VirtualServiceConfig, f: Findings): void {
           `VirtualService rule ${ruleName(r, i)} not used (all matches used by prior rules).`,
         );
     }
-    if (catchAllAt < 0 && isCatchAllRule(r)) catchAllAt = i;
+    // A delegate rule's routes are the delegate's: it is a catch-all only if they end with one.
+    if (catchAllAt < 0 && r.delegate === undefined && isCatchAllRule(r)) catchAllAt = i;
   });
 }
 

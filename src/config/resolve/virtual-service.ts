@@ -45,7 +45,7 @@ export function resolveVirtualService(
   };
 }
 
-function resolveRoute(h: HttpRouteDoc, ns: string, source: SourceRef): HttpRoute {
+export function resolveRoute(h: HttpRouteDoc, ns: string, source: SourceRef): HttpRoute {
   const route: HttpRoute = {
     match: (h.match ?? []).map(resolveMatch),
     route: (h.route ?? []).map((d) => ({
@@ -60,6 +60,7 @@ function resolveRoute(h: HttpRouteDoc, ns: string, source: SourceRef): HttpRoute
     source,
   };
   if (h.name !== undefined) route.name = h.name;
+  if (h.delegate) route.delegate = { name: h.delegate.name ?? '', namespace: h.delegate.namespace || ns };
   if (h.redirect)
     route.redirect = {
       ...(h.redirect.uri !== undefined ? { uri: h.redirect.uri } : {}),

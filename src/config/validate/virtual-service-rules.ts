@@ -52,14 +52,16 @@ export function validateVirtualServiceSpec(
   const hosts = spec.hosts ?? [];
   const gateways = spec.gateways ?? [];
   const meshBound = gateways.length === 0 || gateways.includes('mesh');
-  if (hosts.length === 0 && !(spec.http ?? []).some((h) => h.delegate === undefined))
-    r.add('IST0106', [...S, 'hosts'], 'virtual service must have at least one host');
-  else if (hosts.length === 0)
-    r.add(
-      'IST0106',
-      [...S, 'hosts'],
-      'virtual service must have at least one host (delegate VirtualServices are not simulated)',
-    );
+  const isDelegate = hosts.length === 0;
+  if (isDelegate) {
+    // A VirtualService without hosts is a delegate (validation.go ValidateVirtualService).
+    if (gateways.length > 0)
+      r.add('IST0106', [...S, 'gateways'], 'delegate virtual service must have no gateways specified');
+    if (spec.tls?.length)
+      r.add('IST0106', [...S, 'tls'], 'delegate virtual service must have no tls route specified');
+    if (spec.tcp?.length)
+      r.add('IST0106', [...S, 'tcp'], 'delegate virtual service must have no tcp route specified');
+  }
   const seen: string[] = [];
   hosts.forEach((h, i) => {
     const p = [...S, 'hosts', i];
@@ -83,7 +85,7 @@ export function validateVirtualServiceSpec(
     r.add('IST0106', S, 'http, tcp or tls must be provided in virtual service');
   checkExportTo(r, [...S, 'exportTo'], spec.exportTo);
   (spec.http ?? []).forEach((route, i) => {
-    validateHttpRoute(r, [...S, 'http', i], route, namespace, meshBound);
+    validateHttpRoute(r, [...S, 'http', i], route, namespace, meshBound, isDelegate);
   });
   validateL4Routes(r, spec, namespace);
 }
@@ -96,10 +98,35 @@ export function dottedHostWarning(r: Reporter, p: YamlPath, h: string, namespace
   );
 }
 
-function validateHttpRoute(r: Reporter, p: YamlPath, h: HttpRouteDoc, ns: string, meshBound: boolean): void {
+function validateHttpRoute(
+  r: Reporter,
+  p: YamlPath,
+  h: HttpRouteDoc,
+  ns: string,
+  meshBound: boolean,
+  inDelegate: boolean,
+): void {
   const hasRoute = (h.route?.length ?? 0) > 0;
-  if (!hasRoute && !h.redirect && !h.directResponse && !h.delegate)
-    r.add('IST0106', p, 'HTTP route, redirect, direct_response or delegate is required');
+  if (!inDelegate && h.delegate) {
+    // A root rule may only delegate (virtualservice.go validateHTTPRouteConflict, RootRoute).
+    if (h.redirect)
+      r.add('IST0106', [...p, 'redirect'], `root HTTP route ${h.name ?? ''} must not specify redirect`);
+    if (hasRoute) r.add('IST0106', [...p, 'route'], `root HTTP route ${h.name ?? ''} must not specify route`);
+  } else {
+    if (inDelegate && h.delegate)
+      r.add('IST0106', [...p, 'delegate'], 'delegate HTTP route cannot contain delegate');
+    conflicts(r, p, h, hasRoute);
+  }
+  if (h.mirror && h.mirrors)
+    r.add('IST0106', [...p, 'mirrors'], 'HTTP route cannot contain both mirror and mirrors');
+  validateMatches(r, p, h, meshBound);
+  validateRuleFields(r, p, h, ns);
+}
+
+/** The mutual exclusions of a rule that is not a root rule (validateHTTPRouteConflict). */
+function conflicts(r: Reporter, p: YamlPath, h: HttpRouteDoc, hasRoute: boolean): void {
+  if (!hasRoute && !h.redirect && !h.directResponse)
+    r.add('IST0106', p, 'HTTP route, redirect or direct_response is required');
   if (h.redirect) {
     if (hasRoute) r.add('IST0106', [...p, 'redirect'], 'HTTP route cannot contain both route and redirect');
     if (h.fault) r.add('IST0106', [...p, 'redirect'], 'HTTP route cannot contain both fault and redirect');
@@ -120,15 +147,9 @@ function validateHttpRoute(r: Reporter, p: YamlPath, h: HttpRouteDoc, ns: string
         'HTTP route rule cannot contain both rewrite and direct_response',
       );
   }
-  if (h.delegate && (hasRoute || h.redirect || h.directResponse))
-    r.add(
-      'IST0106',
-      [...p, 'delegate'],
-      'HTTP route cannot contain both delegate and route, redirect or direct_response',
-    );
-  if (h.mirror && h.mirrors)
-    r.add('IST0106', [...p, 'mirrors'], 'HTTP route cannot contain both mirror and mirrors');
+}
 
+function validateMatches(r: Reporter, p: YamlPath, h: HttpRouteDoc, meshBound: boolean): void {
   (h.match ?? []).forEach((m, i) => {
     const mp = [...p, 'match', i];
     for (const f of ['uri', 'scheme', 'method', 'authority'] as const) {
@@ -156,7 +177,9 @@ function validateHttpRoute(r: Reporter, p: YamlPath, h: HttpRouteDoc, ns: string
     }
     checkLabels(r, [...mp, 'sourceLabels'], m.sourceLabels);
   });
+}
 
+function validateRuleFields(r: Reporter, p: YamlPath, h: HttpRouteDoc, ns: string): void {
   const dests = h.route ?? [];
   dests.forEach((d, i) => {
     checkDestination(r, [...p, 'route', i, 'destination'], d.destination, ns);
