@@ -1,9 +1,9 @@
-import type { LoadGeneratorSpec, RateSchedule, RequestTemplate } from '../config/scenario/index.js';
+import type { LoadGeneratorSpec, RateSchedule } from '../config/scenario/index.js';
 import { NO_TIMER, type Rng, type TimerHandle } from '../engine/index.js';
 import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
 import type { ClientAggregate } from './aggregates.js';
 import type { Pod } from './pod.js';
-import { parseUrl } from './wire.js';
+import { RequestPlan } from './request-values.js';
 import type { World } from './world.js';
 
 /**
@@ -15,6 +15,8 @@ export class LoadGenerator {
   private readonly arrivals: Rng;
   private readonly mix: Rng;
   private readonly totalWeight: number;
+  /** One per request template: URL parsed and fixed headers built once, generators bound to streams. */
+  private readonly plans: readonly RequestPlan[];
   /** Requests started by this generator pod. */
   started = 0;
   /** This replica's peak open-loop rate (the thinning envelope), computed once. */
@@ -39,6 +41,15 @@ export class LoadGenerator {
     this.arrivals = world.streams.stream(`arrivals/${pod.name}`);
     this.mix = world.streams.stream(`traffic-mix/${pod.name}`);
     this.totalWeight = spec.requests.reduce((s, r) => s + r.weight, 0);
+    // Value streams are per load generator (shared by its replicas), one per template and value.
+    this.plans = spec.requests.map(
+      (t, i) =>
+        new RequestPlan(
+          t,
+          (v) => `values/${spec.name}/${i}/${v.target}/${v.name}`,
+          (n) => world.streams.stream(n),
+        ),
+    );
     this.peak = spec.mode.kind === 'open' ? peakOf(spec.mode.rate) * share : 0;
     this.aggregate = world.recorder.client(spec.name);
   }
@@ -116,16 +127,7 @@ export class LoadGenerator {
   }
 
   send(client: ClientRequestSink): void {
-    const t = this.pick();
-    const u = parseUrl(t.url);
-    const req = {
-      method: t.method,
-      scheme: 'http' as const,
-      authority: u.authority,
-      path: u.path,
-      headers: new Map(Object.entries(t.headers)),
-      port: u.port,
-    };
+    const req = this.plans[this.pick()]!.request();
     this.started++;
     client.begin(this.world.sim.now, this.spec.timeoutMs);
     this.link(client);
@@ -134,15 +136,17 @@ export class LoadGenerator {
     client.active = sidecar.outbound(req, client, client.worker(sidecar));
   }
 
-  private pick(): RequestTemplate {
+  /** Index of the request template for the next request, by weight. */
+  private pick(): number {
     const rs = this.spec.requests;
-    if (rs.length === 1) return rs[0]!;
+    if (rs.length === 1) return 0;
     let u = this.mix.next() * this.totalWeight;
-    for (const r of rs) {
-      if (u < r.weight) return r;
-      u -= r.weight;
+    for (let i = 0; i < rs.length; i++) {
+      const w = rs[i]!.weight;
+      if (u < w) return i;
+      u -= w;
     }
-    return rs[rs.length - 1]!;
+    return rs.length - 1;
   }
 
   /** A request finished for the client (a response, or its own timeout: r null, code -1). */

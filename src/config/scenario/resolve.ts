@@ -9,6 +9,7 @@ import { type Diagnostic, formatPath } from '../diagnostics.js';
 import { formatCount, LIMITS } from '../limits.js';
 import { didYouMean } from '../suggest.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
+import { resolveRequestValues } from './request-values.js';
 import { type BehaviourDocument, type ScenarioDocument, scenarioSchema } from './schema.js';
 import type {
   ChaosEvent,
@@ -27,6 +28,7 @@ export const SCENARIO_CODES = {
   MSIM2003: 'Unknown zone',
   MSIM2004: 'Event has no action',
   MSIM2006: 'Scenario over a limit',
+  MSIM3080: 'Invalid request value generator',
 } as const;
 
 // Defaults, each with its reason (docs/scenario.md "Defaults").
@@ -347,11 +349,11 @@ class Resolver {
       count: t.count ?? 0,
       timeoutMs: t.timeout === undefined ? 0 : this.duration(t.timeout, [...path, 'timeout']),
       startMs: t.start === undefined ? 0 : this.duration(t.start, [...path, 'start']),
-      requests: t.requests.map((r) => ({
+      requests: t.requests.map((r, i) => ({
         weight: r.weight ?? 1,
         method: r.method ?? 'GET',
         url: r.url,
-        headers: stringHeaders(r.headers),
+        ...resolveRequestValues(r, [...path, 'requests', i], (p, m) => this.report(p, 'MSIM3080', m)),
       })),
     };
   }

@@ -52,6 +52,29 @@ const behaviour = z.strictObject({
   zones: z.array(z.string()).optional(),
 });
 
+/**
+ * A value drawn per request for a header, cookie or query parameter (docs/scenario.md "Request values"):
+ * a population `prefix1..prefixN` with uniform or Zipf popularity, or a fixed list with weights.
+ */
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const valueGenerator = z.strictObject({
+  prefix: z.string().optional().describe('values are prefix1 .. prefixN (default "")'),
+  count: count(1, 1_000_000, 'values (count)').optional().describe('N: the size of the population'),
+  distribution: z
+    .enum(['uniform', 'zipf'])
+    .optional()
+    .describe('popularity of the N values: uniform (default) or zipf (value k has weight 1/k^s)'),
+  s: z.number().gt(0).max(10).optional().describe('Zipf exponent (default 1)'),
+  list: z
+    .array(z.union([scalar, z.strictObject({ value: scalar, weight: z.number().min(0).optional() })]))
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('a fixed list of values, each with an optional weight (default 1)'),
+});
+const requestValue = z.union([scalar, z.strictObject({ values: valueGenerator })]);
+const requestValues = z.record(z.string(), requestValue);
+
 const request = z.strictObject({
   // Like a route weight (Istio's validateRouteDestinations): a non-negative int32; resolve.ts refuses
   // a generator whose weights are all 0.
@@ -60,7 +83,9 @@ const request = z.strictObject({
     .describe("relative share of this request among the generator's requests (default 1)"),
   method: z.string().optional(),
   url: z.string(),
-  headers: headers.optional(),
+  headers: requestValues.optional(),
+  cookies: requestValues.optional().describe('rendered into one Cookie header: name=value; ...'),
+  queryParams: requestValues.optional().describe("appended to the URL's query string"),
 });
 
 const rateSchedule = z.union([
@@ -159,3 +184,4 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioDocument = z.infer<typeof scenarioSchema>;
 export type BehaviourDocument = z.infer<typeof behaviour>;
+export type RequestValuesDocument = z.infer<typeof requestValues>;

@@ -90,7 +90,27 @@ export interface RequestTemplate {
   weight: number;
   method: string;
   url: string;
+  /** Fixed headers (names lower-cased). */
   headers: Readonly<Record<string, string>>;
+  /** Fixed cookies, rendered into the Cookie header (absent: none). */
+  cookies?: Readonly<Record<string, string>>;
+  /** Fixed query parameters, appended to the URL (absent: none). */
+  queryParams?: Readonly<Record<string, string>>;
+  /** Values drawn per request, in declaration order (absent: the template is fixed). */
+  generated?: readonly GeneratedValue[];
+}
+
+/** A population `prefix1..prefixN` (uniform, or Zipf: value k has weight 1/k^s), or a weighted list. */
+export type ValueGenerator =
+  | { kind: 'population'; prefix: string; count: number; distribution: 'uniform' | 'zipf'; s: number }
+  | { kind: 'list'; values: readonly string[]; weights: readonly number[] };
+
+/** One per-request value of a template: where it goes and how it is drawn. */
+export interface GeneratedValue {
+  target: 'header' | 'cookie' | 'queryParam';
+  /** Header names lower-cased; cookie and parameter names as written. */
+  name: string;
+  generator: ValueGenerator;
 }
 
 export interface LoadGeneratorSpec {
