@@ -9,7 +9,11 @@ import { binomialBand } from '../support/run-model.js';
 const streams = () => {
   const s = new RandomStreams(7);
   const names: string[] = [];
-  return { names, stream: (n: string) => (names.push(n), s.stream(n)) };
+  const stream = (n: string) => {
+    names.push(n);
+    return s.stream(n);
+  };
+  return { names, stream };
 };
 const name = (v: { target: string; name: string }) => `values/t/0/${v.target}/${v.name}`;
 
