@@ -5,6 +5,9 @@
  * reshuffles any other draw (common random numbers). Samplers are built once per resolved generator and
  * shared by every replica: a Zipf population of N values is one table of N cumulative weights, drawn by
  * binary search (O(log N) per request, no allocation but the value string).
+ *
+ * NOTE: simplification: every value is drawn independently per request; there are no user sessions
+ * (one user's header and cookie are not correlated, and a user's requests do not cluster in time).
  */
 import type { GeneratedValue, RequestTemplate, ValueGenerator } from '../config/scenario/index.js';
 import type { Rng } from '../engine/index.js';
