@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
 import { loadScenarioFromTexts, type RequestTemplate } from '../../src/config/scenario/index.js';
 import { RandomStreams } from '../../src/engine/index.js';
+import type { EnvoyObserver } from '../../src/envoy/index.js';
 import { RequestPlan, samplerFor, valueProbabilities } from '../../src/mesh/request-values.js';
 import { runScenario } from '../../src/run/index.js';
 import { binomialBand } from '../support/run-model.js';
@@ -294,5 +295,37 @@ describe('scenario validation of value generators (MSIM3080)', () => {
     expect(
       errors('{url: "http://echo/", headers: {x-u: {values: {count: 1000000, distribution: zipf, s: 10}}}}'),
     ).toEqual([]);
+  });
+});
+
+describe('consistent hashing sees the generated values (httpHeaderName, httpQueryParameterName)', () => {
+  const hashed = (policy: string, request: string): Map<string, number> => {
+    const text = `${scenario(request).replace(
+      'subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]',
+      `subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]\n  trafficPolicy: {loadBalancer: {consistentHash: {${policy}}}}`,
+    )}`;
+    const l = loadScenarioFromTexts({ file: 's.yaml', text }, []);
+    if (!l.loaded) throw new Error(l.diagnostics.map(formatDiagnostic).join('\n'));
+    const pods = new Map<string, number>();
+    const observer: EnvoyObserver = {
+      onRequestComplete() {},
+      onEjection() {},
+      onUnejection() {},
+      onUpstreamAttempt(e) {
+        if (e.attempt === 1) pods.set(e.pod, (pods.get(e.pod) ?? 0) + 1);
+      },
+    };
+    runScenario(l.loaded, { observer, durationMs: 5000 });
+    return pods;
+  };
+  it.each([
+    ['httpHeaderName: x-user-id', 'headers: {x-user-id: '],
+    ['httpQueryParameterName: user', 'queryParams: {user: '],
+  ])('%s: one value sticks to one pod, 1,000 values spread over both v1 pods', (policy, field) => {
+    const one = hashed(policy, `{url: "http://echo/", ${field}{values: {list: [u42]}}}}`);
+    expect(one.size).toBe(1);
+    const many = hashed(policy, `{url: "http://echo/", ${field}{values: {prefix: u, count: 1000}}}}`);
+    expect(many.size).toBe(2);
+    expect([...many.keys()].every((p) => p.startsWith('echo-v1-'))).toBe(true);
   });
 });
