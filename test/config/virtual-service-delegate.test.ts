@@ -282,6 +282,25 @@ spec:
   });
 });
 
+describe('analysis of delegates as written', () => {
+  it("a delegate's unknown destination is IST0101 once, at the delegate (not again on the merged root)", () => {
+    const config = load(
+      SERVICES,
+      root(`  - delegate: {name: pp, namespace: team}`),
+      delegate(`  - route: [{destination: {host: nowhere}}]`),
+    );
+    const ds = analyzeMesh(config).filter((d) => d.code === 'IST0101');
+    expect(ds.map((d) => [d.file, d.name, d.path, d.message])).toEqual([
+      [
+        'm2.yaml',
+        'pp',
+        'spec.http[0].route[0].destination.host',
+        'Referenced host not found: "nowhere.team.svc.cluster.local"',
+      ],
+    ]);
+  });
+});
+
 describe('delegate validation (validateHTTPRouteConflict, ValidateVirtualService)', () => {
   const errs = (...t: string[]) =>
     brief(loadAll(...t).diagnostics.filter((d) => d.severity === 'error' || d.code === 'MSIM0011'));

@@ -16,7 +16,8 @@ export function hostKnown(config: MeshConfig, host: string): boolean {
 
 export function analyzeDestinations(config: MeshConfig, f: Findings): void {
   for (const vs of config.virtualServices) {
-    vs.http.forEach((route, i) => {
+    // A root as written: its merged rules are its delegates', analysed (and positioned) there.
+    (vs.writtenHttp ?? vs.http).forEach((route, i) => {
       route.route.forEach((d, j) => {
         check(config, f, vs, ['spec', 'http', i, 'route', j, 'destination'], d.destination, false);
       });
