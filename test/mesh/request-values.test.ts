@@ -285,16 +285,29 @@ describe('scenario validation of value generators (MSIM3080)', () => {
       got.join('\n'),
     ).toBe(true);
   });
-  it('schema limits: count 1..1,000,000, s in (0, 10]', () => {
-    expect(errors('{url: "http://echo/", headers: {x-u: {values: {count: 1000001}}}}').join()).toMatch(
-      /MSIM2001 .*above meshsim's limit of 1,000,000/,
+  it('a malformed value is reported inside it, not as "Invalid input" for the whole value', () => {
+    const req = (v: string) => `{url: "http://echo/", headers: {x-u: ${v}}}`;
+    expect(errors(req('{values: {count: x}}'))).toEqual([
+      'MSIM2001 spec.traffic[0].requests[0].headers.x-u.values.count Invalid input: expected number, received string',
+    ]);
+    expect(errors(req('{valuez: {count: 3}}'))).toContain(
+      'MSIM2001 spec.traffic[0].requests[0].headers.x-u.valuez unknown field "valuez"',
     );
-    expect(
-      errors('{url: "http://echo/", headers: {x-u: {values: {count: 5, distribution: zipf, s: 0}}}}'),
-    ).not.toEqual([]);
-    expect(
-      errors('{url: "http://echo/", headers: {x-u: {values: {count: 1000000, distribution: zipf, s: 10}}}}'),
-    ).toEqual([]);
+    expect(errors(req('[a, b]'))).toEqual([
+      'MSIM2001 spec.traffic[0].requests[0].headers.x-u expected a fixed value (string, number or boolean) or a generator {values: {...}}',
+    ]);
+  });
+  it('schema limits: count 1..1,000,000, s in (0, 10]; below, at and above each bound', () => {
+    const req = (v: string) => `{url: "http://echo/", headers: {x-u: {values: {${v}}}}}`;
+    expect(errors(req('count: 1000001')).join()).toMatch(/MSIM2001 .*above meshsim's limit of 1,000,000/);
+    expect(errors(req('count: 1000000'))).toEqual([]);
+    expect(errors(req('count: 0')).join()).toMatch(/MSIM2001/);
+    expect(errors(req('count: 1'))).toEqual([]);
+    expect(errors(req('count: 5, distribution: zipf, s: 0')).join()).toMatch(/MSIM2001/);
+    expect(errors(req('count: 5, distribution: zipf, s: 0.01'))).toEqual([]);
+    expect(errors(req('count: 5, distribution: zipf, s: 10'))).toEqual([]);
+    expect(errors(req('count: 5, distribution: zipf, s: 10.5')).join()).toMatch(/MSIM2001/);
+    expect(errors(req('count: 5, distribution: pareto')).join()).toMatch(/MSIM2001/);
   });
 });
 

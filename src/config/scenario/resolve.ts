@@ -31,6 +31,30 @@ export const SCENARIO_CODES = {
   MSIM3080: 'Invalid request value generator',
 } as const;
 
+interface SchemaIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  errors?: readonly (readonly SchemaIssue[])[];
+}
+
+/**
+ * A value that matches no option of a union ("Invalid input") is reported with the problems of the
+ * option it came closest to (one that failed inside the value, not on its type): `{values: {count: x}}`
+ * reports `count`, `{valuez: ...}` the unknown field, not the whole value.
+ */
+function withUnionDetail(issues: readonly SchemaIssue[]): SchemaIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !issue.errors) return [issue];
+    const closest = issue.errors.find((o) =>
+      o.some((i) => i.path.length > 0 || i.code === 'unrecognized_keys'),
+    );
+    if (!closest) return [issue];
+    return withUnionDetail(closest).map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+  });
+}
+
 // Defaults, each with its reason (docs/scenario.md "Defaults").
 /** Per sidecar hop; two hops give ~1.7 ms p90, Istio's published figure for client+server proxies (istio.io, Performance and Scalability). */
 /**
@@ -82,10 +106,10 @@ export function parseScenario(doc: SourceDocument): {
   };
   const parsed = scenarioSchema.safeParse(doc.value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of withUnionDetail(parsed.error.issues as readonly SchemaIssue[])) {
       const path = issue.path as (string | number)[];
       if (issue.code === 'unrecognized_keys') {
-        for (const k of issue.keys) {
+        for (const k of issue.keys ?? []) {
           const hint = didYouMean(k, knownKeys(doc.value, path));
           report(
             [...path, k],

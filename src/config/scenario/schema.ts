@@ -72,7 +72,12 @@ const valueGenerator = z.strictObject({
     .optional()
     .describe('a fixed list of values, each with an optional weight (default 1)'),
 });
-const requestValue = z.union([scalar, z.strictObject({ values: valueGenerator })]);
+const requestValue = z.union(
+  [z.string(), z.number(), z.boolean(), z.strictObject({ values: valueGenerator })],
+  {
+    error: 'expected a fixed value (string, number or boolean) or a generator {values: {...}}',
+  },
+);
 const requestValues = z.record(z.string(), requestValue);
 
 const request = z.strictObject({
