@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeMesh, type Diagnostic, loadManifests, type MeshConfig } from '../../src/config/index.js';
 import {
@@ -279,6 +280,24 @@ spec:
     expect(brief(analyzeMesh(config).filter((d) => d.code === 'MSIM3072'))).toEqual([
       expect.stringContaining('delegate VirtualService team/orphan (no hosts) is not referenced'),
     ]);
+  });
+});
+
+describe("istio.io's Delegate example (test/fixtures/config/delegates)", () => {
+  const text = readFileSync('test/fixtures/config/delegates/bookinfo-delegates.yaml', 'utf8');
+  it('loads and analyses without findings, and routes through both delegates', () => {
+    const { config, diagnostics } = loadAll(text);
+    expect(brief([...diagnostics, ...analyzeMesh(config)])).toEqual([]);
+    const t = buildRouteTable(config, config.services, pod, 80);
+    const r = (path: string) => ({ ...req(path), authority: 'bookinfo.com', port: 80 });
+    expect(cluster(t.route(r('/productpage/v1/x')))).toBe('outbound|9080||productpage.nsa.svc.cluster.local');
+    expect(cluster(t.route(r('/productpage')))).toBe('outbound|9080||productpage.nsa.svc.cluster.local');
+    const v2 = entry(t.route(r('/reviews/v2')));
+    expect(v2.clusters[0]!.name).toBe('outbound|9080|v2|reviews.nsb.svc.cluster.local');
+    expect(v2.timeoutMs).toBe(3000);
+    expect(cluster(t.route(r('/reviews')))).toBe('outbound|9080|v1|reviews.nsb.svc.cluster.local');
+    // The delegate's catch-all took the root's prefix: other paths have no route (404 NR).
+    expect(t.route(r('/other'))).toBeNull();
   });
 });
 
