@@ -223,6 +223,8 @@ export interface DelegateLink {
   status: 'merged' | 'not-found' | 'has-hosts' | 'not-exported';
   /** Indices of the delegate's rules whose matches conflict with the root rule's (istiod drops them). */
   dropped: readonly number[];
+  /** How many rules the delegate has (0 unless merged). */
+  delegateRules: number;
 }
 
 export interface VirtualServiceConfig {

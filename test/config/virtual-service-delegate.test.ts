@@ -302,6 +302,30 @@ describe("istio.io's Delegate example (test/fixtures/config/delegates)", () => {
 });
 
 describe('analysis of delegates as written', () => {
+  it("MSIM1040: a delegate rule whose delegate ends in a catch-all shadows the root's later rules", () => {
+    const shadowed = load(
+      SERVICES,
+      root(`  - delegate: {name: pp, namespace: team}
+  - match: [{uri: {prefix: /x}}]
+    route: [{destination: {host: productpage}}]`),
+      DELEGATE,
+    );
+    expect(
+      analyzeMesh(shadowed)
+        .filter((d) => d.code === 'MSIM1040')
+        .map((d) => [d.name, d.path]),
+    ).toEqual([['root', 'spec.http[1]']]);
+    // With a root match the delegate's catch-all becomes "/productpage": nothing is shadowed.
+    const scoped = load(
+      SERVICES,
+      root(`  - match: [{uri: {prefix: /productpage}}]
+    delegate: {name: pp, namespace: team}
+  - route: [{destination: {host: productpage}}]`),
+      DELEGATE,
+    );
+    expect(analyzeMesh(scoped).filter((d) => d.code === 'MSIM1040')).toEqual([]);
+  });
+
   it("a delegate's unknown destination is IST0101 once, at the delegate (not again on the merged root)", () => {
     const config = load(
       SERVICES,

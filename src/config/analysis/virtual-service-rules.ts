@@ -109,9 +109,25 @@ function unreachable(vs: VirtualServiceConfig, f: Findings): void {
           `VirtualService rule ${ruleName(r, i)} not used (all matches used by prior rules).`,
         );
     }
-    // A delegate rule's routes are the delegate's: it is a catch-all only if they end with one.
-    if (catchAllAt < 0 && r.delegate === undefined && isCatchAllRule(r)) catchAllAt = i;
+    // A delegate rule's routes are its merged delegate rules: a catch-all when one of them is.
+    const merged = r.delegate === undefined ? [r] : mergedRulesOf(vs, i);
+    if (catchAllAt < 0 && merged.some(isCatchAllRule)) catchAllAt = i;
   });
+}
+
+/** The rules of `vs.http` that written rule `i` of a root became (itself, or its merged delegate rules). */
+function mergedRulesOf(vs: VirtualServiceConfig, i: number): readonly HttpRoute[] {
+  if (!vs.writtenHttp) return [vs.http[i]!];
+  let at = 0;
+  for (let j = 0; j < i; j++) at += mergedCount(vs, j);
+  return vs.http.slice(at, at + mergedCount(vs, i));
+}
+
+function mergedCount(vs: VirtualServiceConfig, j: number): number {
+  const link = vs.delegates?.find((l) => l.rule === j);
+  if (link === undefined) return 1;
+  if (link.status !== 'merged') return 0;
+  return link.delegateRules - link.dropped.length;
 }
 
 function weights(vs: VirtualServiceConfig, r: HttpRoute, i: number, f: Findings): void {

@@ -69,11 +69,11 @@ export function mergeDelegateVirtualServices(list: readonly VirtualServiceSource
       const d = delegates.get(k);
       if (d === undefined) {
         const status = byName.has(k) ? 'has-hosts' : 'not-found';
-        links.push({ rule: i, target, status, dropped: [] });
+        links.push({ rule: i, target, status, dropped: [], delegateRules: 0 });
         continue;
       }
       if (!exportedTo(d.value.meta, d.value.exportTo, ns)) {
-        links.push({ rule: i, target, status: 'not-exported', dropped: [] });
+        links.push({ rule: i, target, status: 'not-exported', dropped: [], delegateRules: 0 });
         continue;
       }
       const root = qualify(h, ns);
@@ -83,7 +83,7 @@ export function mergeDelegateVirtualServices(list: readonly VirtualServiceSource
         if (m === undefined) dropped.push(j);
         else merged.push(resolveRoute(m, ns, d.sourceOfRule(j)));
       });
-      links.push({ rule: i, target, status: 'merged', dropped });
+      links.push({ rule: i, target, status: 'merged', dropped, delegateRules: (d.spec.http ?? []).length });
     }
     return { ...s.value, http: merged, writtenHttp: s.value.http, delegates: links };
   });
