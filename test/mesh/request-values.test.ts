@@ -278,6 +278,18 @@ describe('scenario validation of value generators (MSIM3080)', () => {
       '{url: "http://echo/", cookies: {"a b": x}}',
       'MSIM3080 spec.traffic[0].requests[0].cookies.a b "a b" is not a valid cookie name',
     ],
+    [
+      '{url: "http://echo/", cookies: {s: "a;b"}}',
+      'MSIM3080 spec.traffic[0].requests[0].cookies.s cookie value "a;b" has a character a cookie cannot carry',
+    ],
+    [
+      '{url: "http://echo/", cookies: {s: {values: {prefix: "u ", count: 3}}}}',
+      'MSIM3080 spec.traffic[0].requests[0].cookies.s.values.prefix cookie value prefix "u " has a character',
+    ],
+    [
+      '{url: "http://echo/", cookies: {s: {values: {list: [ok, "x,y"]}}}}',
+      'MSIM3080 spec.traffic[0].requests[0].cookies.s.values.list cookie value "x,y" has a character',
+    ],
   ])('%s', (request, want) => {
     const got = errors(request);
     expect(

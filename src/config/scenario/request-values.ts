@@ -10,8 +10,10 @@ import type { GeneratedValue, RequestTemplate, ValueGenerator } from './types.js
 type Report = (path: YamlPath, message: string) => void;
 type Target = GeneratedValue['target'];
 
-/** RFC 6265 cookie-name / RFC 7230 token characters. */
+/** RFC 6265 cookie-name (an RFC 7230 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 6265 cookie-octets: no whitespace, double quote, comma, semicolon or backslash. */
+const COOKIE_VALUE = /^[^\s",;\\]*$/;
 
 /** The template's fixed and generated values; errors go to `report` (MSIM3080). */
 export function resolveRequestValues(
@@ -29,11 +31,21 @@ export function resolveRequestValues(
     for (const [k, v] of Object.entries(doc ?? {})) {
       const p = [...path, field, k];
       const name = target === 'header' ? k.toLowerCase() : k;
-      if (target !== 'queryParam' && !TOKEN.test(k)) report(p, `"${k}" is not a valid ${target} name`);
+      // Cookie names are RFC 6265 tokens (a `;` or `=` would split the Cookie header); header names keep
+      // what the scenario format always accepted.
+      if (target === 'cookie' && !TOKEN.test(k)) report(p, `"${k}" is not a valid cookie name`);
       if (typeof v === 'object') {
         const g = generator(v.values, [...p, 'values'], report);
+        if (g && target === 'cookie') cookieValues(g, [...p, 'values'], report);
         if (g) generated.push({ target, name, generator: g });
-      } else out[name] = String(v);
+      } else {
+        if (target === 'cookie' && !COOKIE_VALUE.test(String(v)))
+          report(
+            p,
+            `cookie value ${JSON.stringify(String(v))} has a character a cookie cannot carry (space, ", comma, ; or \\)`,
+          );
+        out[name] = String(v);
+      }
     }
     return out;
   };
@@ -45,6 +57,17 @@ export function resolveRequestValues(
   if (Object.keys(queryParams).length > 0) out.queryParams = queryParams;
   if (generated.length > 0) out.generated = generated;
   return out;
+}
+
+function cookieValues(g: ValueGenerator, path: YamlPath, report: Report): void {
+  const bad = g.kind === 'list' ? g.values.find((v) => !COOKIE_VALUE.test(v)) : undefined;
+  if (g.kind === 'population' && !COOKIE_VALUE.test(g.prefix))
+    report(
+      [...path, 'prefix'],
+      `cookie value prefix ${JSON.stringify(g.prefix)} has a character a cookie cannot carry`,
+    );
+  if (bad !== undefined)
+    report([...path, 'list'], `cookie value ${JSON.stringify(bad)} has a character a cookie cannot carry`);
 }
 
 function generator(
