@@ -7,7 +7,7 @@ import { Ring } from '../../src/envoy/upstream/load-balancers/ring-hash.js';
 import { PodState } from '../../src/mesh/pod.js';
 import { valueProbabilities } from '../../src/mesh/request-values.js';
 import { buildRun, runToEnd } from '../../src/run/index.js';
-import { loadModel } from '../support/run-model.js';
+import { loadModel, runModel } from '../support/run-model.js';
 
 /**
  * models/sticky-session: 10,000 Zipf users hashed on their session cookie over 4 cart pods. The
@@ -125,6 +125,12 @@ describe('models/sticky-session: per-pod spread of 10,000 Zipf users, and a lost
     expect(lostUsers).toBeGreaterThan(0);
     // A rebuilt ring (342 entries per host instead of 256) moves some survivors' keys, far from all.
     expect(moved / survivorUsers).toBeLessThan(0.25);
+  });
+
+  it('is deterministic: the same seed gives byte-identical results; another seed other user draws', async () => {
+    const a = JSON.stringify(await runModel(MODEL));
+    expect(JSON.stringify(await runModel(MODEL))).toBe(a);
+    expect(JSON.stringify(await runModel(MODEL, { seed: 17 }))).not.toBe(a);
   });
 
   it('while the crashed pod is still in endpoints its users fail to connect and are retried', () => {
