@@ -302,6 +302,22 @@ describe("istio.io's Delegate example (test/fixtures/config/delegates)", () => {
 });
 
 describe('analysis of delegates as written', () => {
+  it('IST0130 VirtualServiceUnreachableRule inside a delegate, as the webhook analyses it', () => {
+    const config = load(
+      SERVICES,
+      root(`  - delegate: {name: pp, namespace: team}`),
+      delegate(`  - route: [{destination: {host: pp-v1}}]
+  - route: [{destination: {host: pp-v2}}]`),
+    );
+    expect(
+      analyzeMesh(config)
+        .filter((d) => d.code === 'IST0130')
+        .map((d) => [d.name, d.path, d.message]),
+    ).toEqual([
+      ['pp', 'spec.http[1]', 'VirtualService rule #1 not used (only the last rule can have no matches).'],
+    ]);
+  });
+
   it("MSIM1040: a delegate rule whose delegate ends in a catch-all shadows the root's later rules", () => {
     const shadowed = load(
       SERVICES,
