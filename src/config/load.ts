@@ -9,6 +9,7 @@ import { type LoadedResource, loadResource } from './load-resource.js';
 import type { ResourceContext } from './report.js';
 import type {
   DestinationRuleConfig,
+  GatewayConfig,
   MeshConfig,
   NamespaceConfig,
   ObjectMeta,
@@ -223,7 +224,12 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const namespaces: NamespaceConfig[] = [];
   const virtualServices: VirtualServiceConfig[] = [];
   const destinationRules: DestinationRuleConfig[] = [];
+  const gateways: GatewayConfig[] = [];
   for (const r of acc.resources) {
+    if (r.kind === 'Gateway') {
+      gateways.push(r.value);
+      continue;
+    }
     if (r.kind === 'Service') services.push(r.value);
     else if (r.kind === 'Workload') workloads.push(r.value);
     else if (r.kind === 'Namespace') namespaces.push(r.value);
@@ -238,5 +244,6 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     destinationRules: byCreation(destinationRules),
     serviceEntryHosts: acc.serviceEntryHosts,
   };
+  if (gateways.length > 0) Object.assign(config, { gateways });
   return { config, diagnostics };
 }

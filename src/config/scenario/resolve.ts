@@ -353,6 +353,7 @@ class Resolver {
         url: r.url,
         headers: stringHeaders(r.headers),
       })),
+      ...(t.gateway !== undefined ? { gateway: t.gateway } : {}),
     };
   }
 
