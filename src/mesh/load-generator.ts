@@ -2,6 +2,7 @@ import type { LoadGeneratorSpec, RateSchedule, RequestTemplate } from '../config
 import { NO_TIMER, type Rng, type TimerHandle } from '../engine/index.js';
 import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
 import type { ClientAggregate } from './aggregates.js';
+import type { GatewayEntry } from './gateway-entry.js';
 import type { Pod } from './pod.js';
 import { parseUrl } from './wire.js';
 import type { World } from './world.js';
@@ -27,6 +28,8 @@ export class LoadGenerator {
    */
   private head: ClientRequestSink | null = null;
   private tail: ClientRequestSink | null = null;
+  /** The ingress gateway its requests enter through (scenario `gateway:`), instead of its own sidecar. */
+  private readonly entry: GatewayEntry | undefined;
 
   constructor(
     readonly world: World,
@@ -41,6 +44,7 @@ export class LoadGenerator {
     this.totalWeight = spec.requests.reduce((s, r) => s + r.weight, 0);
     this.peak = spec.mode.kind === 'open' ? peakOf(spec.mode.rate) * share : 0;
     this.aggregate = world.recorder.client(spec.name);
+    this.entry = world.gateways.entryFor(world, spec, pod);
   }
 
   /** Start times (ms) of the requests still in flight, oldest first. */
@@ -130,8 +134,8 @@ export class LoadGenerator {
     client.begin(this.world.sim.now, this.spec.timeoutMs);
     this.link(client);
     this.world.recorder.onClientStart(this.aggregate, this.world.sim.now);
-    const sidecar = this.world.sidecarOf(this.pod);
-    client.active = sidecar.outbound(req, client, client.worker(sidecar));
+    const entry = this.entry ?? this.world.sidecarOf(this.pod);
+    client.active = entry.outbound(req, client, client.worker(entry));
   }
 
   private pick(): RequestTemplate {
