@@ -7,7 +7,7 @@ import {
   ResponseFlag,
   type RequestInfo,
 } from '../envoy/index.js';
-import type { GatewayTarget } from './gateway.js';
+import type { GatewayTarget } from '../config/resolve/gateway-target.js';
 import type { Pod } from './pod.js';
 import type { World } from './world.js';
 

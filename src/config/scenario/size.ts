@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
 import { BYTES_PER_PAIR, EVENTS_PER_UPSTREAM_REQUEST, formatBytes, formatCount, LIMITS } from '../limits.js';
 import { hostMatches } from '../hosts.js';
+import { isMeshBound } from '../lookup.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
 import { dnsCandidates } from './check.js';
@@ -155,8 +156,9 @@ function servicesBehind(url: string, ns: string, config: MeshConfig): ServiceCon
   const m = /^https?:\/\/([^/:?#]+)/.exec(url);
   if (m === null) return [];
   const names = new Set(dnsCandidates(m[1]!, ns));
+  // Only mesh-bound VirtualServices route a sidecar's calls (a gateway-only `*` host routes none).
   for (const vs of config.virtualServices)
-    if (vs.hosts.some((h) => [...names].some((n) => hostMatches(h, n))))
+    if (isMeshBound(vs) && vs.hosts.some((h) => [...names].some((n) => hostMatches(h, n))))
       for (const route of vs.http) {
         for (const d of route.route) names.add(d.destination.host);
         for (const mirror of route.mirrors) names.add(mirror.destination.host);
