@@ -1,6 +1,7 @@
 import type { Rng } from '../engine/index.js';
 import {
   ActiveRequest,
+  cloneRequest,
   type DownstreamCallbacks,
   type HttpRequest,
   type HttpResponse,
@@ -9,6 +10,7 @@ import {
 } from '../envoy/index.js';
 import type { GatewayTarget } from '../config/resolve/gateway-target.js';
 import type { Pod } from './pod.js';
+import type { InboundExchange } from './wire.js';
 import type { World } from './world.js';
 
 /** Workers per gateway pod encoded in a connection token (token = pod index * this + worker). */
@@ -140,5 +142,36 @@ class Refused {
       { status: 503, flags: ResponseFlag.UF, details: 'no gateway pod accepted the connection' },
       NO_INFO,
     );
+  }
+}
+
+/**
+ * A request a sidecar sent to a gateway pod (through the gateway Service): the gateway's Envoy routes it
+ * with its own route configuration, after its proxy hop, and answers on the exchange.
+ * NOTE: simplification: the server-side hop latency was already applied on arrival (wire.ts), so the
+ * gateway adds none of its own; gateways report no reporter=destination series in Istio, meshsim
+ * records the exchange's answer like any server pod's.
+ */
+export class InMeshGatewayRequest implements DownstreamCallbacks {
+  private readonly active: ActiveRequest;
+
+  constructor(
+    private readonly x: InboundExchange,
+    listenerPort: number,
+  ) {
+    // A copy: the caller's sidecar still holds its request (retries, mirrors) with the Service port.
+    const request = cloneRequest(x.request);
+    request.port = listenerPort;
+    const sidecar = x.world.sidecarOf(x.to);
+    this.active = new ActiveRequest(sidecar, request, this, sidecar.acceptWorker());
+  }
+
+  start(): void {
+    this.active.start();
+  }
+
+  /** Response flags are the gateway Envoy's own (its access log): the caller's sidecar sees none. */
+  onResponse(response: HttpResponse, _info: RequestInfo): void {
+    this.x.respond({ ...response, flags: 0 });
   }
 }

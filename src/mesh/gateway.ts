@@ -4,8 +4,9 @@ import type { MeshConfig, ServiceConfig } from '../config/types.js';
 import type { RouteTable } from '../envoy/index.js';
 import { buildGatewayRouteTable } from './control-plane/gateway-routes.js';
 import { isGatewayProxy } from './control-plane/gateway-selection.js';
-import { GatewayEntry } from './gateway-entry.js';
+import { GatewayEntry, InMeshGatewayRequest } from './gateway-entry.js';
 import type { Pod } from './pod.js';
+import type { InboundExchange } from './wire.js';
 import type { World } from './world.js';
 
 /**
@@ -50,6 +51,30 @@ export class GatewayProxies {
       this.tables.set(key, t);
     }
     return t;
+  }
+
+  /**
+   * A request from inside the mesh reached a gateway pod (a sidecar called the gateway Service): the
+   * gateway's Envoy routes it on the listener the Service port maps to (its targetPort), and answers
+   * through the exchange. No listener there: the connection is reset, as nothing accepts it.
+   */
+  accept(x: InboundExchange): void {
+    const listener = this.listenerOf(x.to, x.request.port);
+    x.arrivedMs = x.world.sim.now;
+    new InMeshGatewayRequest(x, listener).start();
+  }
+
+  /** The pod port a Service port reaches on a gateway pod (targetPort of a Service selecting it). */
+  private listenerOf(pod: Pod, port: number): number {
+    for (const svc of this.services.values()) {
+      if (svc.meta.namespace !== pod.namespace || Object.keys(svc.selector).length === 0) continue;
+      let ok = true;
+      for (const k in svc.selector) if (pod.labels[k] !== svc.selector[k]) ok = false;
+      if (!ok) continue;
+      const sp = svc.ports.find((p) => p.port === port);
+      if (sp !== undefined && typeof sp.targetPort === 'number') return sp.targetPort;
+    }
+    return port;
   }
 
   /**

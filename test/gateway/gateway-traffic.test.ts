@@ -306,3 +306,24 @@ describe('entering through a gateway: the edges', () => {
     ]);
   });
 });
+
+describe('in-mesh callers of the gateway Service', () => {
+  it("reach the gateway's Envoy on the Service's targetPort, which routes by their Host (here: none matches)", () => {
+    const r = run(`    - name: caller
+      namespace: shop
+      count: 100
+      connections: 2
+      requests: [{url: "http://ingress.edge:80/"}]
+`);
+    expect(r.clients[0]!.byStatus).toEqual({ '404': 100 });
+    // The caller's sidecar got the 404 from upstream (no flag); the gateway answered it locally (NR).
+    const callerHop = r.hops.find((h) => h.source === 'shop/caller')!;
+    expect([callerHop.service, callerHop.byStatus, callerHop.byFlag]).toEqual([
+      'ingress.edge.svc.cluster.local',
+      { '404': 100 },
+      { '-': 100 },
+    ]);
+    const gwHop = r.hops.find((h) => h.source === 'edge/ingress')!;
+    expect([gwHop.byStatus, gwHop.byFlag]).toEqual([{ '404': 100 }, { NR: 100 }]);
+  });
+});
