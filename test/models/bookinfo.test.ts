@@ -118,3 +118,45 @@ spec:
     expect(nr.requests).toBeLessThan(band.high);
   });
 });
+
+describe("Istio's samples without the ingress gateway they select (istioctl installs it)", () => {
+  const scenario = (gateway: string) => `apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: as-shipped}
+spec:
+  duration: 5s
+  traffic:
+    - name: users
+      gateway: ${gateway}
+      connections: 1
+      count: 50
+      requests: [{url: "http://bookinfo.example.com/productpage"}]
+`;
+  const load = (gateway: string) =>
+    loadScenarioFromTexts({ file: 's.yaml', text: scenario(gateway) }, [
+      { file: 'platform.yaml', text: readFileSync('models/bookinfo/platform.yaml', 'utf8') },
+      { file: 'istio.yaml', text: ISTIO_STYLE },
+    ]);
+
+  it('traffic naming istio-system/istio-ingressgateway gets the default profile gateway (MSIM3004 info)', () => {
+    for (const ref of ['istio-system/istio-ingressgateway', 'istio-ingressgateway.istio-system']) {
+      const l = load(ref);
+      expect(l.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      expect(
+        l.diagnostics.filter((d) => d.code === 'MSIM3004').map((d) => `${d.line}:${d.column} ${d.path}`),
+      ).toEqual(['8:16 spec.traffic[0].gateway']);
+      const r = runScenario(l.loaded!);
+      expect(r.clients[0]!.byStatus).toEqual({ '200': 50 });
+      expect(r.hops.find((h) => h.source === 'istio-system/istio-ingressgateway')!.requests).toBe(50);
+    }
+  });
+
+  it('any other missing gateway is an error (MSIM3002), and the Gateway selector finds no pod (IST0101)', () => {
+    const l = load('istio-system/my-gateway');
+    expect(l.loaded).toBeUndefined();
+    expect(l.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual([
+      'IST0101',
+      'MSIM3002',
+    ]);
+  });
+});
