@@ -19,8 +19,8 @@ import type { World } from './world.js';
  * namespace select gateway pods.
  */
 export class GatewayProxies {
-  /** Pod owner (workload key) -> whether its pods are gateway proxies; pods of one workload share labels. */
-  private readonly byOwner = new Map<string, boolean>();
+  /** Whether a pod is a gateway proxy, keyed by the Pod object (identity: no string hashing per request). */
+  private readonly byPod = new Map<Pod, boolean>();
   private readonly tables = new Map<string, RouteTable>();
   private readonly any: boolean;
 
@@ -34,10 +34,10 @@ export class GatewayProxies {
 
   isGateway(pod: Pod): boolean {
     if (!this.any) return false;
-    let g = this.byOwner.get(pod.owner);
+    let g = this.byPod.get(pod);
     if (g === undefined) {
       g = isGatewayProxy(this.config, pod, this.scopeToNamespace);
-      this.byOwner.set(pod.owner, g);
+      this.byPod.set(pod, g);
     }
     return g;
   }

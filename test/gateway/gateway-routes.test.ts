@@ -205,6 +205,15 @@ describe('gateway host matching (host.NamesForNamespace, Names.Intersection; ign
     expect(target(t.route(req('a.example.com', '/')))).toBe('shop/a-catchall#0 -> v1@1');
   });
 
+  it('exportTo: a VirtualService private to its namespace is not on the edge gateway; one exported to edge is', () => {
+    const spec = (exportTo: string) =>
+      `  hosts: [a.example.com]\n  gateways: [edge/gw]\n  exportTo: ${exportTo}\n  http:\n${toSubset('v1')}`;
+    expect(target(gwTable(load(BASE, vs('web', spec('["."]')))).route(req('a.example.com')))).toBe('404 NR');
+    expect(target(gwTable(load(BASE, vs('web', spec('[edge]')))).route(req('a.example.com')))).toBe(
+      'shop/web#0 -> v1@1',
+    );
+  });
+
   it('another port, or a TCP server, has no HTTP routes', () => {
     const c = load(
       BASE,
