@@ -160,3 +160,20 @@ spec:
     ]);
   });
 });
+
+describe('the size estimate counts what happens behind the gateway', () => {
+  it('each request through the gateway costs its try plus the fan-out of what the gateway routes to (MSIM2006)', () => {
+    const text = readFileSync('models/bookinfo/gateway-canary.scenario.yaml', 'utf8')
+      .replace('duration: 30s', 'duration: 90s')
+      .replace('rate: 200/s', 'rate: 1000000/s');
+    const manifests = ['platform.yaml', 'ingress-gateway.yaml', 'networking.yaml'].map((f) => ({
+      file: f,
+      text: readFileSync(`models/bookinfo/${f}`, 'utf8'),
+    }));
+    const l = loadScenarioFromTexts({ file: 'models/bookinfo/s.yaml', text }, manifests);
+    const over = l.diagnostics.filter((d) => d.code === 'MSIM2006');
+    expect(over.map((d) => d.message.replace(/about [\d,]+ engine/, 'about N engine'))).toEqual([
+      'the run would need about N engine events (90,001,800 requests, 4.0 upstream requests each); the limit is 2,000,000,000',
+    ]);
+  });
+});
