@@ -65,7 +65,9 @@ export function isHttpServer(s: GatewayServer): boolean {
  * PushContext.VirtualServicesForGateway(proxyNamespace, gateway) (push_context.go, index built by
  * initVirtualServices): the VirtualServices bound to `gateway` and visible from the proxy's namespace,
  * private (exported only to their own namespace, the proxy's) first, then those exported to the
- * proxy's namespace, then the public ones; each group in config (creation) order.
+ * proxy's namespace, then the public ones; each group in config (creation) order. istiod also moves
+ * public Gateway-API routes of the proxy's namespace first (model.UseGatewaySemantics, the "consumer
+ * override"); meshsim reads no Gateway API resources, so that case does not arise.
  */
 export function virtualServicesForGateway(
   config: MeshConfig,
