@@ -36,6 +36,8 @@ export const CODES = {
   IST0118: { severity: 'info', title: 'PortNameIsNotUnderNamingConvention' },
   IST0130: { severity: 'warning', title: 'VirtualServiceUnreachableRule' },
   IST0131: { severity: 'info', title: 'VirtualServiceIneffectiveMatch' },
+  IST0132: { severity: 'warning', title: 'VirtualServiceHostNotFoundInGateway' },
+  IST0162: { severity: 'warning', title: 'GatewayPortNotDefinedOnService' },
   IST0173: { severity: 'error', title: 'DestinationRuleSubsetNotSelectPods' },
   IST0174: { severity: 'warning', title: 'UnknownDestinationRuleHost' },
   // --- meshsim's simulator-only insight
@@ -50,6 +52,9 @@ export const CODES = {
   MSIM1050: { severity: 'info', title: 'DestinationRules merged' },
   MSIM1051: { severity: 'warning', title: 'Duplicate subset across merged DestinationRules' },
   MSIM1060: { severity: 'warning', title: 'Service selects no pods' },
+  // --- ingress gateways (analysis/gateways.ts, config/resolve/gateway.ts)
+  MSIM3000: { severity: 'warning', title: 'In-mesh callers bypass a gateway-only VirtualService' },
+  MSIM3001: { severity: 'info', title: 'Gateway server not simulated' },
   // --- delegate VirtualServices and request values (branch requests: MSIM3070-3089)
   MSIM3070: { severity: 'warning', title: 'Delegate rule dropped: match conflicts with the root' },
   MSIM3071: { severity: 'warning', title: 'Delegate not exported to the root namespace' },

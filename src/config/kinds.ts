@@ -8,7 +8,8 @@ export type SimulatedKind =
   | 'Service'
   | 'Deployment'
   | 'StatefulSet'
-  | 'Namespace';
+  | 'Namespace'
+  | 'Gateway';
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -23,6 +24,7 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   Namespace: ['v1'],
   Deployment: ['apps/v1'],
   StatefulSet: ['apps/v1'],
+  Gateway: ISTIO_NETWORKING,
 };
 
 export function isSimulatedKind(kind: string): kind is SimulatedKind {
@@ -30,7 +32,7 @@ export function isSimulatedKind(kind: string): kind is SimulatedKind {
 }
 
 export function isIstioKind(kind: SimulatedKind): boolean {
-  return kind === 'VirtualService' || kind === 'DestinationRule';
+  return kind === 'VirtualService' || kind === 'DestinationRule' || kind === 'Gateway';
 }
 
 /** meshsim's own documents (Scenario, Sweep, Tune ...) share directories with manifests. */

@@ -15,13 +15,16 @@ import {
   sourceOf,
 } from './report.js';
 import { resolveDestinationRule } from './resolve/destination-rule.js';
+import { resolveGateway } from './resolve/gateway.js';
 import { resolveService, resolveWorkload } from './resolve/kubernetes.js';
 import { resolveVirtualService } from './resolve/virtual-service.js';
 import { destinationRule, type DestinationRuleDoc } from './schema/destination-rule.js';
+import { type GatewayDoc, gateway } from './schema/gateway.js';
 import { deployment, namespace, type ObjectMetaDoc, service, statefulSet } from './schema/kubernetes.js';
 import { virtualService, type VirtualServiceDoc } from './schema/virtual-service.js';
 import type {
   DestinationRuleConfig,
+  GatewayConfig,
   NamespaceConfig,
   ObjectMeta,
   ServiceConfig,
@@ -30,6 +33,7 @@ import type {
   WorkloadConfig,
 } from './types.js';
 import { validateDestinationRuleSpec } from './validate/destination-rule-rules.js';
+import { validateGatewaySpec } from './validate/gateway-rules.js';
 import { validateVirtualServiceSpec } from './validate/virtual-service-rules.js';
 
 export type LoadedResource =
@@ -43,7 +47,8 @@ export type LoadedResource =
   | { kind: 'DestinationRule'; value: DestinationRuleConfig }
   | { kind: 'Service'; value: ServiceConfig }
   | { kind: 'Workload'; value: WorkloadConfig }
-  | { kind: 'Namespace'; value: NamespaceConfig };
+  | { kind: 'Namespace'; value: NamespaceConfig }
+  | { kind: 'Gateway'; value: GatewayConfig };
 
 const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
   VirtualService: virtualService,
@@ -52,6 +57,7 @@ const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
   Deployment: deployment,
   StatefulSet: statefulSet,
   Namespace: namespace,
+  Gateway: gateway,
 };
 
 const errorCount = (ctx: ResourceContext) => ctx.diagnostics.filter((d) => d.severity === 'error').length;
@@ -74,6 +80,7 @@ export function loadResource(
       validateVirtualServiceSpec(rest, (cleaned as VirtualServiceDoc).spec, ctx.namespace);
     if (cleaned && kind === 'DestinationRule')
       validateDestinationRuleSpec(rest, (cleaned as DestinationRuleDoc).spec, ctx.namespace);
+    if (cleaned && kind === 'Gateway') validateGatewaySpec(rest, (cleaned as GatewayDoc).spec, ctx.name);
     return undefined;
   }
   const doc = parsed.data as { metadata: ObjectMetaDoc; spec?: unknown };
@@ -110,6 +117,12 @@ export function loadResource(
     }
     case 'Namespace':
       return { kind, value: { meta } };
+    case 'Gateway': {
+      const spec = (doc as GatewayDoc).spec;
+      validateGatewaySpec(r, spec, meta.name);
+      if (errorCount(ctx) > before) return undefined;
+      return { kind, value: resolveGateway(meta, spec, (i) => sourceOf(ctx, ['spec', 'servers', i])) };
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from './resolve/virtual-service-delegate.js';
 import type {
   DestinationRuleConfig,
+  GatewayConfig,
   MeshConfig,
   NamespaceConfig,
   ObjectMeta,
@@ -227,7 +228,12 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const namespaces: NamespaceConfig[] = [];
   const virtualServices: VirtualServiceSource[] = [];
   const destinationRules: DestinationRuleConfig[] = [];
+  const gateways: GatewayConfig[] = [];
   for (const r of acc.resources) {
+    if (r.kind === 'Gateway') {
+      gateways.push(r.value);
+      continue;
+    }
     if (r.kind === 'Service') services.push(r.value);
     else if (r.kind === 'Workload') workloads.push(r.value);
     else if (r.kind === 'Namespace') namespaces.push(r.value);
@@ -242,5 +248,6 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     destinationRules: byCreation(destinationRules),
     serviceEntryHosts: acc.serviceEntryHosts,
   };
+  if (gateways.length > 0) Object.assign(config, { gateways });
   return { config, diagnostics };
 }

@@ -350,6 +350,43 @@ export interface ClusterPolicy {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Gateway (networking.istio.io): the servers an ingress gateway proxy listens on
+
+/** One `servers[].hosts` entry: `namespace/dnsName`, with `./` already resolved to the Gateway's namespace. */
+export interface GatewayHost {
+  /** Namespace whose VirtualServices may bind to this host: a name, or `*` (any; also when not written). */
+  namespace: string;
+  /** FQDN, `*.suffix` wildcard, `*` or an IP, lower-cased. */
+  host: string;
+}
+
+export interface GatewayServer {
+  port: {
+    number: number;
+    name: string;
+    /** Upper-cased: HTTP, HTTP2, GRPC, GRPC-WEB, HTTPS, TLS, TCP, MONGO, REDIS, MYSQL. */
+    protocol: string;
+  };
+  hosts: readonly GatewayHost[];
+  /** Absent: no TLS block. Istio's default mode is PASSTHROUGH (enum value 0). */
+  tls?: { mode: string; httpsRedirect: boolean };
+  bind?: string;
+  name?: string;
+  /** Position of this server, for diagnostics. */
+  source: SourceRef;
+}
+
+export interface GatewayConfig {
+  meta: ObjectMeta;
+  /**
+   * Pod labels selecting the gateway proxies; `undefined` when the Gateway has no selector (istiod then
+   * applies it to every gateway proxy, push_context.go mergeGateways).
+   */
+  selector: Readonly<Record<string, string>> | undefined;
+  servers: readonly GatewayServer[];
+}
+
+// ------------------------------------------------------------------------------------------------
 // The whole set of manifests
 
 export interface MeshConfig {
@@ -363,4 +400,6 @@ export interface MeshConfig {
    * a destination naming one is not IST0101).
    */
   serviceEntryHosts?: readonly { host: string; namespace: string }[];
+  /** Istio Gateways (ingress gateway servers); absent = none. */
+  gateways?: readonly GatewayConfig[];
 }

@@ -2,6 +2,7 @@ import type { LoadGeneratorSpec, RateSchedule } from '../config/scenario/index.j
 import { NO_TIMER, type Rng, type TimerHandle } from '../engine/index.js';
 import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
 import type { ClientAggregate } from './aggregates.js';
+import type { GatewayEntry } from './gateway-entry.js';
 import type { Pod } from './pod.js';
 import { RequestPlan } from './request-values.js';
 import type { World } from './world.js';
@@ -29,6 +30,8 @@ export class LoadGenerator {
    */
   private head: ClientRequestSink | null = null;
   private tail: ClientRequestSink | null = null;
+  /** The ingress gateway its requests enter through (scenario `gateway:`), instead of its own sidecar. */
+  private readonly entry: GatewayEntry | undefined;
 
   constructor(
     readonly world: World,
@@ -52,6 +55,7 @@ export class LoadGenerator {
     );
     this.peak = spec.mode.kind === 'open' ? peakOf(spec.mode.rate) * share : 0;
     this.aggregate = world.recorder.client(spec.name);
+    this.entry = world.gateways.entryFor(world, spec, pod);
   }
 
   /** Start times (ms) of the requests still in flight, oldest first. */
@@ -132,8 +136,8 @@ export class LoadGenerator {
     client.begin(this.world.sim.now, this.spec.timeoutMs);
     this.link(client);
     this.world.recorder.onClientStart(this.aggregate, this.world.sim.now);
-    const sidecar = this.world.sidecarOf(this.pod);
-    client.active = sidecar.outbound(req, client, client.worker(sidecar));
+    const entry = this.entry ?? this.world.sidecarOf(this.pod);
+    client.active = entry.outbound(req, client, client.worker(entry));
   }
 
   /** Index of the request template for the next request, by weight. */

@@ -74,6 +74,7 @@ export class InboundExchange implements WireStream {
   static onArrive(x: InboundExchange): void {
     const to = x.to;
     if (!to.reachable) return; // black hole: the sender's timeouts decide
+    if (to.listening && x.world.gateways.isGateway(to)) return x.world.gateways.accept(x); // its Envoy answers
     const app = to.listening ? x.world.appOf(to) : undefined;
     if (app === undefined) {
       // The connection this request rode on is dead (the pod crashed since): the peer resets it.

@@ -6,6 +6,7 @@ import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
 import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
 import { ServiceEndpoints } from './endpoints.js';
+import { GatewayProxies } from './gateway.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Pod, PodState } from './pod.js';
@@ -55,6 +56,8 @@ export class World implements PodDirectory {
   readonly workloads = new Map<string, WorkloadRuntime>();
   readonly generators: LoadGenerator[] = [];
   readonly services: ReadonlyMap<string, ServiceConfig>;
+  /** Ingress gateway proxies: which pods are gateways, their route configurations, client entries. */
+  readonly gateways: GatewayProxies;
   private readonly podsByName = new Map<string, Pod>();
   private readonly serviceOfCache = new Map<string, string>();
   private readonly apps = new Map<Pod, AppContainer>();
@@ -85,9 +88,12 @@ export class World implements PodDirectory {
     this.services = new Map(config.services.map((s) => [s.fqdn, s]));
     const specs = new ClusterSpecs(config, this.services, (fqdn, port) => this.endpointSource(fqdn, port));
     const routes = new RouteConfigs(config, config.services);
+    const gateways = new GatewayProxies(config, this.services);
+    this.gateways = gateways;
     this.controlPlane = {
       lookup: (name) => specs.lookup(name),
-      routeTable: (pod, port) => routes.table(pod, port),
+      routeTable: (pod, port) =>
+        gateways.isGateway(pod) ? gateways.routeTable(pod, port) : routes.table(pod, port),
     };
     this.recorder.attach(this);
     for (const w of config.workloads) this.addWorkload(w);

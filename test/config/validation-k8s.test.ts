@@ -84,9 +84,9 @@ items:
   });
 
   it('other Istio kinds and unknown kinds are one info "not simulated"; scenarios are skipped silently', () => {
-    const text = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: gw}
+    const text = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: pa}
 spec: {}
 ---
 apiVersion: example.com/v1

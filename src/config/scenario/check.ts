@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
+import { resolveGatewayTarget } from '../resolve/gateway-target.js';
 import { didYouMean } from '../suggest.js';
 import type { MeshConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
@@ -10,6 +11,8 @@ import type { Scenario } from './types.js';
 export const SCENARIO_CHECK_CODES = {
   MSIM2010: 'Unknown workload',
   MSIM2011: 'Unknown host',
+  MSIM3002: 'Unknown ingress gateway',
+  MSIM3003: 'Nothing listens on the gateway port',
 } as const;
 
 /**
@@ -42,6 +45,12 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
   });
   const known = knownHosts(config);
   s.traffic.forEach((t, i) => {
+    if (t.gateway !== undefined) {
+      // Traffic from outside the mesh: its hosts are external names the gateway's servers answer to.
+      const problem = gatewayProblem(config, t.gateway, t.namespace, t.requests);
+      if (problem) report(['spec', 'traffic', i, 'gateway'], problem.code, problem.message);
+      return;
+    }
     t.requests.forEach((r, j) => {
       const problem = hostProblem(r.url, t.namespace, known);
       if (problem) report(['spec', 'traffic', i, 'requests', j, 'url'], 'MSIM2011', problem);
@@ -57,6 +66,48 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
   // What the run would cost, refused up front when over the limits table (MSIM2006).
   out.push(...checkScenarioSize(doc, s, config));
   return out;
+}
+
+/** A `gateway:` must name a gateway Service or Deployment whose pods a Gateway selects, and be dialled on a port it maps. */
+function gatewayProblem(
+  config: MeshConfig,
+  ref: string,
+  ns: string,
+  requests: readonly { url: string }[],
+): { code: 'MSIM3002' | 'MSIM3003'; message: string } | undefined {
+  const target = resolveGatewayTarget(config, ref, ns);
+  if (target === undefined)
+    return {
+      code: 'MSIM3002',
+      message: `gateway "${ref}" names no Service (namespace/name or host) or Deployment (namespace/name) in the manifests`,
+    };
+  const sel = target.selector;
+  const selected = (labels: Readonly<Record<string, string>>) =>
+    Object.entries(sel).every(([k, v]) => labels[k] === v);
+  const isGateway = config.workloads.some(
+    (w) =>
+      w.meta.namespace === target.namespace &&
+      selected(w.podLabels) &&
+      (config.gateways ?? []).some(
+        (g) => g.selector !== undefined && Object.entries(g.selector).every(([k, v]) => w.podLabels[k] === v),
+      ),
+  );
+  if (!isGateway)
+    return {
+      code: 'MSIM3002',
+      message: `gateway "${ref}" (${target.label}) selects no pod that a Gateway's selector picks: no ingress gateway proxy runs there`,
+    };
+  for (const r of requests) {
+    const m = /^(https?):\/\/[^/:?#]+(?::(\d+))?/.exec(r.url);
+    if (m === null) continue;
+    const port = m[2] !== undefined ? Number(m[2]) : m[1] === 'https' ? 443 : 80;
+    if (target.listenerPort(port) === undefined)
+      return {
+        code: 'MSIM3003',
+        message: `gateway "${ref}" (${target.label}) has no port ${port} (from ${r.url}): the connection would be refused`,
+      };
+  }
+  return undefined;
 }
 
 function knownHosts(config: MeshConfig): Set<string> {

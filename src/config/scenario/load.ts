@@ -5,6 +5,7 @@ import { loadManifests, type ManifestInput } from '../load.js';
 import type { MeshConfig } from '../types.js';
 import { parseYamlDocuments, type SourceDocument } from '../yaml-source.js';
 import { checkScenario } from './check.js';
+import { withDefaultIngressGateway } from './default-gateway.js';
 import { parseScenario } from './resolve.js';
 import type { Scenario } from './types.js';
 
@@ -80,12 +81,17 @@ export function completeScenarioLoad(
   const diagnostics = [...found.diagnostics, ...manifests.diagnostics];
   let loaded: ScenarioLoad['loaded'];
   const complete = unreadable.length === 0;
+  let config = manifests.config;
   if (found.doc !== undefined) {
     const s = parseScenario(found.doc);
     diagnostics.push(...s.diagnostics);
     if (s.scenario !== undefined) {
-      if (complete) diagnostics.push(...checkScenario(found.doc, s.scenario, manifests.config));
-      loaded = { scenario: s.scenario, config: manifests.config };
+      // Istio's samples select the ingress gateway istioctl installs: add it when traffic names it.
+      const gw = withDefaultIngressGateway(config, s.scenario, found.doc);
+      config = gw.config;
+      diagnostics.push(...gw.diagnostics);
+      if (complete) diagnostics.push(...checkScenario(found.doc, s.scenario, config));
+      loaded = { scenario: s.scenario, config };
     }
   }
   const blocking = diagnostics.some((d) => d.severity === 'error') || !complete;
@@ -94,7 +100,7 @@ export function completeScenarioLoad(
   // Like `meshsim validate`, the analysis runs despite other errors (one pass shows them all), but not
   // when a manifest is missing: its findings would be knock-ons of the missing file.
   if (mode !== 'skip' && complete) {
-    const findings = analyzeMesh(manifests.config);
+    const findings = analyzeMesh(config);
     analysisErrors = findings.filter((d) => d.severity === 'error').length;
     diagnostics.push(...findings);
   }

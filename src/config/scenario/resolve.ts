@@ -379,6 +379,7 @@ class Resolver {
         url: r.url,
         ...resolveRequestValues(r, [...path, 'requests', i], (p, m) => this.report(p, 'MSIM3080', m)),
       })),
+      ...(t.gateway !== undefined ? { gateway: t.gateway } : {}),
     };
   }
 

@@ -122,6 +122,13 @@ const loadGenerator = z.strictObject({
   timeout: duration.optional(),
   start: duration.optional(),
   requests: z.array(request).min(1),
+  gateway: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'enter through this ingress gateway (no sidecar): its Service as namespace/name or host, or its Deployment as namespace/name',
+    ),
 });
 
 const event = z.strictObject({

@@ -8,6 +8,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
 import { BYTES_PER_PAIR, EVENTS_PER_UPSTREAM_REQUEST, formatBytes, formatCount, LIMITS } from '../limits.js';
 import { hostMatches } from '../hosts.js';
+import { isMeshBound } from '../lookup.js';
+import { gatewayDestinationServices, isGatewayWorkload } from './gateway-size.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
 import { dnsCandidates } from './check.js';
@@ -155,8 +157,9 @@ function servicesBehind(url: string, ns: string, config: MeshConfig): ServiceCon
   const m = /^https?:\/\/([^/:?#]+)/.exec(url);
   if (m === null) return [];
   const names = new Set(dnsCandidates(m[1]!, ns));
+  // Only mesh-bound VirtualServices route a sidecar's calls (a gateway-only `*` host routes none).
   for (const vs of config.virtualServices)
-    if (vs.hosts.some((h) => [...names].some((n) => hostMatches(h, n))))
+    if (isMeshBound(vs) && vs.hosts.some((h) => [...names].some((n) => hostMatches(h, n))))
       for (const route of vs.http) {
         for (const d of route.route) names.add(d.destination.host);
         for (const mirror of route.mirrors) names.add(mirror.destination.host);
@@ -216,14 +219,19 @@ export function estimateScenarioSize(
 ): ScenarioSize {
   let pods = 0;
   let sidecarEndpointPairs = 0;
+  const viaGateway = gatewayDestinationServices(config);
   for (const w of config.workloads) {
     const n = peakReplicas(s, w);
     pods += n;
     sidecarEndpointPairs += n * endpointsReached(callsOf(s, workloadKey(w)), w.meta.namespace, s, config);
+    // A gateway proxy reaches what the gateway-bound VirtualServices route to.
+    if (isGatewayWorkload(config, w)) sidecarEndpointPairs += n * endpointsOf(viaGateway, s, config);
   }
   for (const g of s.traffic) {
     pods += g.replicas;
-    sidecarEndpointPairs += g.replicas * endpointsReached(g.requests, g.namespace, s, config);
+    // A client entering through a gateway has no sidecar of its own.
+    if (g.gateway === undefined)
+      sidecarEndpointPairs += g.replicas * endpointsReached(g.requests, g.namespace, s, config);
   }
   const { f } = fanOut(s, config);
   let requests = 0;
@@ -249,12 +257,32 @@ function generatorFanOut(g: LoadGeneratorSpec, config: MeshConfig, f: Map<string
   const total = g.requests.reduce((n, r) => n + r.weight, 0);
   if (total <= 0) return 1;
   let out = 0;
+  // Through a gateway: one request costs the gateway's try plus the worst workload it can route to.
+  const behindGateway =
+    g.gateway === undefined ? undefined : workloadsOf(gatewayDestinationServices(config), config);
   for (const r of g.requests) {
     let worst = 1;
-    for (const t of workloadsBehind(r.url, g.namespace, config)) worst = Math.max(worst, f.get(t) ?? 1);
-    out += (r.weight / total) * worst;
+    for (const t of behindGateway ?? workloadsBehind(r.url, g.namespace, config))
+      worst = Math.max(worst, f.get(t) ?? 1);
+    out += (r.weight / total) * (behindGateway === undefined ? worst : 1 + worst);
   }
   return out;
+}
+
+function workloadsOf(services: readonly ServiceConfig[], config: MeshConfig): string[] {
+  const out: string[] = [];
+  for (const svc of services)
+    for (const w of config.workloads)
+      if (selectedBy(svc.selector, w, svc.meta.namespace)) out.push(workloadKey(w));
+  return out;
+}
+
+function endpointsOf(services: readonly ServiceConfig[], s: Scenario, config: MeshConfig): number {
+  let n = 0;
+  for (const svc of services)
+    for (const w of config.workloads)
+      if (selectedBy(svc.selector, w, svc.meta.namespace)) n += peakReplicas(s, w);
+  return n;
 }
 
 /**

@@ -126,6 +126,11 @@ export interface LoadGeneratorSpec {
   timeoutMs: number;
   startMs: number;
   requests: readonly RequestTemplate[];
+  /**
+   * Traffic from outside the mesh entering through an ingress gateway: the gateway Service
+   * (`namespace/name` or its host) or Deployment (`namespace/name`); absent = through its own sidecar.
+   */
+  gateway?: string;
 }
 
 export type ChaosAction =

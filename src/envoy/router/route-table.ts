@@ -24,7 +24,14 @@ export class RouteTable {
   private readonly byDomain = new Map<string, VirtualHost>();
   private readonly wildcards: { suffix: string; vhost: VirtualHost }[] = [];
 
-  constructor(readonly virtualHosts: readonly VirtualHost[]) {
+  constructor(
+    readonly virtualHosts: readonly VirtualHost[],
+    /**
+     * RouteConfiguration.ignore_port_in_host_matching: the authority's `:port` is dropped before the
+     * domain lookup (istiod sets it on gateway route configurations, gateway.go buildGatewayHTTPRouteConfig).
+     */
+    readonly ignorePortInHostMatching = false,
+  ) {
     for (const vh of virtualHosts) {
       for (const d of vh.domains) {
         const key = d.toLowerCase();
@@ -37,7 +44,11 @@ export class RouteTable {
   }
 
   virtualHost(authority: string): VirtualHost | undefined {
-    const key = authority.toLowerCase();
+    let key = authority.toLowerCase();
+    if (this.ignorePortInHostMatching) {
+      const colon = key.lastIndexOf(':');
+      if (colon > 0 && key.indexOf(']') < colon) key = key.slice(0, colon);
+    }
     const exact = this.byDomain.get(key);
     if (exact) return exact;
     for (const w of this.wildcards) if (key.endsWith(w.suffix)) return w.vhost;

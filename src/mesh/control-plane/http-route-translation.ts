@@ -1,4 +1,5 @@
 import { retryHostPredicate } from '../../config/index.js';
+import { MESH_GATEWAY, resolveGatewayName } from '../../config/resolve/gateway.js';
 import type {
   Destination,
   HttpRoute,
@@ -34,7 +35,14 @@ export interface RouteGenContext {
   readonly proxyLabels: Readonly<Record<string, string>>;
   /** The outbound listener port the route configuration is for. */
   readonly listenPort: number;
+  /**
+   * The gateway names (`ns/name`) the routes are built for: absent for sidecars (`mesh`); one Gateway
+   * for a gateway proxy's server (gateway.go buildGatewayHTTPRouteConfig passes sets.New(gatewayName)).
+   */
+  readonly gatewayNames?: ReadonlySet<string>;
 }
+
+const MESH_ONLY: ReadonlySet<string> = new Set([MESH_GATEWAY]);
 
 /**
  * istiod's BuildHTTPRoutesForVirtualService for a sidecar (Istio route.go BuildSidecarVirtualHostWrapper): every http rule in order, one
@@ -55,7 +63,7 @@ export function translateVirtualServiceRoutes(vs: VirtualServiceConfig, ctx: Rou
     } else {
       for (const m of rule.match) {
         if (m.port !== undefined && m.port !== 0 && m.port !== ctx.listenPort) continue;
-        if (!sourceMatches(m, ctx)) continue;
+        if (!sourceMatches(m, ctx, vs.meta.namespace)) continue;
         const r = translateRoute(rule, m, name, ctx);
         if (r === null) continue;
         out.push(r);
@@ -70,9 +78,16 @@ export function translateVirtualServiceRoutes(vs: VirtualServiceConfig, ctx: Rou
   return out;
 }
 
-/** sourceMatchHTTP: match gateways must name `mesh`; else sourceLabels ⊆ proxy labels and the namespace. */
-function sourceMatches(m: HttpRoute['match'][number], ctx: RouteGenContext): boolean {
-  if (m.gateways.length > 0) return m.gateways.includes('mesh');
+/**
+ * sourceMatchHTTP (Istio route.go): match gateways (resolved like the VirtualService's, resolveGatewayName)
+ * must name one of the proxy's gateways (`mesh` for sidecars); else sourceLabels ⊆ proxy labels and the
+ * namespace.
+ */
+function sourceMatches(m: HttpRoute['match'][number], ctx: RouteGenContext, vsNamespace: string): boolean {
+  if (m.gateways.length > 0) {
+    const names = ctx.gatewayNames ?? MESH_ONLY;
+    return m.gateways.some((g) => names.has(resolveGatewayName(g, vsNamespace)));
+  }
   for (const k in m.sourceLabels ?? {}) if (ctx.proxyLabels[k] !== m.sourceLabels![k]) return false;
   return (
     m.sourceNamespace === undefined || m.sourceNamespace === '' || m.sourceNamespace === ctx.proxyNamespace

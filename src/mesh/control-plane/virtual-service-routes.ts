@@ -11,7 +11,9 @@ import { isHttpOrSniffed, serviceDomains } from './service-domains.js';
  * istiod's sidecar virtual hosts from VirtualServices for one proxy and one outbound listener port
  * [I:route.go BuildSidecarVirtualHostWrapper, buildSidecarVirtualHostsForVirtualService] (Istio route.go BuildSidecarVirtualHostWrapper):
  *
- * - Only mesh-bound VirtualServices (no `gateways`, or `mesh`) exported to the proxy's namespace apply;
+ * - Only mesh-bound VirtualServices (no `gateways`, or `mesh` among them: push_context.go
+ *   getGatewayNames puts a VirtualService without gateways under `mesh` only) exported to the proxy's
+ *   namespace apply; one bound to gateways alone is for gateway proxies (gateway-routes.ts);
  *   each service host takes the one VirtualService istiod keeps for it (exact host over wildcard, then
  *   the oldest; lookup.ts).
  * - A VirtualService contributes a virtual host on every HTTP port of the services it covers, answering
