@@ -1,0 +1,160 @@
+import {
+  type DestinationRuleInboundLayer,
+  destinationRuleInboundLayer,
+  type InboundConnectionPoolLayers,
+  inboundConnectionPool,
+} from '../config/inbound-connection-pool.js';
+import { inboundRetryPolicy } from '../config/inbound-retry-policy.js';
+import { resolveConnectionPool } from '../config/defaults.js';
+import type { ConnectionPoolSettings, RetryPolicy, ServiceConfig, ServicePort } from '../config/types.js';
+import type { Endpoint } from '../envoy/index.js';
+import { InboundCluster } from './inbound-cluster.js';
+import { PodState, type Pod } from './pod.js';
+import type { World } from './world.js';
+
+/**
+ * The layers of the inbound connection pool that other resources supply: MeshConfig
+ * `defaultTrafficPolicy.connectionPool` and the Sidecar resource's `ingress[].connectionPool` /
+ * `inboundConnectionPool` for the pod (see config/inbound-connection-pool.ts `sidecarInboundLayer`), and
+ * MeshConfig `defaultInboundHttpRetryPolicy`. The integrator connects them (WorldOptions.inboundLayers);
+ * without it only the DestinationRule layer applies.
+ */
+export type InboundLayerSource = (
+  pod: Pick<Pod, 'namespace' | 'labels'>,
+  clusterPort: number,
+) => Pick<InboundConnectionPoolLayers, 'meshDefault' | 'sidecar'> & { retry?: RetryPolicy | null };
+
+/** What istiod configures for one inbound port of one pod. */
+interface InboundPort {
+  /** undefined: no layer sets a connectionPool (no limits: the mesh sends straight to the app). */
+  readonly connectionPool: ConnectionPoolSettings | undefined;
+  readonly retryBudget: DestinationRuleInboundLayer['retryBudget'];
+  readonly protocol: 'http1' | 'http2';
+  readonly retry: RetryPolicy | null;
+  cluster: InboundCluster | null;
+}
+
+/**
+ * A server pod sidecar's inbound listeners: per container port, the inbound cluster istiod builds and its
+ * policy. Resolved on the pod's first inbound request; a pod none of whose ports has a connection pool
+ * answers `null` from `clusterFor` at the cost of one state check while its app runs.
+ */
+export class InboundListener {
+  private readonly ports = new Map<number, InboundPort>();
+  /** The last endpoint asked about and its port: most pods serve one port. */
+  private lastEndpoint: Endpoint | null = null;
+  private lastPort = 0;
+  /** Whether any port has a connectionPool (then every request goes through its inbound cluster). */
+  readonly pooled: boolean;
+
+  constructor(
+    private readonly world: World,
+    private readonly pod: Pod,
+  ) {
+    let pooled = false;
+    for (const [port, p] of this.resolvePorts()) {
+      this.ports.set(port, p);
+      if (p.connectionPool !== undefined) pooled = true;
+    }
+    this.pooled = pooled;
+  }
+
+  /**
+   * The inbound cluster that carries a request to `endpoint`, or null to go straight to the app: when the
+   * port has no connection pool and the app container runs (a crashed container needs the sidecar's own
+   * reply: refused connects, inbound retries, 503).
+   */
+  clusterFor(endpoint: Endpoint): InboundCluster | null {
+    if (endpoint !== this.lastEndpoint) {
+      this.lastEndpoint = endpoint;
+      this.lastPort = portOf(endpoint);
+    }
+    const port = this.lastPort;
+    let p = this.ports.get(port);
+    if (p === undefined) {
+      // A port no Service names (the client dialled a pod port directly): Istio's passthrough, no limits.
+      p = {
+        connectionPool: undefined,
+        retryBudget: undefined,
+        protocol: 'http1',
+        retry: null,
+        cluster: null,
+      };
+      this.ports.set(port, p);
+    }
+    if (p.connectionPool === undefined && this.pod.state === PodState.Running) return null;
+    if (p.cluster === null) {
+      p.cluster = new InboundCluster({
+        world: this.world,
+        pod: this.pod,
+        port,
+        // No layer set one: istiod's empty block, every limit 2^32-1.
+        connectionPool: p.connectionPool ?? resolveConnectionPool(undefined),
+        ...(p.retryBudget !== undefined ? { retryBudget: p.retryBudget } : {}),
+        protocol: p.protocol,
+        retry: p.retry,
+      });
+      this.world.sidecarOf(this.pod).clusters.adopt(p.cluster.cluster);
+    }
+    return p.cluster;
+  }
+
+  /** Inbound clusters built so far. */
+  *clusters(): IterableIterator<InboundCluster> {
+    for (const p of this.ports.values()) if (p.cluster !== null) yield p.cluster;
+  }
+
+  /**
+   * Per container port, from the first Service selecting the pod that targets it (`inboundServices[0]`
+   * in buildInboundCluster: with several, istiod's choice is arbitrary too).
+   */
+  private resolvePorts(): Map<number, InboundPort> {
+    const out = new Map<number, InboundPort>();
+    const pod = this.pod;
+    const hook = this.world.opts.inboundLayers;
+    for (const svc of this.world.services.values()) {
+      if (!selectsPod(svc, pod)) continue;
+      for (const sp of svc.ports) {
+        const port = this.world.targetPortOf(pod, sp);
+        if (out.has(port)) continue;
+        const dr = destinationRuleInboundLayer(this.world.opts.config, svc.fqdn, sp.port, pod.namespace);
+        const other = hook?.(pod, port) ?? {};
+        const layers: {
+          destinationRule?: ConnectionPoolSettings;
+          meshDefault?: ConnectionPoolSettings;
+          sidecar?: ConnectionPoolSettings;
+        } = {};
+        if (dr.connectionPool !== undefined) layers.destinationRule = dr.connectionPool;
+        if (other.meshDefault !== undefined) layers.meshDefault = other.meshDefault;
+        if (other.sidecar !== undefined) layers.sidecar = other.sidecar;
+        out.set(port, {
+          connectionPool: inboundConnectionPool(layers),
+          retryBudget: dr.retryBudget,
+          protocol: protocolOf(sp),
+          retry: inboundRetryPolicy(sp, other.retry),
+          cluster: null,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+function selectsPod(svc: ServiceConfig, pod: Pod): boolean {
+  if (svc.meta.namespace !== pod.namespace) return false;
+  let any = false;
+  for (const k in svc.selector) {
+    any = true;
+    if (pod.labels[k] !== svc.selector[k]) return false;
+  }
+  return any;
+}
+
+/** Istio sets the inbound cluster's protocol from the port (no h2UpgradePolicy inbound). */
+function protocolOf(sp: ServicePort): 'http1' | 'http2' {
+  return sp.istioProtocol === 'http2' || sp.istioProtocol === 'grpc' ? 'http2' : 'http1';
+}
+
+function portOf(e: Endpoint): number {
+  return Number(e.address.slice(e.address.lastIndexOf(':') + 1));
+}
