@@ -5,7 +5,7 @@ import {
   inboundConnectionPool,
 } from '../config/inbound-connection-pool.js';
 import { inboundRetryPolicy } from '../config/inbound-retry-policy.js';
-import { resolveConnectionPool } from '../config/defaults.js';
+import { MAX_UINT32, resolveConnectionPool } from '../config/defaults.js';
 import type { ConnectionPoolSettings, RetryPolicy, ServiceConfig, ServicePort } from '../config/types.js';
 import type { Endpoint } from '../envoy/index.js';
 import { InboundCluster } from './inbound-cluster.js';
@@ -26,8 +26,10 @@ export type InboundLayerSource = (
 
 /** What istiod configures for one inbound port of one pod. */
 interface InboundPort {
-  /** undefined: no layer sets a connectionPool (no limits: the mesh sends straight to the app). */
+  /** undefined: no layer sets a connectionPool. */
   readonly connectionPool: ConnectionPoolSettings | undefined;
+  /** The pool limits anything (else the mesh sends straight to the app while it runs). */
+  readonly limited: boolean;
   readonly retryBudget: DestinationRuleInboundLayer['retryBudget'];
   readonly protocol: 'http1' | 'http2';
   readonly retry: RetryPolicy | null;
@@ -36,15 +38,15 @@ interface InboundPort {
 
 /**
  * A server pod sidecar's inbound listeners: per container port, the inbound cluster istiod builds and its
- * policy. Resolved on the pod's first inbound request; a pod none of whose ports has a connection pool
- * answers `null` from `clusterFor` at the cost of one state check while its app runs.
+ * policy. Resolved on the pod's first inbound request; a pod none of whose ports has a limiting
+ * connection pool answers `null` from `clusterFor` at the cost of one state check while its app runs.
  */
 export class InboundListener {
   private readonly ports = new Map<number, InboundPort>();
   /** The last endpoint asked about and its port: most pods serve one port. */
   private lastEndpoint: Endpoint | null = null;
   private lastPort = 0;
-  /** Whether any port has a connectionPool (then every request goes through its inbound cluster). */
+  /** Whether any port's pool limits something (then every request goes through its inbound cluster). */
   readonly pooled: boolean;
 
   constructor(
@@ -54,7 +56,7 @@ export class InboundListener {
     let pooled = false;
     for (const [port, p] of this.resolvePorts()) {
       this.ports.set(port, p);
-      if (p.connectionPool !== undefined) pooled = true;
+      if (p.limited) pooled = true;
     }
     this.pooled = pooled;
   }
@@ -75,6 +77,7 @@ export class InboundListener {
       // A port no Service names (the client dialled a pod port directly): Istio's passthrough, no limits.
       p = {
         connectionPool: undefined,
+        limited: false,
         retryBudget: undefined,
         protocol: 'http1',
         retry: null,
@@ -82,7 +85,7 @@ export class InboundListener {
       };
       this.ports.set(port, p);
     }
-    if (p.connectionPool === undefined && this.pod.state === PodState.Running) return null;
+    if (!p.limited && this.pod.state === PodState.Running) return null;
     if (p.cluster === null) {
       p.cluster = new InboundCluster({
         world: this.world,
@@ -127,8 +130,10 @@ export class InboundListener {
         if (dr.connectionPool !== undefined) layers.destinationRule = dr.connectionPool;
         if (other.meshDefault !== undefined) layers.meshDefault = other.meshDefault;
         if (other.sidecar !== undefined) layers.sidecar = other.sidecar;
+        const connectionPool = inboundConnectionPool(layers);
         out.set(port, {
-          connectionPool: inboundConnectionPool(layers),
+          connectionPool,
+          limited: connectionPool !== undefined && limits(connectionPool),
           retryBudget: dr.retryBudget,
           protocol: protocolOf(sp),
           retry: inboundRetryPolicy(sp, other.retry),
@@ -138,6 +143,22 @@ export class InboundListener {
     }
     return out;
   }
+}
+
+/**
+ * Whether a pool changes anything for requests to a running app on localhost: a circuit breaker below
+ * 2^32-1 or a cap on requests per connection. Timeouts alone cannot matter there (loopback connects are
+ * instant, and an idle connection's close costs nothing), so such a pool is not interposed.
+ * NOTE: simplification: an inbound pool with no limit is not modelled while the app runs (its stats
+ * stay absent); it is built when the app container crashes.
+ */
+function limits(cp: ConnectionPoolSettings): boolean {
+  return (
+    cp.tcp.maxConnections < MAX_UINT32 ||
+    cp.http.http1MaxPendingRequests < MAX_UINT32 ||
+    cp.http.http2MaxRequests < MAX_UINT32 ||
+    cp.http.maxRequestsPerConnection > 0
+  );
 }
 
 function selectsPod(svc: ServiceConfig, pod: Pod): boolean {
