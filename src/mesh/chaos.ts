@@ -113,15 +113,13 @@ export class ChaosTimeline {
     const w = this.world;
     p.transition(PodState.ContainerCrashed);
     w.appOf(p)?.crash();
-    const s = w.sidecarIfAny(p);
-    if (s !== undefined) for (const ic of s.inboundClusters()) ic.onAppDown();
+    if (p.inbound !== null) for (const ic of p.inbound.clusters()) ic.onAppDown();
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
   }
 
   /** The sidecar died with its pod: the requests its inbound clusters held are lost (reset). */
   private proxyDown(p: Pod): void {
-    const s = this.world.sidecarIfAny(p);
-    if (s !== undefined) for (const ic of s.inboundClusters()) ic.onPodDown();
+    if (p.inbound !== null) for (const ic of p.inbound.clusters()) ic.onPodDown();
   }
 
   /** Scaled away or its zone went down: the IP stops answering at all (a black hole). */

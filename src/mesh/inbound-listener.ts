@@ -24,8 +24,8 @@ export type InboundLayerSource = (
   clusterPort: number,
 ) => Pick<InboundConnectionPoolLayers, 'meshDefault' | 'sidecar'> & { retry?: RetryPolicy | null };
 
-/** What istiod configures for one inbound port of one pod. */
-interface InboundPort {
+/** What istiod configures for one inbound port: the same for every pod of a workload. */
+interface InboundPortPolicy {
   /** undefined: no layer sets a connectionPool. */
   readonly connectionPool: ConnectionPoolSettings | undefined;
   /** The pool limits anything (else the mesh sends straight to the app while it runs). */
@@ -33,8 +33,15 @@ interface InboundPort {
   readonly retryBudget: DestinationRuleInboundLayer['retryBudget'];
   readonly protocol: 'http1' | 'http2';
   readonly retry: RetryPolicy | null;
+}
+
+/** One pod's inbound port: the policy and its inbound cluster once built. */
+interface InboundPort extends InboundPortPolicy {
   cluster: InboundCluster | null;
 }
+
+/** Per world, per workload (`pod.owner`): pods of one Deployment share labels, namespace and ports. */
+const policiesByWorld = new WeakMap<World, Map<string, ReadonlyMap<number, InboundPortPolicy>>>();
 
 /**
  * A server pod sidecar's inbound listeners: per container port, the inbound cluster istiod builds and its
@@ -53,9 +60,13 @@ export class InboundListener {
     private readonly world: World,
     private readonly pod: Pod,
   ) {
+    let byOwner = policiesByWorld.get(world);
+    if (byOwner === undefined) policiesByWorld.set(world, (byOwner = new Map()));
+    let policies = byOwner.get(pod.owner);
+    if (policies === undefined) byOwner.set(pod.owner, (policies = this.resolvePorts()));
     let pooled = false;
-    for (const [port, p] of this.resolvePorts()) {
-      this.ports.set(port, p);
+    for (const [port, p] of policies) {
+      this.ports.set(port, { ...p, cluster: null });
       if (p.limited) pooled = true;
     }
     this.pooled = pooled;
@@ -111,8 +122,8 @@ export class InboundListener {
    * Per container port, from the first Service selecting the pod that targets it (`inboundServices[0]`
    * in buildInboundCluster: with several, istiod's choice is arbitrary too).
    */
-  private resolvePorts(): Map<number, InboundPort> {
-    const out = new Map<number, InboundPort>();
+  private resolvePorts(): Map<number, InboundPortPolicy> {
+    const out = new Map<number, InboundPortPolicy>();
     const pod = this.pod;
     const hook = this.world.opts.inboundLayers;
     for (const svc of this.world.services.values()) {
@@ -137,7 +148,6 @@ export class InboundListener {
           retryBudget: dr.retryBudget,
           protocol: protocolOf(sp),
           retry: inboundRetryPolicy(sp, other.retry),
-          cluster: null,
         });
       }
     }

@@ -1,4 +1,5 @@
 import type { Locality } from '../envoy/index.js';
+import type { InboundListener } from './inbound-listener.js';
 
 /** Pod lifecycle (ARCHITECTURE rule 7): one explicit state, changed only through `transition`. */
 export enum PodState {
@@ -33,6 +34,11 @@ export class Pod {
   ready = false;
   /** Removed from endpoints by a chaos event even though it runs. */
   endpointsRemoved = false;
+  /**
+   * Its sidecar's inbound side, resolved at the first request that reaches the pod. Kept here, not on
+   * the Sidecar, so a pod that only serves never gets an outbound Envoy built for it.
+   */
+  inbound: InboundListener | null = null;
 
   constructor(
     readonly name: string,

@@ -9,17 +9,16 @@ import {
   type RouteTable,
   type RouterContext,
 } from '../envoy/index.js';
-import type { InboundCluster } from './inbound-cluster.js';
-import { InboundListener } from './inbound-listener.js';
-import { type Pod, PodState } from './pod.js';
-import { type InboundExchange, MeshTransport } from './wire.js';
+import type { Pod } from './pod.js';
+import { MeshTransport } from './wire.js';
 import type { World } from './world.js';
 
 /**
  * A pod's istio-proxy as one Envoy instance: the outbound side (route config, router, clusters) and the
  * inbound side (the hop latency applied when requests reach the pod, wire.ts, then its inbound clusters
- * `inbound|PORT||` with their pools, circuit breakers and the inbound retry, inbound-listener.ts). Both
- * sides' clusters are in `clusters`, so their stats are reported and reset together.
+ * `inbound|PORT||` with their pools, circuit breakers and the inbound retry: the pod's InboundListener,
+ * inbound-listener.ts). Both sides' clusters are in `clusters`, so their stats are reported and reset
+ * together.
  *
  * NOTE: simplification: proxy CPU is not a queue: the hop latency does not grow with load.
  */
@@ -31,8 +30,6 @@ export class Sidecar implements RouterContext {
   private readonly acceptRng: Rng;
   readonly observer: EnvoyObserver;
   private readonly tables = new Map<number, RouteTable | undefined>();
-  /** The inbound side, resolved on the pod's first inbound request. */
-  private inbound: InboundListener | null = null;
 
   constructor(
     private readonly world: World,
@@ -71,22 +68,6 @@ export class Sidecar implements RouterContext {
   routeTable(port: number): RouteTable | undefined {
     if (!this.tables.has(port)) this.tables.set(port, this.world.controlPlane.routeTable(this.pod, port));
     return this.tables.get(port);
-  }
-
-  /**
-   * The inbound cluster that carries an arriving request, or null to hand it straight to the app (no
-   * connection pool on its port and the app container up: nothing the sidecar would change).
-   */
-  inboundClusterFor(x: InboundExchange): InboundCluster | null {
-    let l = this.inbound;
-    if (l === null) l = this.inbound = new InboundListener(this.world, this.pod);
-    if (!l.pooled && this.pod.state === PodState.Running) return null;
-    return l.clusterFor(x.endpoint);
-  }
-
-  /** The inbound clusters built so far (none until a request needed one). */
-  inboundClusters(): IterableIterator<InboundCluster> {
-    return this.inbound?.clusters() ?? [][Symbol.iterator]();
   }
 
   /** Envoy worker threads (proxy `concurrency`). */

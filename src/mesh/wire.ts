@@ -9,8 +9,9 @@ import type {
 } from '../envoy/index.js';
 import { ResponseFlag } from '../envoy/index.js';
 import type { AppContainer } from './app-container.js';
+import { InboundListener } from './inbound-listener.js';
 import { InboundRequest } from './inbound-router.js';
-import type { Pod } from './pod.js';
+import { type Pod, PodState } from './pod.js';
 import type { World } from './world.js';
 
 export interface ParsedUrl {
@@ -97,11 +98,16 @@ export class InboundExchange implements WireStream {
       return;
     }
     x.arrivedMs = x.world.sim.now;
-    const ic = x.world.sidecarOf(to).inboundClusterFor(x);
-    if (ic !== null) {
-      x.inbound = new InboundRequest(ic, x);
-      x.inbound.start();
-      return;
+    let l = to.inbound;
+    if (l === null) l = to.inbound = new InboundListener(x.world, to);
+    // Two field reads on the hot path when no pool limits this pod and its app runs.
+    if (l.pooled || to.state !== PodState.Running) {
+      const ic = l.clusterFor(x.endpoint);
+      if (ic !== null) {
+        x.inbound = new InboundRequest(ic, x);
+        x.inbound.start();
+        return;
+      }
     }
     const app = x.world.appOf(to);
     if (app === undefined) return x.resetDownstream();

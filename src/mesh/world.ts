@@ -116,10 +116,6 @@ export class World implements PodDirectory {
     }
     return s;
   }
-  /** The pod's sidecar if it was ever used (chaos must not create one). */
-  sidecarIfAny(pod: Pod): Sidecar | undefined {
-    return this.sidecars.get(pod);
-  }
   allSidecars(): IterableIterator<Sidecar> {
     return this.sidecars.values();
   }
