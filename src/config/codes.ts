@@ -50,6 +50,8 @@ export const CODES = {
   MSIM1050: { severity: 'info', title: 'DestinationRules merged' },
   MSIM1051: { severity: 'warning', title: 'Duplicate subset across merged DestinationRules' },
   MSIM1060: { severity: 'warning', title: 'Service selects no pods' },
+  // --- the server side (analysis/inbound-pools.ts)
+  MSIM3020: { severity: 'info', title: 'Subset connectionPool does not apply server-side' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

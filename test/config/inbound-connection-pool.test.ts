@@ -7,7 +7,7 @@ import {
 } from '../../src/config/inbound-connection-pool.js';
 import { INBOUND_RETRY_POLICY, inboundRetryPolicy } from '../../src/config/inbound-retry-policy.js';
 import { loadManifests } from '../../src/config/load.js';
-import { MAX_UINT32 } from '../../src/config/index.js';
+import { analyzeMesh, MAX_UINT32 } from '../../src/config/index.js';
 
 const pool = (maxConnections: number, pending: number) =>
   resolveConnectionPool({ tcp: { maxConnections }, http: { http1MaxPendingRequests: pending } });
@@ -101,5 +101,40 @@ describe('the inbound route retry policy (Istio 1.24+)', () => {
     expect(inboundRetryPolicy({ istioProtocol: 'http2' }, null)).toBeNull();
     const custom = { ...INBOUND_RETRY_POLICY, numRetries: 5 };
     expect(inboundRetryPolicy({ istioProtocol: 'http' }, custom)).toBe(custom);
+  });
+});
+
+describe('MSIM3020: a subset-only connectionPool does not reach the server side', () => {
+  const svc = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: default}
+spec: {selector: {app: api}, ports: [{name: http, port: 80}]}
+---
+`;
+  const drWith = (top: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: api, namespace: default}
+spec:
+  host: api
+${top}  subsets:
+  - name: v1
+    labels: {app: api}
+    trafficPolicy:
+      connectionPool: {tcp: {maxConnections: 1}}
+`;
+  const codes = (text: string) =>
+    analyzeMesh(loadManifests([{ file: 'dr.yaml', text }]).config).filter((d) => d.code === 'MSIM3020');
+
+  it('reported at the subset connectionPool when the top level has none', () => {
+    const found = codes(svc + drWith(''));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.severity).toBe('info');
+    expect(found[0]!.line).toBe(15); // the subset's connectionPool key
+    expect(found[0]!.message).toContain('subset v1');
+  });
+  it('silent when the top level has a connectionPool (that one applies inbound)', () => {
+    expect(
+      codes(svc + drWith('  trafficPolicy: {connectionPool: {tcp: {maxConnections: 5}}}\n')),
+    ).toHaveLength(0);
   });
 });

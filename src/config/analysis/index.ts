@@ -8,6 +8,7 @@ import { analyzeConflicts } from './conflicts.js';
 import { Findings } from './context.js';
 import { analyzeDestinationRules } from './destination-rules.js';
 import { analyzeDestinations } from './destinations.js';
+import { analyzeInboundPools } from './inbound-pools.js';
 import { analyzeServices } from './services.js';
 import { analyzeVirtualServiceRules } from './virtual-service-rules.js';
 
@@ -17,6 +18,7 @@ const ANALYZERS = [
   analyzeVirtualServiceRules,
   analyzeDestinationRules,
   analyzeServices,
+  analyzeInboundPools,
 ];
 
 export function analyzeMesh(config: MeshConfig): Diagnostic[] {
