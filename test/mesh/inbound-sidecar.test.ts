@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConnectionPool } from '../../src/config/defaults.js';
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
 import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
+import type { InboundLayerSource } from '../../src/mesh/inbound-listener.js';
 import { runScenario } from '../../src/run/index.js';
 
 /**
@@ -221,5 +223,36 @@ describe('container crash vs pod crash', () => {
     );
     expect(r.count(r.destination, '503', 'UC')).toBe(4);
     expect(r.count(r.source, '503', '-')).toBe(4);
+  });
+});
+
+describe('the MeshConfig and Sidecar layers (RunOptions.inboundLayers, connected by the integrator)', () => {
+  const tight = resolveConnectionPool({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1 } });
+  const roomy = resolveConnectionPool({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 5 } });
+  const runWith = (dr: string, layers: InboundLayerSource) => {
+    const load = loadScenarioFromTexts({ file: 'inbound.yaml', text: scenario({ clients: 4, dr }) }, []);
+    if (!load.loaded) throw new Error(load.diagnostics.map(formatDiagnostic).join('\n'));
+    const r = runScenario(load.loaded, { inboundLayers: layers });
+    return r.clusters.find((c) => c.name === 'inbound|8080||')?.stats.upstream_rq_pending_overflow;
+  };
+  const drPending3 = dr('{tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 3}}');
+
+  it('the mesh default applies without a DR connectionPool, and only then', () => {
+    // 4 simultaneous requests, pending limit 1: 3 overflow.
+    expect(runWith('', () => ({ meshDefault: tight }))).toBe(3);
+    // The DR's block (pending 3) replaces the mesh default: 1 overflow.
+    expect(runWith(drPending3, () => ({ meshDefault: tight }))).toBe(1);
+  });
+  it('the Sidecar layer replaces the DR and the mesh default', () => {
+    expect(runWith(drPending3, () => ({ meshDefault: tight, sidecar: roomy }))).toBe(0);
+    expect(runWith(drPending3, () => ({ sidecar: tight }))).toBe(3);
+  });
+  it('the hook is asked with the pod and its container port', () => {
+    const asked: string[] = [];
+    runWith('', (pod, port) => {
+      asked.push(`${pod.namespace}/${pod.labels.app}:${port}`);
+      return {};
+    });
+    expect(asked).toEqual(['default/api:8080']);
   });
 });
