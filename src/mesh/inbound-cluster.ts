@@ -196,6 +196,10 @@ export class LocalAppTransport implements UpstreamTransport {
     return NOOP_WIRE;
   }
 
+  /**
+   * NOTE: simplification: `arrivedMs` stays the arrival at the sidecar, so the app's queue-wait figure
+   * includes the time the request was pending in the inbound pool.
+   */
   private static onDeliver(x: InboundExchange): void {
     if (x.appSide === null) return;
     const app = x.to.listening ? x.world.appOf(x.to) : undefined;

@@ -147,6 +147,8 @@ export class InboundExchange implements WireStream {
    * The app container died with this request in it. With the sidecar still up (only the container
    * crashed) the sidecar answers 503 UC (Envoy's local reply for an upstream connection termination);
    * with the pod gone the client's connection is reset.
+   * NOTE: simplification: when no inbound cluster carried the request, that 503 UC is not counted in an
+   * `inbound|PORT||` cluster's stats (only in Istio's reporter=destination metrics).
    */
   reset(): void {
     const up = this.appSide;
