@@ -9,6 +9,7 @@ import {
 } from '../envoy/index.js';
 import type {
   Cancellable,
+  ConnPool,
   PoolCallbacks,
   PoolFailureReason,
   PoolStream,
@@ -53,6 +54,8 @@ export class InboundRequest implements PoolCallbacks, StreamCallbacks {
   private stream: PoolStream | null = null;
   private retry: RetryState | null = null;
   private backoffTimer: TimerHandle = NO_TIMER;
+  /** The pool of the worker this request's downstream stream is on: its retries stay on that worker. */
+  private pool: ConnPool | null = null;
 
   constructor(
     readonly ic: InboundCluster,
@@ -70,7 +73,8 @@ export class InboundRequest implements PoolCallbacks, StreamCallbacks {
 
   private attempt(): void {
     this.phase = InboundPhase.Pool;
-    this.handle = this.ic.pool().newStream(this);
+    if (this.pool === null) this.pool = this.ic.pool();
+    this.handle = this.pool.newStream(this);
   }
 
   onPoolReady(stream: PoolStream): void {
