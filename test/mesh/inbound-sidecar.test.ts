@@ -256,3 +256,20 @@ describe('the MeshConfig and Sidecar layers (RunOptions.inboundLayers, connected
     expect(asked).toEqual(['default/api:8080']);
   });
 });
+
+describe('determinism on the inbound path', () => {
+  it('same scenario and seed: byte-identical results (pool overflow, retries, container crash)', () => {
+    const text = scenario({
+      clients: 10,
+      count: 20_000,
+      latency: '1ms',
+      dr: dr('{tcp: {maxConnections: 2}, http: {http1MaxPendingRequests: 3}}'),
+      events: '    - {at: 5s, target: default/api, crashContainer: {pods: 1}, for: 200ms}',
+    });
+    const a = run(text);
+    const b = run(text);
+    expect(a.inbound!.stats.upstream_rq_pending_overflow).toBeGreaterThan(0);
+    expect(a.inbound!.stats.upstream_rq_retry).toBeGreaterThan(0);
+    expect(JSON.stringify(b.result)).toBe(JSON.stringify(a.result));
+  });
+});
