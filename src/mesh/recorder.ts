@@ -219,8 +219,10 @@ export class Recorder implements EnvoyObserver {
     return h;
   }
 
-  /** reporter=destination: every request that reached a server pod and was answered. */
-  /** `flags`: the server sidecar's response flags (its own local replies: UO, UF,URX, UC). */
+  /**
+   * reporter=destination: every request that reached a server pod and was answered. `flags`: the server
+   * sidecar's response flags (its own local replies: UO, UF,URX, UC).
+   */
   onServerResponse(x: InboundExchange, status: number, flags = 0): void {
     const now = x.world.sim.now;
     if (x.arrivedMs < this.warmupMs) return;
