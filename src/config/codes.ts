@@ -55,6 +55,8 @@ export const CODES = {
   // --- ingress gateways (analysis/gateways.ts, config/resolve/gateway.ts)
   MSIM3000: { severity: 'warning', title: 'In-mesh callers bypass a gateway-only VirtualService' },
   MSIM3001: { severity: 'info', title: 'Gateway server not simulated' },
+  // --- the server side (analysis/inbound-pools.ts)
+  MSIM3020: { severity: 'info', title: 'Subset connectionPool does not apply server-side' },
   // --- delegate VirtualServices and request values (branch requests: MSIM3070-3089)
   MSIM3070: { severity: 'warning', title: 'Delegate rule dropped: match conflicts with the root' },
   MSIM3071: { severity: 'warning', title: 'Delegate not exported to the root namespace' },

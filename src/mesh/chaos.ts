@@ -40,6 +40,14 @@ export class ChaosTimeline {
           for (const p of pods) this.restart(p);
         };
       }
+      case 'crash-container': {
+        if (rt === undefined) return undefined;
+        const pods = rt.pods.filter((p) => p.state === PodState.Running).slice(0, a.pods);
+        for (const p of pods) this.crashContainer(p);
+        return () => {
+          for (const p of pods) this.restartContainer(p);
+        };
+      }
       case 'remove-endpoints': {
         if (rt === undefined) return undefined;
         const pods = rt.pods.filter((p) => !p.endpointsRemoved && p.ready).slice(0, a.pods);
@@ -82,13 +90,36 @@ export class ChaosTimeline {
     }
   }
 
-  /** The container dies: connections are refused; endpoints drop after the readiness delay. */
+  /**
+   * The pod's containers die, its sidecar with them: connections are refused and existing ones reset;
+   * endpoints drop after the readiness delay.
+   */
   private crash(p: Pod): void {
     const w = this.world;
     p.transition(PodState.Crashed);
     w.appOf(p)?.crash();
+    this.proxyDown(p);
     w.closeConnectionsTo(p);
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
+  }
+
+  /**
+   * Only the app container dies (Kubernetes restarts it; the istio-proxy container keeps running): the
+   * pod still accepts connections, the sidecar answers the requests the app held with 503 UC and new
+   * ones with 503 UF after its inbound retries (its connects to the app on localhost are refused);
+   * endpoints drop after the readiness delay, as for a crash.
+   */
+  private crashContainer(p: Pod): void {
+    const w = this.world;
+    p.transition(PodState.ContainerCrashed);
+    w.appOf(p)?.crash();
+    if (p.inbound !== null) for (const ic of p.inbound.clusters()) ic.onAppDown();
+    w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
+  }
+
+  /** The sidecar died with its pod: the requests its inbound clusters held are lost (reset). */
+  private proxyDown(p: Pod): void {
+    if (p.inbound !== null) for (const ic of p.inbound.clusters()) ic.onPodDown();
   }
 
   /** Scaled away or its zone went down: the IP stops answering at all (a black hole). */
@@ -96,6 +127,7 @@ export class ChaosTimeline {
     const w = this.world;
     p.transition(PodState.Gone);
     w.appOf(p)?.crash();
+    this.proxyDown(p);
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
   }
 
@@ -106,6 +138,24 @@ export class ChaosTimeline {
     w.sim.schedule(w.opts.scenario.kubernetes.startupDelayMs, ChaosTimeline.markReady, { w, p });
   }
 
+  /**
+   * The app container restarts in its running pod: it listens and is ready `startupDelay` later; until
+   * then the sidecar keeps answering 503 (connects to the app refused).
+   */
+  private restartContainer(p: Pod): void {
+    const w = this.world;
+    if (p.state !== PodState.ContainerCrashed) return;
+    w.sim.schedule(w.opts.scenario.kubernetes.startupDelayMs, ChaosTimeline.markContainerReady, { w, p });
+  }
+
+  private static markContainerReady({ w, p }: { w: World; p: Pod }): void {
+    if (p.state !== PodState.ContainerCrashed) return;
+    p.transition(PodState.Running);
+    p.ready = true;
+    w.appOf(p)?.resume();
+    w.refreshEndpoints();
+  }
+
   private scale(rt: WorkloadRuntime, replicas: number): void {
     const alive = rt.pods.filter((p) => p.state !== PodState.Gone);
     if (replicas < alive.length) {
@@ -114,6 +164,7 @@ export class ChaosTimeline {
         p.ready = false;
         p.transition(PodState.Gone);
         this.world.appOf(p)?.crash();
+        this.proxyDown(p);
       }
       this.world.refreshEndpoints();
       return;

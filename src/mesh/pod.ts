@@ -1,4 +1,5 @@
 import type { Locality } from '../envoy/index.js';
+import type { InboundListener } from './inbound-listener.js';
 
 /** Pod lifecycle (ARCHITECTURE rule 7): one explicit state, changed only through `transition`. */
 export enum PodState {
@@ -8,14 +9,21 @@ export enum PodState {
   Running = 'Running',
   /** Container crashed: connections are refused until it restarts. */
   Crashed = 'Crashed',
+  /**
+   * Only the app container crashed: the istio-proxy container still runs, so the pod's IP accepts
+   * connections and the sidecar answers 503 (its connect to the app on localhost is refused).
+   */
+  ContainerCrashed = 'ContainerCrashed',
   /** Scaled away or its zone went down: the IP does not answer at all. */
   Gone = 'Gone',
 }
 
 const ALLOWED: Record<PodState, PodState[]> = {
   [PodState.Starting]: [PodState.Running, PodState.Crashed, PodState.Gone],
-  [PodState.Running]: [PodState.Crashed, PodState.Gone],
+  [PodState.Running]: [PodState.Crashed, PodState.ContainerCrashed, PodState.Gone],
   [PodState.Crashed]: [PodState.Starting, PodState.Gone],
+  // Back to Running when the restarted container is ready (the pod and its sidecar never stopped).
+  [PodState.ContainerCrashed]: [PodState.Running, PodState.Starting, PodState.Crashed, PodState.Gone],
   [PodState.Gone]: [PodState.Starting],
 };
 
@@ -26,6 +34,11 @@ export class Pod {
   ready = false;
   /** Removed from endpoints by a chaos event even though it runs. */
   endpointsRemoved = false;
+  /**
+   * Its sidecar's inbound side, resolved at the first request that reaches the pod. Kept here, not on
+   * the Sidecar, so a pod that only serves never gets an outbound Envoy built for it.
+   */
+  inbound: InboundListener | null = null;
 
   constructor(
     readonly name: string,
@@ -37,8 +50,14 @@ export class Pod {
     readonly owner: string,
   ) {}
 
+  /** The app container listens (and so does the sidecar in front of it). */
   get listening(): boolean {
     return this.state === PodState.Running;
+  }
+
+  /** The sidecar accepts connections on the pod IP: the pod runs, even if its app container crashed. */
+  get proxyListening(): boolean {
+    return this.state === PodState.Running || this.state === PodState.ContainerCrashed;
   }
 
   /** Whether the pod's IP answers at all (a Gone pod or a downed zone black-holes packets). */

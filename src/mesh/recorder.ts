@@ -219,8 +219,11 @@ export class Recorder implements EnvoyObserver {
     return h;
   }
 
-  /** reporter=destination: every request that reached a server pod and was answered. */
-  onServerResponse(x: InboundExchange, status: number): void {
+  /**
+   * reporter=destination: every request that reached a server pod and was answered. `flags`: the server
+   * sidecar's response flags (its own local replies: UO, UF,URX, UC).
+   */
+  onServerResponse(x: InboundExchange, status: number, flags = 0): void {
     const now = x.world.sim.now;
     if (x.arrivedMs < this.warmupMs) return;
     this.istioObserve(
@@ -229,7 +232,7 @@ export class Recorder implements EnvoyObserver {
       x.to.name,
       x.request.authority,
       status,
-      0,
+      flags,
       now - x.arrivedMs,
     );
   }

@@ -14,12 +14,13 @@ import { MeshTransport } from './wire.js';
 import type { World } from './world.js';
 
 /**
- * A pod's istio-proxy: the outbound side (route config, router, clusters) as one Envoy instance. The
- * inbound side is the hop latency applied when requests reach the pod (wire.ts).
+ * A pod's istio-proxy as one Envoy instance: the outbound side (route config, router, clusters) and the
+ * inbound side (the hop latency applied when requests reach the pod, wire.ts, then its inbound clusters
+ * `inbound|PORT||` with their pools, circuit breakers and the inbound retry: the pod's InboundListener,
+ * inbound-listener.ts). Both sides' clusters are in `clusters`, so their stats are reported and reset
+ * together.
  *
- * NOTE: simplification: the inbound sidecar applies latency only; its own inbound cluster limits and the
- * inbound default retry (reset-before-request) are not modelled. Proxy CPU is not a queue: the hop
- * latency does not grow with load.
+ * NOTE: simplification: proxy CPU is not a queue: the hop latency does not grow with load.
  */
 export class Sidecar implements RouterContext {
   readonly clusters: ClusterManager;

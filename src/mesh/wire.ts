@@ -7,8 +7,11 @@ import type {
   UpstreamTransport,
   WireStream,
 } from '../envoy/index.js';
+import { ResponseFlag } from '../envoy/index.js';
 import type { AppContainer } from './app-container.js';
-import type { Pod } from './pod.js';
+import { InboundListener } from './inbound-listener.js';
+import { InboundRequest } from './inbound-router.js';
+import { type Pod, PodState } from './pod.js';
 import type { World } from './world.js';
 
 export interface ParsedUrl {
@@ -44,12 +47,21 @@ function parseUrlUncached(url: string): ParsedUrl {
 /**
  * One request's trip from a client sidecar to a server pod and back: network, the server's inbound
  * sidecar, the app, and the response (or a reset) on the way back.
+ *
+ * The server sidecar interposes its inbound cluster (inbound-router.ts) only when one is in force: a
+ * connection pool istiod sets on it (DestinationRule, mesh default or Sidecar), or the app container
+ * crashed while the proxy runs. Otherwise the request goes straight to the app: with no limits the inbound
+ * pool changes nothing, and the hot path stays as cheap as before.
  */
 export class InboundExchange implements WireStream {
   arrivedMs = 0;
   /** Status of a failed downstream call the app propagates (0 = none). */
   callFailure = 0;
   app: AppContainer | null = null;
+  /** Set while the server sidecar's inbound cluster carries this request: its stream to the app. */
+  appSide: StreamCallbacks | null = null;
+  /** The server sidecar's router for this request, when it goes through the inbound cluster. */
+  inbound: InboundRequest | null = null;
   private cancelled = false;
   private finished = false;
   private response: HttpResponse | null = null;
@@ -60,11 +72,17 @@ export class InboundExchange implements WireStream {
     readonly to: Pod,
     readonly request: HttpRequest,
     private cb: StreamCallbacks,
+    /** The endpoint the client connected to (its port names the inbound cluster). */
+    readonly endpoint: Endpoint,
   ) {}
 
-  /** The client gave up on this stream: a late response is dropped. The server does not notice. */
+  /**
+   * The client gave up on this stream: a late response is dropped. The app does not notice; the server
+   * sidecar, when it carries the request, resets its side (frees its pool slot).
+   */
   cancel(): void {
     this.cancelled = true;
+    this.inbound?.onDownstreamReset();
   }
 
   /**
@@ -74,22 +92,50 @@ export class InboundExchange implements WireStream {
   static onArrive(x: InboundExchange): void {
     const to = x.to;
     if (!to.reachable) return; // black hole: the sender's timeouts decide
-    if (to.listening && x.world.gateways.isGateway(to)) return x.world.gateways.accept(x); // its Envoy answers
-    const app = to.listening ? x.world.appOf(to) : undefined;
-    if (app === undefined) {
+    if (!to.proxyListening) {
       // The connection this request rode on is dead (the pod crashed since): the peer resets it.
       x.world.sim.schedule(x.world.network.oneWayMs(to, x.from), InboundExchange.onReset, x);
       return;
     }
+    if (x.world.gateways.isGateway(to)) return x.world.gateways.accept(x); // its Envoy answers
     x.arrivedMs = x.world.sim.now;
+    let l = to.inbound;
+    if (l === null) l = to.inbound = new InboundListener(x.world, to);
+    // Two field reads on the hot path when no pool limits this pod and its app runs.
+    if (l.pooled || to.state !== PodState.Running) {
+      const ic = l.clusterFor(x.endpoint);
+      if (ic !== null) {
+        x.inbound = new InboundRequest(ic, x);
+        x.inbound.start();
+        return;
+      }
+    }
+    const app = x.world.appOf(to);
+    if (app === undefined) return x.resetDownstream();
     x.app = app;
     app.handle(x);
   }
 
+  /** The app answers: to the sidecar's stream when it carries the request, else straight back. */
   respond(r: HttpResponse): void {
+    const up = this.appSide;
+    if (up !== null) {
+      this.appSide = null;
+      up.onUpstreamResponse(r);
+      return;
+    }
+    if (this.inbound !== null) return; // the sidecar already answered (or reset) this request
+    this.sendDownstream(r, 0);
+  }
+
+  /**
+   * The server side's answer leaves the pod. `serverFlags`: the response flags the server sidecar reports
+   * (Istio's reporter=destination); the client sees none of them (to it this is an upstream response).
+   */
+  sendDownstream(r: HttpResponse, serverFlags: number): void {
     if (this.finished) return;
     this.finished = true;
-    this.world.recorder.onServerResponse(this, r.status);
+    this.world.recorder.onServerResponse(this, r.status, serverFlags);
     this.response = r;
     this.world.sim.schedule(
       this.world.network.oneWayMs(this.to, this.from),
@@ -98,8 +144,36 @@ export class InboundExchange implements WireStream {
     );
   }
 
-  /** The server side died with this request in it. */
+  /**
+   * The app container died with this request in it. With the sidecar still up (only the container
+   * crashed) the sidecar answers 503 UC (Envoy's local reply for an upstream connection termination);
+   * with the pod gone the client's connection is reset.
+   * NOTE: simplification: when no inbound cluster carried the request, that 503 UC is not counted in an
+   * `inbound|PORT||` cluster's stats (only in Istio's reporter=destination metrics).
+   */
   reset(): void {
+    const up = this.appSide;
+    if (up !== null) {
+      this.appSide = null;
+      up.onUpstreamReset('connection-termination');
+      return;
+    }
+    if (this.inbound !== null) return;
+    if (this.to.proxyListening)
+      return this.sendDownstream(
+        {
+          status: 503,
+          flags: 0,
+          details:
+            'upstream connect error or disconnect/reset before headers. reset reason: connection termination',
+        },
+        ResponseFlag.UC,
+      );
+    this.resetDownstream();
+  }
+
+  /** The client's connection to this pod is reset under the request. */
+  resetDownstream(): void {
     if (this.finished) return;
     this.finished = true;
     this.world.sim.schedule(this.world.network.oneWayMs(this.to, this.from), InboundExchange.onReset, this);
@@ -109,10 +183,12 @@ export class InboundExchange implements WireStream {
     const cb = x.cb;
     // Delivered: drop the link to the client's request so a finished exchange retains nothing (issue #14).
     x.cb = DELIVERED;
+    x.inbound = null;
     if (!x.cancelled) cb.onUpstreamResponse(x.response!);
   }
 
   private static onReset(x: InboundExchange): void {
+    x.inbound = null;
     if (!x.cancelled) x.cb.onUpstreamReset('connection-termination');
   }
 }
@@ -137,7 +213,8 @@ class Connection implements WireStream {
 
   static onSynReply(c: Connection): void {
     if (c.closed) return;
-    if (!c.to.listening) return c.cb.onConnectFailed('connection-failure'); // RST: refused
+    // The sidecar owns the pod's listening sockets: it accepts while the pod runs, app container or not.
+    if (!c.to.proxyListening) return c.cb.onConnectFailed('connection-failure'); // RST: refused
     // TLS 1.3 (Istio mTLS) adds one more round trip before the first request can go.
     const w = c.world;
     w.sim.schedule(
@@ -149,7 +226,7 @@ class Connection implements WireStream {
 
   static onHandshakeDone(c: Connection): void {
     if (c.closed) return;
-    if (!c.to.listening) return c.cb.onConnectFailed('connection-failure');
+    if (!c.to.proxyListening) return c.cb.onConnectFailed('connection-failure');
     c.world.trackConnection(c);
     c.cb.onConnected();
   }
@@ -180,7 +257,7 @@ export class MeshTransport implements UpstreamTransport {
 
   send(endpoint: Endpoint, request: HttpRequest, cb: StreamCallbacks): WireStream {
     const w = this.world;
-    const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb);
+    const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb, endpoint);
     w.sim.schedule(w.network.oneWayMs(this.from, x.to) + w.sidecarLatencyMs(), InboundExchange.onArrive, x);
     return x;
   }

@@ -7,6 +7,7 @@ import { ClusterSpecs } from './control-plane/cluster-directory.js';
 import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
 import { ServiceEndpoints } from './endpoints.js';
 import { GatewayProxies } from './gateway.js';
+import type { InboundLayerSource } from './inbound-listener.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Pod, PodState } from './pod.js';
@@ -22,6 +23,11 @@ export interface WorldOptions {
   recorder: Recorder;
   /** Extra subscriber for domain events (web app, tests); the recorder always gets them. */
   observer?: EnvoyObserver;
+  /**
+   * The inbound connection pool's MeshConfig and Sidecar layers for a server pod (inbound-listener.ts);
+   * absent: only the DestinationRule layer applies.
+   */
+  inboundLayers?: InboundLayerSource;
 }
 
 /** A Deployment/StatefulSet at run time: its pods and current behaviour. */
@@ -329,6 +335,13 @@ export class World implements PodDirectory {
     }
     const same = eps.length === out.endpoints.length && eps.every((e, i) => e === out.endpoints[i]);
     if (!same) out.set(eps);
+  }
+
+  /** The container port a Service port sends to on `pod` (a named targetPort resolved, else the port). */
+  targetPortOf(pod: Pod, sp: ServiceConfig['ports'][number]): number {
+    return typeof sp.targetPort === 'number'
+      ? sp.targetPort
+      : (this.namedPort(pod, sp.targetPort) ?? sp.port);
   }
 
   private namedPort(pod: Pod, name: string): number | undefined {

@@ -2,6 +2,7 @@ import type { Scenario } from '../config/scenario/index.js';
 import type { MeshConfig } from '../config/types.js';
 import type { EnvoyObserver } from '../envoy/index.js';
 import { ChaosTimeline } from '../mesh/chaos.js';
+import type { InboundLayerSource } from '../mesh/inbound-listener.js';
 import { Recorder } from '../mesh/recorder.js';
 import { World } from '../mesh/world.js';
 import { VERSION } from '../version.js';
@@ -15,6 +16,8 @@ export interface RunOptions {
   durationMs?: number;
   /** Extra subscriber to domain events (web app, tests). */
   observer?: EnvoyObserver;
+  /** The MeshConfig / Sidecar layers of the server pods' inbound connection pools (mesh/inbound-listener.ts). */
+  inboundLayers?: InboundLayerSource;
   /** Called about every `progressEveryMs` of simulated time with the fraction done (0..1). */
   onProgress?: (fraction: number) => void;
   progressEveryMs?: number;
@@ -76,6 +79,7 @@ export function buildRun(
     durationMs: opts.durationMs ?? scenario.durationMs,
     recorder,
     ...(opts.observer ? { observer: opts.observer } : {}),
+    ...(opts.inboundLayers ? { inboundLayers: opts.inboundLayers } : {}),
   });
   new ChaosTimeline(world).schedule(scenario.events);
   return { world, recorder };

@@ -9,6 +9,7 @@ import { Findings } from './context.js';
 import { analyzeDestinationRules } from './destination-rules.js';
 import { analyzeDestinations } from './destinations.js';
 import { analyzeGateways } from './gateways.js';
+import { analyzeInboundPools } from './inbound-pools.js';
 import { analyzeServices } from './services.js';
 import { analyzeVirtualServiceRules } from './virtual-service-rules.js';
 
@@ -19,6 +20,7 @@ const ANALYZERS = [
   analyzeDestinationRules,
   analyzeServices,
   analyzeGateways,
+  analyzeInboundPools,
 ];
 
 export function analyzeMesh(config: MeshConfig): Diagnostic[] {

@@ -419,6 +419,7 @@ class Resolver {
     const actions: ChaosEvent['action'][] = [];
     if (e.set) actions.push({ kind: 'set', patch: this.patch(e.set, [...path, 'set'], zones) });
     if (e.crash) actions.push({ kind: 'crash', pods: e.crash.pods ?? 1 });
+    if (e.crashContainer) actions.push({ kind: 'crash-container', pods: e.crashContainer.pods ?? 1 });
     if (e.removeEndpoints) actions.push({ kind: 'remove-endpoints', pods: e.removeEndpoints.pods ?? 1 });
     if (e.scale) actions.push({ kind: 'scale', replicas: e.scale.replicas });
     if (e.zone !== undefined && e.down) {
@@ -437,7 +438,7 @@ class Resolver {
       this.report(
         path,
         'MSIM2004',
-        'an event needs exactly one action: set, crash, removeEndpoints, scale, {zone, down: true} or {zones, delay}',
+        'an event needs exactly one action: set, crash, crashContainer, removeEndpoints, scale, {zone, down: true} or {zones, delay}',
       );
       return { ...base, action: { kind: 'scale', replicas: 0 } };
     }
@@ -445,6 +446,7 @@ class Resolver {
     const needsTarget =
       action.kind === 'set' ||
       action.kind === 'crash' ||
+      action.kind === 'crash-container' ||
       action.kind === 'remove-endpoints' ||
       action.kind === 'scale';
     if (needsTarget && e.target === undefined)

@@ -137,6 +137,10 @@ const event = z.strictObject({
   target: z.string().optional().describe('namespace/name of a Deployment or StatefulSet'),
   set: behaviour.optional(),
   crash: z.strictObject({ pods: count(1, LIMITS.maxReplicas, 'pods').optional() }).optional(),
+  crashContainer: z
+    .strictObject({ pods: count(1, LIMITS.maxReplicas, 'pods').optional() })
+    .optional()
+    .describe('only the app container crashes: the sidecar keeps accepting and answers 503'),
   removeEndpoints: z.strictObject({ pods: count(1, LIMITS.maxReplicas, 'pods').optional() }).optional(),
   scale: z.strictObject({ replicas: count(0, LIMITS.maxReplicas, 'replicas') }).optional(),
   zone: z.string().optional(),

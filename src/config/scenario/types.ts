@@ -136,6 +136,8 @@ export interface LoadGeneratorSpec {
 export type ChaosAction =
   | { kind: 'set'; patch: Partial<WorkloadBehaviour> }
   | { kind: 'crash'; pods: number }
+  /** Only the app container crashes; the pod and its sidecar keep running (503 from the sidecar). */
+  | { kind: 'crash-container'; pods: number }
   | { kind: 'remove-endpoints'; pods: number }
   | { kind: 'scale'; replicas: number }
   | { kind: 'zone-down'; zone: string }

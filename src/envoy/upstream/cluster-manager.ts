@@ -25,6 +25,15 @@ export class ClusterManager {
     return c;
   }
 
+  /**
+   * A cluster the proxy builds for itself rather than from the outbound directory: the server side's
+   * inbound clusters `inbound|PORT||` (Istio cluster_builder.go buildInboundCluster). Listed by `all()`
+   * with the others, so their stats are reported and reset like the outbound clusters'.
+   */
+  adopt(c: Cluster): void {
+    this.clusters.set(c.name, c);
+  }
+
   /** Clusters this sidecar has used, in creation order. */
   all(): IterableIterator<Cluster> {
     return this.clusters.values();

@@ -144,6 +144,8 @@ function podState(p: { state: string; ready: boolean; endpointsRemoved: boolean 
     case 'Starting':
       return POD_STATE.starting;
     case 'Crashed':
+    // Only the app container crashed (the sidecar answers 503): drawn as crashed too.
+    case 'ContainerCrashed':
       return POD_STATE.crashed;
     default:
       return POD_STATE.gone;
