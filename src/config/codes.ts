@@ -50,6 +50,9 @@ export const CODES = {
   MSIM1050: { severity: 'info', title: 'DestinationRules merged' },
   MSIM1051: { severity: 'warning', title: 'Duplicate subset across merged DestinationRules' },
   MSIM1060: { severity: 'warning', title: 'Service selects no pods' },
+  // --- views (describe, per-sidecar views): MSIM3090-3099
+  MSIM3090: { severity: 'error', title: 'No such service or pod to describe' },
+  MSIM3091: { severity: 'error', title: 'No such pod (--pod)' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;
