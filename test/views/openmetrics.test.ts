@@ -87,6 +87,17 @@ function validateOpenMetrics(text: string): { samples: number; series: Map<strin
 }
 
 describe('OpenMetrics with timestamps (-f openmetrics)', () => {
+  it('the validator refuses what promtool would', () => {
+    const head = '# TYPE m counter\n# HELP m A counter.\n';
+    expect(() => validateOpenMetrics(`${head}m_total 1 10\n# EOF\n`)).not.toThrow();
+    expect(() => validateOpenMetrics(`${head}m_total 1\n# EOF\n`)).toThrow(/timestamp/);
+    expect(() => validateOpenMetrics(`${head}m_total 1 10\n`)).toThrow();
+    expect(() => validateOpenMetrics(`${head}m_total 2 10\nm_total 1 11\n# EOF\n`)).toThrow(/never decrease/);
+    expect(() => validateOpenMetrics(`${head}m_total 1 10\nm_total 1 10\n# EOF\n`)).toThrow(/increase/);
+    expect(() => validateOpenMetrics(`${head}m_total 1 10\n# free comment\n# EOF\n`)).toThrow();
+    expect(() => validateOpenMetrics(`${head}m_total 1 10\n${head}# EOF\n`)).toThrow(/appears once/);
+  });
+
   it('is valid OpenMetrics, one point per series interval, ending at the snapshot figures', async () => {
     const loaded = await loadModel('models/canary/canary.scenario.yaml');
     const ran = runWithViews(loaded, { durationMs: 8000 }, { istioHistory: true });
