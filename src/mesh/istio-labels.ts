@@ -121,8 +121,8 @@ export function istioMetricLabels(o: {
     destination_cluster: d.cluster,
     request_protocol: 'http',
     response_code: String(o.status),
-    grpc_response_status: '',
     response_flags: o.flags,
+    grpc_response_status: '',
     // Istio's stats plugin: the server side knows its inbound mTLS; the client side reports unknown.
     connection_security_policy: o.reporter === 'destination' ? 'mutual_tls' : 'unknown',
   };
