@@ -29,6 +29,7 @@ import { writeOut } from '../study-io.js';
 
 interface DescribeFlags {
   output: 'text' | 'yaml' | 'json';
+  format?: 'text' | 'yaml' | 'json';
   proxyConfig?: 'cluster' | 'route' | 'endpoint';
   out?: string;
 }
@@ -47,8 +48,11 @@ export function registerDescribe(program: Command, io: CliIo, result: { code: nu
     .argument('<input>', 'a scenario file, or manifest files/directories (as for validate)')
     .argument('<target>', 'a Service or pod: name, name.namespace, svc/name or pod/name')
     .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['text', 'yaml', 'json']).default('text'),
+      new Option('-o, --output <format>', "output format, as istioctl's -o")
+        .choices(['text', 'yaml', 'json'])
+        .default('text'),
     )
+    .addOption(new Option('-f, --format <format>', 'the same as -o').choices(['text', 'yaml', 'json']))
     .addOption(
       new Option(
         '--proxy-config <kind>',
@@ -63,7 +67,10 @@ export function registerDescribe(program: Command, io: CliIo, result: { code: nu
         '         meshsim describe models/canary/canary.scenario.yaml frontend-0 --proxy-config cluster -o json',
     )
     .action(async (input: string, target: string, flags: DescribeFlags) => {
-      result.code = await describeCommand(io, input, target, flags);
+      result.code = await describeCommand(io, input, target, {
+        ...flags,
+        output: flags.format ?? flags.output,
+      });
     });
 }
 
