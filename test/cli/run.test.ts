@@ -78,7 +78,9 @@ describe('meshsim run', () => {
     expect((await run('run', 'no/such.yaml')).code).toBe(2);
     const f = await run('run', 'models/canary/canary.scenario.yaml', '--format', 'xml');
     expect(f.code).toBe(2);
-    expect(f.err).toBe('meshsim: --format must be one of text, json, envoy-stats, prometheus, openmetrics, envoy-clusters, got "xml"\n');
+    expect(f.err).toBe(
+      'meshsim: --format must be one of text, json, envoy-stats, prometheus, openmetrics, envoy-clusters, got "xml"\n',
+    );
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--seed', '-1')).code).toBe(2);
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--duration', '10')).code).toBe(2);
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--bogus')).code).toBe(2);
