@@ -39,7 +39,8 @@ export function findTarget(
   const m = /^(?:(pod|po|service|svc)\/)?([^.]+)(?:\.(.+))?$/.exec(text);
   const kind = m?.[1];
   const name = m?.[2] ?? text;
-  const ns = m?.[3];
+  // `name.namespace.svc.cluster.local` names the same Service as `name.namespace`.
+  const ns = m?.[3]?.replace(/\.svc\.cluster\.local$/, '');
   if (kind === undefined || kind === 'service' || kind === 'svc') {
     const svc = config.services.find(
       (s) => s.meta.name === name && (ns === undefined || s.meta.namespace === ns),

@@ -28,8 +28,12 @@ export class IstioHistory {
       let h = this.bySeries.get(s);
       if (h === undefined) this.bySeries.set(s, (h = { labels: s.labels, points: [] }));
       const last = h.points[h.points.length - 1];
-      if (last !== undefined && last.tMs >= tMs) continue;
-      h.points.push({ tMs, count: s.count, sumMs: s.sumMs, buckets: s.buckets.slice() });
+      const point = { tMs, count: s.count, sumMs: s.sumMs, buckets: s.buckets.slice() };
+      // Timestamps have millisecond resolution: a scrape within the same ms (the drain ending just after
+      // an interval) replaces the previous point, so a series never has two samples at one timestamp.
+      if (last !== undefined && Math.round(last.tMs) >= Math.round(tMs))
+        h.points[h.points.length - 1] = point;
+      else h.points.push(point);
     }
   }
 

@@ -115,6 +115,8 @@ describe('meshsim describe', () => {
     expect(r.err).toBe(
       `${CANARY} error MSIM3090 no service or pod "product-servce" in these manifests; close names: product-service\n`,
     );
+    const fqdn = await cli('describe', CANARY, 'product-service.production.svc.cluster.local');
+    expect(fqdn.out).toMatch(/^Service: product-service\n/);
     const pods = await cli('describe', CANARY, 'frontend');
     expect(pods.err).toContain('close names: frontend-0, frontend-1, frontend-2');
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Recorder } from '../../src/mesh/recorder.js';
 import { renderOpenMetrics } from '../../src/report/openmetrics.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { SIM_EPOCH_MS, unixSeconds } from '../../src/report/sim-time.js';
 import { runScenario } from '../../src/run/index.js';
+import { IstioHistory } from '../../src/run/istio-history.js';
 import { runWithViews } from '../../src/run/views-run.js';
 import { loadModel } from '../support/run-model.js';
 
@@ -126,6 +128,21 @@ describe('OpenMetrics with timestamps (-f openmetrics)', () => {
     const start = SIM_EPOCH_MS / 1000;
     expect(times.slice(0, 3)).toEqual([start + 6, start + 7, start + 8]);
     expect(times[times.length - 1]).toBe(Number(unixSeconds(r.window.drainedUntilMs)));
+  });
+
+  it('a scrape within the same millisecond replaces the previous point (no two samples at one timestamp)', () => {
+    const series = { labels: { reporter: 'source' }, count: 3, sumMs: 30, buckets: [3] };
+    const recorder = { istio: new Map([['k', series]]) } as unknown as Recorder;
+    const h = new IstioHistory();
+    h.scrape(recorder, 8000);
+    series.count = 4;
+    h.scrape(recorder, 8000.4);
+    series.count = 5;
+    h.scrape(recorder, 8001);
+    expect(h.series()[0]!.points.map((p) => [p.tMs, p.count])).toEqual([
+      [8000.4, 4],
+      [8001, 5],
+    ]);
   });
 
   it('does not change the run: the Result is byte-identical to runScenario', async () => {
