@@ -58,6 +58,14 @@ spec:
 }
 
 describe('meshsim describe', () => {
+  it('has --help with its flags and exit codes', async () => {
+    const r = await cli('describe', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usage: meshsim describe \[options\] <input> <target>/);
+    expect(r.out).toMatch(/--proxy-config <kind>[\s\S]*"cluster", "route", "endpoint"/);
+    expect(r.out).toContain('For describe: 1 when the inputs have errors or the target does not exist.');
+  });
+
   it('describes a service as istioctl x describe svc does', async () => {
     const r = await cli('describe', CANARY, 'product-service');
     expect(r.code).toBe(0);
