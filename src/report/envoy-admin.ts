@@ -42,7 +42,8 @@ const HIGH_PRIORITY = { maxConnections: 1024, maxPendingRequests: 1024, maxReque
 function clusterLines(c: ClusterView): string[] {
   const n = c.name;
   const out = [`${n}::observability_name::${n}`];
-  // NOTE: simplification: success-rate outlier detection is not modelled, so its figures are -1 (Envoy's "not computed").
+  // NOTE: simplification: success-rate outlier detection is not modelled, so its figures are -1 (Envoy's
+  // "not computed"); `hostname` is empty (EDS endpoints of pods carry none).
   if (c.outlierDetection)
     for (const k of [
       'success_rate_average',
