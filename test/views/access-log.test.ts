@@ -116,6 +116,32 @@ describe('access log (--access-log)', () => {
     expect(json.out).toBe(plain.out);
   });
 
+  it('--pod logs that sidecar only, without the kubectl prefix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshsim-al-'));
+    const one = join(dir, 'one.log');
+    const all = join(dir, 'all.log');
+    await cli(
+      'run',
+      'models/canary/canary.scenario.yaml',
+      '-d',
+      '6s',
+      '-f',
+      'json',
+      '--access-log',
+      one,
+      '--pod',
+      'frontend-1',
+    );
+    await cli('run', 'models/canary/canary.scenario.yaml', '-d', '6s', '-f', 'json', '--access-log', all);
+    const mine = readFileSync(one, 'utf8').trimEnd().split('\n');
+    const prefixed = readFileSync(all, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.startsWith('[pod/frontend-1/istio-proxy] '));
+    expect(mine.length).toBeGreaterThan(100);
+    expect(mine).toEqual(prefixed.map((l) => l.slice('[pod/frontend-1/istio-proxy] '.length)));
+  });
+
   it('--access-log-sample keeps a binomial share, from its own random stream', async () => {
     const loaded = await loadModel('models/canary/canary.scenario.yaml');
     const count = (sample: number) => {
