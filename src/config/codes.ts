@@ -61,6 +61,9 @@ export const CODES = {
   MSIM3070: { severity: 'warning', title: 'Delegate rule dropped: match conflicts with the root' },
   MSIM3071: { severity: 'warning', title: 'Delegate not exported to the root namespace' },
   MSIM3072: { severity: 'info', title: 'Delegate VirtualService not referenced by any root' },
+  // --- views (describe, per-sidecar views): MSIM3090-3099
+  MSIM3090: { severity: 'error', title: 'No such service or pod to describe' },
+  MSIM3091: { severity: 'error', title: 'No such pod (--pod)' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

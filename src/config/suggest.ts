@@ -32,3 +32,20 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length]![b.length]!;
 }
+
+/**
+ * Up to `n` names close to `word`, for "no such pod/service" errors: names that start with it first (a
+ * workload name for its pods), then the nearest by edit distance within a third of the word's length.
+ */
+export function closeNames(word: string, candidates: readonly string[], n = 5): string[] {
+  const lower = word.toLowerCase();
+  const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  const near = candidates
+    .filter((c) => !prefixed.includes(c))
+    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
+    .map((x) => x.c);
+  return [...prefixed, ...near].slice(0, n);
+}

@@ -1,3 +1,5 @@
+import type { HttpRequest } from './http.js';
+
 /**
  * Typed domain events the data plane emits (ARCHITECTURE rule 8). The model calls these; reports, the
  * web app and tests subscribe. The default sink ignores everything.
@@ -52,6 +54,12 @@ export interface RequestCompleteEvent {
   /** Pod of the last upstream host tried, or null. */
   upstreamPod: string | null;
   attempts: number;
+  /** The downstream request itself (method, path, headers: for access logs; a reference, not a copy). */
+  request: HttpRequest;
+  /** `IP:port` of the last upstream host tried (access logs' %UPSTREAM_HOST%), or null. */
+  upstreamHost: string | null;
+  /** Name of the route that matched (%ROUTE_NAME%), or null when none did. */
+  route: string | null;
 }
 
 export interface EnvoyObserver {

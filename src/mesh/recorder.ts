@@ -16,6 +16,7 @@ import {
   ServiceAggregate,
   WorkloadAggregate,
 } from './aggregates.js';
+import { istioMetricLabels } from './istio-labels.js';
 import type { InboundExchange } from './wire.js';
 
 export { CLIENT_TIMEOUT_CODE, ClientAggregate, HopAggregate, ServiceAggregate, WorkloadAggregate };
@@ -308,26 +309,14 @@ export class Recorder implements EnvoyObserver {
   ): Record<string, string> {
     // reporter=destination is indexed by the Host header; the Service it names is resolved here, once per series.
     const host = reporter === 'destination' ? this.pods.serviceOf(dstPod, hostOrAuthority) : hostOrAuthority;
-    const src = this.pods.podInfo(srcPod);
-    const dst = dstPod === '' ? undefined : this.pods.podInfo(dstPod);
-    return {
+    return istioMetricLabels({
       reporter,
-      source_workload: src ? src.owner.split('/')[1]! : 'unknown',
-      source_workload_namespace: src?.namespace ?? 'unknown',
-      source_app: src?.labels.app ?? 'unknown',
-      source_version: src?.labels.version ?? 'unknown',
-      destination_workload: dst ? dst.owner.split('/')[1]! : 'unknown',
-      destination_workload_namespace: dst?.namespace ?? 'unknown',
-      destination_app: dst?.labels.app ?? 'unknown',
-      destination_version: dst?.labels.version ?? 'unknown',
-      destination_service: host,
-      destination_service_name: host.split('.')[0]!,
-      destination_service_namespace: host.split('.')[1] ?? 'unknown',
-      request_protocol: 'http',
-      response_code: String(status),
-      response_flags: formatResponseFlags(flags),
-      connection_security_policy: reporter === 'destination' ? 'mutual_tls' : 'unknown',
-    };
+      source: this.pods.podInfo(srcPod),
+      destination: dstPod === '' ? undefined : this.pods.podInfo(dstPod),
+      service: host,
+      status,
+      flags: formatResponseFlags(flags),
+    });
   }
 }
 

@@ -78,7 +78,9 @@ describe('meshsim run', () => {
     expect((await run('run', 'no/such.yaml')).code).toBe(2);
     const f = await run('run', 'models/canary/canary.scenario.yaml', '--format', 'xml');
     expect(f.code).toBe(2);
-    expect(f.err).toBe('meshsim: --format must be one of text, json, envoy-stats, prometheus, got "xml"\n');
+    expect(f.err).toBe(
+      'meshsim: --format must be one of text, json, envoy-stats, prometheus, openmetrics, envoy-clusters, got "xml"\n',
+    );
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--seed', '-1')).code).toBe(2);
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--duration', '10')).code).toBe(2);
     expect((await run('run', 'models/canary/canary.scenario.yaml', '--bogus')).code).toBe(2);
@@ -100,7 +102,7 @@ describe('meshsim run', () => {
     );
     // Every format, the replications' ones included, and the shared flags.
     expect(r.out).toMatch(
-      /output format: text\|json\|envoy-stats\|prometheus;\s+with --replications: text\|json\|csv/,
+      /output format:\s+text\|json\|envoy-stats\|prometheus\|openmetrics\|envoy-clusters;\s+with\s+--replications: text\|json\|csv/,
     );
     expect(r.out).toContain('--simulate-misconfig');
     expect(r.out).toContain('-v, --verbose');

@@ -28,6 +28,7 @@ import {
   type Shard,
 } from '../../run/index.js';
 import { checkGateTargets, gateOrigin } from '../../run/study/gate-check.js';
+import { runViews, VIEW_FORMATS, viewOptions, viewRequest } from '../run-views.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { EXIT, EXIT_HELP, UsageError } from '../exit-codes.js';
 import {
@@ -66,6 +67,10 @@ interface RunFlags extends FindingsFlags {
   slo?: boolean;
   shard?: string;
   workers?: string;
+  pod?: string;
+  accessLog?: string;
+  accessLogFilter?: string;
+  accessLogSample?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -79,7 +84,7 @@ export function registerRun(program: Command, io: CliIo, result: { code: number 
     .argument('<scenario>', 'scenario file (apiVersion: meshsim.dev/v1alpha1, kind: Scenario)')
     .option(
       '-f, --format <format>',
-      `output format: ${REPORT_FORMATS.join('|')}; with --replications: ${STUDY_FORMATS.join('|')}`,
+      `output format: ${[...REPORT_FORMATS, ...VIEW_FORMATS].join('|')}; with --replications: ${STUDY_FORMATS.join('|')}`,
       'text',
     )
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
@@ -98,6 +103,7 @@ export function registerRun(program: Command, io: CliIo, result: { code: number 
     .option('--junit <file>', 'write the gates (spec.slo and --assert) as a JUnit XML report')
     .option('--shard <i/N>', 'with --replications: run shard i of N (0-based) and write a shard file')
     .option('-w, --workers <n>', 'with --replications: worker threads (default: the number of cores)');
+  for (const o of viewOptions()) cmd.addOption(o);
   for (const o of findingsOptions()) cmd.addOption(o);
   cmd
     .addHelpText(
@@ -119,8 +125,15 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
   if (replications === undefined && flags.workers !== undefined)
     throw new UsageError('--workers needs --replications');
   const format = flags.format as ReportFormat;
-  if (replications === undefined && !REPORT_FORMATS.includes(format))
-    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${flags.format}"`);
+  const views = viewRequest(flags);
+  if (replications !== undefined && views !== undefined)
+    throw new UsageError(
+      '--pod, --access-log and -f openmetrics|envoy-clusters need a single run (no --replications)',
+    );
+  if (replications === undefined && !REPORT_FORMATS.includes(format) && views?.format === undefined)
+    throw new UsageError(
+      `--format must be one of ${[...REPORT_FORMATS, ...VIEW_FORMATS].join(', ')}, got "${flags.format}"`,
+    );
   if (replications !== undefined) studyFormat(flags.format);
   const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration);
@@ -172,6 +185,18 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
       gateReport,
     });
   const bar = new LazyProgress(io, flags.progress !== false);
+  if (views !== undefined)
+    return runViews(io, path, load.loaded, views, findings, {
+      flags,
+      gates: assertions,
+      gateReport,
+      onProgress: (f) => {
+        bar.update(f);
+        if (f >= 1) bar.stop();
+      },
+      ...(seed !== undefined ? { seed } : {}),
+      ...(durationMs !== undefined ? { durationMs } : {}),
+    });
   const t0 = performance.now();
   const observed = runObserved(load.loaded, {
     ...(seed !== undefined ? { seed } : {}),

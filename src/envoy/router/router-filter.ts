@@ -526,6 +526,9 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       cluster: this.cluster?.name ?? null,
       upstreamPod: info.upstreamPod,
       attempts: this.attempts,
+      request: this.request,
+      upstreamHost: this.lastHost?.endpoint.address ?? null,
+      route: this.action?.name ?? null,
     });
     this.downstream.onResponse(r, info);
   }
