@@ -50,6 +50,16 @@ export const CODES = {
   MSIM1050: { severity: 'info', title: 'DestinationRules merged' },
   MSIM1051: { severity: 'warning', title: 'Duplicate subset across merged DestinationRules' },
   MSIM1060: { severity: 'warning', title: 'Service selects no pods' },
+  // --- egress: ServiceEntry, Sidecar, MeshConfig (MSIM3040-3069)
+  IST0110: { severity: 'error', title: 'ConflictingSidecarWorkloadSelectors' },
+  IST0111: { severity: 'error', title: 'MultipleSidecarsWithoutWorkloadSelectors' },
+  IST0134: { severity: 'warning', title: 'ServiceEntryAddressesRequired' },
+  MSIM3040: { severity: 'error', title: 'Invalid MeshConfig' },
+  MSIM3041: { severity: 'info', title: 'MeshConfig field not simulated' },
+  MSIM3042: { severity: 'warning', title: 'MeshConfig given twice' },
+  MSIM3043: { severity: 'info', title: 'ServiceEntry part not simulated' },
+  MSIM3044: { severity: 'info', title: 'Sidecar part not simulated' },
+  MSIM3045: { severity: 'warning', title: 'ConfigMap mesh key missing' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

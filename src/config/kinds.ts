@@ -8,7 +8,9 @@ export type SimulatedKind =
   | 'Service'
   | 'Deployment'
   | 'StatefulSet'
-  | 'Namespace';
+  | 'Namespace'
+  | 'ServiceEntry'
+  | 'Sidecar';
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -23,6 +25,8 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   Namespace: ['v1'],
   Deployment: ['apps/v1'],
   StatefulSet: ['apps/v1'],
+  ServiceEntry: ISTIO_NETWORKING,
+  Sidecar: ISTIO_NETWORKING,
 };
 
 export function isSimulatedKind(kind: string): kind is SimulatedKind {
@@ -30,7 +34,9 @@ export function isSimulatedKind(kind: string): kind is SimulatedKind {
 }
 
 export function isIstioKind(kind: SimulatedKind): boolean {
-  return kind === 'VirtualService' || kind === 'DestinationRule';
+  return (
+    kind === 'VirtualService' || kind === 'DestinationRule' || kind === 'ServiceEntry' || kind === 'Sidecar'
+  );
 }
 
 /** meshsim's own documents (Scenario, Sweep, Tune ...) share directories with manifests. */

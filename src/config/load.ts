@@ -6,13 +6,17 @@ import { type Code, severityOf } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED } from './kinds.js';
 import { type LoadedResource, loadResource } from './load-resource.js';
+import { isIstioConfigMap, readIstioConfigMap } from './resolve/mesh-config-map.js';
 import type { ResourceContext } from './report.js';
+import type { IstioMeshConfig } from './resolve/mesh-config.js';
 import type {
   DestinationRuleConfig,
   MeshConfig,
   NamespaceConfig,
   ObjectMeta,
   ServiceConfig,
+  ServiceEntryConfig,
+  SidecarConfig,
   VirtualServiceConfig,
   WorkloadConfig,
 } from './types.js';
@@ -31,6 +35,9 @@ interface Counts {
 class Collector {
   readonly resources: LoadedResource[] = [];
   readonly serviceEntryHosts: { host: string; namespace: string }[] = [];
+  /** File texts, for positions inside embedded YAML (the istio ConfigMap's `mesh` key). */
+  readonly texts = new Map<string, string>();
+  istioMeshConfig: IstioMeshConfig | undefined;
   private readonly index = new Map<string, number>();
 
   /** kubectl-apply semantics for a repeated kind/namespace/name: the later one replaces the earlier. */
@@ -117,9 +124,12 @@ function handleValue(
     return;
   }
   counts.objects++;
+  if (isIstioConfigMap(kind, apiVersion, res)) {
+    const mc = readIstioConfigMap(doc, base, value, acc.texts.get(doc.file) ?? '', out);
+    if (mc) acc.istioMeshConfig = mc;
+    return;
+  }
   if (!isSimulatedKind(kind)) {
-    if (kind === 'ServiceEntry' && apiVersion.startsWith('networking.istio.io/'))
-      collectServiceEntry(value, res.namespace, acc);
     push(out, 'MSIM0011', doc, base, `${kind} (${apiVersion}) is not simulated: parsed and ignored`, res);
     return;
   }
@@ -152,12 +162,6 @@ function handleValue(
   if (loaded) acc.add(loaded, ctx);
 }
 
-function collectServiceEntry(value: Record<string, unknown>, namespace: string, acc: Collector): void {
-  const hosts = isObject(value.spec) ? value.spec.hosts : undefined;
-  if (Array.isArray(hosts))
-    for (const h of hosts) if (typeof h === 'string') acc.serviceEntryHosts.push({ host: h, namespace });
-}
-
 /** Istio's precedence among same-host resources: creation time, then (for us) load order. */
 function byCreation<T extends { meta: ObjectMeta }>(items: T[]): T[] {
   return items
@@ -183,6 +187,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     const counts: Counts = { objects: 0, documents: 0 };
     try {
       const text = typeof input.text === 'string' ? input.text : '';
+      acc.texts.set(input.file, text);
       const parsed = parseYamlDocuments(text, input.file);
       diagnostics.push(...parsed.diagnostics);
       for (const doc of parsed.documents) handleValue(doc, [], doc.value, acc, diagnostics, counts);
@@ -223,13 +228,19 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const namespaces: NamespaceConfig[] = [];
   const virtualServices: VirtualServiceConfig[] = [];
   const destinationRules: DestinationRuleConfig[] = [];
+  const serviceEntries: ServiceEntryConfig[] = [];
+  const sidecars: SidecarConfig[] = [];
   for (const r of acc.resources) {
     if (r.kind === 'Service') services.push(r.value);
     else if (r.kind === 'Workload') workloads.push(r.value);
     else if (r.kind === 'Namespace') namespaces.push(r.value);
     else if (r.kind === 'VirtualService') virtualServices.push(r.value);
+    else if (r.kind === 'ServiceEntry') serviceEntries.push(r.value);
+    else if (r.kind === 'Sidecar') sidecars.push(r.value);
     else destinationRules.push(r.value);
   }
+  for (const se of serviceEntries)
+    for (const host of se.hosts) acc.serviceEntryHosts.push({ host, namespace: se.meta.namespace });
   const config: MeshConfig = {
     services,
     workloads,
@@ -237,6 +248,9 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     virtualServices: byCreation(virtualServices),
     destinationRules: byCreation(destinationRules),
     serviceEntryHosts: acc.serviceEntryHosts,
+    serviceEntries: byCreation(serviceEntries),
+    sidecars: byCreation(sidecars),
   };
+  if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
   return { config, diagnostics };
 }

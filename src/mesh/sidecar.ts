@@ -10,7 +10,6 @@ import {
   type RouterContext,
 } from '../envoy/index.js';
 import type { Pod } from './pod.js';
-import { MeshTransport } from './wire.js';
 import type { World } from './world.js';
 
 /**
@@ -43,7 +42,7 @@ export class Sidecar implements RouterContext {
       sidecar: pod.name,
       locality: pod.locality,
       labels: pod.labels,
-      transport: new MeshTransport(world, pod),
+      transport: world.transportFor(pod),
       observer: world.observer,
     });
   }

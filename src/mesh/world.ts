@@ -6,12 +6,15 @@ import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
 import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
 import { ServiceEndpoints } from './endpoints.js';
+import { ExternalEndpoints } from './external-endpoints.js';
+import { serviceEntryServices } from './external-registry.js';
+import { ExternalAwareTransport } from './external-transport.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Pod, PodState } from './pod.js';
 import type { PodDirectory, Recorder } from './recorder.js';
 import { resetSidecarCounters, Sidecar } from './sidecar.js';
-import type { Connection } from './wire.js';
+import { type Connection, MeshTransport } from './wire.js';
 
 export interface WorldOptions {
   scenario: Scenario;
@@ -70,6 +73,9 @@ export class World implements PodDirectory {
   private readonly endpointObjects = new Map<number, Endpoint>();
   private readonly connections = new Map<Pod, Set<Connection>>();
   private readonly sidecarRng: Rng;
+  /** ServiceEntry and passthrough destinations: servers outside the mesh. */
+  readonly external: ExternalEndpoints;
+  private readonly externalNetworkRng: Rng;
   private nextIp = 0;
 
   constructor(readonly opts: WorldOptions) {
@@ -83,8 +89,23 @@ export class World implements PodDirectory {
     this.network = new Network(scenario.network, this.streams.stream('network'));
     this.sidecarRng = this.streams.stream('sidecar-latency');
     this.services = new Map(config.services.map((s) => [s.fqdn, s]));
-    const specs = new ClusterSpecs(config, this.services, (fqdn, port) => this.endpointSource(fqdn, port));
-    const routes = new RouteConfigs(config, config.services);
+    // The registry istiod builds: Kubernetes Services, then ServiceEntry hosts (external-registry.ts).
+    const registry = [
+      ...config.services,
+      ...serviceEntryServices(config.serviceEntries ?? [], config.services),
+    ];
+    // spec.meshConfig overrides the istio ConfigMap (docs/scenario.md).
+    const meshConfig = scenario.meshConfig ?? config.istioMeshConfig;
+    const scoped: MeshConfig = meshConfig ? { ...config, istioMeshConfig: meshConfig } : config;
+    this.external = new ExternalEndpoints(scenario, this.sim, this.streams);
+    this.externalNetworkRng = this.streams.stream('external-network');
+    const specs = new ClusterSpecs(
+      scoped,
+      new Map(registry.map((s) => [s.fqdn, s])),
+      (fqdn, port) => this.endpointSource(fqdn, port),
+      this.external,
+    );
+    const routes = new RouteConfigs(scoped, registry);
     this.controlPlane = {
       lookup: (name) => specs.lookup(name),
       routeTable: (pod, port) => routes.table(pod, port),
@@ -98,6 +119,17 @@ export class World implements PodDirectory {
   // --- lookups used by the wire, apps and sidecars
   sidecarLatencyMs(): number {
     return this.opts.scenario.sidecar.latency.sample(this.sidecarRng);
+  }
+  /** A sidecar's upstream transport: pods through the mesh, external hosts directly (external-transport.ts). */
+  transportFor(pod: Pod): ExternalAwareTransport {
+    return new ExternalAwareTransport(
+      new MeshTransport(this, pod),
+      this.external,
+      pod,
+      this.sim,
+      this.opts.scenario.network,
+      this.externalNetworkRng,
+    );
   }
   appOf(pod: Pod): AppContainer | undefined {
     return this.apps.get(pod);
