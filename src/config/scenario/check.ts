@@ -41,6 +41,8 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
       report(['spec', 'events', i, 'target'], 'MSIM2010', unknownWorkload(e.target));
   });
   const known = knownHosts(config);
+  // Hosts outside the mesh the scenario describes (spec.external) exist too: passthrough destinations.
+  for (const h of s.external?.keys() ?? []) known.add(h);
   s.traffic.forEach((t, i) => {
     t.requests.forEach((r, j) => {
       const problem = hostProblem(r.url, t.namespace, known);
@@ -63,6 +65,7 @@ function knownHosts(config: MeshConfig): Set<string> {
   const hosts = new Set<string>();
   for (const s of config.services) hosts.add(s.fqdn);
   for (const vs of config.virtualServices) for (const h of vs.hosts) hosts.add(h);
+  for (const se of config.serviceEntries ?? []) for (const h of se.hosts) hosts.add(h);
   return hosts;
 }
 
@@ -82,7 +85,10 @@ function hostProblem(url: string, ns: string, known: Set<string>): string | unde
   if (m === null) return undefined; // the URL syntax error is reported by the schema pass
   const host = m[1]!;
   if (dnsCandidates(host, ns).some((c) => known.has(c))) return undefined;
+  // Wildcard hosts (a ServiceEntry or VirtualService for `*.example.com`) cover their subdomains.
+  const lower = host.toLowerCase();
+  for (const k of known) if (k.startsWith('*.') && lower.endsWith(k.slice(1))) return undefined;
   const short = [...known].map((k) => k.split('.')[0]!);
   const hint = didYouMean(host.split('.')[0]!, short);
-  return `"${host}" resolves to no Service or VirtualService host from namespace ${ns}${hint ? `; did you mean "${hint}"?` : ''}`;
+  return `"${host}" resolves to no Service, ServiceEntry, VirtualService host or spec.external host from namespace ${ns}${hint ? `; did you mean "${hint}"?` : ''}`;
 }
