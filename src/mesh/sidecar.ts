@@ -36,7 +36,7 @@ export class Sidecar implements RouterContext {
     this.rng = world.streams.stream(`router/${pod.name}`);
     this.acceptRng = world.streams.stream(`accept/${pod.name}`);
     this.observer = world.observer;
-    this.clusters = new ClusterManager(world.controlPlane, {
+    this.clusters = new ClusterManager(world.clusterDirectoryFor(pod), {
       sim: world.sim,
       streams: world.streams,
       sidecar: pod.name,

@@ -1,10 +1,11 @@
 import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
-import type { Endpoint, EnvoyObserver } from '../envoy/index.js';
+import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
 import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
-import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
+import { type buildRouteTable, PASSTHROUGH_CLUSTER, RouteConfigs } from './control-plane/route-config.js';
+import { SidecarScopes } from './control-plane/sidecar-scope.js';
 import { ServiceEndpoints } from './endpoints.js';
 import { ExternalEndpoints } from './external-endpoints.js';
 import { serviceEntryServices } from './external-registry.js';
@@ -75,6 +76,8 @@ export class World implements PodDirectory {
   private readonly sidecarRng: Rng;
   /** ServiceEntry and passthrough destinations: servers outside the mesh. */
   readonly external: ExternalEndpoints;
+  /** What each proxy identity sees (Sidecar resources, exportTo). */
+  private readonly scopes: SidecarScopes;
   private readonly externalNetworkRng: Rng;
   private nextIp = 0;
 
@@ -105,7 +108,8 @@ export class World implements PodDirectory {
       (fqdn, port) => this.endpointSource(fqdn, port),
       this.external,
     );
-    const routes = new RouteConfigs(scoped, registry);
+    this.scopes = new SidecarScopes(scoped, registry);
+    const routes = new RouteConfigs(scoped, this.scopes);
     this.controlPlane = {
       lookup: (name) => specs.lookup(name),
       routeTable: (pod, port) => routes.table(pod, port),
@@ -119,6 +123,22 @@ export class World implements PodDirectory {
   // --- lookups used by the wire, apps and sidecars
   sidecarLatencyMs(): number {
     return this.opts.scenario.sidecar.latency.sample(this.sidecarRng);
+  }
+  /**
+   * A sidecar's clusters: only those of the services its scope imports (a Sidecar resource's egress hosts,
+   * exportTo); a route to another host's cluster answers 503 NC as in Envoy. Checked once per cluster a
+   * sidecar creates, never per request.
+   */
+  clusterDirectoryFor(pod: Pod): ClusterDirectory {
+    const scope = this.scopes.of(pod.namespace, pod.labels);
+    const lookup = this.controlPlane.lookup;
+    return {
+      lookup(name) {
+        if (name !== PASSTHROUGH_CLUSTER && !scope.imported.has(name.slice(name.lastIndexOf('|') + 1)))
+          return undefined;
+        return lookup(name);
+      },
+    };
   }
   /** A sidecar's upstream transport: pods through the mesh, external hosts directly (external-transport.ts). */
   transportFor(pod: Pod): ExternalAwareTransport {

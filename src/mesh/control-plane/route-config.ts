@@ -2,7 +2,7 @@ import type { MeshConfig, OutboundTrafficMode, ServiceConfig } from '../../confi
 import { RouteTable, type Route, type VirtualHost } from '../../envoy/index.js';
 import type { Pod } from '../pod.js';
 import { isHttpOrSniffed, serviceDomains } from './service-domains.js';
-import { sidecarScope } from './sidecar-scope.js';
+import type { SidecarScopes } from './sidecar-scope.js';
 import { defaultOutboundRoute, virtualServiceVirtualHosts } from './virtual-service-routes.js';
 
 export { serviceDomains };
@@ -87,15 +87,24 @@ export class RouteConfigs {
 
   constructor(
     private readonly config: MeshConfig,
-    private readonly services: readonly ServiceConfig[],
+    private readonly scopes: SidecarScopes,
   ) {}
 
+  /**
+   * NOTE: simplification: a port no egress listener serves has no route configuration in Istio (its
+   * traffic takes the outbound listener's TCP passthrough or blackhole filter chain); here it gets the
+   * catch-all virtual host alone, so REGISTRY_ONLY answers 502 there instead of resetting the connection.
+   */
   table(pod: Pod, port: number): RouteTable {
     const key = `${port}\u0000${pod.namespace}\u0000${JSON.stringify(Object.entries(pod.labels).sort())}`;
     let t = this.byProxy.get(key);
     if (t === undefined) {
-      const scope = sidecarScope(this.config, this.services, pod.namespace, pod.labels);
-      t = buildRouteTable(this.config, scope.services, pod, port, scope.outboundTrafficPolicy);
+      const scope = this.scopes.of(pod.namespace, pod.labels);
+      const inputs = scope.routesOn(port);
+      const vss = inputs?.virtualServices ?? [];
+      const config =
+        vss === this.config.virtualServices ? this.config : { ...this.config, virtualServices: vss };
+      t = buildRouteTable(config, inputs?.services ?? [], pod, port, scope.outboundTrafficPolicy);
       this.byProxy.set(key, t);
     }
     return t;
