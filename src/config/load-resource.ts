@@ -130,14 +130,6 @@ export function loadResource(
       if (errorCount(ctx) > before) return undefined;
       if (spec.ingress?.length)
         r.add('MSIM3044', ['spec', 'ingress'], 'Sidecar ingress listeners are parsed and not simulated');
-      (spec.egress ?? []).forEach((e, i) => {
-        if (e.port)
-          r.add(
-            'MSIM3044',
-            ['spec', 'egress', i, 'port'],
-            'a port-bound egress listener is simulated as a catch-all one: its hosts are visible on every port',
-          );
-      });
       return { kind, value: resolveSidecar(meta, spec) };
     }
   }
