@@ -367,7 +367,7 @@ export interface ServiceEntryPort {
   /** As written, upper-cased: HTTP, HTTP2, HTTPS, GRPC, TLS, TCP, MONGO ... (empty = unset). */
   protocol: string;
   name: string;
-  /** 0 = the endpoint's port for this name, else `number` (Istio serviceentry/conversion.go). */
+  /** 0 = unset: an endpoint's port of this name, else `number` (conversion.go convertWorkloadInstanceToServiceInstance). */
   targetPort: number;
 }
 
@@ -379,7 +379,7 @@ export interface ServiceEntryEndpoint {
   labels: Readonly<Record<string, string>>;
   /** `region/zone/subzone` as written ('' = unknown). */
   locality: string;
-  /** Load-balancing weight; 0 as written means 1 (Istio conversion.go `convertEndpoint`). */
+  /** Load-balancing weight; 0 as written means 1 (Istio model/service.go GetLoadBalancingWeight). */
   weight: number;
   network: string;
 }

@@ -18,12 +18,15 @@ class FixedEndpoints implements EndpointSource {
 
 /**
  * Endpoints of ServiceEntry clusters and of the PassthroughCluster, and the servers behind them. istiod's
- * conversion (Istio pilot/pkg/serviceregistry/serviceentry/conversion.go convertEndpoint, and
- * cluster_builder.go / cluster.go for the cluster type):
+ * conversion (Istio pilot/pkg/serviceregistry/serviceentry/conversion.go convertServiceEntryToInstances,
+ * convertWorkloadInstanceToServiceInstance) and cluster type (pilot/pkg/networking/core/cluster.go
+ * convertResolution: DNS → STRICT_DNS, DNS_ROUND_ROBIN → LOGICAL_DNS, NONE → ORIGINAL_DST):
  *
  * - STATIC: one host per listed endpoint (an IP), its port the endpoint's port of that name, else the
- *   ServiceEntry port's targetPort, else its number; locality and weight as written (weight 0 → 1).
- * - DNS (STRICT_DNS cluster): each endpoint address (the host itself when there are none) is resolved and
+ *   ServiceEntry port's targetPort, else its number; locality and weight as written (weight 0 → 1,
+ *   model/service.go GetLoadBalancingWeight).
+ * - DNS (STRICT_DNS cluster): each endpoint address (the host itself when there are none, with the port's
+ *   targetPort or number: convertServiceEntryToInstances) is resolved and
  *   every address becomes a host; `spec.external[name].addresses` says how many a name resolves to.
  * - DNS_ROUND_ROBIN (LOGICAL_DNS cluster): one host per endpoint address, whatever it resolves to.
  * - NONE (ORIGINAL_DST cluster), and the PassthroughCluster: the address the app dialled. Modelled as one

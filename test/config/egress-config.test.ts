@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_UINT32 } from '../../src/config/index.js';
-import { codesAt, load } from './helpers.js';
+import { analyze, codesAt, load } from './helpers.js';
 
 /** A ServiceEntry in namespace production with the given spec (indented 2). */
 const se = (spec: string) => `apiVersion: networking.istio.io/v1
@@ -237,5 +237,35 @@ describe('MeshConfig from the istio ConfigMap (mesh key)', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: {a: 1}\n',
     );
     expect(notString.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['MSIM3040@5']);
+  });
+});
+
+describe('Sidecar analysis (istioctl analyzers/sidecar/selector.go)', () => {
+  const deployment = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews, namespace: production}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: reviews}}
+  template: {metadata: {labels: {app: reviews}}, spec: {containers: [{name: r, image: r}]}}
+`;
+  const egress = '  egress:\n  - hosts: ["./*"]';
+  it('IST0110 for Sidecars selecting the same pods, IST0111 for two without selector, IST0101 for none matched', () => {
+    const text = [
+      sidecar(`  workloadSelector: {labels: {app: reviews}}\n${egress}`, 'a'),
+      sidecar(`  workloadSelector: {labels: {app: reviews}}\n${egress}`, 'b'),
+      sidecar(egress, 'c'),
+      sidecar(egress, 'd'),
+      sidecar(`  workloadSelector: {labels: {app: nothing}}\n${egress}`, 'e'),
+    ].join('\n---\n');
+    const ds = analyze(`${text}\n${deployment}`).filter((d) => d.kind === 'Sidecar');
+    expect(ds.map((d) => `${d.code} ${d.name}: ${d.message}`)).toEqual([
+      'IST0110 a: The Sidecars [a b] in namespace "production" select the same workload pod "reviews", which can lead to undefined behavior.',
+      'IST0110 b: The Sidecars [a b] in namespace "production" select the same workload pod "reviews", which can lead to undefined behavior.',
+      'IST0111 c: The Sidecars [c d] in namespace "production" have no workload selector, which can lead to undefined behavior.',
+      'IST0111 d: The Sidecars [c d] in namespace "production" have no workload selector, which can lead to undefined behavior.',
+      'IST0101 e: Referenced selector not found: "app=nothing"',
+    ]);
   });
 });

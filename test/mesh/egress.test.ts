@@ -185,6 +185,23 @@ spec:
     expect(routeOf(w, reviews, 'unknown.example.org', 80)?.name).toBe('block_all');
   });
 
+  it('warns (MSIM3042) when spec.meshConfig replaces a ConfigMap', () => {
+    const scenario = `apiVersion: meshsim.dev/v1alpha1
+kind: Scenario
+metadata: {name: s}
+spec:
+  duration: 1s
+  meshConfig: {outboundTrafficPolicy: {mode: ALLOW_ANY}}
+  traffic: [{name: c, namespace: production, rate: 1/s, requests: [{url: "http://reviews:9080/"}]}]
+`;
+    const load = loadScenarioFromTexts({ file: 's.yaml', text: scenario }, [
+      { file: 'm.yaml', text: MESH + configMap('    connectTimeout: 1s') },
+    ]);
+    expect(load.diagnostics.filter((d) => d.code === 'MSIM3042').map((d) => `${d.file}:${d.line}`)).toEqual([
+      's.yaml:6',
+    ]);
+  });
+
   it('PassthroughCluster: ORIGINAL_DST with the mesh connectTimeout and defaultTrafficPolicy pool', () => {
     const w = world(
       MESH +

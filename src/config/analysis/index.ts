@@ -9,6 +9,7 @@ import { Findings } from './context.js';
 import { analyzeDestinationRules } from './destination-rules.js';
 import { analyzeDestinations } from './destinations.js';
 import { analyzeServices } from './services.js';
+import { analyzeSidecars } from './sidecars.js';
 import { analyzeVirtualServiceRules } from './virtual-service-rules.js';
 
 const ANALYZERS = [
@@ -17,6 +18,7 @@ const ANALYZERS = [
   analyzeVirtualServiceRules,
   analyzeDestinationRules,
   analyzeServices,
+  analyzeSidecars,
 ];
 
 export function analyzeMesh(config: MeshConfig): Diagnostic[] {

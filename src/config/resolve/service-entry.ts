@@ -21,7 +21,7 @@ export function resolveServiceEntry(meta: ObjectMeta, spec: ServiceEntrySpecDoc)
       ports: { ...(e.ports ?? {}) },
       labels: { ...(e.labels ?? {}) },
       locality: e.locality ?? '',
-      // conversion.go convertEndpoint: a weight of 0 is sent as 1.
+      // A weight of 0 is sent as 1 (Istio pilot/pkg/model/service.go GetLoadBalancingWeight).
       weight: e.weight && e.weight > 0 ? e.weight : 1,
       network: e.network ?? '',
     })),

@@ -56,6 +56,20 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
       if (problem) report(['spec', 'workloads', key, 'calls', j, 'url'], 'MSIM2011', problem);
     });
   }
+  // spec.meshConfig replaces the istio ConfigMap's MeshConfig as a whole (docs/scenario.md).
+  if (s.meshConfig !== undefined && config.istioMeshConfig !== undefined) {
+    const at = config.istioMeshConfig.source;
+    out.push({
+      severity: 'warning',
+      code: 'MSIM3042',
+      message: `spec.meshConfig replaces the MeshConfig of the istio ConfigMap${at ? ` (${at.file}:${at.line})` : ''}: the ConfigMap's settings are not applied`,
+      file: doc.file,
+      ...doc.locate(['spec', 'meshConfig'], { key: true }),
+      kind: 'Scenario',
+      name: s.name,
+      path: 'spec.meshConfig',
+    });
+  }
   // What the run would cost, refused up front when over the limits table (MSIM2006).
   out.push(...checkScenarioSize(doc, s, config));
   return out;
