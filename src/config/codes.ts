@@ -53,7 +53,6 @@ export const CODES = {
   // --- egress: ServiceEntry, Sidecar, MeshConfig (MSIM3040-3069)
   IST0110: { severity: 'error', title: 'ConflictingSidecarWorkloadSelectors' },
   IST0111: { severity: 'error', title: 'MultipleSidecarsWithoutWorkloadSelectors' },
-  IST0134: { severity: 'warning', title: 'ServiceEntryAddressesRequired' },
   MSIM3040: { severity: 'error', title: 'Invalid MeshConfig' },
   MSIM3041: { severity: 'info', title: 'MeshConfig field not simulated' },
   MSIM3042: { severity: 'warning', title: 'MeshConfig given twice' },

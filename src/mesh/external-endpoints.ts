@@ -105,7 +105,9 @@ export class ExternalEndpoints {
 
   private build(se: ServiceEntryConfig, host: string, port: number, tlsByPolicy: boolean): Endpoint[] {
     const sp = se.ports.find((p) => p.number === port);
-    if (sp === undefined) return [];
+    // NOTE: simplification: a workloadSelector entry's endpoints (WorkloadEntries, pods) are not
+    // simulated: its clusters have no hosts (503 UH).
+    if (sp === undefined || se.workloadSelector !== undefined) return [];
     const tls = tlsByPolicy || sp.protocol === 'HTTPS' || sp.protocol === 'TLS';
     const target = sp.targetPort || sp.number;
     if (se.resolution === 'NONE')

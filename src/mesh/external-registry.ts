@@ -16,7 +16,6 @@ export function serviceEntryServices(
   const taken = new Set(kubernetes.map((s) => s.fqdn));
   const out: ServiceConfig[] = [];
   for (const se of entries) {
-    if (se.workloadSelector !== undefined) continue; // NOTE: simplification: WorkloadEntry/pod endpoints not simulated
     const ports: ServicePort[] = se.ports.map((p) => ({
       name: p.name,
       port: p.number,
@@ -44,7 +43,8 @@ function istioProtocolOf(p: string): ServicePort['istioProtocol'] {
       return 'grpc';
     case 'GRPC-WEB':
       return 'grpc-web';
-    // Simulated as HTTP over TLS (docs/fidelity.md): the route config exists for them.
+    // NOTE: simplification: HTTPS/TLS ports are simulated as HTTP over a TLS connection (as when the
+    // sidecar originates TLS); Istio proxies app-originated TLS by SNI only, without HTTP routes.
     case 'HTTPS':
     case 'TLS':
       return 'http';

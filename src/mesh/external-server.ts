@@ -13,6 +13,9 @@ export interface ExternalExchange {
  * A server outside the mesh at one address (docs/scenario.md "External hosts"): no sidecar in front of it,
  * `concurrency` requests served at once, the rest in a FIFO queue (503 at once when `queueLimit` is
  * reached), a service time drawn from `latency`, a status from the error mix.
+ *
+ * NOTE: simplification: an external server never refuses connections, resets or goes away, and chaos
+ * events do not target it (its error mix and latency stand for its failures).
  */
 export class ExternalServer {
   busy = 0;

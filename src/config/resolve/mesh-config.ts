@@ -45,7 +45,7 @@ export interface IstioMeshConfig {
   enableAutoMtls: boolean;
   /** `rootNamespace` (default istio-system): where a Sidecar without selector is the mesh-wide default. */
   rootNamespace: string;
-  /** `defaultConfig.concurrency`: proxy worker threads, when the scenario's `spec.sidecar.concurrency` is unset. */
+  /** `defaultConfig.concurrency`, parsed only: the scenario's `spec.sidecar.concurrency` sets the workers. */
   concurrency?: number;
   /** Where it was read from (undefined for the defaults). */
   source?: SourceRef;
@@ -153,6 +153,20 @@ export function parseMeshConfigText(
       locate(['outboundTrafficPolicy', 'mode']),
       'ALLOW_ANY_DYNAMIC_DNS is simulated as ALLOW_ANY (unknown hosts pass through; the dynamic forward proxy is not modelled)',
       ['outboundTrafficPolicy', 'mode'],
+    );
+  if (data.defaultConfig?.concurrency !== undefined)
+    push(
+      'MSIM3041',
+      locate(['defaultConfig', 'concurrency'], true),
+      "defaultConfig.concurrency is parsed and not simulated: the scenario's spec.sidecar.concurrency sets the proxy workers",
+      ['defaultConfig', 'concurrency'],
+    );
+  if (data.enableAutoMtls === false)
+    push(
+      'MSIM3041',
+      locate(['enableAutoMtls'], true),
+      'enableAutoMtls: false is parsed and not simulated: mesh connections still pay the mTLS handshake',
+      ['enableAutoMtls'],
     );
   if (data.defaultHttpRetryPolicy)
     push(

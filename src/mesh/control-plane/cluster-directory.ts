@@ -152,6 +152,9 @@ function withMeshBaseline(
  * (cluster_builder.go: the cluster's connect timeout starts as the mesh's and applyConnectionPool
  * replaces it only when tcp.connectTimeout is set; loadbalancer.go GetEffectiveLbSetting: the DR's
  * localityLbSetting, else the mesh's). "Not set" is read from the DR's written fields.
+ *
+ * NOTE: simplification: the mesh connectTimeout applies when the DR writes no `tcp.connectTimeout`
+ * anywhere and the effective value is Istio's 10 s default (a block other than the chosen one is not told apart).
  */
 function meshDefaults(
   policy: ClusterPolicy,
