@@ -4,7 +4,7 @@ import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
 import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
 import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
-import { type buildRouteTable, PASSTHROUGH_CLUSTER, RouteConfigs } from './control-plane/route-config.js';
+import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
 import { SidecarScopes } from './control-plane/sidecar-scope.js';
 import { ServiceEndpoints } from './endpoints.js';
 import { ExternalEndpoints } from './external-endpoints.js';
@@ -134,7 +134,8 @@ export class World implements PodDirectory {
     const lookup = this.controlPlane.lookup;
     return {
       lookup(name) {
-        if (name !== PASSTHROUGH_CLUSTER && !scope.imported.has(name.slice(name.lastIndexOf('|') + 1)))
+        // Only outbound service clusters are scoped (inbound and catch-all clusters are always there).
+        if (name.startsWith('outbound|') && !scope.imported.has(name.slice(name.lastIndexOf('|') + 1)))
           return undefined;
         return lookup(name);
       },

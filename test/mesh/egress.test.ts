@@ -252,6 +252,32 @@ spec:
     ]);
   });
 
+  it('a port-level entry replaces the top level first, then the baseline fills what it leaves unset', () => {
+    const portLevel = `---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: production}
+spec:
+  host: reviews
+  trafficPolicy:
+    connectionPool: {tcp: {maxConnections: 4}}
+    outlierDetection: {consecutive5xxErrors: 3}
+    retryBudget: {percent: 30}
+    portLevelSettings:
+    - port: {number: 9080}
+      connectionPool: {tcp: {maxConnections: 6}}
+`;
+    const p = world(MESH + portLevel + mesh).controlPlane.lookup(
+      'outbound|9080||reviews.production.svc.cluster.local',
+    )!.policy;
+    // Port-level entry alone (nothing inherited from the top level), then the mesh baseline's outlier block.
+    expect([
+      p.connectionPool.tcp.maxConnections,
+      p.outlierDetection?.consecutive5xxErrors,
+      p.retryBudget,
+    ]).toEqual([6, 9, undefined]);
+  });
+
   it('connectTimeout: the mesh value unless the DestinationRule writes one', () => {
     const w = world(MESH + dr + mesh);
     expect(

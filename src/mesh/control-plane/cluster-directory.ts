@@ -129,7 +129,9 @@ function withMeshBaseline(
     connectionPool: top?.connectionPool ?? base.connectionPool,
     outlierDetection: top?.outlierDetection ?? base.outlierDetection,
   };
-  if (tp?.retryBudget !== undefined) Object.assign(trafficPolicy, { retryBudget: tp.retryBudget });
+  // A port-level entry carries no retryBudget (cluster-policy.ts portLevel), the top level does.
+  if (entry === undefined && tp?.retryBudget !== undefined)
+    Object.assign(trafficPolicy, { retryBudget: tp.retryBudget });
   if (dr === undefined)
     return {
       meta: {
