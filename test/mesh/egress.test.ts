@@ -202,6 +202,32 @@ spec:
     ]);
   });
 
+  it('defaultHttpRetryPolicy replaces the built-in default on routes without retries, not written ones', () => {
+    const vsText = `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api, namespace: production}
+spec:
+  hosts: [api.example.com]
+  http:
+  - match: [{uri: {prefix: /v2}}]
+    route: [{destination: {host: api.example.com}}]
+    retries: {attempts: 1, retryOn: reset}
+  - route: [{destination: {host: api.example.com}}]
+`;
+    const w = world(MESH + vsText + configMap('    defaultHttpRetryPolicy: {attempts: 4, retryOn: 5xx}'));
+    const retries = (a: RouteAction | null) =>
+      a?.kind === 'route' ? [a.retryPolicy?.numRetries, a.retryPolicy?.retryOn] : a?.kind;
+    expect(retries(routeOf(w, 'client-0', 'reviews', 9080))).toEqual([4, ['5xx']]);
+    expect(retries(routeOf(w, 'client-0', 'api.example.com', 80))).toEqual([4, ['5xx']]);
+    const v2 = w.controlPlane
+      .routeTable(w.podByName('client-0')!, 80)
+      .route({ ...req('api.example.com', 80), path: '/v2/x' });
+    expect(retries(v2)).toEqual([1, ['reset']]);
+    // Without it: istiod's built-in default (2 retries, no 5xx).
+    expect(retries(routeOf(world(MESH + vsText), 'client-0', 'api.example.com', 80))?.[0]).toBe(2);
+  });
+
   it('PassthroughCluster: ORIGINAL_DST with the mesh connectTimeout and defaultTrafficPolicy pool', () => {
     const w = world(
       MESH +

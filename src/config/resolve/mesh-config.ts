@@ -15,12 +15,14 @@ import {
 } from '../defaults.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
+import { translateRetries } from '../retry-policy.js';
 import { type MeshConfigDoc, meshConfigSchema, TYPED_MESH_FIELDS } from '../schema/mesh-config.js';
 import type {
   ConnectionPoolSettings,
   LocalityLbSetting,
   OutboundTrafficMode,
   OutlierDetectionSettings,
+  RetryPolicy,
   SourceRef,
 } from '../types.js';
 import { parseYamlDocuments, type YamlPath } from '../yaml-source.js';
@@ -43,6 +45,12 @@ export interface IstioMeshConfig {
   connectTimeoutMs: number;
   /** `enableAutoMtls` (default true). NOTE: simplification: mesh hops always use mTLS in meshsim. */
   enableAutoMtls: boolean;
+  /**
+   * `defaultHttpRetryPolicy` as Envoy's retry policy (null = attempts 0: no retries); undefined when not
+   * set. Replaces istiod's built-in default on every route without `retries` (Istio route.go
+   * TranslateRoute "No VS policy set, use mesh defaults", BuildDefaultHTTPOutboundRoute).
+   */
+  defaultHttpRetryPolicy?: RetryPolicy | null;
   /** `rootNamespace` (default istio-system): where a Sidecar without selector is the mesh-wide default. */
   rootNamespace: string;
   /** `defaultConfig.concurrency`, parsed only: the scenario's `spec.sidecar.concurrency` sets the workers. */
@@ -76,6 +84,7 @@ export function resolveIstioMeshConfig(doc: MeshConfigDoc, source?: SourceRef): 
     out.defaultTrafficPolicy.outlierDetection = resolveOutlierDetection(dtp.outlierDetection);
   if (doc.localityLbSetting)
     out.localityLbSetting = resolveLoadBalancer({ localityLbSetting: doc.localityLbSetting }).locality;
+  if (doc.defaultHttpRetryPolicy) out.defaultHttpRetryPolicy = translateRetries(doc.defaultHttpRetryPolicy);
   const c = doc.defaultConfig?.concurrency;
   if (c !== undefined && c > 0) out.concurrency = c;
   if (source) out.source = source;
@@ -167,13 +176,6 @@ export function parseMeshConfigText(
       locate(['enableAutoMtls'], true),
       'enableAutoMtls: false is parsed and not simulated: mesh connections still pay the mTLS handshake',
       ['enableAutoMtls'],
-    );
-  if (data.defaultHttpRetryPolicy)
-    push(
-      'MSIM3041',
-      locate(['defaultHttpRetryPolicy'], true),
-      'defaultHttpRetryPolicy is parsed and not simulated: routes without retries keep istiod built-in default',
-      ['defaultHttpRetryPolicy'],
     );
   const source = { file: origin.file, line: origin.line, column: origin.column };
   return { value: resolveIstioMeshConfig(data, source), diagnostics };

@@ -1,5 +1,7 @@
-import type { MeshConfig, OutboundTrafficMode, ServiceConfig } from '../../config/types.js';
+import { retryHostPredicate } from '../../config/retry-policy.js';
+import type { MeshConfig, OutboundTrafficMode, RetryPolicy, ServiceConfig } from '../../config/types.js';
 import { RouteTable, type Route, type VirtualHost } from '../../envoy/index.js';
+import type { RouteEntry } from '../../envoy/router/index.js';
 import type { Pod } from '../pod.js';
 import { isHttpOrSniffed, serviceDomains } from './service-domains.js';
 import type { SidecarScopes } from './sidecar-scope.js';
@@ -24,12 +26,14 @@ export const BLACKHOLE_CLUSTER = 'BlackHoleCluster';
  * no timeout and no retry policy; with REGISTRY_ONLY `block_all`, a direct response 502.
  */
 export function buildRouteTable(
-  config: MeshConfig,
+  mesh: MeshConfig,
   services: readonly ServiceConfig[],
   pod: Pod,
   port: number,
   outbound: OutboundTrafficMode = 'ALLOW_ANY',
 ): RouteTable {
+  const meshRetry = mesh.istioMeshConfig?.defaultHttpRetryPolicy;
+  const config = meshRetry === undefined ? mesh : withMeshRetryDefault(mesh, meshRetry);
   const fromVs = virtualServiceVirtualHosts(config, services, pod, port);
   const vhosts: VirtualHost[] = [...fromVs.virtualHosts];
   for (const svc of services) {
@@ -38,11 +42,38 @@ export function buildRouteTable(
     vhosts.push({
       name: `${svc.fqdn}:${port}`,
       domains: serviceDomains(svc, port, pod.namespace),
-      routes: [defaultOutboundRoute(config, svc.fqdn, port, pod.namespace)],
+      routes: [withRetry(defaultOutboundRoute(config, svc.fqdn, port, pod.namespace), meshRetry)],
     });
   }
   vhosts.push(outbound === 'ALLOW_ANY' ? ALLOW_ANY : BLOCK_ALL);
   return new RouteTable(vhosts);
+}
+
+/**
+ * MeshConfig `defaultHttpRetryPolicy` on every VirtualService rule that writes no `retries` (Istio route.go
+ * TranslateRoute: "No VS policy set, use mesh defaults"); a written `retries` keeps its own.
+ */
+function withMeshRetryDefault(config: MeshConfig, policy: RetryPolicy | null): MeshConfig {
+  const virtualServices = config.virtualServices.map((vs) => {
+    const written = vs.meta.positions ?? {};
+    if (!vs.http.some((_, i) => written[`spec.http[${i}].retries`] === undefined)) return vs;
+    const http = vs.http.map((rule, i) =>
+      written[`spec.http[${i}].retries`] === undefined ? { ...rule, retries: policy } : rule,
+    );
+    return { ...vs, http };
+  });
+  return { ...config, virtualServices };
+}
+
+/** The default route with the mesh's retry policy (route.go BuildDefaultHTTPOutboundRoute: ConvertPolicy(mesh default, false)). */
+function withRetry(route: Route, policy: RetryPolicy | null | undefined): Route {
+  if (policy === undefined || route.action.kind !== 'route') return route;
+  const action: RouteEntry = {
+    ...route.action,
+    retryPolicy: policy,
+    retryPreviousHosts: policy !== null && retryHostPredicate(policy, false),
+  };
+  return { match: route.match, action };
 }
 
 const PREFIX_ALL = { path: { kind: 'prefix', value: '/', caseSensitive: true }, conditions: [] } as const;
