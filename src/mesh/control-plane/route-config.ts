@@ -52,6 +52,9 @@ export function buildRouteTable(
 /**
  * MeshConfig `defaultHttpRetryPolicy` on every VirtualService rule that writes no `retries` (Istio route.go
  * TranslateRoute: "No VS policy set, use mesh defaults"); a written `retries` keeps its own.
+ *
+ * NOTE: simplification: "written" is read from the rule's recorded position (`spec.http[i].retries`) in
+ * its own VirtualService; rules a root takes over from a delegate VirtualService are not told apart.
  */
 function withMeshRetryDefault(config: MeshConfig, policy: RetryPolicy | null): MeshConfig {
   const virtualServices = config.virtualServices.map((vs) => {
