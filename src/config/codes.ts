@@ -64,6 +64,15 @@ export const CODES = {
   // --- views (describe, per-sidecar views): MSIM3090-3099
   MSIM3090: { severity: 'error', title: 'No such service or pod to describe' },
   MSIM3091: { severity: 'error', title: 'No such pod (--pod)' },
+  // --- egress: ServiceEntry, Sidecar, MeshConfig (MSIM3040-3069)
+  IST0110: { severity: 'error', title: 'ConflictingSidecarWorkloadSelectors' },
+  IST0111: { severity: 'error', title: 'MultipleSidecarsWithoutWorkloadSelectors' },
+  MSIM3040: { severity: 'error', title: 'Invalid MeshConfig' },
+  MSIM3041: { severity: 'info', title: 'MeshConfig field not simulated' },
+  MSIM3042: { severity: 'warning', title: 'MeshConfig given twice' },
+  MSIM3043: { severity: 'info', title: 'ServiceEntry part not simulated' },
+  MSIM3044: { severity: 'info', title: 'Sidecar part not simulated' },
+  MSIM3045: { severity: 'warning', title: 'ConfigMap mesh key missing' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -9,7 +9,9 @@ export type SimulatedKind =
   | 'Deployment'
   | 'StatefulSet'
   | 'Namespace'
-  | 'Gateway';
+  | 'Gateway'
+  | 'ServiceEntry'
+  | 'Sidecar';
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -25,6 +27,8 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   Deployment: ['apps/v1'],
   StatefulSet: ['apps/v1'],
   Gateway: ISTIO_NETWORKING,
+  ServiceEntry: ISTIO_NETWORKING,
+  Sidecar: ISTIO_NETWORKING,
 };
 
 export function isSimulatedKind(kind: string): kind is SimulatedKind {
@@ -32,7 +36,13 @@ export function isSimulatedKind(kind: string): kind is SimulatedKind {
 }
 
 export function isIstioKind(kind: SimulatedKind): boolean {
-  return kind === 'VirtualService' || kind === 'DestinationRule' || kind === 'Gateway';
+  return (
+    kind === 'VirtualService' ||
+    kind === 'DestinationRule' ||
+    kind === 'Gateway' ||
+    kind === 'ServiceEntry' ||
+    kind === 'Sidecar'
+  );
 }
 
 /** meshsim's own documents (Scenario, Sweep, Tune ...) share directories with manifests. */

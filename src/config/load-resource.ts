@@ -16,11 +16,15 @@ import {
 } from './report.js';
 import { resolveDestinationRule } from './resolve/destination-rule.js';
 import { resolveGateway } from './resolve/gateway.js';
+import { resolveServiceEntry } from './resolve/service-entry.js';
+import { resolveSidecar } from './resolve/sidecar.js';
 import { resolveService, resolveWorkload } from './resolve/kubernetes.js';
 import { resolveVirtualService } from './resolve/virtual-service.js';
 import { destinationRule, type DestinationRuleDoc } from './schema/destination-rule.js';
 import { type GatewayDoc, gateway } from './schema/gateway.js';
 import { deployment, namespace, type ObjectMetaDoc, service, statefulSet } from './schema/kubernetes.js';
+import { serviceEntry, type ServiceEntryDoc } from './schema/service-entry.js';
+import { sidecar, type SidecarDoc } from './schema/sidecar.js';
 import { virtualService, type VirtualServiceDoc } from './schema/virtual-service.js';
 import type {
   DestinationRuleConfig,
@@ -29,11 +33,15 @@ import type {
   ObjectMeta,
   ServiceConfig,
   SourceRef,
+  ServiceEntryConfig,
+  SidecarConfig,
   VirtualServiceConfig,
   WorkloadConfig,
 } from './types.js';
 import { validateDestinationRuleSpec } from './validate/destination-rule-rules.js';
 import { validateGatewaySpec } from './validate/gateway-rules.js';
+import { validateServiceEntrySpec } from './validate/service-entry-rules.js';
+import { validateSidecarSpec } from './validate/sidecar-rules.js';
 import { validateVirtualServiceSpec } from './validate/virtual-service-rules.js';
 
 export type LoadedResource =
@@ -48,7 +56,9 @@ export type LoadedResource =
   | { kind: 'Service'; value: ServiceConfig }
   | { kind: 'Workload'; value: WorkloadConfig }
   | { kind: 'Namespace'; value: NamespaceConfig }
-  | { kind: 'Gateway'; value: GatewayConfig };
+  | { kind: 'Gateway'; value: GatewayConfig }
+  | { kind: 'ServiceEntry'; value: ServiceEntryConfig }
+  | { kind: 'Sidecar'; value: SidecarConfig };
 
 const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
   VirtualService: virtualService,
@@ -58,6 +68,8 @@ const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
   StatefulSet: statefulSet,
   Namespace: namespace,
   Gateway: gateway,
+  ServiceEntry: serviceEntry,
+  Sidecar: sidecar,
 };
 
 const errorCount = (ctx: ResourceContext) => ctx.diagnostics.filter((d) => d.severity === 'error').length;
@@ -81,6 +93,9 @@ export function loadResource(
     if (cleaned && kind === 'DestinationRule')
       validateDestinationRuleSpec(rest, (cleaned as DestinationRuleDoc).spec, ctx.namespace);
     if (cleaned && kind === 'Gateway') validateGatewaySpec(rest, (cleaned as GatewayDoc).spec, ctx.name);
+    if (cleaned && kind === 'ServiceEntry')
+      validateServiceEntrySpec(rest, (cleaned as ServiceEntryDoc).spec, ctx.namespace);
+    if (cleaned && kind === 'Sidecar') validateSidecarSpec(rest, (cleaned as SidecarDoc).spec, ctx.namespace);
     return undefined;
   }
   const doc = parsed.data as { metadata: ObjectMetaDoc; spec?: unknown };
@@ -123,7 +138,44 @@ export function loadResource(
       if (errorCount(ctx) > before) return undefined;
       return { kind, value: resolveGateway(meta, spec, (i) => sourceOf(ctx, ['spec', 'servers', i])) };
     }
+    case 'ServiceEntry': {
+      const spec = (doc as ServiceEntryDoc).spec;
+      validateServiceEntrySpec(r, spec, ctx.namespace);
+      if (errorCount(ctx) > before) return undefined;
+      serviceEntryNotSimulated(r, spec);
+      return { kind, value: resolveServiceEntry(meta, spec) };
+    }
+    case 'Sidecar': {
+      const spec = (doc as SidecarDoc).spec;
+      validateSidecarSpec(r, spec, ctx.namespace);
+      if (errorCount(ctx) > before) return undefined;
+      if (spec.ingress?.length)
+        r.add('MSIM3044', ['spec', 'ingress'], 'Sidecar ingress listeners are parsed and not simulated');
+      return { kind, value: resolveSidecar(meta, spec) };
+    }
   }
+}
+
+function serviceEntryNotSimulated(r: Reporter, spec: ServiceEntryDoc['spec']): void {
+  if (spec.workloadSelector)
+    r.add(
+      'MSIM3043',
+      ['spec', 'workloadSelector'],
+      'workloadSelector (WorkloadEntry or pod endpoints) is not simulated: the entry has no endpoints',
+    );
+  if (spec.resolution === 'DYNAMIC_DNS')
+    r.add('MSIM3043', ['spec', 'resolution'], 'DYNAMIC_DNS is simulated as NONE (the original destination)');
+  (spec.ports ?? []).forEach((p, i) => {
+    const proto = (p.protocol ?? '').toUpperCase();
+    if (proto === 'HTTPS' || proto === 'TLS')
+      r.add(
+        'MSIM3043',
+        ['spec', 'ports', i, 'protocol'],
+        `${proto}: simulated as HTTP requests over a TLS connection (as when the sidecar originates TLS); an app that speaks TLS itself is only proxied by SNI in Istio, without HTTP routes or retries`,
+      );
+    else if (proto !== '' && !['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(proto))
+      r.add('MSIM3043', ['spec', 'ports', i, 'protocol'], `${proto} traffic is not simulated on this port`);
+  });
 }
 
 function notSimulatedParts(r: Reporter, spec: VirtualServiceDoc['spec']): void {

@@ -6,11 +6,13 @@ import { type Code, severityOf } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED } from './kinds.js';
 import { type LoadedResource, loadResource } from './load-resource.js';
+import { isIstioConfigMap, readIstioConfigMap } from './resolve/mesh-config-map.js';
 import type { ResourceContext } from './report.js';
 import {
   mergeDelegateVirtualServices,
   type VirtualServiceSource,
 } from './resolve/virtual-service-delegate.js';
+import type { IstioMeshConfig } from './resolve/mesh-config.js';
 import type {
   DestinationRuleConfig,
   GatewayConfig,
@@ -18,6 +20,9 @@ import type {
   NamespaceConfig,
   ObjectMeta,
   ServiceConfig,
+  ServiceEntryConfig,
+  SidecarConfig,
+  VirtualServiceConfig,
   WorkloadConfig,
 } from './types.js';
 import { parseYamlDocuments, type SourceDocument, type YamlPath } from './yaml-source.js';
@@ -35,6 +40,9 @@ interface Counts {
 class Collector {
   readonly resources: LoadedResource[] = [];
   readonly serviceEntryHosts: { host: string; namespace: string }[] = [];
+  /** File texts, for positions inside embedded YAML (the istio ConfigMap's `mesh` key). */
+  readonly texts = new Map<string, string>();
+  istioMeshConfig: IstioMeshConfig | undefined;
   private readonly index = new Map<string, number>();
 
   /** kubectl-apply semantics for a repeated kind/namespace/name: the later one replaces the earlier. */
@@ -121,9 +129,12 @@ function handleValue(
     return;
   }
   counts.objects++;
+  if (isIstioConfigMap(kind, apiVersion, res)) {
+    const mc = readIstioConfigMap(doc, base, value, acc.texts.get(doc.file) ?? '', out);
+    if (mc) acc.istioMeshConfig = mc;
+    return;
+  }
   if (!isSimulatedKind(kind)) {
-    if (kind === 'ServiceEntry' && apiVersion.startsWith('networking.istio.io/'))
-      collectServiceEntry(value, res.namespace, acc);
     push(out, 'MSIM0011', doc, base, `${kind} (${apiVersion}) is not simulated: parsed and ignored`, res);
     return;
   }
@@ -156,12 +167,6 @@ function handleValue(
   if (loaded) acc.add(loaded, ctx);
 }
 
-function collectServiceEntry(value: Record<string, unknown>, namespace: string, acc: Collector): void {
-  const hosts = isObject(value.spec) ? value.spec.hosts : undefined;
-  if (Array.isArray(hosts))
-    for (const h of hosts) if (typeof h === 'string') acc.serviceEntryHosts.push({ host: h, namespace });
-}
-
 /** Istio's precedence among same-host resources: creation time, then (for us) load order. */
 function byCreation<T extends { meta: ObjectMeta } | { value: { meta: ObjectMeta } }>(items: T[]): T[] {
   const metaOf = (x: T) => ('meta' in x ? x.meta : x.value.meta);
@@ -188,6 +193,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     const counts: Counts = { objects: 0, documents: 0 };
     try {
       const text = typeof input.text === 'string' ? input.text : '';
+      acc.texts.set(input.file, text);
       const parsed = parseYamlDocuments(text, input.file);
       diagnostics.push(...parsed.diagnostics);
       for (const doc of parsed.documents) handleValue(doc, [], doc.value, acc, diagnostics, counts);
@@ -229,6 +235,8 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const virtualServices: VirtualServiceSource[] = [];
   const destinationRules: DestinationRuleConfig[] = [];
   const gateways: GatewayConfig[] = [];
+  const serviceEntries: ServiceEntryConfig[] = [];
+  const sidecars: SidecarConfig[] = [];
   for (const r of acc.resources) {
     if (r.kind === 'Gateway') {
       gateways.push(r.value);
@@ -238,8 +246,12 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     else if (r.kind === 'Workload') workloads.push(r.value);
     else if (r.kind === 'Namespace') namespaces.push(r.value);
     else if (r.kind === 'VirtualService') virtualServices.push(r);
+    else if (r.kind === 'ServiceEntry') serviceEntries.push(r.value);
+    else if (r.kind === 'Sidecar') sidecars.push(r.value);
     else destinationRules.push(r.value);
   }
+  for (const se of serviceEntries)
+    for (const host of se.hosts) acc.serviceEntryHosts.push({ host, namespace: se.meta.namespace });
   const config: MeshConfig = {
     services,
     workloads,
@@ -247,7 +259,10 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     virtualServices: mergeDelegateVirtualServices(byCreation(virtualServices)),
     destinationRules: byCreation(destinationRules),
     serviceEntryHosts: acc.serviceEntryHosts,
+    serviceEntries: byCreation(serviceEntries),
+    sidecars: byCreation(sidecars),
   };
   if (gateways.length > 0) Object.assign(config, { gateways });
+  if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
   return { config, diagnostics };
 }

@@ -7,6 +7,10 @@
  * Sources: Istio's API reference (istio.io, VirtualService and DestinationRule) and docs/config.md.
  */
 
+import type { IstioMeshConfig } from './resolve/mesh-config.js';
+
+export type { IstioMeshConfig };
+
 /** Where a resource (or field) came from, for diagnostics and reports. */
 export interface SourceRef {
   file: string;
@@ -65,6 +69,11 @@ export interface ServiceConfig {
   type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
   /** Kubernetes `spec.trafficDistribution` (PreferClose ...), which forces locality failover in Istio. */
   trafficDistribution?: string;
+  /**
+   * Set when this registry entry is a ServiceEntry host rather than a Kubernetes Service (Istio
+   * serviceentry/conversion.go makes one model.Service per host): `fqdn` is the host as written.
+   */
+  serviceEntry?: ServiceEntryConfig;
 }
 
 export interface WorkloadConfig {
@@ -402,4 +411,73 @@ export interface MeshConfig {
   serviceEntryHosts?: readonly { host: string; namespace: string }[];
   /** Istio Gateways (ingress gateway servers); absent = none. */
   gateways?: readonly GatewayConfig[];
+  /** ServiceEntries, as clusters and virtual hosts of their own (src/mesh/external-registry.ts). */
+  serviceEntries?: readonly ServiceEntryConfig[];
+  /** Sidecar resources: what each proxy sees (src/mesh/control-plane/sidecar-scope.ts). */
+  sidecars?: readonly SidecarConfig[];
+  /** Istio's MeshConfig (the `istio` ConfigMap's `mesh` key); absent = Istio's defaults. */
+  istioMeshConfig?: IstioMeshConfig;
+}
+
+// ------------------------------------------------------------------------------------------------
+// ServiceEntry, Sidecar and Istio's MeshConfig (issue #16, egress)
+
+/** One `spec.ports[]` entry of a ServiceEntry [A:networking/v1alpha3/service_entry.proto ServicePort]. */
+export interface ServiceEntryPort {
+  number: number;
+  /** As written, upper-cased: HTTP, HTTP2, HTTPS, GRPC, TLS, TCP, MONGO ... (empty = unset). */
+  protocol: string;
+  name: string;
+  /** 0 = unset: an endpoint's port of this name, else `number` (conversion.go convertWorkloadInstanceToServiceInstance). */
+  targetPort: number;
+}
+
+/** One `spec.endpoints[]` entry (a WorkloadEntry spec) of a ServiceEntry. */
+export interface ServiceEntryEndpoint {
+  address: string;
+  /** Port name → endpoint port. */
+  ports: Readonly<Record<string, number>>;
+  labels: Readonly<Record<string, string>>;
+  /** `region/zone/subzone` as written ('' = unknown). */
+  locality: string;
+  /** Load-balancing weight; 0 as written means 1 (Istio model/service.go GetLoadBalancingWeight). */
+  weight: number;
+  network: string;
+}
+
+export interface ServiceEntryConfig {
+  meta: ObjectMeta;
+  /** As written (lower-cased): FQDNs, `*.example.com`. */
+  hosts: readonly string[];
+  addresses: readonly string[];
+  ports: readonly ServiceEntryPort[];
+  location: 'MESH_EXTERNAL' | 'MESH_INTERNAL';
+  resolution: 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN';
+  endpoints: readonly ServiceEntryEndpoint[];
+  workloadSelector?: Readonly<Record<string, string>>;
+  exportTo: readonly string[];
+}
+
+/** `outboundTrafficPolicy.mode` (MeshConfig and Sidecar). */
+export type OutboundTrafficMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
+
+/** One `spec.egress[]` listener of a Sidecar. */
+export interface SidecarEgressListener {
+  port?: { number: number; protocol: string; name: string };
+  /** `namespace/dnsName` split as written (`.`, `*`, `~` kept; `.` is the proxy's namespace). */
+  hosts: readonly { namespace: string; host: string }[];
+}
+
+export interface SidecarConfig {
+  meta: ObjectMeta;
+  workloadSelector?: Readonly<Record<string, string>>;
+  egress: readonly SidecarEgressListener[];
+  outboundTrafficPolicy?: OutboundTrafficMode;
+  /**
+   * `inboundConnectionPool`, fully defaulted (defaults.ts): above the DestinationRule and the mesh default
+   * for the pod's inbound clusters (Istio cluster_builder.go buildInboundCluster). Read by the inbound side.
+   */
+  inboundConnectionPool?: ConnectionPoolSettings;
+  /** Ingress listeners are parsed and not simulated. */
+  hasIngress: boolean;
 }

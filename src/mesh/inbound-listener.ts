@@ -16,8 +16,8 @@ import type { World } from './world.js';
  * The layers of the inbound connection pool that other resources supply: MeshConfig
  * `defaultTrafficPolicy.connectionPool` and the Sidecar resource's `ingress[].connectionPool` /
  * `inboundConnectionPool` for the pod (see config/inbound-connection-pool.ts `sidecarInboundLayer`), and
- * MeshConfig `defaultInboundHttpRetryPolicy`. The integrator connects them (WorldOptions.inboundLayers);
- * without it only the DestinationRule layer applies.
+ * MeshConfig `defaultInboundHttpRetryPolicy`. World takes them from the resolved config
+ * (inbound-layers.ts) unless WorldOptions.inboundLayers replaces them (tests).
  */
 export type InboundLayerSource = (
   pod: Pick<Pod, 'namespace' | 'labels'>,
@@ -125,7 +125,7 @@ export class InboundListener {
   private resolvePorts(): Map<number, InboundPortPolicy> {
     const out = new Map<number, InboundPortPolicy>();
     const pod = this.pod;
-    const hook = this.world.opts.inboundLayers;
+    const hook = this.world.inboundLayers;
     for (const svc of this.world.services.values()) {
       if (!selectsPod(svc, pod)) continue;
       for (const sp of svc.ports) {

@@ -146,7 +146,8 @@ export class Recorder implements EnvoyObserver {
   private clusterTarget(name: string): ClusterTarget {
     let t = this.clusterTargets.get(name);
     if (t === undefined) {
-      const host = name.split('|')[3];
+      // `PassthroughCluster` (no `|`): Istio reports its own name as the destination service.
+      const host = name.includes('|') ? name.split('|')[3] : name;
       let service = this.services.get(host!);
       if (service === undefined) this.services.set(host!, (service = new ServiceAggregate()));
       const key = subsetOf(name);

@@ -10,7 +10,6 @@ import {
   type RouterContext,
 } from '../envoy/index.js';
 import type { Pod } from './pod.js';
-import { MeshTransport } from './wire.js';
 import type { World } from './world.js';
 
 /**
@@ -38,13 +37,13 @@ export class Sidecar implements RouterContext {
     this.rng = world.streams.stream(`router/${pod.name}`);
     this.acceptRng = world.streams.stream(`accept/${pod.name}`);
     this.observer = world.observer;
-    this.clusters = new ClusterManager(world.controlPlane, {
+    this.clusters = new ClusterManager(world.clusterDirectoryFor(pod), {
       sim: world.sim,
       streams: world.streams,
       sidecar: pod.name,
       locality: pod.locality,
       labels: pod.labels,
-      transport: new MeshTransport(world, pod),
+      transport: world.transportFor(pod),
       observer: world.observer,
     });
   }

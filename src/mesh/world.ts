@@ -1,19 +1,24 @@
 import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
-import type { Endpoint, EnvoyObserver } from '../envoy/index.js';
+import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
 import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
 import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
+import { SidecarScopes } from './control-plane/sidecar-scope.js';
 import { ServiceEndpoints } from './endpoints.js';
 import { GatewayProxies } from './gateway.js';
+import { configInboundLayers } from './inbound-layers.js';
 import type { InboundLayerSource } from './inbound-listener.js';
+import { ExternalEndpoints } from './external-endpoints.js';
+import { serviceEntryServices } from './external-registry.js';
+import { ExternalAwareTransport } from './external-transport.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Pod, PodState } from './pod.js';
 import type { PodDirectory, Recorder } from './recorder.js';
 import { resetSidecarCounters, Sidecar } from './sidecar.js';
-import type { Connection } from './wire.js';
+import { type Connection, MeshTransport } from './wire.js';
 
 export interface WorldOptions {
   scenario: Scenario;
@@ -79,6 +84,13 @@ export class World implements PodDirectory {
   private readonly endpointObjects = new Map<number, Endpoint>();
   private readonly connections = new Map<Pod, Set<Connection>>();
   private readonly sidecarRng: Rng;
+  /** ServiceEntry and passthrough destinations: servers outside the mesh. */
+  readonly external: ExternalEndpoints;
+  /** What each proxy identity sees (Sidecar resources, exportTo). */
+  private readonly scopes: SidecarScopes;
+  /** The inbound pool's MeshConfig and Sidecar layers per pod (inbound-layers.ts, or a test's). */
+  readonly inboundLayers: InboundLayerSource;
+  private readonly externalNetworkRng: Rng;
   private nextIp = 0;
 
   constructor(readonly opts: WorldOptions) {
@@ -92,10 +104,27 @@ export class World implements PodDirectory {
     this.network = new Network(scenario.network, this.streams.stream('network'));
     this.sidecarRng = this.streams.stream('sidecar-latency');
     this.services = new Map(config.services.map((s) => [s.fqdn, s]));
-    const specs = new ClusterSpecs(config, this.services, (fqdn, port) => this.endpointSource(fqdn, port));
-    const routes = new RouteConfigs(config, config.services);
-    const gateways = new GatewayProxies(config, this.services);
+    // The registry istiod builds: Kubernetes Services, then ServiceEntry hosts (external-registry.ts).
+    const registry = [
+      ...config.services,
+      ...serviceEntryServices(config.serviceEntries ?? [], config.services),
+    ];
+    // spec.meshConfig overrides the istio ConfigMap (docs/scenario.md).
+    const meshConfig = scenario.meshConfig ?? config.istioMeshConfig;
+    const scoped: MeshConfig = meshConfig ? { ...config, istioMeshConfig: meshConfig } : config;
+    this.external = new ExternalEndpoints(scenario, this.sim, this.streams);
+    this.externalNetworkRng = this.streams.stream('external-network');
+    const specs = new ClusterSpecs(
+      scoped,
+      new Map(registry.map((s) => [s.fqdn, s])),
+      (fqdn, port) => this.endpointSource(fqdn, port),
+      this.external,
+    );
+    this.scopes = new SidecarScopes(scoped, registry);
+    const routes = new RouteConfigs(scoped, this.scopes);
+    const gateways = new GatewayProxies(scoped, this.services);
     this.gateways = gateways;
+    this.inboundLayers = opts.inboundLayers ?? configInboundLayers(scoped);
     this.controlPlane = {
       lookup: (name) => specs.lookup(name),
       routeTable: (pod, port) =>
@@ -110,6 +139,34 @@ export class World implements PodDirectory {
   // --- lookups used by the wire, apps and sidecars
   sidecarLatencyMs(): number {
     return this.opts.scenario.sidecar.latency.sample(this.sidecarRng);
+  }
+  /**
+   * A sidecar's clusters: only those of the services its scope imports (a Sidecar resource's egress hosts,
+   * exportTo); a route to another host's cluster answers 503 NC as in Envoy. Checked once per cluster a
+   * sidecar creates, never per request.
+   */
+  clusterDirectoryFor(pod: Pod): ClusterDirectory {
+    const scope = this.scopes.of(pod.namespace, pod.labels);
+    const lookup = this.controlPlane.lookup;
+    return {
+      lookup(name) {
+        // Only outbound service clusters are scoped (inbound and catch-all clusters are always there).
+        if (name.startsWith('outbound|') && !scope.imported.has(name.slice(name.lastIndexOf('|') + 1)))
+          return undefined;
+        return lookup(name);
+      },
+    };
+  }
+  /** A sidecar's upstream transport: pods through the mesh, external hosts directly (external-transport.ts). */
+  transportFor(pod: Pod): ExternalAwareTransport {
+    return new ExternalAwareTransport(
+      new MeshTransport(this, pod),
+      this.external,
+      pod,
+      this.sim,
+      this.opts.scenario.network,
+      this.externalNetworkRng,
+    );
   }
   appOf(pod: Pod): AppContainer | undefined {
     return this.apps.get(pod);

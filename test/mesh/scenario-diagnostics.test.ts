@@ -28,7 +28,7 @@ describe('scenario diagnostics', () => {
       's.yaml:9:48 error MSIM2002 p99 (10 ms) must be greater than the median (20 ms) (Scenario broken, spec.workloads.production/product-service-v9.latency.lognormal.p99)',
       's.yaml:11:15 error MSIM2003 unknown zone "mars-1a"; spec.zones has zone-a (Scenario broken, spec.workloads.production/product-service-v1.zones[0])',
       's.yaml:15:13 error MSIM2002 expected a rate such as 1000, "1000/s" or "60/m", got "fast" (Scenario broken, spec.traffic[0].rate)',
-      's.yaml:17:17 error MSIM2011 "product-servce" resolves to no Service or VirtualService host from namespace production; did you mean "product-service"? (Scenario broken, spec.traffic[0].requests[0].url)',
+      's.yaml:17:17 error MSIM2011 "product-servce" resolves to no Service, ServiceEntry, VirtualService host or spec.external host from namespace production; did you mean "product-service"? (Scenario broken, spec.traffic[0].requests[0].url)',
     ]);
   });
 

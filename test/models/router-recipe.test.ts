@@ -109,10 +109,11 @@ describe('recipe step 5: URI routing with rewrite', () => {
       'outbound|8080|v2|api-service.production.svc.cluster.local',
     ]);
     expect(rewritePath(action.pathRewrite!, '/v2/users?id=7')).toBe('/users?id=7');
-    // No Service named api.example.com: the virtual host exists on port 80 only.
-    expect(
-      buildRouteTable(config, config.services, pod, 8080).virtualHost('api.example.com'),
-    ).toBeUndefined();
+    // No Service named api.example.com: the virtual host exists on port 80 only; on 8080 the name falls to
+    // the catch-all virtual host (ALLOW_ANY: allow_any, Istio httproute.go buildCatchAllVirtualHost).
+    expect(buildRouteTable(config, config.services, pod, 8080).virtualHost('api.example.com')?.name).toBe(
+      'allow_any',
+    );
   });
 });
 

@@ -118,7 +118,14 @@ function summary(
   // A resource loaded by several scenarios (a shared manifest) counts once.
   const resources = new Set<string>();
   for (const c of configs)
-    for (const r of [...c.services, ...c.workloads, ...c.virtualServices, ...c.destinationRules])
+    for (const r of [
+      ...c.services,
+      ...c.workloads,
+      ...c.virtualServices,
+      ...c.destinationRules,
+      ...(c.serviceEntries ?? []),
+      ...(c.sidecars ?? []),
+    ])
       resources.add(`${r.meta.source.file}:${r.meta.source.line}:${r.meta.source.column}`);
   const via =
     scenarios > 0

@@ -11,6 +11,7 @@ import { analyzeDestinations } from './destinations.js';
 import { analyzeGateways } from './gateways.js';
 import { analyzeInboundPools } from './inbound-pools.js';
 import { analyzeServices } from './services.js';
+import { analyzeSidecars } from './sidecars.js';
 import { analyzeVirtualServiceRules } from './virtual-service-rules.js';
 
 const ANALYZERS = [
@@ -21,6 +22,7 @@ const ANALYZERS = [
   analyzeServices,
   analyzeGateways,
   analyzeInboundPools,
+  analyzeSidecars,
 ];
 
 export function analyzeMesh(config: MeshConfig): Diagnostic[] {

@@ -44,6 +44,8 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
       report(['spec', 'events', i, 'target'], 'MSIM2010', unknownWorkload(e.target));
   });
   const known = knownHosts(config);
+  // Hosts outside the mesh the scenario describes (spec.external) exist too: passthrough destinations.
+  for (const h of s.external?.keys() ?? []) known.add(h);
   s.traffic.forEach((t, i) => {
     if (t.gateway !== undefined) {
       // Traffic from outside the mesh: its hosts are external names the gateway's servers answer to.
@@ -61,6 +63,20 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
     b.calls.forEach((c, j) => {
       const problem = hostProblem(c.url, ns, known);
       if (problem) report(['spec', 'workloads', key, 'calls', j, 'url'], 'MSIM2011', problem);
+    });
+  }
+  // spec.meshConfig replaces the istio ConfigMap's MeshConfig as a whole (docs/scenario.md).
+  if (s.meshConfig !== undefined && config.istioMeshConfig !== undefined) {
+    const at = config.istioMeshConfig.source;
+    out.push({
+      severity: 'warning',
+      code: 'MSIM3042',
+      message: `spec.meshConfig replaces the MeshConfig of the istio ConfigMap${at ? ` (${at.file}:${at.line})` : ''}: the ConfigMap's settings are not applied`,
+      file: doc.file,
+      ...doc.locate(['spec', 'meshConfig'], { key: true }),
+      kind: 'Scenario',
+      name: s.name,
+      path: 'spec.meshConfig',
     });
   }
   // What the run would cost, refused up front when over the limits table (MSIM2006).
@@ -114,6 +130,7 @@ function knownHosts(config: MeshConfig): Set<string> {
   const hosts = new Set<string>();
   for (const s of config.services) hosts.add(s.fqdn);
   for (const vs of config.virtualServices) for (const h of vs.hosts) hosts.add(h);
+  for (const se of config.serviceEntries ?? []) for (const h of se.hosts) hosts.add(h);
   return hosts;
 }
 
@@ -133,7 +150,10 @@ function hostProblem(url: string, ns: string, known: Set<string>): string | unde
   if (m === null) return undefined; // the URL syntax error is reported by the schema pass
   const host = m[1]!;
   if (dnsCandidates(host, ns).some((c) => known.has(c))) return undefined;
+  // Wildcard hosts (a ServiceEntry or VirtualService for `*.example.com`) cover their subdomains.
+  const lower = host.toLowerCase();
+  for (const k of known) if (k.startsWith('*.') && lower.endsWith(k.slice(1))) return undefined;
   const short = [...known].map((k) => k.split('.')[0]!);
   const hint = didYouMean(host.split('.')[0]!, short);
-  return `"${host}" resolves to no Service or VirtualService host from namespace ${ns}${hint ? `; did you mean "${hint}"?` : ''}`;
+  return `"${host}" resolves to no Service, ServiceEntry, VirtualService host or spec.external host from namespace ${ns}${hint ? `; did you mean "${hint}"?` : ''}`;
 }

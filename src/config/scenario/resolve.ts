@@ -8,12 +8,15 @@ import {
 import { type Diagnostic, formatPath } from '../diagnostics.js';
 import { formatCount, LIMITS } from '../limits.js';
 import { didYouMean } from '../suggest.js';
+import { resolveIstioMeshConfig } from '../resolve/mesh-config.js';
+import { meshConfigSchema } from '../schema/mesh-config.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
 import { resolveRequestValues } from './request-values.js';
 import { type BehaviourDocument, type ScenarioDocument, scenarioSchema } from './schema.js';
 import type {
   ChaosEvent,
   DownstreamCall,
+  ExternalBehaviour,
   LoadGeneratorSpec,
   RateSchedule,
   Scenario,
@@ -69,6 +72,14 @@ const DEFAULT_NETWORK = {
   sameZone: LogNormal.fromMedianP99(0.1, 0.5),
   crossZone: LogNormal.fromMedianP99(0.5, 2),
   crossRegion: LogNormal.fromMedianP99(30, 45),
+};
+/** An external host the scenario does not describe: a well-provisioned API 20 ms away in service time. */
+export const DEFAULT_EXTERNAL: ExternalBehaviour = {
+  concurrency: 1000,
+  queueLimit: 0,
+  latency: LogNormal.fromMedianP99(20, 100),
+  errors: [],
+  addresses: 1,
 };
 export const DEFAULT_BEHAVIOUR: WorkloadBehaviour = {
   concurrency: 64,
@@ -243,7 +254,51 @@ class Resolver {
       defaultBehaviour: defaults,
       traffic: s.traffic.map((t, i) => this.loadGenerator(t, [...sp, 'traffic', i], zoneNames)),
       events: (s.events ?? []).map((e, i) => this.event(e, [...sp, 'events', i], zoneNames)),
+      ...this.egress(file),
     };
+  }
+
+  /** `spec.external` and `spec.meshConfig` (docs/scenario.md). */
+  private egress(file: string): Pick<Scenario, 'external' | 'meshConfig'> {
+    const s = this.d.spec;
+    const out: Pick<Scenario, 'external' | 'meshConfig'> = {};
+    if (s.external) {
+      const m = new Map<string, ExternalBehaviour>();
+      for (const [host, b] of Object.entries(s.external)) {
+        const path: YamlPath = ['spec', 'external', host];
+        const errors = b.errors ?? [];
+        const total = errors.reduce((t, e) => t + e.rate, 0);
+        if (total > 1 + 1e-9)
+          this.report(
+            [...path, 'errors'],
+            'MSIM2002',
+            `error rates add up to ${total}; they must not exceed 1`,
+          );
+        const e: ExternalBehaviour = {
+          concurrency: b.concurrency ?? DEFAULT_EXTERNAL.concurrency,
+          queueLimit: b.queueLimit ?? 0,
+          latency: this.dist(b.latency, [...path, 'latency'], DEFAULT_EXTERNAL.latency),
+          errors,
+          addresses: b.addresses ?? 1,
+        };
+        if (b.network !== undefined)
+          e.network = this.dist(b.network, [...path, 'network'], DEFAULT_EXTERNAL.latency);
+        m.set(host.toLowerCase(), e);
+      }
+      out.external = m;
+    }
+    if (s.meshConfig) {
+      const r = meshConfigSchema.safeParse(s.meshConfig);
+      if (!r.success)
+        for (const issue of r.error.issues)
+          this.report(
+            ['spec', 'meshConfig', ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')],
+            'MSIM2002',
+            issue.message,
+          );
+      else out.meshConfig = resolveIstioMeshConfig(r.data, { file, line: 0, column: 0 });
+    }
+    return out;
   }
 
   /** Each series holds duration / seriesInterval buckets: bounded before any is allocated. */

@@ -79,6 +79,18 @@ const requestValue = z.union(
   },
 );
 const requestValues = z.record(z.string(), requestValue);
+const externalHost = z.strictObject({
+  concurrency: count(1, LIMITS.maxConcurrency, 'concurrency').optional(),
+  queueLimit: count(0, LIMITS.maxConcurrency, 'queueLimit').optional(),
+  latency: distribution.optional(),
+  errors: z
+    .array(z.strictObject({ status: z.number().int().min(100).max(599), rate: z.number().min(0).max(1) }))
+    .optional(),
+  addresses: count(1, 64, 'addresses')
+    .optional()
+    .describe('how many IP addresses the name resolves to (DNS resolution), default 1'),
+  network: distribution.optional().describe('one-way latency from any pod (default: by locality)'),
+});
 
 const request = z.strictObject({
   // Like a route weight (Istio's validateRouteDestinations): a non-negative int32; resolve.ts refuses
@@ -189,6 +201,16 @@ export const scenarioSchema = z.strictObject({
     workloads: z.record(z.string(), behaviour).optional(),
     traffic: z.array(loadGenerator).min(1),
     events: z.array(event).optional(),
+    external: z
+      .record(z.string(), externalHost)
+      .optional()
+      .describe(
+        'servers outside the mesh, by host name or IP: ServiceEntry endpoints and passthrough destinations',
+      ),
+    meshConfig: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Istio's MeshConfig (as in the istio ConfigMap's mesh key); overrides that ConfigMap"),
     slo: z
       .array(z.union([z.string(), z.strictObject({ name: z.string().optional(), assert: z.string() })]))
       .optional()

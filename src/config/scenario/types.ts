@@ -1,4 +1,5 @@
 import type { Distribution } from '../../engine/index.js';
+import type { IstioMeshConfig } from '../resolve/mesh-config.js';
 
 /**
  * A resolved scenario: what the manifests cannot say (how apps behave, where pods run, who sends traffic,
@@ -28,6 +29,13 @@ export interface Scenario {
   defaultBehaviour: WorkloadBehaviour;
   traffic: readonly LoadGeneratorSpec[];
   events: readonly ChaosEvent[];
+  /**
+   * Servers outside the mesh (`spec.external`), keyed by host name or IP: what a ServiceEntry endpoint or a
+   * passthrough destination answers (docs/scenario.md "External hosts"). Absent = none listed.
+   */
+  external?: ReadonlyMap<string, ExternalBehaviour>;
+  /** `spec.meshConfig`: Istio's MeshConfig, above the istio ConfigMap when both are given. */
+  meshConfig?: IstioMeshConfig;
   /** CI gates (`spec.slo`), checked after the run by the run layer (docs/studies.md). */
   slo?: readonly SloSpec[];
 }
@@ -79,6 +87,20 @@ export interface WorkloadBehaviour {
   callMode: 'sequential' | 'parallel';
   /** Zones to spread pods over (round-robin); empty = all scenario zones. */
   zones: readonly string[];
+}
+
+/** A server outside the mesh: no sidecar, no mTLS (docs/scenario.md "External hosts"). */
+export interface ExternalBehaviour {
+  /** Requests served at once per address; the rest queue. */
+  concurrency: number;
+  /** Queue length at which the server answers 503 at once; 0 = unbounded. */
+  queueLimit: number;
+  latency: Distribution;
+  errors: readonly { status: number; rate: number }[];
+  /** How many addresses the name resolves to (DNS resolution: one Envoy host each). */
+  addresses: number;
+  /** One-way network latency from any pod; undefined = by locality (the scenario's network). */
+  network?: Distribution;
 }
 
 export type RateSchedule =

@@ -75,7 +75,7 @@ const consistentHash = obj({
   minimumRingSize: int(0, Number.MAX_SAFE_INTEGER).optional(),
 });
 
-const localityLbSetting = obj({
+export const localityLbSetting = obj({
   distribute: list(obj({ from: str().optional(), to: z.record(z.string(), uint32()).optional() })).optional(),
   failover: list(obj({ from: str().optional(), to: str().optional() })).optional(),
   failoverPriority: list(str()).optional(),

@@ -5,6 +5,9 @@ import type { ServiceConfig, ServicePort } from '../../config/types.js';
  * lists them in the virtual host's domains (the short name only from the same namespace).
  */
 export function serviceDomains(svc: ServiceConfig, port: number, clientNamespace: string): string[] {
+  // A ServiceEntry host answers to itself only (route.go generateVirtualHostDomains: no Kubernetes
+  // short names for a non-Kubernetes registry).
+  if (svc.serviceEntry !== undefined) return [svc.fqdn, `${svc.fqdn}:${port}`];
   const name = svc.meta.name;
   const ns = svc.meta.namespace;
   const names = [svc.fqdn, `${name}.${ns}.svc`, `${name}.${ns}`];
