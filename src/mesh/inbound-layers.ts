@@ -13,7 +13,8 @@ import type { InboundLayerSource } from './inbound-listener.js';
  * listeners are parsed only (MSIM3044); its resource-wide `inboundConnectionPool` is.
  */
 export function configInboundLayers(config: MeshConfig): InboundLayerSource {
-  const meshDefault = (config.istioMeshConfig ?? DEFAULT_ISTIO_MESH_CONFIG).defaultTrafficPolicy.connectionPool;
+  const meshDefault = (config.istioMeshConfig ?? DEFAULT_ISTIO_MESH_CONFIG).defaultTrafficPolicy
+    .connectionPool;
   return (pod) => {
     const sidecar = selectSidecar(config, pod.namespace, pod.labels)?.inboundConnectionPool;
     return {

@@ -226,7 +226,7 @@ describe('container crash vs pod crash', () => {
   });
 });
 
-describe('the MeshConfig and Sidecar layers (RunOptions.inboundLayers, connected by the integrator)', () => {
+describe('the MeshConfig and Sidecar layers through RunOptions.inboundLayers', () => {
   const tight = resolveConnectionPool({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1 } });
   const roomy = resolveConnectionPool({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 5 } });
   const runWith = (dr: string, layers: InboundLayerSource) => {
@@ -254,6 +254,40 @@ describe('the MeshConfig and Sidecar layers (RunOptions.inboundLayers, connected
       return {};
     });
     expect(asked).toEqual(['default/api:8080']);
+  });
+});
+
+describe('the MeshConfig and Sidecar layers read from the manifests (inbound-layers.ts)', () => {
+  // 4 simultaneous requests at one api pod: pending limit 1 gives 3 overflows, 3 gives 1, 5 gives 0.
+  const pool = (pending: number) => `{tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: ${pending}}}`;
+  const meshConfig = (pending: number) => `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |-
+    defaultTrafficPolicy:
+      connectionPool: ${pool(pending)}
+`;
+  const sidecar = (pending: number, ns = 'default') => `---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: ${ns}}
+spec:
+  inboundConnectionPool: ${pool(pending)}
+`;
+  const overflows = (extra: string) =>
+    run(scenario({ clients: 4, extra })).inbound?.stats.upstream_rq_pending_overflow ?? 0;
+
+  it('MeshConfig defaultTrafficPolicy.connectionPool caps the server pods when no DR sets one', () => {
+    expect(overflows(meshConfig(1))).toBe(3);
+    expect(overflows(meshConfig(3))).toBe(1);
+    expect(overflows(dr(pool(5)) + meshConfig(1))).toBe(0);
+  });
+  it("the Sidecar's inboundConnectionPool replaces the DR's and the mesh default, in its namespace only", () => {
+    expect(overflows(dr(pool(5)) + sidecar(1))).toBe(3);
+    expect(overflows(meshConfig(1) + sidecar(5))).toBe(0);
+    expect(overflows(dr(pool(5)) + sidecar(1, 'elsewhere'))).toBe(0);
   });
 });
 
