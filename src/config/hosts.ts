@@ -97,3 +97,14 @@ export function namespaceOfFqdn(fqdn: string): string | undefined {
 export function serviceFqdn(name: string, namespace: string): string {
   return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }
+
+/** Cluster DNS search path from a pod in `ns`: name → name.ns.svc.cluster.local, name.ns → ..., etc. */
+export function dnsCandidates(host: string, ns: string): string[] {
+  const h = host.toLowerCase();
+  const parts = h.split('.');
+  const out = [h];
+  if (parts.length === 1) out.push(`${h}.${ns}.svc.cluster.local`);
+  if (parts.length === 2) out.push(`${h}.svc.cluster.local`);
+  if (parts.length === 3 && parts[2] === 'svc') out.push(`${h}.cluster.local`);
+  return out;
+}

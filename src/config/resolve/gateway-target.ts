@@ -1,15 +1,5 @@
+import { dnsCandidates } from '../hosts.js';
 import type { MeshConfig, ServiceConfig } from '../types.js';
-
-/** Cluster DNS search path from a pod in `ns` (as scenario/check.ts dnsCandidates). */
-function dnsCandidates(host: string, ns: string): string[] {
-  const h = host.toLowerCase();
-  const parts = h.split('.');
-  const out = [h];
-  if (parts.length === 1) out.push(`${h}.${ns}.svc.cluster.local`);
-  if (parts.length === 2) out.push(`${h}.svc.cluster.local`);
-  if (parts.length === 3 && parts[2] === 'svc') out.push(`${h}.cluster.local`);
-  return out;
-}
 
 /**
  * What a scenario's `gateway:` names: the gateway Service (`namespace/name` or its host, resolved like

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics.js';
+import { dnsCandidates } from '../hosts.js';
 import { formatPath } from '../diagnostics.js';
 import { resolveGatewayTarget } from '../resolve/gateway-target.js';
 import { didYouMean } from '../suggest.js';
@@ -132,17 +133,6 @@ function knownHosts(config: MeshConfig): Set<string> {
   for (const vs of config.virtualServices) for (const h of vs.hosts) hosts.add(h);
   for (const se of config.serviceEntries ?? []) for (const h of se.hosts) hosts.add(h);
   return hosts;
-}
-
-/** Cluster DNS search path from a pod in `ns`: name → name.ns.svc.cluster.local, name.ns → ..., etc. */
-export function dnsCandidates(host: string, ns: string): string[] {
-  const h = host.toLowerCase();
-  const parts = h.split('.');
-  const out = [h];
-  if (parts.length === 1) out.push(`${h}.${ns}.svc.cluster.local`);
-  if (parts.length === 2) out.push(`${h}.svc.cluster.local`);
-  if (parts.length === 3 && parts[2] === 'svc') out.push(`${h}.cluster.local`);
-  return out;
 }
 
 function hostProblem(url: string, ns: string, known: Set<string>): string | undefined {

@@ -9,4 +9,5 @@ export {
 export { scenarioSchema } from './schema.js';
 export { loadScenarioFromTexts, findScenarioDocument } from './load.js';
 export type { AnalysisMode, ScenarioLoad, ScenarioLoadOptions } from './load.js';
-export { checkScenario, dnsCandidates, SCENARIO_CHECK_CODES } from './check.js';
+export { dnsCandidates } from '../hosts.js';
+export { checkScenario, SCENARIO_CHECK_CODES } from './check.js';

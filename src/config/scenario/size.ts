@@ -12,7 +12,7 @@ import { isMeshBound } from '../lookup.js';
 import { gatewayDestinationServices, isGatewayWorkload } from './gateway-size.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
-import { dnsCandidates } from './check.js';
+import { dnsCandidates } from '../hosts.js';
 import type { DownstreamCall, LoadGeneratorSpec, RateSchedule, Scenario } from './types.js';
 
 export interface ScenarioSize {
