@@ -130,7 +130,7 @@ describe('connection pool lists (issue #14)', () => {
 
 describe('Cluster.connPool per worker (issue #14: one pool object until a second worker uses the host)', () => {
   function cluster() {
-    const h = new Harness([], directory({ '': [endpoint('p0')] }), () => ({ status: 200 }));
+    const h = new Harness([], directory({ '': [endpoint('p0')] }), () => ({ delayMs: 1, status: 200 }));
     const c = h.clusters.get(`outbound|8080||${HOST}`)!;
     return { c, host: c.prioritySet.allHosts[0]! };
   }
