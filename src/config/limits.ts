@@ -44,7 +44,12 @@ export const LIMITS = {
   /** Pods in the world: workload pods (at their largest scale) plus load-generator pods. */
   maxPods: 20_000,
   /** (sidecar, endpoint) pairs: each sidecar holds the endpoints of every Service it calls. */
-  maxSidecarEndpointPairs: 2_000_000,
+  maxSidecarEndpointPairs: 20_000_000,
+  /**
+   * Estimated memory of a run (scenario/size.ts): about the heap Node gives a process by default on a
+   * 64-bit machine, beyond which the run would die out of memory instead of ending.
+   */
+  maxMemoryBytes: 4 * 1024 ** 3,
   /** Closed-loop connections over all generators (connections x replicas). */
   maxConnections: 100_000,
   /** An app's `concurrency` and `queueLimit`. */
@@ -54,11 +59,18 @@ export const LIMITS = {
 } as const;
 
 /**
- * Memory per (sidecar, endpoint) pair: a cluster's host entry, its load-balancer slot, outlier-detector
- * and per-worker pool state. NOTE: simplification: one constant (about 1.2 KB per pair, the figure
- * measured on large meshes) stands for the real, configuration-dependent cost.
+ * The memory estimate (scenario/size.ts), from figures measured on generated meshes (docs/performance.md,
+ * "Scale"): a pod with its sidecar, app container and load-generator or recorder state; an idle
+ * (sidecar, endpoint) pair (its Host, its slots in the cluster's host lists); and a used pair, one that
+ * carried a request, which keeps a connection pool and an idle connection for the run (Istio's idle
+ * timeout is 1 h). A run uses at most min(pairs, upstream requests) pairs.
+ * NOTE: simplification: three constants stand for the real, configuration-dependent cost (measured:
+ * 7.3 KB per pod, 105 bytes per idle pair and about 820 bytes per used pair, time series included, on
+ * 3 services x 700 pods); the estimate rounds each up.
  */
-export const BYTES_PER_PAIR = 1200;
+export const BYTES_PER_POD = 8 * 1024;
+export const BYTES_PER_IDLE_PAIR = 120;
+export const BYTES_PER_USED_PAIR = 900;
 /** Engine events per upstream request (docs/performance.md: about 11 per client request of two hops). */
 export const EVENTS_PER_UPSTREAM_REQUEST = 6;
 

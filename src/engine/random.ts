@@ -1,4 +1,4 @@
-import xor4096 from 'seedrandom/lib/xor4096.js';
+import { Xor4096 } from './xor4096.js';
 
 /** A seeded uniform source: `next()` in [0, 1), `uint32()` like Envoy's `random()` for `% n` picks. */
 export interface Rng {
@@ -8,24 +8,19 @@ export interface Rng {
   int(n: number): number;
 }
 
-interface Xor4096 {
-  (): number;
-  int32(): number;
-}
-
 class Xor4096Rng implements Rng {
   private readonly g: Xor4096;
   constructor(seed: string) {
-    this.g = xor4096(seed);
+    this.g = new Xor4096(seed);
   }
   next(): number {
-    return this.g();
+    return this.g.next();
   }
   uint32(): number {
     return this.g.int32() >>> 0;
   }
   int(n: number): number {
-    return Math.floor(this.g() * n);
+    return Math.floor(this.g.next() * n);
   }
 }
 

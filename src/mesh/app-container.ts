@@ -213,6 +213,19 @@ class CallChain {
   }
 }
 
+/** A call's headers as Map entries, listed once per call (null when it has none). */
+const callHeaderEntries = new WeakMap<DownstreamCall, readonly (readonly [string, string])[] | null>();
+
+function headerEntries(call: DownstreamCall): readonly (readonly [string, string])[] | null {
+  let e = callHeaderEntries.get(call);
+  if (e === undefined) {
+    const list = Object.entries(call.headers);
+    e = list.length === 0 ? null : list;
+    callHeaderEntries.set(call, e);
+  }
+  return e;
+}
+
 class OutboundCall {
   private timer: TimerHandle = NO_TIMER;
   private active: ActiveRequest | null = null;
@@ -227,12 +240,15 @@ class OutboundCall {
     const app = this.chain.app;
     const world = app.world;
     const u = parseUrl(this.call.url);
+    const entries = headerEntries(this.call);
     const req = {
       method: this.call.method,
       scheme: 'http' as const,
       authority: u.authority,
       path: u.path,
-      headers: new Map(Object.entries(this.call.headers)),
+      // A Map per request (header operations and the router write to it); built from entries listed
+      // once per call, not Object.entries per request (issue #14).
+      headers: entries === null ? new Map<string, string>() : new Map(entries),
       port: u.port,
     };
     if (this.call.timeoutMs > 0)

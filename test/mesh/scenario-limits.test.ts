@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
-import { LIMITS } from '../../src/config/limits.js';
+import { BYTES_PER_IDLE_PAIR, BYTES_PER_POD, BYTES_PER_USED_PAIR, LIMITS } from '../../src/config/limits.js';
 import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { estimateScenarioSize } from '../../src/config/scenario/size.js';
 
@@ -53,6 +53,9 @@ function load(o: Opts = {}) {
     { file: 'm.yaml', text },
   ]);
 }
+
+/** One generator at 100,000 requests/s to api. */
+const BIG_TRAFFIC = '    - {name: c, rate: 100000/s, requests: [{url: "http://api:8080/"}]}\n';
 
 const errors = (o: Opts = {}) =>
   load(o)
@@ -140,20 +143,45 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
     );
     expect(e[1]).toContain('the scenario needs 1,000,000,001 pods');
   });
-  it('pairs: each sidecar holds the endpoints of what it calls, ~1.2 KB a pair', () => {
+  it('pairs: each sidecar holds the endpoints of what it calls; memory per pod, idle pair and used pair', () => {
     // 1,000 api pods each call db (1,000 pods); the generator's one sidecar holds api's 1,000.
     const ok = load({ replicas: 1000, db: 1000 }).loaded!;
+    // 100/s for 10 s, two upstream requests each (generator -> api -> db): at most 2,000 pairs carry one.
     expect(estimateScenarioSize(ok.scenario, ok.config)).toMatchObject({
       pods: 2001,
       sidecarEndpointPairs: 1_001_000,
-      memoryBytes: 1_201_200_000,
+      usedPairsAtMost: 2000,
+      memoryBytes: 2001 * BYTES_PER_POD + 1_001_000 * BYTES_PER_IDLE_PAIR + 2000 * BYTES_PER_USED_PAIR,
     });
     // Without the call, db's pods are never an endpoint of anyone's cluster.
     const alone = load({ replicas: 1000 }).loaded!;
     expect(estimateScenarioSize(alone.scenario, alone.config).sidecarEndpointPairs).toBe(1000);
-    expect(errors({ replicas: 1500, db: 1500 })).toEqual([
-      `m.yaml:12:13 error MSIM2006 the scenario needs 3,001 pods, 2,251,500 (sidecar, endpoint) pairs, about 2.5 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.replicas)`,
+    // 3 services x 1,000 pods (the scaling bench's largest chain) is accepted: ~2 M pairs, ~0.3 GiB.
+    expect(errors({ replicas: 1500, db: 1500 })).toEqual([]);
+    // 4,471 x (4,471 + 1) pairs (19,994,312) pass the 20,000,000 limit, 4,472 x 4,473 do not.
+    expect(errors({ replicas: 4471, db: 4471 })).toEqual([]);
+    expect(errors({ replicas: 4472, db: 4472 })).toEqual([
+      `m.yaml:12:13 error MSIM2006 the scenario needs 8,945 pods, 20,003,256 (sidecar, endpoint) pairs, about 2.3 GiB; meshsim's limit is 20,000,000 pairs (Scenario s, spec.replicas)`,
     ]);
+  });
+
+  it('memory: used pairs count up to the upstream requests; refused above about 4 GiB', () => {
+    // 4,000 api pods x 4,000 db pods: 16 M idle pairs (~1.8 GiB). At 100,000/s each request uses up to
+    // two pairs: 5 s (1 M used) passes, 20 s (4 M used, ~3.4 GiB more) does not.
+    const at = (duration: string) =>
+      errors({ replicas: 4000, db: 4000, spec: `  duration: ${duration}\n`, traffic: BIG_TRAFFIC });
+    expect(at('5s')).toEqual([]);
+    const e = at('20s');
+    expect(e).toHaveLength(1);
+    expect(e[0]).toBe(
+      `m.yaml:12:13 error MSIM2006 the scenario needs 8,001 pods, 16,004,000 (sidecar, endpoint) pairs, about 5.2 GiB (4,000,000 pairs used at most); meshsim's limit is about 4.0 GiB (Scenario s, spec.replicas)`,
+    );
+    const big = load({ replicas: 4000, db: 4000, spec: '  duration: 20s\n', traffic: BIG_TRAFFIC }).loaded;
+    expect(big).toBeUndefined();
+    const ok = load({ replicas: 4000, db: 4000, spec: '  duration: 5s\n', traffic: BIG_TRAFFIC }).loaded!;
+    const size = estimateScenarioSize(ok.scenario, ok.config);
+    expect(size.usedPairsAtMost).toBe(1_000_000);
+    expect(size.memoryBytes).toBeLessThanOrEqual(LIMITS.maxMemoryBytes);
   });
 
   it('load-generator replicas, connections and scale targets are bounded in the schema', () => {
@@ -172,15 +200,15 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
         events: '  events:\n    - {at: 1s, target: default/api, scale: {replicas: 1000000000}}\n',
       })[0],
     ).toContain("1,000,000,000 replicas is above meshsim's limit of 10,000");
-    // A scale event counts at its peak: 300 api pods calling db scaled to 9,000 hold 2.7 M pairs, pointed at the event.
+    // A scale event counts at its peak: 3,000 api pods calling db scaled to 7,000 hold 21 M pairs, pointed at the event.
     expect(
       errors({
-        replicas: 300,
+        replicas: 3000,
         db: 10,
-        events: '  events:\n    - {at: 1s, target: default/db, scale: {replicas: 9000}}\n',
+        events: '  events:\n    - {at: 1s, target: default/db, scale: {replicas: 7000}}\n',
       })[0],
     ).toBe(
-      "s.yaml:11:54 error MSIM2006 the scenario needs 9,301 pods, 2,700,300 (sidecar, endpoint) pairs, about 3.0 GiB; meshsim's limit is 2,000,000 pairs (about 2.2 GiB) (Scenario s, spec.events[0].scale.replicas)",
+      "s.yaml:11:54 error MSIM2006 the scenario needs 10,001 pods, 21,003,000 (sidecar, endpoint) pairs, about 2.4 GiB; meshsim's limit is 20,000,000 pairs (Scenario s, spec.events[0].scale.replicas)",
     );
   });
   it('a service calling itself: a losing loop passes, a loop that feeds itself is refused', () => {

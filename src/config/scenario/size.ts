@@ -6,7 +6,15 @@
  */
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
-import { BYTES_PER_PAIR, EVENTS_PER_UPSTREAM_REQUEST, formatBytes, formatCount, LIMITS } from '../limits.js';
+import {
+  BYTES_PER_IDLE_PAIR,
+  BYTES_PER_POD,
+  BYTES_PER_USED_PAIR,
+  EVENTS_PER_UPSTREAM_REQUEST,
+  formatBytes,
+  formatCount,
+  LIMITS,
+} from '../limits.js';
 import { hostMatches } from '../hosts.js';
 import { isMeshBound } from '../lookup.js';
 import { gatewayDestinationServices, isGatewayWorkload } from './gateway-size.js';
@@ -18,6 +26,8 @@ import type { DownstreamCall, LoadGeneratorSpec, RateSchedule, Scenario } from '
 export interface ScenarioSize {
   pods: number;
   sidecarEndpointPairs: number;
+  /** Pairs that can carry a request at most: min(pairs, upstream requests). */
+  usedPairsAtMost: number;
   memoryBytes: number;
   clientRequests: number;
   /** Upstream requests per client request (1 = no app calls another). */
@@ -243,10 +253,15 @@ export function estimateScenarioSize(
   }
   let maxF = 1;
   for (const v of f.values()) maxF = Math.max(maxF, v);
+  const usedPairsAtMost = Math.min(sidecarEndpointPairs, Math.ceil(upstream));
   return {
     pods,
     sidecarEndpointPairs,
-    memoryBytes: sidecarEndpointPairs * BYTES_PER_PAIR,
+    usedPairsAtMost,
+    memoryBytes:
+      pods * BYTES_PER_POD +
+      sidecarEndpointPairs * BYTES_PER_IDLE_PAIR +
+      usedPairsAtMost * BYTES_PER_USED_PAIR,
     clientRequests: requests,
     fanOut: maxF,
     events: upstream * EVENTS_PER_UPSTREAM_REQUEST,
@@ -329,7 +344,12 @@ export function checkScenarioSize(
   else if (size.sidecarEndpointPairs > LIMITS.maxSidecarEndpointPairs)
     report(
       biggest,
-      `the scenario needs ${need}; meshsim's limit is ${formatCount(LIMITS.maxSidecarEndpointPairs)} pairs (about ${formatBytes(LIMITS.maxSidecarEndpointPairs * BYTES_PER_PAIR)})`,
+      `the scenario needs ${need}; meshsim's limit is ${formatCount(LIMITS.maxSidecarEndpointPairs)} pairs`,
+    );
+  else if (size.memoryBytes > LIMITS.maxMemoryBytes)
+    report(
+      biggest,
+      `the scenario needs ${need} (${formatCount(size.usedPairsAtMost)} pairs used at most); meshsim's limit is about ${formatBytes(LIMITS.maxMemoryBytes)}`,
     );
   const connections = s.traffic.reduce(
     (n, g) => n + (g.mode.kind === 'closed' ? g.mode.connections * g.replicas : 0),

@@ -48,14 +48,17 @@ export interface DownstreamCallbacks {
   onResponse(response: HttpResponse, info: RequestInfo): void;
 }
 
-/** What the router learned about a request, for metrics (Istio's labels) and reports. */
+/**
+ * What the router learned about a request, for metrics (Istio's labels) and reports. The finished
+ * ActiveRequest itself (no record per request; issue #14): nothing changes it after its response.
+ */
 export interface RequestInfo {
   /** Cluster the route chose, if any. */
-  cluster: Cluster | null;
+  readonly cluster: Cluster | null;
   /** Upstream tries made (retries + 1), 0 when answered locally. */
-  attempts: number;
+  readonly attempts: number;
   /** Pod of the last host tried. */
-  upstreamPod: string | null;
+  readonly upstreamPod: string | null;
 }
 
 /** Phases of a downstream request in the sidecar (ARCHITECTURE rule 7: one explicit state). */
@@ -89,16 +92,18 @@ const PER_TRY_TIMEOUT_HEADER = 'x-envoy-upstream-rq-per-try-timeout-ms';
  * route, weighted cluster, rewrites and header operations, global and per-try timeouts, retries with
  * back-off and host re-selection, mirroring, and exactly one final response with its response flags.
  */
-export class ActiveRequest implements AttemptOwner, LbContext {
+export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
   phase = RequestPhase.Created;
   private flags = 0;
   private action: RouteAction | null = null;
   private route: RouteEntry | null = null;
   private weighted: WeightedCluster | null = null;
-  private cluster: Cluster | null = null;
+  /** RequestInfo: the cluster the route chose (written only by this router). */
+  cluster: Cluster | null = null;
   private retry: RetryState | null = null;
   private attempt: UpstreamRequest | null = null;
-  private attempts = 0;
+  /** RequestInfo: tries made so far (written only by this router). */
+  attempts = 0;
   private lastHost: Host | null = null;
   /** Hosts tried so far, for the previous_hosts predicate (allocated on the first retry only). */
   private firstHost: Host | null = null;
@@ -117,6 +122,11 @@ export class ActiveRequest implements AttemptOwner, LbContext {
   hostSelectionRetryMaxAttempts = 0;
   /** When the app handed the request to the sidecar. */
   readonly startMs: number;
+
+  /** RequestInfo: the pod of the last host tried. */
+  get upstreamPod(): string | null {
+    return this.lastHost?.endpoint.podName ?? null;
+  }
   /** Decided once at construction: startMs inside the measurement window. */
   readonly measured: boolean;
   /** Per-request HTTP counters: the sidecar's HttpStats when measured, else the discard instance. */
@@ -511,11 +521,6 @@ export class ActiveRequest implements AttemptOwner, LbContext {
     // Route response header operations apply to whatever the router answers, upstream or local
     // (its modify_headers callback); not to fault-filter aborts, which happen before the router.
     if (this.routed && r.status !== 0) this.finalizeResponseHeaders(r);
-    const info: RequestInfo = {
-      cluster: this.cluster,
-      attempts: this.attempts,
-      upstreamPod: this.lastHost?.endpoint.podName ?? null,
-    };
     this.ctx.observer.onRequestComplete({
       timeMs: sim.now,
       sidecar: this.ctx.sidecar,
@@ -524,13 +529,13 @@ export class ActiveRequest implements AttemptOwner, LbContext {
       status: r.status,
       flags: r.flags,
       cluster: this.cluster?.name ?? null,
-      upstreamPod: info.upstreamPod,
+      upstreamPod: this.upstreamPod,
       attempts: this.attempts,
       request: this.request,
       upstreamHost: this.lastHost?.endpoint.address ?? null,
       route: this.action?.name ?? null,
     });
-    this.downstream.onResponse(r, info);
+    this.downstream.onResponse(r, this);
   }
 
   private finalizeResponseHeaders(r: HttpResponse): void {

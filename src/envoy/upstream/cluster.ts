@@ -2,8 +2,8 @@ import type { RandomStreams, Simulation } from '../../engine/index.js';
 import type { EnvoyObserver } from '../observer.js';
 import { ClusterStats } from '../stats/cluster-stats.js';
 import type { ClusterSpec } from './cluster-spec.js';
-import { createConnPool } from './conn-pool/index.js';
 import type { ConnPool } from './conn-pool/conn-pool.js';
+import { createConnPool, type HttpConnPool } from './conn-pool/index.js';
 import { Host, type Locality } from './host.js';
 import { PrioritySet } from './host-set.js';
 import { buildLoadAssignment } from './locality/index.js';
@@ -67,17 +67,27 @@ export class Cluster {
    * maxConnections: 1 each worker still opens its own first connection to a host.
    */
   connPool(host: Host, worker = 0): ConnPool {
-    let pools = host.pool as (ConnPool | undefined)[] | undefined;
-    if (pools === undefined) {
-      // Sized for Istio's two workers: an empty array grown by one store reserves 17 slots, and a used
-      // (sidecar, endpoint) pair keeps this array for the whole run (issue #14).
-      pools = [undefined, undefined];
-      host.pool = pools;
+    // host.pool is the one pool of a host only one worker has used, else an array indexed by worker: a
+    // used (sidecar, endpoint) pair keeps it for the whole run, and many pairs see one worker (issue #14).
+    const slot = host.pool as HttpConnPool | (HttpConnPool | undefined)[] | undefined;
+    if (slot === undefined) {
+      const pool = createConnPool(this, host, worker);
+      host.pool = pool;
+      return pool;
     }
-    let pool = pools[worker];
-    if (pool === undefined) {
-      pool = createConnPool(this, host);
+    if (!Array.isArray(slot)) {
+      if (slot.worker === worker) return slot;
+      const pools: (HttpConnPool | undefined)[] = [undefined, undefined];
+      pools[slot.worker] = slot;
+      const pool = createConnPool(this, host, worker);
       pools[worker] = pool;
+      host.pool = pools;
+      return pool;
+    }
+    let pool = slot[worker];
+    if (pool === undefined) {
+      pool = createConnPool(this, host, worker);
+      slot[worker] = pool;
     }
     return pool;
   }
@@ -125,7 +135,7 @@ export class Cluster {
     for (const h of previous) {
       if (kept.has(h)) continue;
       this.outlierDetector?.onHostRemoved(h);
-      for (const pool of (h.pool as ConnPool[] | undefined) ?? []) pool?.drain();
+      for (const pool of poolsOf(h)) pool.drain();
     }
   }
 
@@ -139,6 +149,14 @@ export class Cluster {
     this.stats.gauges.membership_total = total;
     this.stats.gauges.membership_healthy = healthy;
   }
+}
+
+/** The pools a host has, one per worker that used it (see Cluster.connPool), in worker order. */
+export function poolsOf(host: Host): ConnPool[] {
+  const slot = host.pool as ConnPool | (ConnPool | undefined)[] | undefined;
+  if (slot === undefined) return [];
+  if (!Array.isArray(slot)) return [slot];
+  return slot.filter((p): p is ConnPool => p !== undefined);
 }
 
 function matchesLabels(

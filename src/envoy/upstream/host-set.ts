@@ -83,10 +83,12 @@ export class PrioritySet {
   hostSets: HostSet[] = [new HostSet(0)];
   /** Bumped on every membership or health change so load balancers can rebuild cached state lazily. */
   version = 0;
+  /** The time of each membership update in which some host joined, indexed by Host.joinUpdate. */
+  private readonly joinTimes: number[] = [];
 
   /**
    * Replaces the members with istiod's locality groups (any priorities, any order). Hosts that were
-   * not members before get `joinedAtMs = nowMs` (Envoy sets last_hc_pass_time when a host is first
+   * not members before are stamped as joining now (Envoy sets last_hc_pass_time when a host is first
    * seen healthy by the LB: the start of its slow-start window, Envoy load_balancer_impl.cc applySlowStartFactor); a host that left and
    * comes back (restart, scale-up, zone recovery) starts a new window.
    */
@@ -118,19 +120,29 @@ export class PrioritySet {
 
   /** When `host` joined this cluster's membership (its slow-start window start; 0 if never a member). */
   joinedAtMs(host: Host): number {
-    return host.joinedAtMs;
+    return host.joinUpdate < 0 ? 0 : this.joinTimes[host.joinUpdate]!;
   }
 
   get allHosts(): Host[] {
     return this.hostSets.length === 1 ? this.hostSets[0]!.hosts : this.hostSets.flatMap((s) => s.hosts);
   }
 
-  /** Stamps the join time of every member that was not in `before` (a transient set, only on change). */
+  /**
+   * Stamps every member that was not in `before` (a transient set, only on change) with this update's
+   * number; the update's time is kept once, in joinTimes, only when some host joined in it.
+   */
   private markJoined(before: readonly Host[], nowMs: number): void {
     const previous = before.length === 0 ? undefined : new Set(before);
+    const update = this.joinTimes.length;
+    let joined = false;
     for (const s of this.hostSets) {
-      for (const h of s.hosts) if (previous === undefined || !previous.has(h)) h.joinedAtMs = nowMs;
+      for (const h of s.hosts)
+        if (previous === undefined || !previous.has(h)) {
+          h.joinUpdate = update;
+          joined = true;
+        }
     }
+    if (joined) this.joinTimes.push(nowMs);
   }
 }
 

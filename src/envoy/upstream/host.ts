@@ -56,11 +56,13 @@ export class Host {
   /** Opaque per-host state owned by the connection pools. */
   pool: unknown = undefined;
   /**
-   * When the host joined its cluster's membership (Envoy's last_hc_pass_time as the LB sees it, the start
-   * of its slow-start window, Envoy load_balancer_impl.cc applySlowStartFactor); set by PrioritySet.update. A field rather than a map entry
-   * in the cluster: idle (sidecar, endpoint) pairs are the bulk of a large mesh's memory (issue #14).
+   * Which membership update of its cluster the host joined in (-1: never a member); PrioritySet.joinedAtMs
+   * turns it into the time (Envoy's last_hc_pass_time as the LB sees it, the start of its slow-start
+   * window, Envoy load_balancer_impl.cc applySlowStartFactor). An update number rather than a time: a
+   * small integer needs no heap number per host, and idle (sidecar, endpoint) pairs are the bulk of a
+   * large mesh's memory (issue #14).
    */
-  joinedAtMs = 0;
+  joinUpdate = -1;
 
   constructor(readonly endpoint: Endpoint) {}
 

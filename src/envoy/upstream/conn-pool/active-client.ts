@@ -26,26 +26,50 @@ export class ActiveClient implements ConnectCallbacks {
   state = ClientState.Connecting;
   /** The transport connection. */
   wire: WireStream | null = null;
-  /** Streams this connection may still start (max_requests_per_connection; Infinity when unlimited). */
+  /**
+   * Streams this connection may still start (max_requests_per_connection), or -1 when unlimited (a small
+   * integer, not Infinity: a double field costs every connection a heap number; issue #14).
+   */
   remainingStreams: number;
-  /** min(concurrent stream limit, remaining streams): what it adds to the pool's connecting capacity. */
-  readonly effectiveLimit: number;
-  readonly streams: ActiveStream[] = [];
-  connectTimer: TimerHandle = NO_TIMER;
-  /** Armed lazily: when it fires early (the connection was used since), it re-arms for the remainder. */
-  idleTimer: TimerHandle = NO_TIMER;
+  /**
+   * The streams on this connection, oldest first, as an intrusive list (ActiveStream.prev/next): an array
+   * would reserve 17 slots on its first push, and an idle connection of a used (sidecar, endpoint) pair
+   * lives for the whole run (Istio's idle timeout is 1 h; issue #14).
+   */
+  streamHead: ActiveStream | null = null;
+  streamTail: ActiveStream | null = null;
+  streamCount = 0;
+  /**
+   * The connect timer while Connecting, then the idle timer (armed lazily: when it fires early, because
+   * the connection was used since, it re-arms for the remainder). Never both: the connect timer is
+   * cancelled when the connection is up, and only a Ready connection arms the idle timer.
+   */
+  timer: TimerHandle = NO_TIMER;
   /** When the connection last became idle (no streams). */
   idleSinceMs = 0;
   /** The connect timer fired (pool failure reason Timeout). */
   timedOut = false;
+  /** Neighbours in the pool's list of every connection (creation order). */
+  prev: ActiveClient | null = null;
+  next: ActiveClient | null = null;
+  /** Neighbours in the pool's ready list, while Ready. */
+  readyPrev: ActiveClient | null = null;
+  readyNext: ActiveClient | null = null;
 
-  constructor(
-    readonly pool: HttpConnPool,
-    lifetimeStreamLimit: number,
-    readonly concurrentStreamLimit: number,
-  ) {
-    this.remainingStreams = lifetimeStreamLimit;
-    this.effectiveLimit = Math.min(lifetimeStreamLimit, concurrentStreamLimit);
+  constructor(readonly pool: HttpConnPool) {
+    const limit = pool.config.maxRequestsPerConnection;
+    this.remainingStreams = Number.isFinite(limit) ? limit : -1;
+  }
+
+  /** Streams it may carry at once (1 for HTTP/1.1, max_concurrent_streams for HTTP/2). */
+  get concurrentStreamLimit(): number {
+    return this.pool.config.concurrentStreamLimit;
+  }
+
+  /** min(concurrent stream limit, lifetime stream limit): what it adds to the pool's connecting capacity. */
+  get effectiveLimit(): number {
+    const cfg = this.pool.config;
+    return Math.min(cfg.maxRequestsPerConnection, cfg.concurrentStreamLimit);
   }
 
   onConnected(): void {

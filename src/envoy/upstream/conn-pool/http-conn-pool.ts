@@ -1,7 +1,7 @@
 import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
-import type { ResetReason, UpstreamTransport } from '../transport.js';
+import type { ResetReason } from '../transport.js';
 import { ActiveClient, ClientState } from './active-client.js';
 import type { Cancellable, ConnPool, PoolCallbacks, PoolFailureReason } from './conn-pool.js';
 import type { PoolConfig } from './pool-config.js';
@@ -41,30 +41,40 @@ type CloseEvent = 'remote' | 'local';
  * NOTE: simplification: tcp.maxConnectionDuration, HTTP/2 keep-alive pings and GOAWAY are not modelled.
  */
 export class HttpConnPool implements ConnPool {
-  /** Every connection not yet closed, in creation order. */
-  private readonly clients: ActiveClient[] = [];
-  /** Ready connections; the last element is the front of Envoy's ready list (most recently ready). */
-  private readonly ready: ActiveClient[] = [];
+  /*
+   * Per used (sidecar, endpoint) pair, a pool lives for the whole run, usually with one idle connection
+   * (Istio's idle timeout is 1 h), so its lists are intrusive (links on the connections and streams)
+   * and its pending queue is allocated on first use: an array reserves 17 slots on its first push
+   * (issue #14).
+   */
+  /** Every connection not yet closed, in creation order (ActiveClient.prev/next). */
+  private firstClient: ActiveClient | null = null;
+  private lastClient: ActiveClient | null = null;
+  private clientCount = 0;
+  /**
+   * Ready connections (ActiveClient.readyPrev/readyNext); the tail is the front of Envoy's ready list
+   * (most recently ready).
+   */
+  private readyTail: ActiveClient | null = null;
   /** FIFO of pending requests from `pendingHead`; entries that left early are skipped (state Gone). */
-  private pending: PendingStream[] = [];
+  private pending: PendingStream[] | null = null;
   private pendingHead = 0;
   private pendingLive = 0;
   /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
   private connectingStreamCapacity = 0;
   private numActiveStreams = 0;
   private upstreamReadyTimer: TimerHandle = NO_TIMER;
-  readonly transport: UpstreamTransport;
 
   constructor(
     readonly cluster: PoolCluster,
     readonly host: Host,
     readonly config: PoolConfig,
-  ) {
-    this.transport = cluster.ctx.transport;
-  }
+    /** The Envoy worker thread this pool belongs to (Cluster.connPool). */
+    readonly worker = 0,
+  ) {}
 
   get activeConnections(): number {
-    return this.clients.length;
+    return this.clientCount;
   }
 
   get pendingStreams(): number {
@@ -77,8 +87,8 @@ export class HttpConnPool implements ConnPool {
   }
 
   newStream(cb: PoolCallbacks): Cancellable | null {
-    if (this.ready.length > 0) {
-      this.attachStreamToClient(this.ready[this.ready.length - 1]!, cb);
+    if (this.readyTail !== null) {
+      this.attachStreamToClient(this.readyTail, cb);
       // Envoy may preconnect here; with preconnect ratio 1 this only acts on requests still queued.
       this.tryCreateNewConnections();
       return null;
@@ -90,7 +100,8 @@ export class HttpConnPool implements ConnPool {
       return null;
     }
     const p = new PendingStream(this, cb);
-    this.pending.push(p);
+    if (this.pending === null) this.pending = [p];
+    else this.pending.push(p);
     this.pendingLive++;
     cb.counters.counters.upstream_rq_pending_total++;
     this.cluster.stats.gauges.upstream_rq_pending_active++;
@@ -101,17 +112,18 @@ export class HttpConnPool implements ConnPool {
   }
 
   drain(): void {
-    // closeIdleConnectionsForDrainingPool, then every remaining connection drains.
-    for (let i = this.clients.length - 1; i >= 0; i--) {
-      const c = this.clients[i]!;
+    // closeIdleConnectionsForDrainingPool (newest first), then every remaining connection drains.
+    for (let c = this.lastClient; c !== null; ) {
+      const prev = c.prev;
       if (
-        (c.state === ClientState.Ready && c.streams.length === 0) ||
+        (c.state === ClientState.Ready && c.streamCount === 0) ||
         (c.state === ClientState.Connecting && this.pendingLive === 0)
       ) {
         this.closeClient(c, 'local', 'local-reset');
       }
+      c = prev;
     }
-    for (const c of this.clients)
+    for (let c = this.firstClient; c !== null; c = c.next)
       if (c.state === ClientState.Ready || c.state === ClientState.Busy)
         this.transition(c, ClientState.Draining);
   }
@@ -132,26 +144,26 @@ export class HttpConnPool implements ConnPool {
     if (!canCreate) this.cluster.stats.counters.upstream_cx_overflow++;
     // At the limit because of other hosts' connections, a host with none still gets one, so its pending
     // requests are not stuck with no way to be served.
-    if (canCreate || this.clients.length === 0) this.createClient();
+    if (canCreate || this.clientCount === 0) this.createClient();
     return canCreate;
   }
 
   private createClient(): void {
     const cfg = this.config;
-    const c = new ActiveClient(this, cfg.maxRequestsPerConnection, cfg.concurrentStreamLimit);
-    this.clients.push(c);
+    const c = new ActiveClient(this);
+    this.linkClient(c);
     this.connectingStreamCapacity += c.effectiveLimit;
     const { stats, resourceManager, ctx } = this.cluster;
     stats.counters.upstream_cx_total++;
     stats.gauges.upstream_cx_active++;
     resourceManager.connections.inc();
-    c.connectTimer = ctx.sim.schedule(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c);
+    c.timer = ctx.sim.schedule(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c);
     // Connection setup costs the transport's round trips (TCP, then mTLS).
-    c.wire = this.transport.connect(this.host.endpoint, c);
+    c.wire = ctx.transport.connect(this.host.endpoint, c);
   }
 
   private static onConnectTimeout(c: ActiveClient): void {
-    c.connectTimer = NO_TIMER;
+    c.timer = NO_TIMER;
     if (c.state !== ClientState.Connecting) return;
     c.pool.cluster.stats.counters.upstream_cx_connect_timeout++;
     c.timedOut = true;
@@ -161,8 +173,8 @@ export class HttpConnPool implements ConnPool {
   onClientConnected(c: ActiveClient): void {
     if (c.state !== ClientState.Connecting) return;
     this.connectingStreamCapacity -= c.effectiveLimit;
-    this.cluster.ctx.sim.cancel(c.connectTimer);
-    c.connectTimer = NO_TIMER;
+    this.cluster.ctx.sim.cancel(c.timer);
+    c.timer = NO_TIMER;
     this.transition(c, ClientState.Ready);
     this.onUpstreamReady();
     this.checkForIdle(c);
@@ -184,17 +196,14 @@ export class HttpConnPool implements ConnPool {
     const { sim } = this.cluster.ctx;
     const { stats, resourceManager } = this.cluster;
     const wasConnecting = c.state === ClientState.Connecting;
-    if (wasConnecting) {
-      this.connectingStreamCapacity -= c.effectiveLimit;
-      sim.cancel(c.connectTimer);
-      c.connectTimer = NO_TIMER;
-    }
+    if (wasConnecting) this.connectingStreamCapacity -= c.effectiveLimit;
     c.wire?.cancel();
     c.wire = null;
-    sim.cancel(c.idleTimer);
-    c.idleTimer = NO_TIMER;
-    if (c.state === ClientState.Ready) removeFrom(this.ready, c);
-    removeFrom(this.clients, c);
+    // The connect timer while connecting, else any idle timer.
+    sim.cancel(c.timer);
+    c.timer = NO_TIMER;
+    if (c.state === ClientState.Ready) this.unlinkReady(c);
+    this.unlinkClient(c);
     c.state = ClientState.Closed;
     stats.counters.upstream_cx_destroy++;
     if (wasConnecting) {
@@ -210,31 +219,75 @@ export class HttpConnPool implements ConnPool {
     // releaseResources
     stats.gauges.upstream_cx_active--;
     resourceManager.connections.dec();
-    if (c.streams.length > 0) this.resetStreamsOf(c, streamReason);
+    if (c.streamCount > 0) this.resetStreamsOf(c, streamReason);
     // A connection was lost while requests wait: open another.
     if (this.pendingLive > 0) this.tryCreateNewConnections();
   }
 
   /** The codec client resets every stream of a closed connection; bookkeeping first, then callbacks. */
   private resetStreamsOf(c: ActiveClient, reason: ResetReason): void {
-    const streams = c.streams.splice(0);
-    for (const s of streams) {
+    // Detached as a whole first (the connection is closed: nothing joins or leaves it meanwhile).
+    const first = c.streamHead;
+    c.streamHead = null;
+    c.streamTail = null;
+    c.streamCount = 0;
+    for (let s = first; s !== null; s = s.next) {
       s.wire?.cancel();
       s.wire = null;
       this.releaseCounts();
     }
-    for (const s of streams) {
+    for (let s = first; s !== null; ) {
+      const next = s.next;
+      s.prev = null;
+      s.next = null;
       const wasSent = s.state === StreamState.Sent;
       s.state = StreamState.Closed;
       if (wasSent) s.cb!.onUpstreamReset(reason);
+      s = next;
     }
   }
 
   private transition(c: ActiveClient, to: ClientState): void {
     if (c.state === to) return;
-    if (c.state === ClientState.Ready) removeFrom(this.ready, c);
+    if (c.state === ClientState.Ready) this.unlinkReady(c);
     c.state = to;
-    if (to === ClientState.Ready) this.ready.push(c);
+    if (to === ClientState.Ready) this.pushReady(c);
+  }
+
+  // --- intrusive lists (each element is in a list at most once)
+
+  private linkClient(c: ActiveClient): void {
+    c.prev = this.lastClient;
+    c.next = null;
+    if (this.lastClient === null) this.firstClient = c;
+    else this.lastClient.next = c;
+    this.lastClient = c;
+    this.clientCount++;
+  }
+
+  private unlinkClient(c: ActiveClient): void {
+    if (c.prev === null) this.firstClient = c.next;
+    else c.prev.next = c.next;
+    if (c.next === null) this.lastClient = c.prev;
+    else c.next.prev = c.prev;
+    c.prev = null;
+    c.next = null;
+    this.clientCount--;
+  }
+
+  private pushReady(c: ActiveClient): void {
+    c.readyPrev = this.readyTail;
+    c.readyNext = null;
+    if (this.readyTail !== null) this.readyTail.readyNext = c;
+    this.readyTail = c;
+  }
+
+  private unlinkReady(c: ActiveClient): void {
+    if (c.readyPrev !== null) c.readyPrev.readyNext = c.readyNext;
+    if (c.readyNext === null) this.readyTail = c.readyPrev;
+    else c.readyNext.readyPrev = c.readyPrev;
+    c.readyPrev = null;
+    c.readyNext = null;
   }
 
   // --- streams
@@ -246,11 +299,11 @@ export class HttpConnPool implements ConnPool {
       cb.counters.counters.upstream_rq_pending_overflow++;
       return;
     }
-    c.remainingStreams--;
+    if (c.remainingStreams > 0) c.remainingStreams--;
     if (c.remainingStreams === 0) {
       stats.counters.upstream_cx_max_requests++;
       this.transition(c, ClientState.Draining);
-    } else if (c.streams.length + 1 >= c.concurrentStreamLimit) {
+    } else if (c.streamCount + 1 >= c.concurrentStreamLimit) {
       this.transition(c, ClientState.Busy);
     }
     this.numActiveStreams++;
@@ -262,7 +315,11 @@ export class HttpConnPool implements ConnPool {
     cb.counters.counters.upstream_rq_total++;
     rm.requests.inc();
     const s = new ActiveStream(c);
-    c.streams.push(s);
+    s.prev = c.streamTail;
+    if (c.streamTail === null) c.streamHead = s;
+    else c.streamTail.next = s;
+    c.streamTail = s;
+    c.streamCount++;
     // Envoy's UpstreamRequest::onPoolReady reports the connection success (split mode resets the
     // local-origin counter; otherwise ignored), Envoy outlier_detection_impl.cc.
     this.cluster.outlierDetector?.putResult(this.host, 'local-origin-connect-success');
@@ -271,9 +328,9 @@ export class HttpConnPool implements ConnPool {
 
   /** A connection has room: attach the oldest pending requests (Envoy's onUpstreamReady). */
   private onUpstreamReady(): void {
-    while (this.pendingLive > 0 && this.ready.length > 0) {
+    while (this.pendingLive > 0 && this.readyTail !== null) {
       const p = this.popPending();
-      this.attachStreamToClient(this.ready[this.ready.length - 1]!, p.cb);
+      this.attachStreamToClient(this.readyTail, p.cb);
     }
   }
 
@@ -287,7 +344,7 @@ export class HttpConnPool implements ConnPool {
     const c = s.client;
     if (c.state === ClientState.Closed) return;
     this.releaseStream(s);
-    if (c.state === ClientState.Draining && c.streams.length === 0) {
+    if (c.state === ClientState.Draining && c.streamCount === 0) {
       this.closeClient(c, 'local', 'local-reset');
       return;
     }
@@ -332,7 +389,14 @@ export class HttpConnPool implements ConnPool {
   }
 
   private releaseStream(s: ActiveStream): void {
-    removeFrom(s.client.streams, s);
+    const c = s.client;
+    if (s.prev === null) c.streamHead = s.next;
+    else s.prev.next = s.next;
+    if (s.next === null) c.streamTail = s.prev;
+    else s.next.prev = s.prev;
+    s.prev = null;
+    s.next = null;
+    c.streamCount--;
     this.releaseCounts();
   }
 
@@ -345,21 +409,21 @@ export class HttpConnPool implements ConnPool {
   }
 
   private checkForIdle(c: ActiveClient): void {
-    if (c.state !== ClientState.Ready || c.streams.length > 0) return;
+    if (c.state !== ClientState.Ready || c.streamCount > 0) return;
     c.idleSinceMs = this.cluster.ctx.sim.now;
-    if (c.idleTimer === NO_TIMER)
-      c.idleTimer = this.cluster.ctx.sim.schedule(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c);
+    if (c.timer === NO_TIMER)
+      c.timer = this.cluster.ctx.sim.schedule(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c);
   }
 
   /** common_http_protocol_options.idle_timeout: a connection with no stream for that long is closed. */
   private static onIdleTimer(c: ActiveClient): void {
-    c.idleTimer = NO_TIMER;
+    c.timer = NO_TIMER;
     const pool = c.pool;
-    if (c.state !== ClientState.Ready || c.streams.length > 0) return;
+    if (c.state !== ClientState.Ready || c.streamCount > 0) return;
     const idleForMs = pool.cluster.ctx.sim.now - c.idleSinceMs;
     const timeoutMs = pool.config.idleTimeoutMs;
     if (idleForMs < timeoutMs) {
-      c.idleTimer = pool.cluster.ctx.sim.schedule(timeoutMs - idleForMs, HttpConnPool.onIdleTimer, c);
+      c.timer = pool.cluster.ctx.sim.schedule(timeoutMs - idleForMs, HttpConnPool.onIdleTimer, c);
       return;
     }
     pool.cluster.stats.counters.upstream_cx_idle_timeout++;
@@ -369,8 +433,9 @@ export class HttpConnPool implements ConnPool {
   // --- pending queue
 
   private popPending(): PendingStream {
-    let p = this.pending[this.pendingHead++]!;
-    while (p.state !== PendingState.Waiting) p = this.pending[this.pendingHead++]!;
+    const q = this.pending!;
+    let p = q[this.pendingHead++]!;
+    while (p.state !== PendingState.Waiting) p = q[this.pendingHead++]!;
     this.leavePending(p);
     this.compactPending();
     return p;
@@ -393,8 +458,9 @@ export class HttpConnPool implements ConnPool {
     // Requests queued by the failure callbacks (none in practice: retries wait a back-off) stay queued.
     const purge = this.pending;
     const from = this.pendingHead;
-    this.pending = [];
+    this.pending = null;
     this.pendingHead = 0;
+    if (purge === null) return;
     for (let i = from; i < purge.length; i++) {
       const p = purge[i]!;
       if (p.state !== PendingState.Waiting) continue;
@@ -407,6 +473,7 @@ export class HttpConnPool implements ConnPool {
   /** Drops the skipped prefix of the queue once it dominates. */
   private compactPending(): void {
     const q = this.pending;
+    if (q === null) return;
     if (this.pendingLive === 0) {
       q.length = 0;
       this.pendingHead = 0;
@@ -415,12 +482,4 @@ export class HttpConnPool implements ConnPool {
       this.pendingHead = 0;
     }
   }
-}
-
-/** Removes `x` from a short array (connections of a host, streams of a connection). */
-function removeFrom<T>(a: T[], x: T): void {
-  const i = a.lastIndexOf(x);
-  if (i < 0) return;
-  if (i === a.length - 1) a.pop();
-  else a.splice(i, 1);
 }

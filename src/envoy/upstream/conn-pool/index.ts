@@ -1,6 +1,5 @@
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
-import type { ConnPool } from './conn-pool.js';
 import { HttpConnPool } from './http-conn-pool.js';
 import { type PoolConfig, poolConfig } from './pool-config.js';
 
@@ -15,11 +14,11 @@ export type { PoolConfig } from './pool-config.js';
 const configs = new WeakMap<Cluster, PoolConfig>();
 
 /** Builds the connection pool of one host of a cluster (Envoy conn_pool_base.cc): HTTP/1.1 or HTTP/2 per the cluster. */
-export function createConnPool(cluster: Cluster, host: Host): ConnPool {
+export function createConnPool(cluster: Cluster, host: Host, worker = 0): HttpConnPool {
   let cfg = configs.get(cluster);
   if (cfg === undefined) {
     cfg = poolConfig(cluster.spec);
     configs.set(cluster, cfg);
   }
-  return new HttpConnPool(cluster, host, cfg);
+  return new HttpConnPool(cluster, host, cfg, worker);
 }

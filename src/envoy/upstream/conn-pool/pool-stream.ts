@@ -44,6 +44,9 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
   state = StreamState.Attached;
   cb: StreamCallbacks | null = null;
   wire: WireStream | null = null;
+  /** Neighbours in its connection's stream list (ActiveClient.streamHead). */
+  prev: ActiveStream | null = null;
+  next: ActiveStream | null = null;
 
   constructor(readonly client: ActiveClient) {}
 
@@ -52,7 +55,7 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
     this.cb = cb;
     this.state = StreamState.Sent;
     const pool = this.client.pool;
-    this.wire = pool.transport.send(pool.host.endpoint, request, this);
+    this.wire = pool.cluster.ctx.transport.send(pool.host.endpoint, request, this);
   }
 
   onUpstreamResponse(response: HttpResponse): void {

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
+import type { ActiveStream } from '../../../../src/envoy/upstream/conn-pool/pool-stream.js';
+import { poolsOf } from '../../../../src/envoy/upstream/cluster.js';
+import { directory, endpoint, Harness, HOST } from '../../router/harness.js';
+import { FakeCluster, policy, Req } from '../support.js';
+
+/*
+ * The pool's intrusive lists (issue #14: no arrays per used pair): every connection in creation order,
+ * the ready list whose tail is the front of Envoy's ready list, and each connection's streams. These
+ * tests pin the order each list gives at its edges: head, middle and tail removal, and the empty list.
+ */
+function setup(protocol: 'http1' | 'http2' = 'http1', hosts = 1) {
+  const p = policy();
+  const cluster = new FakeCluster(p, hosts);
+  const pool = new HttpConnPool(cluster, cluster.hosts[0]!, poolConfig({ policy: p, protocol }));
+  return { pool, sim: cluster.ctx.sim, t: cluster.ctx.transport };
+}
+
+/** The connection a request's stream rides on (the transport's connect callback is the ActiveClient). */
+const clientOf = (r: Req) => (r.stream as ActiveStream).client;
+
+/** HTTP/1.1 with three connections up and each busy with one request (r0 on c2, r1 on c0, r2 on c1). */
+function threeBusy() {
+  const s = setup();
+  const reqs = [0, 1, 2].map((i) => new Req(s.sim, `r${i}`));
+  for (const r of reqs) s.pool.newStream(r);
+  expect(s.t.connects).toHaveLength(3);
+  const [c0, c1, c2] = s.t.connects.map((c) => c.cb);
+  // Connected out of creation order: each takes the oldest pending request at once.
+  s.t.connects[2]!.cb.onConnected();
+  s.t.connects[0]!.cb.onConnected();
+  s.t.connects[1]!.cb.onConnected();
+  expect(reqs.map(clientOf)).toEqual([c2, c0, c1]);
+  return { ...s, reqs, c0: c0!, c1: c1!, c2: c2! };
+}
+
+/** Frees the connection of `r` (its response arrives) and lets the same-instant upstream-ready turn run. */
+function finish(s: ReturnType<typeof threeBusy>, r: Req) {
+  const x = s.t.sends.find((e) => e.request.path === `/${r.name}`)!;
+  s.t.respond(x);
+  s.sim.runUntil(s.sim.now);
+}
+
+describe('connection pool lists (issue #14)', () => {
+  it('ready list: the most recently freed connection serves next, then the ones freed before it', () => {
+    const s = threeBusy();
+    finish(s, s.reqs[1]!); // c0 ready
+    finish(s, s.reqs[0]!); // c2 ready
+    finish(s, s.reqs[2]!); // c1 ready: the front
+    const next = [0, 1, 2].map((i) => new Req(s.sim, `n${i}`));
+    for (const r of next) expect(s.pool.newStream(r)).toBeNull();
+    expect(next.map(clientOf)).toEqual([s.c1, s.c2, s.c0]);
+    expect(s.pool.activeConnections).toBe(3);
+    // Every connection busy: the ready list is empty, so a fourth request waits for a new connection.
+    const fourth = new Req(s.sim, 'n3');
+    expect(s.pool.newStream(fourth)).not.toBeNull();
+    expect(s.t.connects).toHaveLength(4);
+  });
+
+  it('ready list: a ready connection closed at the head, in the middle or at the tail leaves the others in order', () => {
+    for (const [closed, expected] of [
+      ['c0', ['c1', 'c2']], // head (oldest ready)
+      ['c2', ['c1', 'c0']], // middle
+      ['c1', ['c2', 'c0']], // tail (front of Envoy's list)
+    ] as const) {
+      const s = threeBusy();
+      finish(s, s.reqs[1]!); // c0
+      finish(s, s.reqs[0]!); // c2
+      finish(s, s.reqs[2]!); // c1
+      const byName = { c0: s.c0, c1: s.c1, c2: s.c2 };
+      byName[closed].onRemoteClose();
+      expect(s.pool.activeConnections).toBe(2);
+      const next = [0, 1].map((i) => new Req(s.sim, `n${i}`));
+      for (const r of next) expect(s.pool.newStream(r)).toBeNull();
+      expect(next.map(clientOf)).toEqual(expected.map((n) => byName[n]));
+    }
+  });
+
+  it('drain closes the idle connections at once and the busy ones after their last stream', () => {
+    const s = threeBusy();
+    finish(s, s.reqs[1]!); // c0 idle
+    finish(s, s.reqs[2]!); // c1 idle; c2 still busy with r0
+    s.pool.drain();
+    expect(s.t.connects.map((c) => c.cancelled)).toEqual([true, true, false]);
+    expect(s.pool.activeConnections).toBe(1);
+    finish(s, s.reqs[0]!);
+    expect(s.reqs[0]!.response?.status).toBe(200);
+    expect(s.t.connects.map((c) => c.cancelled)).toEqual([true, true, true]);
+    expect(s.pool.activeConnections).toBe(0);
+    // Nothing is left in any list: a new request opens a fresh connection.
+    expect(s.pool.newStream(new Req(s.sim, 'after'))).not.toBeNull();
+    expect(s.t.connects).toHaveLength(4);
+  });
+
+  it('HTTP/2 streams: one that ended at the head, middle or tail is not reset with the connection', () => {
+    for (const ended of [0, 2, 4]) {
+      const { pool, sim, t } = setup('http2');
+      const reqs = [0, 1, 2, 3, 4].map((i) => new Req(sim, `r${i}`));
+      for (const r of reqs) pool.newStream(r);
+      t.connects[0]!.cb.onConnected();
+      expect(pool.activeStreams).toBe(5);
+      t.respond(t.sends[ended]!);
+      expect(pool.activeStreams).toBe(4);
+      t.connects[0]!.cb.onRemoteClose();
+      expect(reqs.map((r) => r.reset)).toEqual(
+        reqs.map((_, i) => (i === ended ? null : 'connection-termination')),
+      );
+      expect(reqs[ended]!.response?.status).toBe(200);
+      expect(pool.activeStreams).toBe(0);
+      expect(pool.activeConnections).toBe(0);
+    }
+  });
+
+  it('HTTP/2: a stream ended after the only other one keeps the connection ready for new streams', () => {
+    const { pool, sim, t } = setup('http2');
+    const a = new Req(sim, 'a');
+    const b = new Req(sim, 'b');
+    pool.newStream(a);
+    pool.newStream(b);
+    t.connects[0]!.cb.onConnected();
+    t.respond(t.sends[1]!);
+    t.respond(t.sends[0]!);
+    expect(pool.activeStreams).toBe(0);
+    const c = new Req(sim, 'c');
+    expect(pool.newStream(c)).toBeNull();
+    expect(clientOf(c)).toBe(t.connects[0]!.cb);
+  });
+});
+
+describe('Cluster.connPool per worker (issue #14: one pool object until a second worker uses the host)', () => {
+  function cluster() {
+    const h = new Harness([], directory({ '': [endpoint('p0')] }), () => ({ delayMs: 1, status: 200 }));
+    const c = h.clusters.get(`outbound|8080||${HOST}`)!;
+    return { c, host: c.prioritySet.allHosts[0]! };
+  }
+
+  it('the first worker gets the pool itself; a second worker turns it into per-worker pools', () => {
+    const { c, host } = cluster();
+    expect(poolsOf(host)).toEqual([]);
+    const w1 = c.connPool(host, 1);
+    expect(host.pool).toBe(w1);
+    expect(c.connPool(host, 1)).toBe(w1);
+    const w0 = c.connPool(host, 0);
+    expect(w0).not.toBe(w1);
+    expect(c.connPool(host, 0)).toBe(w0);
+    expect(c.connPool(host, 1)).toBe(w1);
+    expect(poolsOf(host)).toEqual([w0, w1]);
+    expect((w0 as HttpConnPool).worker).toBe(0);
+    expect((w1 as HttpConnPool).worker).toBe(1);
+  });
+
+  it('workers beyond two get their own pools too', () => {
+    const { c, host } = cluster();
+    const w0 = c.connPool(host, 0);
+    const w3 = c.connPool(host, 3);
+    const w1 = c.connPool(host, 1);
+    expect(new Set([w0, w1, w3]).size).toBe(3);
+    expect(poolsOf(host)).toEqual([w0, w1, w3]);
+    expect(c.connPool(host, 3)).toBe(w3);
+  });
+});
