@@ -1,3 +1,5 @@
+import type { ResetReason } from './upstream/transport.js';
+
 /**
  * Envoy response flags (Envoy stream_info/utility.h), as a bit set carried on every response. Rendered in Envoy's
  * order, comma-separated ("UF,URX", "DI,FI"), the way access logs and Istio's `response_flags` label
@@ -57,3 +59,13 @@ export function formatResponseFlags(flags: number): string {
   }
   return s;
 }
+
+/** Reset reason → response flag, as Envoy's router maps them (router.cc streamResetReasonToResponseFlag). */
+export const RESET_REASON_FLAG: Readonly<Record<ResetReason, number>> = {
+  'connection-failure': ResponseFlag.UF,
+  'connection-timeout': ResponseFlag.UF,
+  'connection-termination': ResponseFlag.UC,
+  'remote-reset': ResponseFlag.UR,
+  'local-reset': ResponseFlag.LR,
+  overflow: ResponseFlag.UO,
+};

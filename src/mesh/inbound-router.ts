@@ -2,6 +2,7 @@ import {
   type ClusterCounters,
   DISCARDED_CLUSTER_COUNTERS,
   type HttpResponse,
+  RESET_REASON_FLAG,
   type ResetReason,
   ResponseFlag,
   RetryState,
@@ -17,16 +18,6 @@ import type {
 import { NO_TIMER, type TimerHandle } from '../engine/index.js';
 import type { InboundCluster } from './inbound-cluster.js';
 import type { InboundExchange } from './wire.js';
-
-/** Reset reason → response flag, as Envoy's router maps them (router.cc streamResetReasonToResponseFlag). */
-const REASON_FLAG: Record<ResetReason, number> = {
-  'connection-failure': ResponseFlag.UF,
-  'connection-timeout': ResponseFlag.UF,
-  'connection-termination': ResponseFlag.UC,
-  'remote-reset': ResponseFlag.UR,
-  'local-reset': ResponseFlag.LR,
-  overflow: ResponseFlag.UO,
-};
 
 /** Lifecycle of one request in the server sidecar (ARCHITECTURE rule 7). */
 export enum InboundPhase {
@@ -127,7 +118,7 @@ export class InboundRequest implements PoolCallbacks, StreamCallbacks {
    */
   private onReset(reason: ResetReason, requestSent: boolean): void {
     if (!this.x.to.proxyListening) return this.abortWithProxy();
-    const flag = REASON_FLAG[reason];
+    const flag = RESET_REASON_FLAG[reason];
     let extra = 0;
     const retry = this.retryState();
     if (retry !== null) {

@@ -1,7 +1,7 @@
 import { NO_TIMER, type Rng, type Simulation, type TimerHandle } from '../../engine/index.js';
 import type { HttpRequest, HttpResponse } from '../http.js';
 import type { EnvoyObserver } from '../observer.js';
-import { ResponseFlag } from '../response-flags.js';
+import { RESET_REASON_FLAG, ResponseFlag } from '../response-flags.js';
 import { type ClusterCounters, DISCARDED_CLUSTER_COUNTERS } from '../stats/cluster-stats.js';
 import { DISCARDED_HTTP_STATS, type HttpStats } from '../stats/http-stats.js';
 import type { Cluster } from '../upstream/cluster.js';
@@ -73,15 +73,6 @@ export enum RequestPhase {
   Backoff,
   Done,
 }
-
-const REASON_FLAG: Record<ResetReason, number> = {
-  'connection-failure': ResponseFlag.UF,
-  'connection-timeout': ResponseFlag.UF,
-  'connection-termination': ResponseFlag.UC,
-  'remote-reset': ResponseFlag.UR,
-  'local-reset': ResponseFlag.LR,
-  overflow: ResponseFlag.UO,
-};
 
 /** Envoy's request headers that override the route's timeouts; consumed (removed) by the router (Envoy router.cc FilterUtility::finalTimeout). */
 const RQ_TIMEOUT_HEADER = 'x-envoy-upstream-rq-timeout-ms';
@@ -391,7 +382,7 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
 
   /** Router::onUpstreamReset: outlier detection (not for overflow), then retry or 503 (Istio retry.go; Envoy retry_state_impl.cc, Envoy conn_pool_base.cc). */
   private onReset(a: UpstreamRequest, reason: ResetReason, requestSent: boolean): void {
-    const flag = REASON_FLAG[reason];
+    const flag = RESET_REASON_FLAG[reason];
     if (reason !== 'overflow') {
       // Non-split mode: a reset or connect failure reaches outlier detection as a 503 (Envoy outlier_detection_impl.cc).
       this.cluster!.outlierDetector?.putResult(a.host, 'local-origin-connect-failed');
