@@ -18,7 +18,7 @@ import { Network } from './network.js';
 import { Pod, PodState } from './pod.js';
 import type { PodDirectory, Recorder } from './recorder.js';
 import { resetSidecarCounters, Sidecar } from './sidecar.js';
-import { type Connection, MeshTransport } from './wire.js';
+import { type Connection, ConnectionList, MeshTransport } from './wire.js';
 
 export interface WorldOptions {
   scenario: Scenario;
@@ -82,7 +82,7 @@ export class World implements PodDirectory {
   private readonly endpointPods = new Map<number, Pod>();
   private readonly endpointIds = new Map<string, number>();
   private readonly endpointObjects = new Map<number, Endpoint>();
-  private readonly connections = new Map<Pod, Set<Connection>>();
+  private readonly connections = new Map<Pod, ConnectionList>();
   private readonly sidecarRng: Rng;
   /** ServiceEntry and passthrough destinations: servers outside the mesh. */
   readonly external: ExternalEndpoints;
@@ -186,22 +186,23 @@ export class World implements PodDirectory {
     return this.endpointPods.get(e.id)!;
   }
   trackConnection(c: Connection): void {
-    let set = this.connections.get(c.to);
-    if (set === undefined) this.connections.set(c.to, (set = new Set()));
-    set.add(c);
+    let list = this.connections.get(c.to);
+    if (list === undefined) this.connections.set(c.to, (list = new ConnectionList()));
+    list.append(c);
   }
   untrackConnection(c: Connection): void {
-    this.connections.get(c.to)?.delete(c);
+    c.list?.remove(c);
   }
   /** The pod crashed or vanished: every connection to it is closed under its clients. */
   closeConnectionsTo(pod: Pod): void {
-    const set = this.connections.get(pod);
-    if (set === undefined) return;
+    const list = this.connections.get(pod);
+    if (list === undefined) return;
     this.connections.delete(pod);
-    for (const c of set) {
-      c.closed = true;
-      c.cb.onRemoteClose();
-    }
+    list.drain(World.closeUnderClient);
+  }
+  private static closeUnderClient(c: Connection): void {
+    c.closed = true;
+    c.cb.onRemoteClose();
   }
 
   start(): void {
