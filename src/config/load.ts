@@ -22,7 +22,6 @@ import type {
   ServiceConfig,
   ServiceEntryConfig,
   SidecarConfig,
-  VirtualServiceConfig,
   WorkloadConfig,
 } from './types.js';
 import { parseYamlDocuments, type SourceDocument, type YamlPath } from './yaml-source.js';

@@ -1,3 +1,4 @@
+import { selectorMatches } from '../config/labels.js';
 import type { Rng } from '../engine/index.js';
 import {
   ActiveRequest,
@@ -100,9 +101,7 @@ export class GatewayEntry {
     for (; this.scanned < all.length; this.scanned++) {
       const p = all[this.scanned]!;
       if (p.namespace !== t.namespace || !this.world.gateways.isGateway(p)) continue;
-      let ok = true;
-      for (const k in t.selector) if (p.labels[k] !== t.selector[k]) ok = false;
-      if (ok) this.pods.push(p);
+      if (selectorMatches(t.selector, p.labels)) this.pods.push(p);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { serviceSelects } from '../config/labels.js';
 import { resolveGatewayTarget } from '../config/resolve/gateway-target.js';
 import type { LoadGeneratorSpec } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig } from '../config/types.js';
@@ -67,10 +68,7 @@ export class GatewayProxies {
   /** The pod port a Service port reaches on a gateway pod (targetPort of a Service selecting it). */
   private listenerOf(pod: Pod, port: number): number {
     for (const svc of this.services.values()) {
-      if (svc.meta.namespace !== pod.namespace || Object.keys(svc.selector).length === 0) continue;
-      let ok = true;
-      for (const k in svc.selector) if (pod.labels[k] !== svc.selector[k]) ok = false;
-      if (!ok) continue;
+      if (!serviceSelects(svc, pod.namespace, pod.labels)) continue;
       const sp = svc.ports.find((p) => p.port === port);
       if (sp !== undefined && typeof sp.targetPort === 'number') return sp.targetPort;
     }

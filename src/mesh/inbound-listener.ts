@@ -1,3 +1,4 @@
+import { serviceSelects } from '../config/labels.js';
 import {
   type DestinationRuleInboundLayer,
   destinationRuleInboundLayer,
@@ -6,7 +7,7 @@ import {
 } from '../config/inbound-connection-pool.js';
 import { inboundRetryPolicy } from '../config/inbound-retry-policy.js';
 import { MAX_UINT32, resolveConnectionPool } from '../config/defaults.js';
-import type { ConnectionPoolSettings, RetryPolicy, ServiceConfig, ServicePort } from '../config/types.js';
+import type { ConnectionPoolSettings, RetryPolicy, ServicePort } from '../config/types.js';
 import type { Endpoint } from '../envoy/index.js';
 import { InboundCluster } from './inbound-cluster.js';
 import { PodState, type Pod } from './pod.js';
@@ -127,7 +128,7 @@ export class InboundListener {
     const pod = this.pod;
     const hook = this.world.inboundLayers;
     for (const svc of this.world.services.values()) {
-      if (!selectsPod(svc, pod)) continue;
+      if (!serviceSelects(svc, pod.namespace, pod.labels)) continue;
       for (const sp of svc.ports) {
         const port = this.world.targetPortOf(pod, sp);
         if (out.has(port)) continue;
@@ -169,16 +170,6 @@ function limits(cp: ConnectionPoolSettings): boolean {
     cp.http.http2MaxRequests < MAX_UINT32 ||
     cp.http.maxRequestsPerConnection > 0
   );
-}
-
-function selectsPod(svc: ServiceConfig, pod: Pod): boolean {
-  if (svc.meta.namespace !== pod.namespace) return false;
-  let any = false;
-  for (const k in svc.selector) {
-    any = true;
-    if (pod.labels[k] !== svc.selector[k]) return false;
-  }
-  return any;
 }
 
 /** Istio sets the inbound cluster's protocol from the port (no h2UpgradePolicy inbound). */

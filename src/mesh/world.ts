@@ -1,3 +1,4 @@
+import { selectorMatches, serviceSelects } from '../config/labels.js';
 import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
@@ -331,12 +332,7 @@ export class World implements PodDirectory {
       const selecting =
         pod === undefined
           ? []
-          : [...this.services.values()].filter(
-              (s) =>
-                s.meta.namespace === pod.namespace &&
-                Object.keys(s.selector).length > 0 &&
-                selects(s.selector, pod.labels),
-            );
+          : [...this.services.values()].filter((s) => serviceSelects(s, pod.namespace, pod.labels));
       const named = pod === undefined ? [] : dnsCandidates(host, pod.namespace);
       fqdn = selecting.find((s) => named.includes(s.fqdn))?.fqdn ?? selecting[0]?.fqdn ?? host;
       this.serviceOfCache.set(key, fqdn);
@@ -375,7 +371,7 @@ export class World implements PodDirectory {
     if (e === undefined) this.selectedPods.set(svc.fqdn, (e = { pods: [], scanned: 0 }));
     for (; e.scanned < this.pods.length; e.scanned++) {
       const pod = this.pods[e.scanned]!;
-      if (pod.namespace === svc.meta.namespace && selects(svc.selector, pod.labels)) e.pods.push(pod);
+      if (pod.namespace === svc.meta.namespace && selectorMatches(svc.selector, pod.labels)) e.pods.push(pod);
     }
     return e.pods;
   }
@@ -427,14 +423,6 @@ export class World implements PodDirectory {
     }
     return this.endpointObjects.get(id)!;
   }
-}
-
-function selects(
-  selector: Readonly<Record<string, string>>,
-  labels: Readonly<Record<string, string>>,
-): boolean {
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
 }
 
 /** A stable, Kubernetes-looking pod name suffix: a word derived from the workload name, then the index. */

@@ -1,3 +1,4 @@
+import { serviceSelects } from '../config/labels.js';
 import { destinationRuleFor, virtualServiceFor } from '../config/index.js';
 import { closeNames } from '../config/suggest.js';
 import type {
@@ -55,19 +56,13 @@ export function findTarget(
   return { unknown: text, closeNames: closeNames(name, [...new Set(candidates)]) };
 }
 
-function selects(sel: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  if (Object.keys(sel).length === 0) return false;
-  for (const k in sel) if (labels[k] !== sel[k]) return false;
-  return true;
-}
-
 function selectedPods(world: World, svc: ServiceConfig): Pod[] {
-  return world.pods.filter((p) => p.namespace === svc.meta.namespace && selects(svc.selector, p.labels));
+  return world.pods.filter((p) => serviceSelects(svc, p.namespace, p.labels));
 }
 
 /** The Services selecting a pod, in manifest order. */
 export function servicesOf(config: MeshConfig, pod: Pod): ServiceConfig[] {
-  return config.services.filter((s) => s.meta.namespace === pod.namespace && selects(s.selector, pod.labels));
+  return config.services.filter((s) => serviceSelects(s, pod.namespace, pod.labels));
 }
 
 export function describeText(world: World, config: MeshConfig, t: DescribeTarget): string {

@@ -1,3 +1,4 @@
+import { selectorMatches } from '../labels.js';
 /** Helpers shared by the analyzers: positioned findings about resolved resources, endpoint counting. */
 import { type Code, severityOf } from '../codes.js';
 import { type Diagnostic, formatPath } from '../diagnostics.js';
@@ -38,10 +39,7 @@ export function hasPosition(meta: ObjectMeta, path: Path): boolean {
   return meta.positions?.[formatPath(path)] !== undefined;
 }
 
-export const selects = (
-  selector: Readonly<Record<string, string>>,
-  labels: Readonly<Record<string, string>>,
-) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+export { selectorMatches as selects };
 
 /** Pods (replicas of workloads in `namespace`) whose labels contain every selector label. */
 export function podCount(
@@ -51,7 +49,8 @@ export function podCount(
 ): number {
   let n = 0;
   for (const w of config.workloads)
-    if (w.meta.namespace === namespace && selectors.every((s) => selects(s, w.podLabels))) n += w.replicas;
+    if (w.meta.namespace === namespace && selectors.every((s) => selectorMatches(s, w.podLabels)))
+      n += w.replicas;
   return n;
 }
 

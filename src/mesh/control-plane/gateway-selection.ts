@@ -1,3 +1,4 @@
+import { selectorMatches } from '../../config/labels.js';
 import { virtualServiceGateways } from '../../config/resolve/gateway.js';
 import type { GatewayConfig, GatewayServer, MeshConfig, VirtualServiceConfig } from '../../config/types.js';
 
@@ -7,11 +8,6 @@ export interface ProxyIdentity {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-const subsetOf = (sel: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>) => {
-  for (const k in sel) if (labels[k] !== sel[k]) return false;
-  return true;
-};
-
 /**
  * Whether a pod runs a gateway proxy: some Gateway's (non-empty) selector picks its labels. meshsim has
  * no proxy type in the manifests, so the Gateways that select a pod are what makes it a gateway.
@@ -20,7 +16,11 @@ const subsetOf = (sel: Readonly<Record<string, string>>, labels: Readonly<Record
  */
 export function isGatewayProxy(config: MeshConfig, proxy: ProxyIdentity, scopeToNamespace = false): boolean {
   for (const g of config.gateways ?? [])
-    if (g.selector !== undefined && inScope(g, proxy, scopeToNamespace) && subsetOf(g.selector, proxy.labels))
+    if (
+      g.selector !== undefined &&
+      inScope(g, proxy, scopeToNamespace) &&
+      selectorMatches(g.selector, proxy.labels)
+    )
       return true;
   return false;
 }
@@ -37,7 +37,8 @@ export function gatewaysForProxy(
 ): GatewayConfig[] {
   return (config.gateways ?? []).filter(
     (g) =>
-      inScope(g, proxy, scopeToNamespace) && (g.selector === undefined || subsetOf(g.selector, proxy.labels)),
+      inScope(g, proxy, scopeToNamespace) &&
+      (g.selector === undefined || selectorMatches(g.selector, proxy.labels)),
   );
 }
 

@@ -1,3 +1,4 @@
+import { selectorMatches } from '../../config/labels.js';
 import { hostMatches } from '../../config/index.js';
 import { DEFAULT_ISTIO_MESH_CONFIG } from '../../config/resolve/mesh-config.js';
 import type {
@@ -118,7 +119,9 @@ export function selectSidecar(
   const all = config.sidecars ?? [];
   const root = (config.istioMeshConfig ?? DEFAULT_ISTIO_MESH_CONFIG).rootNamespace;
   const inNs = all.filter((s) => s.meta.namespace === namespace);
-  const selected = inNs.find((s) => s.workloadSelector !== undefined && selects(s.workloadSelector, labels));
+  const selected = inNs.find(
+    (s) => s.workloadSelector !== undefined && selectorMatches(s.workloadSelector, labels),
+  );
   if (selected) return selected;
   const nsDefault = inNs.find((s) => s.workloadSelector === undefined);
   if (nsDefault) return nsDefault;
@@ -157,12 +160,4 @@ export class SidecarScopes {
     }
     return s;
   }
-}
-
-function selects(
-  selector: Readonly<Record<string, string>>,
-  labels: Readonly<Record<string, string>>,
-): boolean {
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
 }
