@@ -3,6 +3,10 @@
  * model and a few generated meshes through `meshsim run -f json` (in process) and prints one SHA-256 per
  * output. Changes that must not alter behaviour print the same lines before and after:
  * `npx tsx bench/hash-outputs.ts > before.txt`, change, run again, `diff`.
+ *
+ * `--without-events` also prints each output's hash with the engine's event count (`"events": N`, the
+ * kernel's work, not the model's behaviour) blanked, for changes that run the same model in fewer
+ * engine events (issue #14): those must keep the second hash.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
 import { generateMesh, type MeshParams } from './scale/generate-mesh.js';
 
+const withoutEvents = process.argv.includes('--without-events');
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function scenarios(dir: string): string[] {
@@ -65,7 +70,13 @@ async function hashRun(file: string): Promise<string> {
     isTty: false,
   });
   const h = createHash('sha256').update(out).digest('hex').slice(0, 16);
-  return `${h} exit=${code} bytes=${out.length}${code !== 0 && out.length === 0 ? ` ${err.slice(0, 80)}` : ''}`;
+  const noEvents = withoutEvents
+    ? ` without-events=${createHash('sha256')
+        .update(out.replace(/"events": \d+/g, '"events": -'))
+        .digest('hex')
+        .slice(0, 16)}`
+    : '';
+  return `${h}${noEvents} exit=${code} bytes=${out.length}${code !== 0 && out.length === 0 ? ` ${err.slice(0, 80)}` : ''}`;
 }
 
 const files = [...scenarios(join(root, 'models')), join(root, 'bench/models/three-tier.scenario.yaml')];

@@ -49,6 +49,10 @@ export class BinaryHeapQueue implements EventQueue {
     return this.heap[2]!;
   }
 
+  peekSeq(): number {
+    return this.heap[1]!;
+  }
+
   pop(): number {
     const heap = this.heap;
     const top = heap[2]!;

@@ -14,6 +14,8 @@ export interface EventQueue {
   peekTime(): number;
   /** Slot of the earliest entry. Only call when `size > 0`. */
   peekSlot(): number;
+  /** Sequence number of the earliest entry. Only call when `size > 0`. */
+  peekSeq(): number;
   /** Removes the earliest entry and returns its slot. Only call when `size > 0`. */
   pop(): number;
   /** Drops every entry whose slot is not live, keeping the order of the rest. */

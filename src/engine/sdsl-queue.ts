@@ -30,6 +30,10 @@ export class SdslQueue implements EventQueue {
     return (this.pq.top() as Entry).slot;
   }
 
+  peekSeq(): number {
+    return (this.pq.top() as Entry).seq;
+  }
+
   pop(): number {
     return (this.pq.pop() as Entry).slot;
   }

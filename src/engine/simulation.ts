@@ -66,6 +66,12 @@ export class Simulation {
   private nextSlot = 0;
   private seq = 0;
   private cancelledPending = 0;
+  /**
+   * Where the run is in (time, seq) order, for reserved places (reserve): every seq below
+   * `instantFirstSeq` was issued at an earlier instant, `firedSeq` is the seq of the event fired last.
+   */
+  private instantFirstSeq = 0;
+  private firedSeq = -1;
   private stopRequested = false;
   private readonly maxEvents: number;
   private readonly maxTimeMs: number;
@@ -93,6 +99,30 @@ export class Simulation {
   scheduleAt<A>(timeMs: number, fn: EventFn<A>, arg: A): TimerHandle {
     if (!(timeMs >= this.now)) throw new RangeError(`scheduleAt: ${timeMs} is before now (${this.now})`);
     return this.enqueue(timeMs, fn as EventFn<unknown>, arg);
+  }
+
+  /**
+   * Reserves the place in event order that `schedule(0, ...)` would take now, for an event that only
+   * matters if something happens before its turn (a callback that would find nothing to do otherwise).
+   * Nothing is queued; `scheduleReserved` queues the event at exactly that place if it turns out to be
+   * needed, so the run is the same as if it had been scheduled now, minus the events that did nothing.
+   * Returns a token below NO_TIMER (cancelling it is a no-op).
+   */
+  reserve(): number {
+    return -2 - this.seq++;
+  }
+
+  /** Whether a reserved place is still ahead of the run (its event, had it been queued, has not run). */
+  isReservedAhead(token: number): boolean {
+    const seq = -2 - token;
+    return seq >= 0 && seq >= this.instantFirstSeq && seq > this.firedSeq;
+  }
+
+  /** Queues `fn(arg)` at a reserved place that is still ahead (isReservedAhead); returns its handle. */
+  scheduleReserved<A>(token: number, fn: EventFn<A>, arg: A): TimerHandle {
+    if (!this.isReservedAhead(token))
+      throw new RangeError(`scheduleReserved: the reserved place ${token} has already had its turn`);
+    return this.enqueueWithSeq(this.now, -2 - token, fn as EventFn<unknown>, arg);
   }
 
   /**
@@ -127,7 +157,9 @@ export class Simulation {
   step(): boolean {
     this.skipCancelled();
     if (this.queue.size === 0) return false;
-    this.fire(this.queue.peekTime(), this.queue.pop());
+    const t = this.queue.peekTime();
+    const seq = this.queue.peekSeq();
+    this.fire(t, seq, this.queue.pop());
     return true;
   }
 
@@ -152,15 +184,18 @@ export class Simulation {
       if (this.executed >= this.maxEvents) {
         return this.outcome('max-events', startEvents, this.limitMessage('max-events'));
       }
+      const seq = queue.peekSeq();
       const slot = queue.pop();
       if (this.stateOf(slot) !== PENDING) {
         this.release(slot);
         this.cancelledPending--;
         continue;
       }
-      this.fire(t, slot);
+      this.fire(t, seq, slot);
       if (this.stopRequested) return this.outcome('stopped', startEvents);
     }
+    // Every event up to the limit has run: so would any event at a place reserved so far.
+    this.instantFirstSeq = this.seq;
     if (untilMs > this.maxTimeMs && this.peek() !== Number.POSITIVE_INFINITY) {
       this.now = this.maxTimeMs;
       return this.outcome('max-time', startEvents, this.limitMessage('max-time'));
@@ -176,24 +211,30 @@ export class Simulation {
     return (this.rec[3 * slot + 2] as number) & 3;
   }
 
-  private fire(t: number, slot: number): void {
+  private fire(t: number, seq: number, slot: number): void {
     const rec = this.rec;
     const fn = rec[3 * slot] as EventFn<unknown>;
     const arg = rec[3 * slot + 1];
     this.release(slot);
+    if (t > this.now) this.instantFirstSeq = this.seq;
+    this.firedSeq = seq;
     this.now = t;
     this.executed++;
     fn(arg);
   }
 
   private enqueue(timeMs: number, fn: EventFn<unknown>, arg: unknown): TimerHandle {
+    return this.enqueueWithSeq(timeMs, this.seq++, fn, arg);
+  }
+
+  private enqueueWithSeq(timeMs: number, seq: number, fn: EventFn<unknown>, arg: unknown): TimerHandle {
     const slot = this.freeTop > 0 ? this.free[--this.freeTop]! : this.newSlot();
     const rec = this.rec;
     rec[3 * slot] = fn;
     rec[3 * slot + 1] = arg;
     const gen = (rec[3 * slot + 2] as number) >>> 2;
     rec[3 * slot + 2] = (gen << 2) | PENDING;
-    this.queue.push(timeMs, this.seq++, slot);
+    this.queue.push(timeMs, seq, slot);
     return gen * SLOT_SPACE + slot;
   }
 

@@ -63,6 +63,10 @@ export class HttpConnPool implements ConnPool {
   /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
   private connectingStreamCapacity = 0;
   private numActiveStreams = 0;
+  /**
+   * The HTTP/1.1 upstream-ready callback of this instant: a timer handle, or a place reserved for it
+   * (Simulation.reserve) while no request is pending, or NO_TIMER.
+   */
   private upstreamReadyTimer: TimerHandle = NO_TIMER;
 
   constructor(
@@ -103,6 +107,14 @@ export class HttpConnPool implements ConnPool {
     if (this.pending === null) this.pending = [p];
     else this.pending.push(p);
     this.pendingLive++;
+    // A reserved upstream-ready callback now has work to do: it runs at the place it was reserved at.
+    const rt = this.upstreamReadyTimer;
+    if (rt < NO_TIMER) {
+      const sim = this.cluster.ctx.sim;
+      this.upstreamReadyTimer = sim.isReservedAhead(rt)
+        ? sim.scheduleReserved(rt, HttpConnPool.onUpstreamReadyEvent, this)
+        : NO_TIMER;
+    }
     cb.counters.counters.upstream_rq_pending_total++;
     this.cluster.stats.gauges.upstream_rq_pending_active++;
     rm.pendingRequests.inc();
@@ -339,6 +351,21 @@ export class HttpConnPool implements ConnPool {
     pool.onUpstreamReady();
   }
 
+  /**
+   * Envoy's scheduleOnUpstreamReady: the callback runs on a later turn of the dispatcher, once per
+   * instant however many connections became ready. While nothing is pending it would find nothing to
+   * do, so only its place in the event order is reserved (newStream queues it there if a request comes
+   * to wait before its turn): the same run, one engine event fewer per HTTP/1.1 request (issue #14).
+   */
+  private scheduleOnUpstreamReady(): void {
+    const rt = this.upstreamReadyTimer;
+    const sim = this.cluster.ctx.sim;
+    if (rt > NO_TIMER) return; // queued, not run yet
+    if (rt < NO_TIMER && sim.isReservedAhead(rt)) return; // reserved, its turn still ahead
+    this.upstreamReadyTimer =
+      this.pendingLive > 0 ? sim.schedule(0, HttpConnPool.onUpstreamReadyEvent, this) : sim.reserve();
+  }
+
   /** The response completed (or the caller is done with the stream). */
   onStreamClosed(s: ActiveStream): void {
     const c = s.client;
@@ -351,10 +378,8 @@ export class HttpConnPool implements ConnPool {
     if (c.state === ClientState.Busy) {
       this.transition(c, ClientState.Ready);
       // HTTP/1.1 attaches the next pending request on a later dispatcher turn (same instant); HTTP/2 at once.
-      if (this.config.protocol === 'http1') {
-        if (this.upstreamReadyTimer === NO_TIMER)
-          this.upstreamReadyTimer = this.cluster.ctx.sim.schedule(0, HttpConnPool.onUpstreamReadyEvent, this);
-      } else {
+      if (this.config.protocol === 'http1') this.scheduleOnUpstreamReady();
+      else {
         this.onUpstreamReady();
       }
     }
