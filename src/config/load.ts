@@ -5,7 +5,7 @@
 import { type Code, severityOf } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED, simulatedKindName } from './kinds.js';
-import { gatewayApiResourcesOf } from './resolve/gateway-api-collect.js';
+import { gatewayApiResourcesOf, withGatewayApi } from './resolve/gateway-api-collect.js';
 import { type LoadedResource, loadResource } from './load-resource.js';
 import { isIstioConfigMap, readIstioConfigMap } from './resolve/mesh-config-map.js';
 import type { ResourceContext } from './report.js';
@@ -269,5 +269,6 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const gatewayApi = gatewayApiResourcesOf(acc.resources);
   if (gatewayApi) config.gatewayApi = gatewayApi;
   if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
+  if (gatewayApi) return withGatewayApi(config, gatewayApi, diagnostics);
   return { config, diagnostics };
 }

@@ -218,6 +218,11 @@ export interface HttpRoute {
   headers: Headers;
   /** Parsed, not simulated (browser CORS has no meaning for mesh traffic). */
   corsPolicy?: unknown;
+  /**
+   * cluster_not_found_response_code when not Envoy's 503: 500 for routes generated from the Gateway API
+   * (Istio route.go: gateway semantics answer 500 for invalid backends).
+   */
+  clusterNotFoundStatus?: number;
   /** A root rule's `delegate` as written (namespace defaulted to the VirtualService's); see `delegates`. */
   delegate?: { name: string; namespace: string };
   source: SourceRef;
