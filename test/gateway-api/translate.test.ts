@@ -283,6 +283,31 @@ describe('filters, timeouts and retry (convertHTTPRoute)', () => {
   });
 });
 
+describe('unsupported filters (InvalidFilter) fail the whole route, as in istiod', () => {
+  it('an ExtensionRef filter: no routes at all for the HTTPRoute (MSIM3127)', () => {
+    const { config, diagnostics } = load(
+      SERVICES,
+      route(
+        `${MESH_PARENT}  rules:\n  - backendRefs: [{name: product-service-v1, port: 8080}]\n  - filters: [{type: ExtensionRef, extensionRef: {group: x.io, kind: Y, name: z}}]\n    backendRefs: [{name: product-service-v2, port: 8080}]\n`,
+      ),
+    );
+    expect(generated(config)).toEqual([]);
+    expect(brief(diagnostics)).toEqual([
+      'MSIM3127 ResolvedRefs=False (InvalidFilter): unsupported filter type "ExtensionRef"; istiod generates no routes for this HTTPRoute',
+    ]);
+  });
+  it('a backendRef filter other than a header modifier is refused too', () => {
+    const { config, diagnostics } = load(
+      SERVICES,
+      route(
+        `${MESH_PARENT}  rules:\n  - backendRefs:\n    - name: product-service-v1\n      port: 8080\n      filters: [{type: RequestMirror, requestMirror: {backendRef: {name: product-service-v2, port: 8080}}}]\n`,
+      ),
+    );
+    expect(generated(config)).toEqual([]);
+    expect(diagnostics.map((d) => d.code)).toEqual(['MSIM3127']);
+  });
+});
+
 describe('route status: Accepted and its reasons', () => {
   const codes = (...docs: string[]) =>
     load(SERVICES, ...docs)

@@ -7,6 +7,7 @@
  */
 import { translateRetries } from '../retry-policy.js';
 import type {
+  SourceRef,
   Destination,
   HeaderOperations,
   HttpMatchRequest,
@@ -24,11 +25,35 @@ import type {
   HTTPRouteRuleConfig,
 } from './gateway-api-types.js';
 
-/** Why a backendRef does not resolve (ResolvedRefs=False); the route still sends its share there (500). */
+/**
+ * Why a reference does not resolve (ResolvedRefs=False): a backend keeps its share (500); an
+ * InvalidFilter is a hard error for the whole route (no routes are generated for it).
+ */
 export interface BackendProblem {
-  reason: 'BackendNotFound' | 'RefNotPermitted' | 'InvalidKind';
+  reason: 'BackendNotFound' | 'RefNotPermitted' | 'InvalidKind' | 'InvalidFilter';
   message: string;
-  backend: Omit<BackendRefConfig, 'weight' | 'filters'>;
+  /** Where to report it: the backendRef, or the filter. */
+  at: SourceRef;
+}
+
+/** Filter types convertHTTPRoute handles on a rule; any other is "unsupported filter type". */
+const RULE_FILTERS = new Set([
+  'RequestHeaderModifier',
+  'ResponseHeaderModifier',
+  'RequestRedirect',
+  'RequestMirror',
+  'URLRewrite',
+  'CORS',
+]);
+/** buildHTTPDestination handles only header modifiers on a backendRef. */
+const BACKEND_FILTERS = new Set(['RequestHeaderModifier', 'ResponseHeaderModifier']);
+
+/** The first filter istiod refuses ("unsupported filter type"), which fails the whole rule conversion. */
+function unsupportedFilter(rule: HTTPRouteRuleConfig): { type: string; at: SourceRef } | undefined {
+  for (const f of rule.filters) if (!RULE_FILTERS.has(f.type)) return { type: f.type, at: rule.source };
+  for (const b of rule.backendRefs)
+    for (const f of b.filters) if (!BACKEND_FILTERS.has(f.type)) return { type: f.type, at: b.source };
+  return undefined;
 }
 
 export interface BackendLookup {
@@ -39,7 +64,10 @@ export interface BackendLookup {
 
 const NO_OPS: HeaderOperations = { set: {}, add: {}, remove: [] };
 
-/** One Istio route for `match` of rule `pos` of `route`; `problems` collects unresolved backends. */
+/**
+ * One Istio route for `match` of rule `pos` of `route`; `problems` collects unresolved references.
+ * null: a hard error (an unsupported filter), after which istiod generates no routes for the route.
+ */
 export function convertHTTPRouteRule(
   route: HTTPRouteConfig,
   rule: HTTPRouteRuleConfig,
@@ -48,8 +76,13 @@ export function convertHTTPRouteRule(
   lookup: BackendLookup,
   enforceRefGrant: boolean,
   problems: BackendProblem[],
-): HttpRoute {
+): HttpRoute | null {
   const ns = route.meta.namespace;
+  const bad = unsupportedFilter(rule);
+  if (bad) {
+    problems.push({ reason: 'InvalidFilter', message: `unsupported filter type "${bad.type}"`, at: bad.at });
+    return null;
+  }
   const out: HttpRoute = {
     // Auto-named `<ns>.<name>.<rule index>` unless the rule has a name.
     name: rule.name ?? `${ns}.${route.meta.name}.${pos}`,
@@ -185,7 +218,7 @@ function applyFilter(
       return false;
     }
     default:
-      // ExtensionRef, CORS, ExternalAuth: parsed, not simulated (reported by the translation).
+      // CORS: istiod sets a corsPolicy, which has no effect on mesh traffic (not simulated).
       return false;
   }
 }
@@ -229,7 +262,7 @@ function buildDestination(
     problems.push({
       reason: 'RefNotPermitted',
       message: `backendRef ${b.name}/${b.namespace} not accessible to a HTTPRoute in namespace "${ns}" (missing a ReferenceGrant?)`,
-      backend: b,
+      at: b.source,
     });
     return undefined;
   }
@@ -237,12 +270,12 @@ function buildDestination(
     problems.push({
       reason: 'InvalidKind',
       message: `referencing unsupported backendRef: group "${b.group}" kind "${b.kind}"`,
-      backend: b,
+      at: b.source,
     });
     return undefined;
   }
   const host = `${b.name}.${b.namespace}.svc.cluster.local`;
   if (!lookup.serviceExists(b.namespace, b.name))
-    problems.push({ reason: 'BackendNotFound', message: `backend(${host}) not found`, backend: b });
+    problems.push({ reason: 'BackendNotFound', message: `backend(${host}) not found`, at: b.source });
   return b.port !== undefined ? { host, port: b.port } : { host };
 }

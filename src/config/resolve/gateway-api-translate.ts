@@ -1,17 +1,8 @@
-/**
- * The Gateway API as istiod's gateway controller turns it into Istio config (istio
- * pilot/pkg/config/kube/gateway): Gateways → internal Istio Gateways (+ the automated deployment),
- * HTTPRoutes → internal VirtualServices that the existing gateway and sidecar route code applies
- * unchanged, and the status conditions a user would read (`kubectl get httproute -o yaml`) as
- * diagnostics with Gateway API's reason names (MSIM3121-3131).
- */
-import { type Code, severityOf } from '../codes.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type {
   GatewayConfig,
   NamespaceConfig,
   ServiceConfig,
-  SourceRef,
   VirtualServiceConfig,
   WorkloadConfig,
 } from '../types.js';
@@ -29,15 +20,11 @@ import {
   isSupportedListenerProtocol,
   GATEWAY_NAME_LABEL,
 } from './gateway-api-gateways.js';
-import {
-  internalGatewayName,
-  listenerParents,
-  type RouteParentReference,
-  routeParents,
-} from './gateway-api-parents.js';
+import { internalGatewayName, listenerParents, routeParents } from './gateway-api-parents.js';
 import type { BackendLookup, BackendProblem } from './gateway-api-rules.js';
 import type { GatewayApiResources, HTTPRouteConfig, KubernetesGatewayConfig } from './gateway-api-types.js';
 import { buildGatewayApiVirtualServices } from './gateway-api-virtual-services.js';
+import { backendConditions, diag, type Res, routeConditions } from './gateway-api-conditions.js';
 
 export interface GatewayApiTranslation {
   gateways: GatewayConfig[];
@@ -51,22 +38,6 @@ interface Base {
   services: readonly ServiceConfig[];
   workloads: readonly WorkloadConfig[];
   namespaces: readonly NamespaceConfig[];
-}
-
-type Res = { kind: string; namespace: string; name: string };
-
-function diag(code: Code, at: SourceRef, res: Res, message: string, path?: string): Diagnostic {
-  const d: Diagnostic = {
-    severity: severityOf(code),
-    code,
-    message,
-    file: at.file,
-    line: at.line,
-    column: at.column,
-    ...res,
-  };
-  if (path) d.path = path;
-  return d;
 }
 
 export function translateGatewayApi(res: GatewayApiResources, base: Base): GatewayApiTranslation {
@@ -224,78 +195,4 @@ function programGateway(
       );
     accepted.add(`${gw.meta.namespace}/${internalGatewayName(gw.meta.name, l.name)}`);
   });
-}
-
-const RANK: Record<NonNullable<RouteParentReference['denied']>['reason'], number> = {
-  NotAllowedByListeners: 1,
-  NoMatchingListenerHostname: 2,
-  NoMatchingParent: 4,
-};
-const CODE_OF: Record<NonNullable<RouteParentReference['denied']>['reason'], Code> = {
-  NoMatchingParent: 'MSIM3121',
-  NotAllowedByListeners: 'MSIM3122',
-  NoMatchingListenerHostname: 'MSIM3123',
-};
-
-/** createRouteStatus: per parentRef, Accepted unless every section denies it (the least severe reason is shown). */
-function routeConditions(
-  route: HTTPRouteConfig,
-  parents: readonly RouteParentReference[],
-  out: Diagnostic[],
-): void {
-  const who: Res = { kind: 'HTTPRoute', namespace: route.meta.namespace, name: route.meta.name };
-  if (route.parentRefs.length === 0) {
-    out.push(
-      diag(
-        'MSIM3131',
-        route.meta.source,
-        who,
-        'HTTPRoute has no parentRefs: attached to nothing, it routes no traffic (add a Gateway or, for mesh traffic, a Service parentRef)',
-      ),
-    );
-    return;
-  }
-  route.parentRefs.forEach((ref, i) => {
-    const mine = parents.filter((p) => p.ref === ref);
-    if (mine.length === 0 || mine.some((p) => p.denied === undefined)) return;
-    const best = Math.min(...mine.map((p) => RANK[p.denied!.reason]));
-    const shown = mine.filter((p) => RANK[p.denied!.reason] === best);
-    const reason = shown[0]!.denied!.reason;
-    const message = [...new Set(shown.map((p) => p.denied!.message))].join('; ');
-    out.push(
-      diag(
-        CODE_OF[reason],
-        ref.source,
-        who,
-        `Accepted=False (${reason}) for parentRef ${ref.kind} ${ref.namespace}/${ref.name}: ${message}`,
-        `spec.parentRefs[${i}]`,
-      ),
-    );
-  });
-}
-
-const PROBLEM_CODE: Record<BackendProblem['reason'], Code> = {
-  BackendNotFound: 'MSIM3124',
-  RefNotPermitted: 'MSIM3125',
-  InvalidKind: 'MSIM3126',
-};
-
-/** ResolvedRefs=False, once per backendRef: its share of the requests is answered 500 (Gateway API spec). */
-function backendConditions(route: HTTPRouteConfig, list: readonly BackendProblem[], out: Diagnostic[]): void {
-  const who: Res = { kind: 'HTTPRoute', namespace: route.meta.namespace, name: route.meta.name };
-  const seen = new Set<string>();
-  for (const p of list) {
-    const s = p.backend.source;
-    const key = `${s.line}:${s.column}:${p.reason}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(
-      diag(
-        PROBLEM_CODE[p.reason],
-        s,
-        who,
-        `ResolvedRefs=False (${p.reason}): ${p.message}; requests sent to it get 500`,
-      ),
-    );
-  }
 }

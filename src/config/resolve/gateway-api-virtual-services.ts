@@ -74,14 +74,21 @@ function routeVirtualServices(
     .sort((a, b) => (a.internalName < b.internalName ? -1 : a.internalName > b.internalName ? 1 : 0));
   const convert = (mesh: boolean) => {
     const out: HttpRoute[] = [];
-    route.rules.forEach((rule, n) => {
-      for (const m of rule.matches)
-        out.push(convertHTTPRouteRule(route, rule, n, m, lookup, !mesh, problems));
-    });
+    for (let n = 0; n < route.rules.length; n++) {
+      const rule = route.rules[n]!;
+      for (const m of rule.matches) {
+        const r = convertHTTPRouteRule(route, rule, n, m, lookup, !mesh, problems);
+        // A hard error: computeRoute keeps no routes at all.
+        if (r === null) return [];
+        out.push(r);
+      }
+    }
     return out;
   };
-  const meshRoutes = ok.some((p) => p.internalName === 'mesh') ? convert(true) : [];
-  const gwRoutes = ok.some((p) => p.internalName !== 'mesh') ? convert(false) : [];
+  // buildMeshAndGatewayRoutes converts for every parent type referenced, bound or denied, so
+  // ResolvedRefs is reported even for a route that is not Accepted.
+  const meshRoutes = parents.some((p) => p.internalName === 'mesh') ? convert(true) : [];
+  const gwRoutes = parents.some((p) => p.listener !== undefined) ? convert(false) : [];
   const out: Keyed[] = [];
   for (const p of ok) {
     let key = p.internalName;
