@@ -387,3 +387,32 @@ describe('route status: Accepted and its reasons', () => {
     expect(new Set(analyzeMesh(config).map((d) => d.code))).toEqual(new Set(['MSIM1060']));
   });
 });
+
+describe('the consumer override at gateways (push_context.go VirtualServicesForGateway)', () => {
+  it("public Gateway API routes of the proxy's namespace come before other public ones", async () => {
+    const { virtualServicesForGateway } = await import('../../src/mesh/control-plane/gateway-selection.js');
+    const { config } = load(
+      SERVICES,
+      route(`${MESH_PARENT}  rules:\n  - backendRefs: [{name: product-service-v1, port: 8080}]\n`),
+    );
+    const gen = generated(config)[0]!;
+    const written = {
+      ...gen,
+      meta: { ...gen.meta, name: 'written', namespace: 'production', annotations: {} },
+    };
+    const other = { ...gen, meta: { ...gen.meta, namespace: 'elsewhere' } };
+    const cfg = { ...config, virtualServices: [written, other, gen] };
+    const names = (ns: string) =>
+      virtualServicesForGateway(cfg, ns, 'mesh').map((v) => `${v.meta.namespace}/${v.meta.name}`);
+    expect(names('production')).toEqual([
+      'production/production~8080~product-service.production.svc.cluster.local',
+      'production/written',
+      'elsewhere/production~8080~product-service.production.svc.cluster.local',
+    ]);
+    expect(names('frontend')).toEqual([
+      'production/written',
+      'elsewhere/production~8080~product-service.production.svc.cluster.local',
+      'production/production~8080~product-service.production.svc.cluster.local',
+    ]);
+  });
+});

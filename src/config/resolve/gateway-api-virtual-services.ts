@@ -14,6 +14,11 @@ import type { HTTPRouteConfig } from './gateway-api-types.js';
 /** Marks a VirtualService generated from the Gateway API (constants.InternalRouteSemantics = gateway). */
 export const ROUTE_SEMANTICS = 'internal.istio.io/route-semantics';
 
+/** model.UseGatewaySemantics: a VirtualService istiod generated from the Gateway API. */
+export function useGatewaySemantics(meta: { annotations: Readonly<Record<string, string>> }): boolean {
+  return meta.annotations[ROUTE_SEMANTICS] === 'gateway';
+}
+
 interface Keyed {
   key: string;
   route: HTTPRouteConfig;
