@@ -7,9 +7,11 @@
  * Sources: Istio's API reference (istio.io, VirtualService and DestinationRule) and docs/config.md.
  */
 
+import type { GatewayApiResources } from './resolve/gateway-api-types.js';
 import type { IstioMeshConfig } from './resolve/mesh-config.js';
 
 export type { IstioMeshConfig };
+export type * from './resolve/gateway-api-types.js';
 
 /** Where a resource (or field) came from, for diagnostics and reports. */
 export interface SourceRef {
@@ -216,6 +218,11 @@ export interface HttpRoute {
   headers: Headers;
   /** Parsed, not simulated (browser CORS has no meaning for mesh traffic). */
   corsPolicy?: unknown;
+  /**
+   * cluster_not_found_response_code when not Envoy's 503: 500 for routes generated from the Gateway API
+   * (Istio route.go: gateway semantics answer 500 for invalid backends).
+   */
+  clusterNotFoundStatus?: number;
   /** A root rule's `delegate` as written (namespace defaulted to the VirtualService's); see `delegates`. */
   delegate?: { name: string; namespace: string };
   source: SourceRef;
@@ -417,6 +424,8 @@ export interface MeshConfig {
   sidecars?: readonly SidecarConfig[];
   /** Istio's MeshConfig (the `istio` ConfigMap's `mesh` key); absent = Istio's defaults. */
   istioMeshConfig?: IstioMeshConfig;
+  /** Gateway API resources as read (gateway.networking.k8s.io); absent = none. */
+  gatewayApi?: GatewayApiResources;
 }
 
 // ------------------------------------------------------------------------------------------------

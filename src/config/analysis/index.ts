@@ -3,6 +3,7 @@
  * (Istio's codes and levels) plus meshsim's simulator-only MSIM1xxx insight (docs/config.md).
  */
 import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
+import { withoutGatewayApiGenerated } from '../resolve/gateway-api-collect.js';
 import type { MeshConfig } from '../types.js';
 import { analyzeConflicts } from './conflicts.js';
 import { Findings } from './context.js';
@@ -25,8 +26,10 @@ const ANALYZERS = [
   analyzeSidecars,
 ];
 
-export function analyzeMesh(config: MeshConfig): Diagnostic[] {
+export function analyzeMesh(written: MeshConfig): Diagnostic[] {
   const f = new Findings();
+  // istioctl analyze sees the written resources, not istiod's Gateway API translations.
+  const config = withoutGatewayApiGenerated(written);
   for (const analyze of ANALYZERS) {
     try {
       analyze(config, f);

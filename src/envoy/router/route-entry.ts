@@ -54,6 +54,8 @@ export interface RouteEntry {
   readonly requestHeaders?: HeaderMutations;
   readonly responseHeaders?: HeaderMutations;
   readonly hashPolicy?: ConsistentHashKey;
+  /** cluster_not_found_response_code; absent = 503 (Envoy's and istiod's default). */
+  readonly clusterNotFoundStatus?: number;
 }
 
 /** `directResponse`: answered by the client sidecar itself, no upstream. */

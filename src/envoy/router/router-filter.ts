@@ -221,7 +221,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     if (cluster === undefined) {
       // cluster_not_found_response_code: 503 by default (Istio route.go BuildSidecarVirtualHostWrapper).
       this.http.no_cluster++;
-      return this.finish({ status: 503, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
+      const status = route.clusterNotFoundStatus ?? 503;
+      return this.finish({ status, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
     }
     this.cluster = cluster;
     if (this.measured) this.counters = cluster.stats;

@@ -1,4 +1,5 @@
 import { selectorMatches } from '../../config/labels.js';
+import { useGatewaySemantics } from '../../config/resolve/gateway-api-virtual-services.js';
 import { virtualServiceGateways } from '../../config/resolve/gateway.js';
 import type { GatewayConfig, GatewayServer, MeshConfig, VirtualServiceConfig } from '../../config/types.js';
 
@@ -66,9 +67,9 @@ export function isHttpServer(s: GatewayServer): boolean {
  * PushContext.VirtualServicesForGateway(proxyNamespace, gateway) (push_context.go, index built by
  * initVirtualServices): the VirtualServices bound to `gateway` and visible from the proxy's namespace,
  * private (exported only to their own namespace, the proxy's) first, then those exported to the
- * proxy's namespace, then the public ones; each group in config (creation) order. istiod also moves
- * public Gateway-API routes of the proxy's namespace first (model.UseGatewaySemantics, the "consumer
- * override"); meshsim reads no Gateway API resources, so that case does not arise.
+ * proxy's namespace, then the public ones; each group in config (creation) order. Among the public
+ * ones, routes generated from the Gateway API in the proxy's namespace come first
+ * (model.UseGatewaySemantics, the "consumer override").
  */
 export function virtualServicesForGateway(
   config: MeshConfig,
@@ -91,5 +92,7 @@ export function virtualServicesForGateway(
     if (!targets.has(proxyNamespace)) continue;
     (proxyNamespace === ns ? priv : exported).push(vs);
   }
-  return [...priv, ...exported, ...pub];
+  const own = pub.filter((vs) => vs.meta.namespace === proxyNamespace && useGatewaySemantics(vs.meta));
+  if (own.length === 0) return [...priv, ...exported, ...pub];
+  return [...priv, ...exported, ...own, ...pub.filter((vs) => !own.includes(vs))];
 }

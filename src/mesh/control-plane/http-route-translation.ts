@@ -178,6 +178,9 @@ function translateRouteEntry(
     ...(responseHeaders ? { responseHeaders } : {}),
     // NOTE: simplification: Envoy combines several hash policies into one hash; the first one is used.
     ...(hashPolicy ? { hashPolicy } : {}),
+    ...(rule.clusterNotFoundStatus !== undefined
+      ? { clusterNotFoundStatus: rule.clusterNotFoundStatus }
+      : {}),
   };
 }
 
