@@ -88,8 +88,11 @@ export function peerLabels(info: PeerInfo | undefined): PeerLabels {
  * The full label set of one `istio_requests_total` / `istio_request_duration_milliseconds` series, in the
  * order of Istio's docs. `grpc_response_status` is empty for plain HTTP, as the stats plugin reports it.
  */
+/** Istio's `reporter` label: the client sidecar, the server sidecar, or an ambient waypoint. */
+export type IstioReporter = 'source' | 'destination' | 'waypoint';
+
 export function istioMetricLabels(o: {
-  reporter: 'source' | 'destination';
+  reporter: IstioReporter;
   source: PeerInfo | undefined;
   destination: PeerInfo | undefined;
   service: string;
