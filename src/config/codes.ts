@@ -73,6 +73,20 @@ export const CODES = {
   MSIM3043: { severity: 'info', title: 'ServiceEntry part not simulated' },
   MSIM3044: { severity: 'info', title: 'Sidecar part not simulated' },
   MSIM3045: { severity: 'warning', title: 'ConfigMap mesh key missing' },
+  // --- Gateway API (gateway-api*.ts): MSIM3120-3139; reasons are Gateway API's condition reasons
+  MSIM3120: { severity: 'error', title: 'Invalid Gateway API resource' },
+  MSIM3121: { severity: 'warning', title: 'Route not Accepted: NoMatchingParent' },
+  MSIM3122: { severity: 'warning', title: 'Route not Accepted: NotAllowedByListeners' },
+  MSIM3123: { severity: 'warning', title: 'Route not Accepted: NoMatchingListenerHostname' },
+  MSIM3124: { severity: 'warning', title: 'Route ResolvedRefs False: BackendNotFound' },
+  MSIM3125: { severity: 'warning', title: 'Route ResolvedRefs False: RefNotPermitted' },
+  MSIM3126: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidKind' },
+  MSIM3127: { severity: 'warning', title: 'Route not Accepted: UnsupportedValue' },
+  MSIM3128: { severity: 'warning', title: 'Gateway not Accepted: InvalidGatewayClass' },
+  MSIM3129: { severity: 'warning', title: 'Listener not Accepted or Conflicted' },
+  MSIM3130: { severity: 'info', title: 'Gateway API part not simulated' },
+  MSIM3131: { severity: 'warning', title: 'HTTPRoute attached to nothing' },
+  MSIM3132: { severity: 'info', title: 'Automated gateway deployment added' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

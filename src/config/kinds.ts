@@ -11,13 +11,21 @@ export type SimulatedKind =
   | 'Namespace'
   | 'Gateway'
   | 'ServiceEntry'
-  | 'Sidecar';
+  | 'Sidecar'
+  // Gateway API (gateway.networking.k8s.io): a Gateway of this group is Istio's "KubernetesGateway".
+  | 'KubernetesGateway'
+  | 'GatewayClass'
+  | 'HTTPRoute'
+  | 'ReferenceGrant';
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
   'networking.istio.io/v1beta1',
   'networking.istio.io/v1',
 ];
+
+/** The Gateway API versions istiod reads (pkg/config/schema/gvk: v1, with v1beta1 still served). */
+const GATEWAY_API = ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1'];
 
 export const SERVED: Record<SimulatedKind, readonly string[]> = {
   VirtualService: ISTIO_NETWORKING,
@@ -29,7 +37,32 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   Gateway: ISTIO_NETWORKING,
   ServiceEntry: ISTIO_NETWORKING,
   Sidecar: ISTIO_NETWORKING,
+  KubernetesGateway: GATEWAY_API,
+  GatewayClass: GATEWAY_API,
+  HTTPRoute: GATEWAY_API,
+  ReferenceGrant: ['gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1alpha2'],
 };
+
+/**
+ * The simulated kind of a document: its `kind`, except that a Gateway of the Gateway API group is the
+ * KubernetesGateway kind (istio pkg/config/schema/gvk names it so), not Istio's networking Gateway.
+ */
+export function simulatedKindName(kind: string, apiVersion: string): string {
+  return kind === 'Gateway' && apiVersion.startsWith('gateway.networking.k8s.io/')
+    ? 'KubernetesGateway'
+    : kind;
+}
+
+export type GatewayApiKind = 'KubernetesGateway' | 'GatewayClass' | 'HTTPRoute' | 'ReferenceGrant';
+
+export function isGatewayApiKind(kind: SimulatedKind): kind is GatewayApiKind {
+  return (
+    kind === 'KubernetesGateway' ||
+    kind === 'GatewayClass' ||
+    kind === 'HTTPRoute' ||
+    kind === 'ReferenceGrant'
+  );
+}
 
 export function isSimulatedKind(kind: string): kind is SimulatedKind {
   return Object.hasOwn(SERVED, kind);

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { withoutInvalidParts } from './prune.js';
 import type { Code } from './codes.js';
-import { isIstioKind, type SimulatedKind } from './kinds.js';
+import { isGatewayApiKind, isIstioKind, type SimulatedKind } from './kinds.js';
 import {
   type ResourceContext,
   recordPositions,
@@ -14,6 +14,11 @@ import {
   type Reporter,
   sourceOf,
 } from './report.js';
+import {
+  type GatewayApiKind,
+  type LoadedGatewayApiResource,
+  loadGatewayApiResource,
+} from './resolve/gateway-api-resource.js';
 import { resolveDestinationRule } from './resolve/destination-rule.js';
 import { resolveGateway } from './resolve/gateway.js';
 import { resolveServiceEntry } from './resolve/service-entry.js';
@@ -58,9 +63,10 @@ export type LoadedResource =
   | { kind: 'Namespace'; value: NamespaceConfig }
   | { kind: 'Gateway'; value: GatewayConfig }
   | { kind: 'ServiceEntry'; value: ServiceEntryConfig }
-  | { kind: 'Sidecar'; value: SidecarConfig };
+  | { kind: 'Sidecar'; value: SidecarConfig }
+  | LoadedGatewayApiResource;
 
-const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
+const SCHEMAS: Record<Exclude<SimulatedKind, GatewayApiKind>, z.ZodType> = {
   VirtualService: virtualService,
   DestinationRule: destinationRule,
   Service: service,
@@ -80,6 +86,11 @@ export function loadResource(
   apiVersion: string,
   value: unknown,
 ): LoadedResource | undefined {
+  if (isGatewayApiKind(kind))
+    return loadGatewayApiResource(ctx, kind, value, {
+      meta: (m) => buildMeta(ctx, m, apiVersion, value),
+      besides,
+    });
   const r = reporterFor(ctx);
   const code: Code = isIstioKind(kind) ? 'IST0106' : 'MSIM0100';
   const parsed = SCHEMAS[kind].safeParse(value);

@@ -4,7 +4,8 @@
  */
 import { type Code, severityOf } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
-import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED } from './kinds.js';
+import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED, simulatedKindName } from './kinds.js';
+import { gatewayApiResourcesOf } from './resolve/gateway-api-collect.js';
 import { type LoadedResource, loadResource } from './load-resource.js';
 import { isIstioConfigMap, readIstioConfigMap } from './resolve/mesh-config-map.js';
 import type { ResourceContext } from './report.js';
@@ -133,17 +134,18 @@ function handleValue(
     if (mc) acc.istioMeshConfig = mc;
     return;
   }
-  if (!isSimulatedKind(kind)) {
+  const simKind = simulatedKindName(kind, apiVersion);
+  if (!isSimulatedKind(simKind)) {
     push(out, 'MSIM0011', doc, base, `${kind} (${apiVersion}) is not simulated: parsed and ignored`, res);
     return;
   }
-  if (!SERVED[kind].includes(apiVersion)) {
+  if (!SERVED[simKind].includes(apiVersion)) {
     push(
       out,
       'MSIM0012',
       doc,
       [...base, 'apiVersion'],
-      `apiVersion "${apiVersion}" does not serve kind ${kind} (use ${SERVED[kind].join(', ')})`,
+      `apiVersion "${apiVersion}" does not serve kind ${kind} (use ${SERVED[simKind].join(', ')})`,
       res,
     );
     return;
@@ -151,7 +153,7 @@ function handleValue(
   const ctx: ResourceContext = { doc, base, ...res, diagnostics: out };
   let loaded: LoadedResource | undefined;
   try {
-    loaded = loadResource(ctx, kind, apiVersion, value);
+    loaded = loadResource(ctx, simKind, apiVersion, value);
   } catch (e) {
     push(
       out,
@@ -237,6 +239,8 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const serviceEntries: ServiceEntryConfig[] = [];
   const sidecars: SidecarConfig[] = [];
   for (const r of acc.resources) {
+    if (r.kind === 'KubernetesGateway' || r.kind === 'GatewayClass' || r.kind === 'HTTPRoute') continue;
+    if (r.kind === 'ReferenceGrant') continue;
     if (r.kind === 'Gateway') {
       gateways.push(r.value);
       continue;
@@ -262,6 +266,8 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     sidecars: byCreation(sidecars),
   };
   if (gateways.length > 0) Object.assign(config, { gateways });
+  const gatewayApi = gatewayApiResourcesOf(acc.resources);
+  if (gatewayApi) config.gatewayApi = gatewayApi;
   if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
   return { config, diagnostics };
 }

@@ -7,9 +7,11 @@
  * Sources: Istio's API reference (istio.io, VirtualService and DestinationRule) and docs/config.md.
  */
 
+import type { GatewayApiResources } from './resolve/gateway-api-types.js';
 import type { IstioMeshConfig } from './resolve/mesh-config.js';
 
 export type { IstioMeshConfig };
+export type * from './resolve/gateway-api-types.js';
 
 /** Where a resource (or field) came from, for diagnostics and reports. */
 export interface SourceRef {
@@ -417,6 +419,8 @@ export interface MeshConfig {
   sidecars?: readonly SidecarConfig[];
   /** Istio's MeshConfig (the `istio` ConfigMap's `mesh` key); absent = Istio's defaults. */
   istioMeshConfig?: IstioMeshConfig;
+  /** Gateway API resources as read (gateway.networking.k8s.io); absent = none. */
+  gatewayApi?: GatewayApiResources;
 }
 
 // ------------------------------------------------------------------------------------------------
