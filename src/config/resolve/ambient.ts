@@ -149,13 +149,10 @@ function isTrafficType(s: string): s is WaypointTrafficType {
   return s === 'service' || s === 'workload' || s === 'all' || s === 'none';
 }
 
-/**
- * The Gateway API Gateways and GatewayClasses of the manifests, the candidates for waypoints.
- * NOTE: simplification: until the Gateway API kinds are read (issue #19, part 1) there are none.
- */
-export function waypointGateways(_config: MeshConfig): {
+/** The Gateway API Gateways and GatewayClasses of the manifests: the candidates for waypoints. */
+export function waypointGateways(config: MeshConfig): {
   gateways: readonly GatewayLike[];
   classes: readonly GatewayClassLike[];
 } {
-  return { gateways: [], classes: [] };
+  return { gateways: config.gatewayApi?.gateways ?? [], classes: config.gatewayApi?.gatewayClasses ?? [] };
 }
