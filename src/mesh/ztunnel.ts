@@ -20,7 +20,7 @@ const NO_INFO: RequestInfo = { cluster: null, attempts: 0, upstreamPod: null };
 /**
  * What an app sees when ztunnel has nowhere to send its connection (no Service behind the name, no
  * healthy endpoint) or the connection breaks: a reset, not an HTTP answer (ztunnel parses no HTTP).
- * Status 0 is meshsim's code for "no HTTP response" (apps treat it as a failed call).
+ * NOTE: simplification: status 0 stands for "no HTTP response" (apps treat it as a failed call).
  */
 export const ZTUNNEL_RESET: HttpResponse = { status: 0, flags: 0, details: 'connection reset (ztunnel)' };
 

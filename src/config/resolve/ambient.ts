@@ -110,6 +110,7 @@ export function resolveAmbient(
     const deployment = config.workloads.find(
       (w) => w.kind === 'Deployment' && w.meta.namespace === g.meta.namespace && w.meta.name === g.meta.name,
     );
+    // NOTE: simplification: listeners, cross-namespace attachment and waypoint canaries are not read.
     // Gateway label over GatewayClass label over `service` [ambient/waypoints.go gatewayToWaypointTransform].
     const tt = g.meta.labels[WAYPOINT_FOR_LABEL] ?? classLabels[WAYPOINT_FOR_LABEL] ?? 'service';
     waypoints.push({
