@@ -1,5 +1,5 @@
 import type { HttpRequest } from '../envoy/index.js';
-import { ISTIO_CLUSTER_ID, type PeerInfo, peerLabels } from './istio-labels.js';
+import { type PeerInfo, peerLabels, peerPairLabels } from './istio-labels.js';
 import type { Pod } from './pod.js';
 
 /** One series of ztunnel's TCP metrics (istio_tcp_connections_opened_total / _closed_total). */
@@ -69,30 +69,10 @@ export class ZtunnelMetrics {
 
   private labels(reporter: string, from: Pod, to: Pod, request: HttpRequest): Record<string, string> {
     const p = this.peers;
-    const s = peerLabels(p?.podInfo(from.name));
-    const d = peerLabels(p?.podInfo(to.name));
     const service = p?.serviceOf(to.name, request.authority.split(':')[0]!) ?? request.authority;
     return {
       reporter,
-      source_workload: s.workload,
-      source_workload_namespace: s.workload_namespace,
-      source_principal: s.principal,
-      source_app: s.app,
-      source_version: s.version,
-      source_canonical_service: s.canonical_service,
-      source_canonical_revision: s.canonical_revision,
-      source_cluster: ISTIO_CLUSTER_ID,
-      destination_workload: d.workload,
-      destination_workload_namespace: d.workload_namespace,
-      destination_principal: d.principal,
-      destination_app: d.app,
-      destination_version: d.version,
-      destination_service: service,
-      destination_service_name: service.split('.')[0]!,
-      destination_service_namespace: service.split('.')[1] ?? 'unknown',
-      destination_canonical_service: d.canonical_service,
-      destination_canonical_revision: d.canonical_revision,
-      destination_cluster: ISTIO_CLUSTER_ID,
+      ...peerPairLabels(peerLabels(p?.podInfo(from.name)), peerLabels(p?.podInfo(to.name)), service),
       request_protocol: 'tcp',
       response_flags: '-',
       connection_security_policy: 'mutual_tls',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMesh, loadManifests } from '../../src/config/index.js';
+import { webService } from './support.js';
 
 const NS = (labels: string) => `apiVersion: v1
 kind: Namespace
@@ -14,24 +15,7 @@ spec:
   listeners: [{name: mesh, port: 15008, protocol: HTTP}]
 ---
 `;
-const SERVICE = (labels = '') => `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop${labels ? `, labels: {${labels}}` : ''}}
-spec:
-  selector: {app: web}
-  ports: [{port: 9080, name: http}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web}]}
----
-`;
+const SERVICE = (labels = '') => webService({ labels });
 const DR = `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: web, namespace: shop}

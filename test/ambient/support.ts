@@ -20,3 +20,25 @@ export function istioCount(r: Result, match: Record<string, string>): number {
     .filter((s) => Object.entries(match).every(([k, v]) => s.labels[k] === v))
     .reduce((n, s) => n + s.count, 0);
 }
+
+/** Service `web` in namespace shop (port 9080) and its Deployment `web`, as YAML ending in `---`. */
+export function webService(o: { labels?: string; replicas?: number } = {}): string {
+  return `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop${o.labels ? `, labels: {${o.labels}}` : ''}}
+spec:
+  selector: {app: web}
+  ports: [{port: 9080, name: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: ${o.replicas ?? 1}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web}]}
+---
+`;
+}

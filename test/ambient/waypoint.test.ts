@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/run/index.js';
-import { istioCount, runTexts } from './support.js';
+import { istioCount, runTexts, webService } from './support.js';
 
 /**
  * Waypoint binding and placement: which Services' traffic goes through which waypoint (labels on the
@@ -31,24 +31,7 @@ spec:
     spec: {containers: [{name: istio-proxy, image: proxyv2}]}
 ---
 `
-}apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop${o.svc ? `, labels: {${o.svc}}` : ''}}
-spec:
-  selector: {app: web}
-  ports: [{port: 9080, name: http}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web}]}
----
-apiVersion: networking.istio.io/v1
+}${webService({ labels: o.svc, replicas: 2 })}apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: web, namespace: shop}
 spec:
