@@ -87,6 +87,12 @@ export const CODES = {
   MSIM3130: { severity: 'info', title: 'Gateway API part not simulated' },
   MSIM3131: { severity: 'warning', title: 'HTTPRoute attached to nothing' },
   MSIM3132: { severity: 'info', title: 'Automated gateway deployment added' },
+  // --- ambient mode (analysis/ambient.ts): MSIM3140-3159
+  MSIM3140: { severity: 'warning', title: 'Waypoint used by no Service' },
+  MSIM3141: { severity: 'warning', title: 'use-waypoint names a waypoint that does not exist' },
+  MSIM3142: { severity: 'warning', title: 'Waypoint does not accept Service traffic' },
+  MSIM3143: { severity: 'warning', title: 'L7 policy ignored for ambient clients: no waypoint' },
+  MSIM3144: { severity: 'info', title: 'Sidecar injection wins over ambient enrolment' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -1,9 +1,10 @@
 import type { DownstreamCall, WorkloadBehaviour } from '../config/scenario/index.js';
 import { NO_TIMER, type Rng, type TimerHandle, TimeWeightedGauge } from '../engine/index.js';
-import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
+import type { HttpResponse, RequestInfo } from '../envoy/index.js';
 import type { WorkloadAggregate } from './aggregates.js';
 import type { Pod } from './pod.js';
 import { type InboundExchange, parseUrl } from './wire.js';
+import type { OutboundStream } from './ambient-entry.js';
 import type { World } from './world.js';
 
 /**
@@ -228,7 +229,7 @@ function headerEntries(call: DownstreamCall): readonly (readonly [string, string
 
 class OutboundCall {
   private timer: TimerHandle = NO_TIMER;
-  private active: ActiveRequest | null = null;
+  private active: OutboundStream | null = null;
   private done = false;
 
   constructor(
@@ -253,7 +254,7 @@ class OutboundCall {
     };
     if (this.call.timeoutMs > 0)
       this.timer = world.sim.schedule(this.call.timeoutMs, OutboundCall.onTimeout, this);
-    this.active = world.sidecarOf(app.pod).outbound(req, this);
+    this.active = world.outboundOf(app.pod).outbound(req, this);
   }
 
   onResponse(r: HttpResponse, _info: RequestInfo): void {

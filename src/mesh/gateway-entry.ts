@@ -110,8 +110,8 @@ function usable(p: Pod): boolean {
   return p.ready && p.listening && !p.endpointsRemoved;
 }
 
-/** The gateway's response travels back to the client over the network. */
-class GatewayDownstream implements DownstreamCallbacks {
+/** The gateway's (or a waypoint's, waypoint.ts) response travels back to the client over the network. */
+export class GatewayDownstream implements DownstreamCallbacks {
   private response: HttpResponse | null = null;
   private info: RequestInfo = NO_INFO;
 

@@ -88,18 +88,32 @@ export function peerLabels(info: PeerInfo | undefined): PeerLabels {
  * The full label set of one `istio_requests_total` / `istio_request_duration_milliseconds` series, in the
  * order of Istio's docs. `grpc_response_status` is empty for plain HTTP, as the stats plugin reports it.
  */
+/** Istio's `reporter` label: the client sidecar, the server sidecar, or an ambient waypoint. */
+export type IstioReporter = 'source' | 'destination' | 'waypoint';
+
 export function istioMetricLabels(o: {
-  reporter: 'source' | 'destination';
+  reporter: IstioReporter;
   source: PeerInfo | undefined;
   destination: PeerInfo | undefined;
   service: string;
   status: number;
   flags: string;
 }): Record<string, string> {
-  const s = peerLabels(o.source);
-  const d = peerLabels(o.destination);
   return {
     reporter: o.reporter,
+    ...peerPairLabels(peerLabels(o.source), peerLabels(o.destination), o.service),
+    request_protocol: 'http',
+    response_code: String(o.status),
+    response_flags: o.flags,
+    grpc_response_status: '',
+    // Istio's stats plugin: the server side knows its inbound mTLS; the client side reports unknown.
+    connection_security_policy: o.reporter === 'destination' ? 'mutual_tls' : 'unknown',
+  };
+}
+
+/** The source_* and destination_* labels every Istio metric carries (HTTP and TCP), in Istio's order. */
+export function peerPairLabels(s: PeerLabels, d: PeerLabels, service: string): Record<string, string> {
+  return {
     source_workload: s.workload,
     source_workload_namespace: s.workload_namespace,
     source_principal: s.principal,
@@ -113,17 +127,11 @@ export function istioMetricLabels(o: {
     destination_principal: d.principal,
     destination_app: d.app,
     destination_version: d.version,
-    destination_service: o.service,
-    destination_service_name: o.service.split('.')[0]!,
-    destination_service_namespace: o.service.split('.')[1] ?? 'unknown',
+    destination_service: service,
+    destination_service_name: service.split('.')[0]!,
+    destination_service_namespace: service.split('.')[1] ?? 'unknown',
     destination_canonical_service: d.canonical_service,
     destination_canonical_revision: d.canonical_revision,
     destination_cluster: d.cluster,
-    request_protocol: 'http',
-    response_code: String(o.status),
-    response_flags: o.flags,
-    grpc_response_status: '',
-    // Istio's stats plugin: the server side knows its inbound mTLS; the client side reports unknown.
-    connection_security_policy: o.reporter === 'destination' ? 'mutual_tls' : 'unknown',
   };
 }

@@ -1,10 +1,11 @@
 import type { LoadGeneratorSpec, RateSchedule } from '../config/scenario/index.js';
 import { NO_TIMER, type Rng, type TimerHandle } from '../engine/index.js';
-import type { ActiveRequest, HttpResponse, RequestInfo } from '../envoy/index.js';
+import type { HttpResponse, RequestInfo } from '../envoy/index.js';
 import type { ClientAggregate } from './aggregates.js';
 import type { GatewayEntry } from './gateway-entry.js';
 import type { Pod } from './pod.js';
 import { RequestPlan } from './request-values.js';
+import type { OutboundStream } from './ambient-entry.js';
 import type { World } from './world.js';
 
 /**
@@ -136,7 +137,7 @@ export class LoadGenerator {
     client.begin(this.world.sim.now, this.spec.timeoutMs);
     this.link(client);
     this.world.recorder.onClientStart(this.aggregate, this.world.sim.now);
-    const entry = this.entry ?? this.world.sidecarOf(this.pod);
+    const entry = this.entry ?? this.world.outboundOf(this.pod);
     client.active = entry.outbound(req, client, client.worker(entry));
   }
 
@@ -163,7 +164,7 @@ export class LoadGenerator {
 
 /** Common client-side bookkeeping of one outstanding request: its timeout and its place in flight. */
 abstract class ClientRequestSink {
-  active: ActiveRequest | null = null;
+  active: OutboundStream | null = null;
   prevInFlight: ClientRequestSink | null = null;
   nextInFlight: ClientRequestSink | null = null;
   protected startMs = 0;

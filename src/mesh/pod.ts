@@ -27,9 +27,22 @@ const ALLOWED: Record<PodState, PodState[]> = {
   [PodState.Gone]: [PodState.Starting],
 };
 
+/**
+ * How a pod joins the mesh (docs/ambient.md): a sidecar (meshsim's default), ambient (no sidecar: the
+ * ztunnel of its node carries its traffic), or a waypoint proxy pod (an Envoy, no app).
+ */
+export enum Dataplane {
+  Sidecar = 0,
+  Ambient = 1,
+  Waypoint = 2,
+}
+
 /** A pod's identity and placement; behaviour lives in its app container and sidecar. */
 export class Pod {
   state = PodState.Starting;
+  dataplane = Dataplane.Sidecar;
+  /** The node it runs on (ambient: whose ztunnel carries its traffic); '' until placed. */
+  node = '';
   /** In its services' endpoints (Kubernetes readiness, EDS). */
   ready = false;
   /** Removed from endpoints by a chaos event even though it runs. */

@@ -4,6 +4,7 @@ import {
   type EjectionEvent,
   type EnvoyObserver,
   formatResponseFlags,
+  type HttpRequest,
   type HttpResponse,
   type RequestCompleteEvent,
   type UnejectionEvent,
@@ -16,8 +17,10 @@ import {
   ServiceAggregate,
   WorkloadAggregate,
 } from './aggregates.js';
-import { istioMetricLabels } from './istio-labels.js';
+import { type IstioReporter, istioMetricLabels } from './istio-labels.js';
 import type { InboundExchange } from './wire.js';
+import type { ZtunnelMetrics } from './ztunnel-metrics.js';
+import { servedByZtunnel } from './ztunnel-inbound.js';
 
 export { CLIENT_TIMEOUT_CODE, ClientAggregate, HopAggregate, ServiceAggregate, WorkloadAggregate };
 
@@ -42,6 +45,15 @@ export interface PodDirectory {
   ): { owner: string; namespace: string; labels: Readonly<Record<string, string>> } | undefined;
   /** The Service (FQDN) a request for `authorityHost` reached on `podName`, as the server sidecar reports it. */
   serviceOf(podName: string, authorityHost: string): string;
+  /** Ambient mode (mesh/ambient.ts): waypoint requests' sources and ztunnel's TCP metrics. */
+  readonly ambient?: AmbientMetricsSource;
+}
+
+/** What the recorder reads from ambient mode (mesh/ambient.ts AmbientMesh). */
+export interface AmbientMetricsSource {
+  readonly hasWaypoints: boolean;
+  readonly metrics: ZtunnelMetrics;
+  waypointSource(proxyPod: string, request: HttpRequest): string | undefined;
 }
 
 /**
@@ -62,6 +74,8 @@ export class Recorder implements EnvoyObserver {
   /** Client requests started and not yet finished (every client, warm-up included). */
   inFlight = 0;
   private pods: PodDirectory = { podInfo: () => undefined, serviceOf: (_p, host) => host };
+  /** Set when the mesh has waypoints: only then is a finished request's proxy looked up. */
+  private ambient: AmbientMetricsSource | null = null;
   private readonly clusterTargets = new Map<string, ClusterTarget>();
   /** source sidecar (pod) -> cluster name or authority -> its hop. */
   private readonly hopIndex = new Map<string, Map<string, HopAggregate>>();
@@ -85,6 +99,8 @@ export class Recorder implements EnvoyObserver {
 
   attach(pods: PodDirectory): void {
     this.pods = pods;
+    this.ambient = pods.ambient?.hasWaypoints ? pods.ambient : null;
+    pods.ambient?.metrics.attach(pods, this.warmupMs);
   }
 
   client(name: string): ClientAggregate {
@@ -192,9 +208,12 @@ export class Recorder implements EnvoyObserver {
     bump(hop.byStatus, e.status);
     bump(hop.byFlags, e.flags);
     const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : hop.service;
+    // A waypoint's Envoy reports reporter="waypoint" with the ambient client as its source (istio.io,
+    // "Istio Standard Metrics": reporter is source, destination or waypoint).
+    const client = this.ambient === null ? undefined : this.ambient.waypointSource(e.sidecar, e.request);
     this.istioObserve(
-      'source',
-      e.sidecar,
+      client === undefined ? 'source' : 'waypoint',
+      client ?? e.sidecar,
       e.upstreamPod ?? '',
       host,
       e.status,
@@ -228,6 +247,8 @@ export class Recorder implements EnvoyObserver {
   onServerResponse(x: InboundExchange, status: number, flags = 0): void {
     const now = x.world.sim.now;
     if (x.arrivedMs < this.warmupMs) return;
+    // An ambient pod has no sidecar: its node's ztunnel reports TCP metrics only (ztunnel-metrics.ts).
+    if (servedByZtunnel(x)) return x.world.ambient.metrics.onServerClose(x.from, x.to, x.request);
     this.istioObserve(
       'destination',
       x.from.name,
@@ -244,7 +265,7 @@ export class Recorder implements EnvoyObserver {
    * nested maps keyed by what varies (pods, host, code and flags) and labels are built only once per series.
    */
   private istioObserve(
-    reporter: 'source' | 'destination',
+    reporter: IstioReporter,
     srcPod: string,
     dstPod: string,
     host: string,
@@ -301,7 +322,7 @@ export class Recorder implements EnvoyObserver {
   }
 
   private istioLabels(
-    reporter: 'source' | 'destination',
+    reporter: IstioReporter,
     srcPod: string,
     dstPod: string,
     hostOrAuthority: string,

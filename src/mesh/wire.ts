@@ -11,7 +11,8 @@ import { ResponseFlag } from '../envoy/index.js';
 import type { AppContainer } from './app-container.js';
 import { InboundListener } from './inbound-listener.js';
 import { InboundRequest } from './inbound-router.js';
-import { type Pod, PodState } from './pod.js';
+import { acceptAmbient } from './ztunnel-inbound.js';
+import { Dataplane, type Pod, PodState } from './pod.js';
 import type { World } from './world.js';
 
 export interface ParsedUrl {
@@ -99,6 +100,7 @@ export class InboundExchange implements WireStream {
     }
     if (x.world.gateways.isGateway(to)) return x.world.gateways.accept(x); // its Envoy answers
     x.arrivedMs = x.world.sim.now;
+    if (to.dataplane === Dataplane.Ambient) return acceptAmbient(x); // no sidecar: its node's ztunnel
     let l = to.inbound;
     if (l === null) l = to.inbound = new InboundListener(x.world, to);
     // Two field reads on the hot path when no pool limits this pod and its app runs.
@@ -307,7 +309,7 @@ export class MeshTransport implements UpstreamTransport {
   send(endpoint: Endpoint, request: HttpRequest, cb: StreamCallbacks): WireStream {
     const w = this.world;
     const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb, endpoint);
-    w.sim.schedule(w.network.oneWayMs(this.from, x.to) + w.sidecarLatencyMs(), InboundExchange.onArrive, x);
+    w.sim.schedule(w.network.oneWayMs(this.from, x.to) + w.inboundHopMs(x.to), InboundExchange.onArrive, x);
     return x;
   }
 }

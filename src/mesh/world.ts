@@ -3,6 +3,9 @@ import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
 import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
+import { resolveAmbient, waypointGateways } from '../config/resolve/ambient.js';
+import { AmbientMesh } from './ambient.js';
+import type { OutboundEntry } from './ambient-entry.js';
 import { AppContainer } from './app-container.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
 import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
@@ -16,7 +19,7 @@ import { serviceEntryServices } from './external-registry.js';
 import { ExternalAwareTransport } from './external-transport.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
-import { Pod, PodState } from './pod.js';
+import { Dataplane, Pod, PodState } from './pod.js';
 import type { PodDirectory, Recorder } from './recorder.js';
 import { resetSidecarCounters, Sidecar } from './sidecar.js';
 import { type Connection, ConnectionList, MeshTransport } from './wire.js';
@@ -70,6 +73,8 @@ export class World implements PodDirectory {
   readonly services: ReadonlyMap<string, ServiceConfig>;
   /** Ingress gateway proxies: which pods are gateways, their route configurations, client entries. */
   readonly gateways: GatewayProxies;
+  /** Ambient mode: enrolment, nodes, ztunnels and waypoints (ambient.ts). */
+  readonly ambient: AmbientMesh;
   private readonly podsByName = new Map<string, Pod>();
   private readonly serviceOfCache = new Map<string, string>();
   private readonly apps = new Map<Pod, AppContainer>();
@@ -131,9 +136,17 @@ export class World implements PodDirectory {
       routeTable: (pod, port) =>
         gateways.isGateway(pod) ? gateways.routeTable(pod, port) : routes.table(pod, port),
     };
+    const gw = waypointGateways(scoped);
+    this.ambient = new AmbientMesh(this, resolveAmbient(scoped, gw.gateways, gw.classes), scenario.ambient);
     this.recorder.attach(this);
-    for (const w of config.workloads) this.addWorkload(w);
+    for (const w of config.workloads) if (!this.ambient.isWaypointDeployment(w)) this.addWorkload(w);
     for (const g of scenario.traffic) this.addLoadGenerator(g);
+    this.ambient.addWaypointPods((name, ns, labels, i) => {
+      const pod = this.addPod(`${name}-${podSuffix(name, i)}`, ns, labels, [], i, `${ns}/${name}`);
+      pod.transition(PodState.Running);
+      pod.ready = true;
+      return pod;
+    });
     this.refreshEndpoints();
   }
 
@@ -171,6 +184,14 @@ export class World implements PodDirectory {
   }
   appOf(pod: Pod): AppContainer | undefined {
     return this.apps.get(pod);
+  }
+  /** What a pod's apps send through: its sidecar, or its node's ztunnel when enrolled in ambient mode. */
+  outboundOf(pod: Pod): OutboundEntry {
+    return pod.dataplane === Dataplane.Ambient ? this.ambient.ztunnelOf(pod) : this.sidecarOf(pod);
+  }
+  /** The proxy hop a request pays on reaching `to`: its sidecar's, or its node's ztunnel's (ambient). */
+  inboundHopMs(to: Pod): number {
+    return to.dataplane === Dataplane.Ambient ? this.ambient.ztunnelLatencyMs() : this.sidecarLatencyMs();
   }
   sidecarOf(pod: Pod): Sidecar {
     let s = this.sidecars.get(pod);
@@ -307,6 +328,7 @@ export class World implements PodDirectory {
     const n = this.nextIp++;
     const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
     const pod = new Pod(name, ns, labels, { region: z.region, zone: z.name, subZone: z.subZone }, ip, owner);
+    this.ambient.place(pod);
     this.pods.push(pod);
     this.podsByName.set(name, pod);
     return pod;

@@ -30,6 +30,17 @@ export function renderPrometheus(r: Result): string {
     out.push(`istio_request_duration_milliseconds_sum{${l}} ${s.sumMs}`);
     out.push(`istio_request_duration_milliseconds_count{${l}} ${s.count}`);
   }
+  if (r.istioTcp !== undefined) {
+    // ztunnel's L4 metrics (ambient mode): connections, no requests (ztunnel-metrics.ts).
+    out.push('# HELP istio_tcp_connections_opened_total Total TCP connections opened.');
+    out.push('# TYPE istio_tcp_connections_opened_total counter');
+    for (const s of r.istioTcp)
+      out.push(`istio_tcp_connections_opened_total{${labels(s.labels)}} ${s.opened}`);
+    out.push('# HELP istio_tcp_connections_closed_total Total TCP connections closed.');
+    out.push('# TYPE istio_tcp_connections_closed_total counter');
+    for (const s of r.istioTcp)
+      out.push(`istio_tcp_connections_closed_total{${labels(s.labels)}} ${s.closed}`);
+  }
   out.push(
     '# HELP meshsim_client_unfinished_requests Requests started in the window and still in flight when the drain limit ended the run.',
     '# TYPE meshsim_client_unfinished_requests gauge',

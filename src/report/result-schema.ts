@@ -118,6 +118,15 @@ export const resultSchema = z.strictObject({
       sumMs: z.number(),
     }),
   ),
+  istioTcp: z
+    .array(
+      z.strictObject({
+        labels: z.record(z.string(), z.string()),
+        opened: z.number().int(),
+        closed: z.number().int(),
+      }),
+    )
+    .optional(),
   http: z.record(z.string(), z.number()),
   conservation: z.strictObject({
     started: z.number().int(),

@@ -108,6 +108,7 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
     istio: [...rec.istio.values()]
       .map((s) => ({ labels: s.labels, count: s.count, buckets: s.buckets, sumMs: round(s.sumMs, 3) }))
       .sort((a, b) => compareLabels(a.labels, b.labels)),
+    ...tcpSeries(world),
     http: httpTotals(world),
     conservation: { started, finished, inFlightAtEnd: started - finished },
   };
@@ -203,4 +204,15 @@ function compareLabels(a: Record<string, string>, b: Record<string, string>): nu
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** ztunnel's TCP series (ambient mode), only when there are some: other results keep their bytes. */
+function tcpSeries(world: World): Pick<Result, 'istioTcp'> {
+  const s = [...world.ambient.metrics.series.values()];
+  if (s.length === 0) return {};
+  return {
+    istioTcp: s
+      .map((t) => ({ labels: t.labels, opened: t.opened, closed: t.closed }))
+      .sort((a, b) => compareLabels(a.labels, b.labels)),
+  };
 }

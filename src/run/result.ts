@@ -139,6 +139,8 @@ export interface Result {
   };
   /** Istio standard metrics, one entry per label set (report/prometheus renders them). */
   istio: { labels: Record<string, string>; count: number; buckets: number[]; sumMs: number }[];
+  /** ztunnel's TCP metrics (ambient mode, docs/ambient.md); absent when no pod is enrolled in ambient. */
+  istioTcp?: { labels: Record<string, string>; opened: number; closed: number }[];
   /** Sidecar-level HTTP stats summed over sidecars (http.outbound.*, fault.*). */
   http: Record<string, number>;
   /**

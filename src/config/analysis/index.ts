@@ -5,6 +5,7 @@
 import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
 import { withoutGatewayApiGenerated } from '../resolve/gateway-api-collect.js';
 import type { MeshConfig } from '../types.js';
+import { analyzeAmbient } from './ambient.js';
 import { analyzeConflicts } from './conflicts.js';
 import { Findings } from './context.js';
 import { analyzeDestinationRules } from './destination-rules.js';
@@ -24,6 +25,7 @@ const ANALYZERS = [
   analyzeGateways,
   analyzeInboundPools,
   analyzeSidecars,
+  analyzeAmbient,
 ];
 
 export function analyzeMesh(written: MeshConfig): Diagnostic[] {

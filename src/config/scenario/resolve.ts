@@ -68,6 +68,11 @@ function withUnionDetail(issues: readonly SchemaIssue[]): SchemaIssue[] {
  */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 export const DEFAULT_SIDECAR_LATENCY = LogNormal.fromMedianP99(0.45, 2);
+/**
+ * Per ztunnel hop: a fraction of a sidecar's (ztunnel copies bytes and terminates mTLS, it parses no HTTP;
+ * istio.io "Performance and Scalability" measures ztunnel far cheaper than a sidecar). meshsim's default.
+ */
+export const DEFAULT_ZTUNNEL_LATENCY = LogNormal.fromMedianP99(0.1, 0.5);
 const DEFAULT_NETWORK = {
   sameZone: LogNormal.fromMedianP99(0.1, 0.5),
   crossZone: LogNormal.fromMedianP99(0.5, 2),
@@ -239,6 +244,15 @@ class Resolver {
         latency: this.dist(s.sidecar?.latency, [...sp, 'sidecar', 'latency'], DEFAULT_SIDECAR_LATENCY),
         // Istio's historical default proxy concurrency (istio-agent derives it from the CPU limit when set).
         concurrency: s.sidecar?.concurrency ?? 2,
+      },
+      ambient: {
+        nodesPerZone: s.ambient?.nodesPerZone ?? 1,
+        ztunnelLatency: this.dist(
+          s.ambient?.ztunnelLatency,
+          [...sp, 'ambient', 'ztunnelLatency'],
+          DEFAULT_ZTUNNEL_LATENCY,
+        ),
+        waypointReplicas: s.ambient?.waypointReplicas ?? 1,
       },
       kubernetes: {
         readinessDelayMs:

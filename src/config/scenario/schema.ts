@@ -194,6 +194,26 @@ export const scenarioSchema = z.strictObject({
           .describe('Envoy worker threads per sidecar (proxy concurrency), default 2'),
       })
       .optional(),
+    ambient: z
+      .strictObject({
+        nodesPerZone: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .optional()
+          .describe('nodes (one ztunnel each) per zone, default 1'),
+        ztunnelLatency: distribution.optional(),
+        waypointReplicas: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe('replicas of a waypoint whose Deployment is not in the manifests, default 1'),
+      })
+      .optional()
+      .describe('ambient mode: nodes, the ztunnel hop, waypoint replicas (docs/ambient.md)'),
     kubernetes: z
       .strictObject({ readinessDelay: duration.optional(), startupDelay: duration.optional() })
       .optional(),

@@ -38,6 +38,18 @@ export interface Scenario {
   meshConfig?: IstioMeshConfig;
   /** CI gates (`spec.slo`), checked after the run by the run layer (docs/studies.md). */
   slo?: readonly SloSpec[];
+  /** Ambient mode's data plane (`spec.ambient`, docs/ambient.md): nodes, ztunnel hop cost, waypoint replicas. */
+  ambient: AmbientSpec;
+}
+
+/** `spec.ambient`: what the manifests cannot say about ambient mode (docs/ambient.md). */
+export interface AmbientSpec {
+  /** Nodes per zone, each running one ztunnel; pods are spread over a zone's nodes round-robin. */
+  nodesPerZone: number;
+  /** Per ztunnel hop (mTLS and HBONE on the client node, then on the server node). */
+  ztunnelLatency: Distribution;
+  /** Replicas of a waypoint whose Deployment the manifests do not include. */
+  waypointReplicas: number;
 }
 
 /** One `spec.slo` entry: an assertion such as `p99(frontend) < 250ms`, with where it was written. */

@@ -1,0 +1,137 @@
+import { type AmbientConfig, ambientEnrolled, GATEWAY_NAME_LABEL } from '../config/resolve/ambient.js';
+import { dnsCandidates } from '../config/hosts.js';
+import type { AmbientSpec } from '../config/scenario/index.js';
+import type { ServiceConfig, WorkloadConfig } from '../config/types.js';
+import type { Rng } from '../engine/index.js';
+import type { HttpRequest } from '../envoy/index.js';
+import { Dataplane, type Pod } from './pod.js';
+import { WaypointProxy, waypointPodLabels } from './waypoint.js';
+import type { World } from './world.js';
+import { type TrafficDistribution, trafficDistributionOf } from './ztunnel-load-balancing.js';
+import { ZtunnelMetrics } from './ztunnel-metrics.js';
+import { ZtunnelOutbound } from './ztunnel.js';
+
+/**
+ * Ambient mode in the world: which pods are enrolled and on which node, the waypoints and their pods,
+ * the ztunnel each ambient pod sends through, and the Service -> waypoint bindings, each resolved once.
+ * A mesh without ambient labels pays one enum check per request (World.outboundOf) and nothing else.
+ */
+export class AmbientMesh {
+  readonly metrics = new ZtunnelMetrics();
+  private readonly waypoints = new Map<string, WaypointProxy>();
+  private readonly byService = new Map<string, WaypointProxy | null>();
+  private readonly distributions = new Map<string, TrafficDistribution>();
+  private readonly ztunnels = new Map<Pod, ZtunnelOutbound>();
+  /** The ambient client of each request a waypoint carries (reporter="waypoint"'s source). */
+  private readonly sources = new WeakMap<HttpRequest, Pod>();
+  private readonly perZone = new Map<string, number>();
+  private readonly latencyRng: Rng;
+
+  /** Whether the mesh has a waypoint (the recorder looks up finished requests' proxies only then). */
+  get hasWaypoints(): boolean {
+    return this.waypoints.size > 0;
+  }
+
+  constructor(
+    private readonly world: World,
+    readonly config: AmbientConfig,
+    private readonly spec: AmbientSpec,
+  ) {
+    this.latencyRng = world.streams.stream('ztunnel-latency');
+    for (const w of config.waypoints)
+      this.waypoints.set(`${w.namespace}/${w.name}`, new WaypointProxy(world, this, w));
+  }
+
+  /**
+   * Places a new pod on a node of its zone (round-robin over `nodesPerZone`, in creation order:
+   * deterministic) and decides its data plane (config/resolve/ambient.ts ambientEnrolled).
+   */
+  place(pod: Pod): void {
+    const z = pod.locality.zone;
+    const k = this.perZone.get(z) ?? 0;
+    this.perZone.set(z, k + 1);
+    pod.node = `${z}-node-${k % this.spec.nodesPerZone}`;
+    if (pod.dataplane !== Dataplane.Sidecar) return;
+    if (ambientEnrolled(this.config.namespaceLabels(pod.namespace), pod.labels))
+      pod.dataplane = Dataplane.Ambient;
+  }
+
+  /** A Deployment that is a waypoint's (named as its Gateway): its pods are the waypoint's, not apps. */
+  isWaypointDeployment(w: WorkloadConfig): boolean {
+    return this.waypoints.has(`${w.meta.namespace}/${w.meta.name}`);
+  }
+
+  /** Creates every waypoint's pods: the Deployment's replicas when given, else the scenario's count. */
+  addWaypointPods(add: (name: string, ns: string, labels: Record<string, string>, i: number) => Pod): void {
+    for (const wp of this.waypoints.values()) {
+      const n = wp.config.replicas ?? this.spec.waypointReplicas;
+      for (let i = 0; i < n; i++) {
+        const pod = add(wp.config.name, wp.config.namespace, waypointPodLabels(wp.config.name), i);
+        pod.dataplane = Dataplane.Waypoint;
+        wp.pods.push(pod);
+      }
+    }
+  }
+
+  /** The Service a request's Host header names from the client's namespace (cluster DNS), or null. */
+  serviceFor(pod: Pod, request: HttpRequest): ServiceConfig | null {
+    const host = request.authority.split(':')[0]!;
+    for (const name of dnsCandidates(host, pod.namespace)) {
+      const s = this.world.services.get(name);
+      if (s !== undefined) return s;
+    }
+    return null;
+  }
+
+  /** The waypoint that takes the Service's traffic (config/resolve/ambient.ts bindingOf), or undefined. */
+  waypointOf(svc: ServiceConfig): WaypointProxy | undefined {
+    let w = this.byService.get(svc.fqdn);
+    if (w === undefined) {
+      const b = this.config.bindingOf(svc);
+      w =
+        b.kind === 'bound'
+          ? (this.waypoints.get(`${b.waypoint.namespace}/${b.waypoint.name}`) ?? null)
+          : null;
+      this.byService.set(svc.fqdn, w);
+    }
+    return w ?? undefined;
+  }
+
+  distributionOf(svc: ServiceConfig): TrafficDistribution {
+    let d = this.distributions.get(svc.fqdn);
+    if (d === undefined) {
+      const ns = this.world.opts.config.namespaces.find((n) => n.meta.name === svc.meta.namespace);
+      d = trafficDistributionOf(svc, ns?.meta.annotations ?? {});
+      this.distributions.set(svc.fqdn, d);
+    }
+    return d;
+  }
+
+  ztunnelOf(pod: Pod): ZtunnelOutbound {
+    let z = this.ztunnels.get(pod);
+    if (z === undefined) this.ztunnels.set(pod, (z = new ZtunnelOutbound(this.world, this, pod)));
+    return z;
+  }
+
+  ztunnelLatencyMs(): number {
+    return this.spec.ztunnelLatency.sample(this.latencyRng);
+  }
+
+  noteSource(request: HttpRequest, client: Pod): void {
+    this.sources.set(request, client);
+  }
+
+  /** For a request a waypoint pod's Envoy finished: the ambient client that sent it (else undefined). */
+  waypointSource(proxyPod: string, request: HttpRequest): string | undefined {
+    const p = this.world.podByName(proxyPod);
+    if (p === undefined || p.dataplane !== Dataplane.Waypoint) return undefined;
+    return this.sources.get(request)?.name ?? '';
+  }
+
+  /** The waypoint (namespace/name) a pod belongs to, for reports. */
+  static waypointName(pod: Pod): string | undefined {
+    return pod.dataplane === Dataplane.Waypoint
+      ? `${pod.namespace}/${pod.labels[GATEWAY_NAME_LABEL]}`
+      : undefined;
+  }
+}
