@@ -11,7 +11,8 @@ export type SimulatedKind =
   | 'Namespace'
   | 'Gateway'
   | 'ServiceEntry'
-  | 'Sidecar';
+  | 'Sidecar'
+  | 'HorizontalPodAutoscaler';
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -29,6 +30,8 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   Gateway: ISTIO_NETWORKING,
   ServiceEntry: ISTIO_NETWORKING,
   Sidecar: ISTIO_NETWORKING,
+  // autoscaling/v2beta2 was removed in Kubernetes 1.26.
+  HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
 };
 
 export function isSimulatedKind(kind: string): kind is SimulatedKind {

@@ -22,6 +22,7 @@ import type {
   ServiceConfig,
   ServiceEntryConfig,
   SidecarConfig,
+  HorizontalPodAutoscalerConfig,
   WorkloadConfig,
 } from './types.js';
 import { parseYamlDocuments, type SourceDocument, type YamlPath } from './yaml-source.js';
@@ -236,7 +237,12 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const gateways: GatewayConfig[] = [];
   const serviceEntries: ServiceEntryConfig[] = [];
   const sidecars: SidecarConfig[] = [];
+  const hpas: HorizontalPodAutoscalerConfig[] = [];
   for (const r of acc.resources) {
+    if (r.kind === 'HorizontalPodAutoscaler') {
+      hpas.push(r.value);
+      continue;
+    }
     if (r.kind === 'Gateway') {
       gateways.push(r.value);
       continue;
@@ -262,6 +268,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     sidecars: byCreation(sidecars),
   };
   if (gateways.length > 0) Object.assign(config, { gateways });
+  if (hpas.length > 0) Object.assign(config, { horizontalPodAutoscalers: byCreation(hpas) });
   if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
   return { config, diagnostics };
 }

@@ -4,7 +4,8 @@
  * decimal number, then a binary suffix (Ki Mi Gi Ti Pi Ei), a decimal SI suffix (n u m "" k M G T P E)
  * or a decimal exponent (e3, E-2).
  */
-const QUANTITY = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+const QUANTITY =
+  /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
 const SCALE: Record<string, number> = {
   n: 1e-9,
@@ -31,14 +32,16 @@ const SCALE: Record<string, number> = {
  */
 export function parseMilliQuantity(v: unknown): { milli: number } | { error: string } {
   const text = typeof v === 'number' ? String(v) : v;
-  if (typeof text !== 'string') return { error: `expected a quantity such as "500m" or "2", got ${typeof v}` };
+  if (typeof text !== 'string')
+    return { error: `expected a quantity such as "500m" or "2", got ${typeof v}` };
   const m = QUANTITY.exec(text.trim());
   if (m === null)
     return {
       error: `"${text}" is not a valid quantity: expected a number with an optional suffix (m, k, M, Ki, Mi ..., or an exponent such as e3)`,
     };
   const suffix = m[2] ?? '';
-  const scale = suffix.startsWith('e') || suffix.startsWith('E') ? 10 ** Number(suffix.slice(1)) : SCALE[suffix]!;
+  const scale =
+    suffix.startsWith('e') || suffix.startsWith('E') ? 10 ** Number(suffix.slice(1)) : SCALE[suffix]!;
   const milli = Number(m[1]) * scale * 1000;
   if (!Number.isFinite(milli) || Math.abs(milli) > Number.MAX_SAFE_INTEGER)
     return { error: `"${text}" is out of range` };

@@ -37,6 +37,8 @@ export class Pod {
   /** Cumulative CPU time of its app container and its istio-proxy, as cAdvisor counts it (ms). */
   appCpuMs = 0;
   proxyCpuMs = 0;
+  /** Requests that reached its app container: the per-pod request rate an HPA Pods metric reads. */
+  requestsIn = 0;
   /** Removed from endpoints by a chaos event even though it runs. */
   endpointsRemoved = false;
   /**

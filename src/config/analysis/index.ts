@@ -4,6 +4,7 @@
  */
 import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
 import type { MeshConfig } from '../types.js';
+import { analyzeAutoscalers } from './autoscalers.js';
 import { analyzeConflicts } from './conflicts.js';
 import { Findings } from './context.js';
 import { analyzeDestinationRules } from './destination-rules.js';
@@ -23,6 +24,7 @@ const ANALYZERS = [
   analyzeGateways,
   analyzeInboundPools,
   analyzeSidecars,
+  analyzeAutoscalers,
 ];
 
 export function analyzeMesh(config: MeshConfig): Diagnostic[] {
