@@ -61,6 +61,10 @@ export const CODES = {
   MSIM3070: { severity: 'warning', title: 'Delegate rule dropped: match conflicts with the root' },
   MSIM3071: { severity: 'warning', title: 'Delegate not exported to the root namespace' },
   MSIM3072: { severity: 'info', title: 'Delegate VirtualService not referenced by any root' },
+  // --- autoscaling: HorizontalPodAutoscaler (MSIM3200-3219)
+  MSIM3200: { severity: 'warning', title: 'HPA scale target not found' },
+  MSIM3201: { severity: 'warning', title: 'HPA metric not simulated' },
+  MSIM3202: { severity: 'warning', title: 'HPA cpu utilization without cpu requests' },
   // --- views (describe, per-sidecar views): MSIM3090-3099
   MSIM3090: { severity: 'error', title: 'No such service or pod to describe' },
   MSIM3091: { severity: 'error', title: 'No such pod (--pod)' },

@@ -16,7 +16,8 @@ export type SimulatedKind =
   | 'KubernetesGateway'
   | 'GatewayClass'
   | 'HTTPRoute'
-  | 'ReferenceGrant';
+  | 'ReferenceGrant'
+  | 'HorizontalPodAutoscaler';
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -41,6 +42,8 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   GatewayClass: GATEWAY_API,
   HTTPRoute: GATEWAY_API,
   ReferenceGrant: ['gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1alpha2'],
+  // autoscaling/v2beta2 was removed in Kubernetes 1.26.
+  HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
 };
 
 /**

@@ -22,6 +22,7 @@ import {
 import { resolveDestinationRule } from './resolve/destination-rule.js';
 import { resolveGateway } from './resolve/gateway.js';
 import { resolveServiceEntry } from './resolve/service-entry.js';
+import { resolveHpaV1, resolveHpaV2 } from './resolve/horizontal-pod-autoscaler.js';
 import { resolveSidecar } from './resolve/sidecar.js';
 import { resolveService, resolveWorkload } from './resolve/kubernetes.js';
 import { resolveVirtualService } from './resolve/virtual-service.js';
@@ -29,11 +30,18 @@ import { destinationRule, type DestinationRuleDoc } from './schema/destination-r
 import { type GatewayDoc, gateway } from './schema/gateway.js';
 import { deployment, namespace, type ObjectMetaDoc, service, statefulSet } from './schema/kubernetes.js';
 import { serviceEntry, type ServiceEntryDoc } from './schema/service-entry.js';
+import {
+  type HorizontalPodAutoscalerV1Doc,
+  type HorizontalPodAutoscalerV2Doc,
+  horizontalPodAutoscalerV1,
+  horizontalPodAutoscalerV2,
+} from './schema/horizontal-pod-autoscaler.js';
 import { sidecar, type SidecarDoc } from './schema/sidecar.js';
 import { virtualService, type VirtualServiceDoc } from './schema/virtual-service.js';
 import type {
   DestinationRuleConfig,
   GatewayConfig,
+  HorizontalPodAutoscalerConfig,
   NamespaceConfig,
   ObjectMeta,
   ServiceConfig,
@@ -46,6 +54,7 @@ import type {
 import { validateDestinationRuleSpec } from './validate/destination-rule-rules.js';
 import { validateGatewaySpec } from './validate/gateway-rules.js';
 import { validateServiceEntrySpec } from './validate/service-entry-rules.js';
+import { validateHpaSpec } from './validate/horizontal-pod-autoscaler-rules.js';
 import { validateSidecarSpec } from './validate/sidecar-rules.js';
 import { validateVirtualServiceSpec } from './validate/virtual-service-rules.js';
 
@@ -64,7 +73,8 @@ export type LoadedResource =
   | { kind: 'Gateway'; value: GatewayConfig }
   | { kind: 'ServiceEntry'; value: ServiceEntryConfig }
   | { kind: 'Sidecar'; value: SidecarConfig }
-  | LoadedGatewayApiResource;
+  | LoadedGatewayApiResource
+  | { kind: 'HorizontalPodAutoscaler'; value: HorizontalPodAutoscalerConfig };
 
 const SCHEMAS: Record<Exclude<SimulatedKind, GatewayApiKind>, z.ZodType> = {
   VirtualService: virtualService,
@@ -76,7 +86,14 @@ const SCHEMAS: Record<Exclude<SimulatedKind, GatewayApiKind>, z.ZodType> = {
   Gateway: gateway,
   ServiceEntry: serviceEntry,
   Sidecar: sidecar,
+  HorizontalPodAutoscaler: horizontalPodAutoscalerV2,
 };
+
+/** The schema for a kind at an apiVersion: only the HPA's versions differ in shape. */
+function schemaFor(kind: Exclude<SimulatedKind, GatewayApiKind>, apiVersion: string): z.ZodType {
+  if (kind === 'HorizontalPodAutoscaler' && apiVersion === 'autoscaling/v1') return horizontalPodAutoscalerV1;
+  return SCHEMAS[kind];
+}
 
 const errorCount = (ctx: ResourceContext) => ctx.diagnostics.filter((d) => d.severity === 'error').length;
 
@@ -93,11 +110,12 @@ export function loadResource(
     });
   const r = reporterFor(ctx);
   const code: Code = isIstioKind(kind) ? 'IST0106' : 'MSIM0100';
-  const parsed = SCHEMAS[kind].safeParse(value);
+  const schema = schemaFor(kind, apiVersion);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     reportZodIssues(r, code, parsed.error.issues);
     // Report the cross-field rules too, on the parts that did parse, so one run shows every problem.
-    const cleaned = withoutInvalidParts(SCHEMAS[kind], value, parsed.error.issues);
+    const cleaned = withoutInvalidParts(schema, value, parsed.error.issues);
     const rest = besides(r, parsed.error.issues);
     if (cleaned && kind === 'VirtualService')
       validateVirtualServiceSpec(rest, (cleaned as VirtualServiceDoc).spec, ctx.namespace);
@@ -107,6 +125,8 @@ export function loadResource(
     if (cleaned && kind === 'ServiceEntry')
       validateServiceEntrySpec(rest, (cleaned as ServiceEntryDoc).spec, ctx.namespace);
     if (cleaned && kind === 'Sidecar') validateSidecarSpec(rest, (cleaned as SidecarDoc).spec, ctx.namespace);
+    if (cleaned && kind === 'HorizontalPodAutoscaler' && apiVersion === 'autoscaling/v2')
+      validateHpaSpec(rest, (cleaned as HorizontalPodAutoscalerV2Doc).spec);
     return undefined;
   }
   const doc = parsed.data as { metadata: ObjectMetaDoc; spec?: unknown };
@@ -163,6 +183,25 @@ export function loadResource(
       if (spec.ingress?.length)
         r.add('MSIM3044', ['spec', 'ingress'], 'Sidecar ingress listeners are parsed and not simulated');
       return { kind, value: resolveSidecar(meta, spec) };
+    }
+    case 'HorizontalPodAutoscaler': {
+      if (apiVersion === 'autoscaling/v1') {
+        const spec = (doc as HorizontalPodAutoscalerV1Doc).spec;
+        validateHpaSpec(r, { ...spec, metrics: [] });
+        const t = spec.targetCPUUtilizationPercentage;
+        if (t !== undefined && t < 1)
+          r.add(
+            'MSIM0100',
+            ['spec', 'targetCPUUtilizationPercentage'],
+            `Invalid value: ${t}: must be greater than 0`,
+          );
+        if (errorCount(ctx) > before) return undefined;
+        return { kind, value: resolveHpaV1(meta, spec) };
+      }
+      const spec = (doc as HorizontalPodAutoscalerV2Doc).spec;
+      validateHpaSpec(r, spec);
+      if (errorCount(ctx) > before) return undefined;
+      return { kind, value: resolveHpaV2(meta, spec) };
     }
   }
 }

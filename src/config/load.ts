@@ -23,6 +23,7 @@ import type {
   ServiceConfig,
   ServiceEntryConfig,
   SidecarConfig,
+  HorizontalPodAutoscalerConfig,
   WorkloadConfig,
 } from './types.js';
 import { parseYamlDocuments, type SourceDocument, type YamlPath } from './yaml-source.js';
@@ -238,9 +239,14 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   const gateways: GatewayConfig[] = [];
   const serviceEntries: ServiceEntryConfig[] = [];
   const sidecars: SidecarConfig[] = [];
+  const hpas: HorizontalPodAutoscalerConfig[] = [];
   for (const r of acc.resources) {
     if (r.kind === 'KubernetesGateway' || r.kind === 'GatewayClass' || r.kind === 'HTTPRoute') continue;
     if (r.kind === 'ReferenceGrant') continue;
+    if (r.kind === 'HorizontalPodAutoscaler') {
+      hpas.push(r.value);
+      continue;
+    }
     if (r.kind === 'Gateway') {
       gateways.push(r.value);
       continue;
@@ -268,6 +274,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   if (gateways.length > 0) Object.assign(config, { gateways });
   const gatewayApi = gatewayApiResourcesOf(acc.resources);
   if (gatewayApi) config.gatewayApi = gatewayApi;
+  if (hpas.length > 0) Object.assign(config, { horizontalPodAutoscalers: byCreation(hpas) });
   if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
   if (gatewayApi) return withGatewayApi(config, gatewayApi, diagnostics);
   return { config, diagnostics };

@@ -84,7 +84,14 @@ export interface WorkloadConfig {
   replicas: number;
   /** Labels of the pod template: what Services and subsets select. */
   podLabels: Readonly<Record<string, string>>;
-  containers: readonly { name: string; ports: readonly { name?: string; containerPort: number }[] }[];
+  containers: readonly {
+    name: string;
+    ports: readonly { name?: string; containerPort: number }[];
+    /** `resources.requests.cpu` in millicores; undefined = not set. */
+    cpuRequestMilli?: number;
+  }[];
+  /** Annotations of the pod template (`sidecar.istio.io/proxyCPU` ...). */
+  podAnnotations?: Readonly<Record<string, string>>;
 }
 
 export interface NamespaceConfig {
@@ -426,6 +433,8 @@ export interface MeshConfig {
   istioMeshConfig?: IstioMeshConfig;
   /** Gateway API resources as read (gateway.networking.k8s.io); absent = none. */
   gatewayApi?: GatewayApiResources;
+  /** HorizontalPodAutoscalers (src/mesh/autoscaling/); absent = none. */
+  horizontalPodAutoscalers?: readonly HorizontalPodAutoscalerConfig[];
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -489,4 +498,51 @@ export interface SidecarConfig {
   inboundConnectionPool?: ConnectionPoolSettings;
   /** Ingress listeners are parsed and not simulated. */
   hasIngress: boolean;
+}
+
+// ------------------------------------------------------------------------------------------------
+// HorizontalPodAutoscaler (autoscaling/v2; v1 is converted to v2 as the API server converts it)
+
+/** A metric's target; quantities as milli-values (`Quantity.MilliValue()`). */
+export type HpaMetricTarget =
+  | { type: 'Utilization'; averageUtilization: number }
+  | { type: 'AverageValue'; averageValueMilli: number }
+  | { type: 'Value'; valueMilli: number };
+
+export type HpaMetric =
+  | { type: 'Resource'; resource: string; target: HpaMetricTarget }
+  | { type: 'ContainerResource'; resource: string; container: string; target: HpaMetricTarget }
+  | { type: 'Pods'; metric: string; target: HpaMetricTarget }
+  | {
+      type: 'Object';
+      metric: string;
+      describedObject: { apiVersion?: string; kind: string; name: string };
+      target: HpaMetricTarget;
+    }
+  | { type: 'External'; metric: string; target: HpaMetricTarget };
+
+export interface HpaScalingPolicy {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodSeconds: number;
+}
+
+/** One direction of `spec.behavior`, with the API server's defaults filled in (autoscaling/v2 defaults.go). */
+export interface HpaScalingRules {
+  /** Undefined for scale-down = the controller's --horizontal-pod-autoscaler-downscale-stabilization. */
+  stabilizationWindowSeconds: number | undefined;
+  selectPolicy: 'Max' | 'Min' | 'Disabled';
+  policies: readonly HpaScalingPolicy[];
+  /** Per-direction tolerance (HPAConfigurableTolerance); undefined = the controller's --horizontal-pod-autoscaler-tolerance. */
+  tolerance: number | undefined;
+}
+
+export interface HorizontalPodAutoscalerConfig {
+  meta: ObjectMeta;
+  scaleTargetRef: { apiVersion?: string; kind: string; name: string };
+  minReplicas: number;
+  maxReplicas: number;
+  metrics: readonly HpaMetric[];
+  /** Undefined when the object has no `behavior`: the controller's legacy normalisation applies. */
+  behavior: { scaleUp: HpaScalingRules; scaleDown: HpaScalingRules } | undefined;
 }

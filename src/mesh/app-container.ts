@@ -77,6 +77,9 @@ export class AppContainer {
   handle(x: InboundExchange): void {
     const now = this.world.sim.now;
     const b = this.behaviour;
+    // The istio-proxy's CPU for the inbound request (the HPA's cpu metric counts every container).
+    this.pod.proxyCpuMs += this.world.opts.scenario.sidecar.cpuPerRequestMs;
+    this.pod.requestsIn++;
     if (this.busy < b.concurrency) {
       this.inSystem.add(now, 1);
       this.begin(x);
@@ -114,6 +117,7 @@ export class AppContainer {
     const wait = now - x.arrivedMs;
     this.waitSumMs += wait;
     this.served++;
+    this.pod.appCpuMs += this.behaviour.cpu.perRequestMs;
     if (x.arrivedMs >= this.world.opts.scenario.warmupMs) this.figures.recordWait(wait);
     this.inService.add(x);
     const calls = this.behaviour.calls;
@@ -254,6 +258,7 @@ class OutboundCall {
     };
     if (this.call.timeoutMs > 0)
       this.timer = world.sim.schedule(this.call.timeoutMs, OutboundCall.onTimeout, this);
+    app.pod.proxyCpuMs += world.opts.scenario.sidecar.cpuPerRequestMs;
     this.active = world.outboundOf(app.pod).outbound(req, this);
   }
 

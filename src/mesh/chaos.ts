@@ -1,5 +1,6 @@
 import type { ChaosEvent, WorkloadBehaviour } from '../config/scenario/index.js';
 import { PodState, type Pod } from './pod.js';
+import { liveReplicas, proxyDown, scaleWorkload, startPod } from './pod-lifecycle.js';
 import type { World, WorkloadRuntime } from './world.js';
 
 /**
@@ -60,7 +61,7 @@ export class ChaosTimeline {
       }
       case 'scale': {
         if (rt === undefined) return undefined;
-        const before = rt.pods.filter((p) => p.state !== PodState.Gone).length;
+        const before = liveReplicas(rt);
         this.scale(rt, a.replicas);
         return () => this.scale(rt, before);
       }
@@ -98,7 +99,7 @@ export class ChaosTimeline {
     const w = this.world;
     p.transition(PodState.Crashed);
     w.appOf(p)?.crash();
-    this.proxyDown(p);
+    proxyDown(p);
     w.closeConnectionsTo(p);
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
   }
@@ -117,25 +118,17 @@ export class ChaosTimeline {
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
   }
 
-  /** The sidecar died with its pod: the requests its inbound clusters held are lost (reset). */
-  private proxyDown(p: Pod): void {
-    if (p.inbound !== null) for (const ic of p.inbound.clusters()) ic.onPodDown();
-  }
-
   /** Scaled away or its zone went down: the IP stops answering at all (a black hole). */
   private vanish(p: Pod): void {
     const w = this.world;
     p.transition(PodState.Gone);
     w.appOf(p)?.crash();
-    this.proxyDown(p);
+    proxyDown(p);
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
   }
 
   private restart(p: Pod): void {
-    const w = this.world;
-    if (p.state === PodState.Running || p.state === PodState.Starting) return;
-    p.transition(PodState.Starting);
-    w.sim.schedule(w.opts.scenario.kubernetes.startupDelayMs, ChaosTimeline.markReady, { w, p });
+    startPod(this.world, p);
   }
 
   /**
@@ -151,50 +144,18 @@ export class ChaosTimeline {
   private static markContainerReady({ w, p }: { w: World; p: Pod }): void {
     if (p.state !== PodState.ContainerCrashed) return;
     p.transition(PodState.Running);
-    p.ready = true;
+    p.setReady(true, w.sim.now);
     w.appOf(p)?.resume();
     w.refreshEndpoints();
   }
 
   private scale(rt: WorkloadRuntime, replicas: number): void {
-    const alive = rt.pods.filter((p) => p.state !== PodState.Gone);
-    if (replicas < alive.length) {
-      // Scale-down removes the newest pods: out of endpoints first, then gone.
-      for (const p of alive.slice(replicas).reverse()) {
-        p.ready = false;
-        p.transition(PodState.Gone);
-        this.world.appOf(p)?.crash();
-        this.proxyDown(p);
-      }
-      this.world.refreshEndpoints();
-      return;
-    }
-    const gone = rt.pods.filter((p) => p.state === PodState.Gone);
-    let missing = replicas - alive.length;
-    for (const p of gone) {
-      if (missing-- <= 0) break;
-      this.restart(p);
-    }
-    for (; missing > 0; missing--) {
-      const p = this.world.addWorkloadPod(rt, false);
-      this.world.sim.schedule(this.world.opts.scenario.kubernetes.startupDelayMs, ChaosTimeline.markReady, {
-        w: this.world,
-        p,
-      });
-    }
+    scaleWorkload(this.world, rt, replicas);
   }
 
   private static markUnready({ w, p }: { w: World; p: Pod }): void {
     if (p.state === PodState.Running || !p.ready) return;
-    p.ready = false;
-    w.refreshEndpoints();
-  }
-
-  private static markReady({ w, p }: { w: World; p: Pod }): void {
-    if (p.state !== PodState.Starting) return;
-    p.transition(PodState.Running);
-    p.ready = true;
-    w.appOf(p)?.resume();
+    p.setReady(false, w.sim.now);
     w.refreshEndpoints();
   }
 }

@@ -43,8 +43,15 @@ export class Pod {
   dataplane = Dataplane.Sidecar;
   /** The node it runs on (ambient: whose ztunnel carries its traffic); '' until placed. */
   node = '';
-  /** In its services' endpoints (Kubernetes readiness, EDS). */
+  /** In its services' endpoints (Kubernetes readiness, EDS). Changed through `setReady`. */
   ready = false;
+  /** When `ready` last changed: the Ready condition's lastTransitionTime (the HPA reads it). */
+  readyChangedMs = 0;
+  /** Cumulative CPU time of its app container and its istio-proxy, as cAdvisor counts it (ms). */
+  appCpuMs = 0;
+  proxyCpuMs = 0;
+  /** Requests that reached its app container: the per-pod request rate an HPA Pods metric reads. */
+  requestsIn = 0;
   /** Removed from endpoints by a chaos event even though it runs. */
   endpointsRemoved = false;
   /**
@@ -61,6 +68,8 @@ export class Pod {
     readonly ip: string,
     /** `namespace/name` of the Deployment/StatefulSet or load generator it belongs to. */
     readonly owner: string,
+    /** When the pod object was created (its status.startTime for the HPA). */
+    readonly createdMs = 0,
   ) {}
 
   /** The app container listens (and so does the sidecar in front of it). */
@@ -76,6 +85,12 @@ export class Pod {
   /** Whether the pod's IP answers at all (a Gone pod or a downed zone black-holes packets). */
   get reachable(): boolean {
     return this.state !== PodState.Gone;
+  }
+
+  setReady(ready: boolean, nowMs: number): void {
+    if (this.ready === ready) return;
+    this.ready = ready;
+    this.readyChangedMs = nowMs;
   }
 
   transition(to: PodState): void {

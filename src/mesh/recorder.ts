@@ -1,3 +1,4 @@
+import type { HpaRecord } from './autoscaling/hpa-record.js';
 import type { ChaosEvent } from '../config/scenario/index.js';
 import { LogHistogram, TimeSeries } from '../engine/index.js';
 import {
@@ -68,6 +69,8 @@ export class Recorder implements EnvoyObserver {
   readonly services = new Map<string, ServiceAggregate>();
   readonly ejections: { event: EjectionEvent; endMs: number | null }[] = [];
   readonly chaos: { timeMs: number; event: ChaosEvent }[] = [];
+  /** What each HorizontalPodAutoscaler read and did (mesh/autoscaling/horizontal-controller.ts). */
+  readonly autoscaling: HpaRecord[] = [];
   readonly istio = new Map<string, IstioSeries>();
   readonly hops = new Map<string, HopAggregate>();
   readonly workloads = new Map<string, WorkloadAggregate>();

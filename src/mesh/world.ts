@@ -293,7 +293,7 @@ export class World implements PodDirectory {
     if (!initial) app.capacity.set(this.sim.now, 0);
     if (initial) {
       pod.transition(PodState.Running);
-      pod.ready = true;
+      pod.setReady(true, this.sim.now);
     }
     return pod;
   }
@@ -327,7 +327,8 @@ export class World implements PodDirectory {
     const z = allowed[index % allowed.length]!;
     const n = this.nextIp++;
     const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-    const pod = new Pod(name, ns, labels, { region: z.region, zone: z.name, subZone: z.subZone }, ip, owner);
+    const locality = { region: z.region, zone: z.name, subZone: z.subZone };
+    const pod = new Pod(name, ns, labels, locality, ip, owner, this.sim.now);
     this.ambient.place(pod);
     this.pods.push(pod);
     this.podsByName.set(name, pod);

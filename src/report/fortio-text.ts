@@ -1,4 +1,5 @@
 import type { Result } from '../run/result.js';
+import { renderAutoscaling } from './autoscaling-text.js';
 import { clientBlock } from './fortio-client.js';
 import { codes, fmtSecs, pct, table } from './text-table.js';
 
@@ -68,6 +69,7 @@ export function renderText(r: Result): string {
       ]);
     out.push(...table(rows));
   }
+  out.push(...renderAutoscaling(r));
   const moved = r.clusters.flatMap((c) =>
     Object.entries(c.stats)
       .filter(([k, v]) => v !== 0 && INTERESTING.test(k))

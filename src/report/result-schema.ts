@@ -128,6 +128,36 @@ export const resultSchema = z.strictObject({
     )
     .optional(),
   http: z.record(z.string(), z.number()),
+  autoscaling: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        target: z.string(),
+        minReplicas: z.number().int(),
+        maxReplicas: z.number().int(),
+        syncs: z.array(
+          z.strictObject({
+            timeMs: z.number(),
+            currentReplicas: z.number().int(),
+            desiredReplicas: z.number().int(),
+            metrics: z.array(z.strictObject({ name: z.string(), current: z.string(), target: z.string() })),
+            ableToScale: z.string(),
+            scalingActive: z.string(),
+            scalingLimited: z.string(),
+          }),
+        ),
+        events: z.array(
+          z.strictObject({
+            timeMs: z.number(),
+            from: z.number().int(),
+            to: z.number().int(),
+            reason: z.string(),
+          }),
+        ),
+      }),
+    )
+    .optional()
+    .describe('HorizontalPodAutoscalers: each sync and rescale (docs/autoscaling.md)'),
   conservation: z.strictObject({
     started: z.number().int(),
     finished: z.number().int(),

@@ -111,6 +111,7 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
     ...tcpSeries(world),
     http: httpTotals(world),
     conservation: { started, finished, inFlightAtEnd: started - finished },
+    ...(rec.autoscaling.length > 0 ? { autoscaling: rec.autoscaling } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { HpaRecord } from '../mesh/autoscaling/hpa-record.js';
 /**
  * The result of one run: plain JSON-serialisable data, the same bytes for the same inputs and seed
  * (wall-clock timing only under `timing`, which `--timing` adds). Documented in docs/output.md.
@@ -153,4 +154,6 @@ export interface Result {
   diagnostics?: JsonDiagnostic[];
   /** Present when the inputs have analysis errors that were simulated on purpose (--simulate-misconfig). */
   simulatedMisconfiguration?: SimulatedMisconfiguration;
+  /** HorizontalPodAutoscalers: every sync's reading and decision, and the rescale events. Absent = none. */
+  autoscaling?: HpaRecord[];
 }

@@ -1,6 +1,7 @@
 import type { Scenario } from '../config/scenario/index.js';
 import type { MeshConfig } from '../config/types.js';
 import type { EnvoyObserver } from '../envoy/index.js';
+import { HorizontalController } from '../mesh/autoscaling/horizontal-controller.js';
 import { ChaosTimeline } from '../mesh/chaos.js';
 import type { InboundLayerSource } from '../mesh/inbound-listener.js';
 import { Recorder } from '../mesh/recorder.js';
@@ -82,5 +83,7 @@ export function buildRun(
     ...(opts.inboundLayers ? { inboundLayers: opts.inboundLayers } : {}),
   });
   new ChaosTimeline(world).schedule(scenario.events);
+  const hpas = config.horizontalPodAutoscalers ?? [];
+  new HorizontalController(world, hpas, scenario.kubernetes.hpa, recorder.autoscaling).start();
   return { world, recorder };
 }

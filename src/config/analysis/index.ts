@@ -6,6 +6,7 @@ import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
 import { withoutGatewayApiGenerated } from '../resolve/gateway-api-collect.js';
 import type { MeshConfig } from '../types.js';
 import { analyzeAmbient } from './ambient.js';
+import { analyzeAutoscalers } from './autoscalers.js';
 import { analyzeConflicts } from './conflicts.js';
 import { Findings } from './context.js';
 import { analyzeDestinationRules } from './destination-rules.js';
@@ -26,6 +27,7 @@ const ANALYZERS = [
   analyzeInboundPools,
   analyzeSidecars,
   analyzeAmbient,
+  analyzeAutoscalers,
 ];
 
 export function analyzeMesh(written: MeshConfig): Diagnostic[] {

@@ -2,6 +2,7 @@
  * Kubernetes objects → resolved config, with the API server's checks meshsim relies on (MSIM0100):
  * a Deployment whose selector does not match its pod template, Service ports without unique names...
  */
+import { parseMilliQuantity } from '../quantity.js';
 import { serviceFqdn } from '../hosts.js';
 import type { Reporter } from '../report.js';
 import type { DeploymentDoc, ServiceDoc, StatefulSetDoc } from '../schema/kubernetes.js';
@@ -133,13 +134,24 @@ export function resolveWorkload(
     // Kubernetes defaults replicas to 1.
     replicas: spec.replicas ?? 1,
     podLabels: { ...podLabels },
-    containers: spec.template.spec.containers.map((c) => ({
-      name: c.name,
-      ports: (c.ports ?? []).map((p) =>
+    containers: spec.template.spec.containers.map((c, i) => {
+      const ports = (c.ports ?? []).map((p) =>
         p.name !== undefined
           ? { name: p.name, containerPort: p.containerPort }
           : { containerPort: p.containerPort },
-      ),
-    })),
+      );
+      const cpu = c.resources?.requests?.cpu;
+      if (cpu === undefined) return { name: c.name, ports };
+      const q = parseMilliQuantity(cpu);
+      if ('error' in q) {
+        const at = ['spec', 'template', 'spec', 'containers', i, 'resources', 'requests', 'cpu'];
+        r.add('MSIM0100', at, q.error);
+        return { name: c.name, ports };
+      }
+      return { name: c.name, ports, cpuRequestMilli: q.milli };
+    }),
+    ...(spec.template.metadata?.annotations
+      ? { podAnnotations: { ...spec.template.metadata.annotations } }
+      : {}),
   };
 }

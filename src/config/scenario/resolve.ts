@@ -12,6 +12,7 @@ import { resolveIstioMeshConfig } from '../resolve/mesh-config.js';
 import { meshConfigSchema } from '../schema/mesh-config.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
 import { resolveRequestValues } from './request-values.js';
+import { DEFAULT_PROXY_CPU_PER_REQUEST_MS, NO_CPU, resolveCpu, resolveHpaController } from './autoscaling.js';
 import { type BehaviourDocument, type ScenarioDocument, scenarioSchema } from './schema.js';
 import type {
   ChaosEvent,
@@ -88,6 +89,7 @@ export const DEFAULT_EXTERNAL: ExternalBehaviour = {
 };
 export const DEFAULT_BEHAVIOUR: WorkloadBehaviour = {
   concurrency: 64,
+  cpu: NO_CPU,
   queueLimit: 0,
   latency: LogNormal.fromMedianP99(5, 50),
   errors: [],
@@ -244,6 +246,11 @@ class Resolver {
         latency: this.dist(s.sidecar?.latency, [...sp, 'sidecar', 'latency'], DEFAULT_SIDECAR_LATENCY),
         // Istio's historical default proxy concurrency (istio-agent derives it from the CPU limit when set).
         concurrency: s.sidecar?.concurrency ?? 2,
+        cpuPerRequestMs: this.durationOr(
+          s.sidecar?.cpuPerRequest,
+          [...sp, 'sidecar', 'cpuPerRequest'],
+          DEFAULT_PROXY_CPU_PER_REQUEST_MS,
+        ),
       },
       ambient: {
         nodesPerZone: s.ambient?.nodesPerZone ?? 1,
@@ -263,6 +270,7 @@ class Resolver {
           s.kubernetes?.startupDelay === undefined
             ? 5000
             : this.duration(s.kubernetes.startupDelay, [...sp, 'kubernetes', 'startupDelay']),
+        hpa: resolveHpaController(s.kubernetes?.hpa, [...sp, 'kubernetes', 'hpa'], this.durationOr),
       },
       workloads,
       defaultBehaviour: defaults,
@@ -365,6 +373,9 @@ class Resolver {
       this.report([...path, 'errors'], 'MSIM2002', `error rates add up to ${total}; they must not exceed 1`);
     return {
       concurrency: b.concurrency ?? base.concurrency,
+      cpu: resolveCpu(b.cpu, [...path, 'cpu'], base.cpu, this.durationOr, (p, m) =>
+        this.report(p, 'MSIM2002', m),
+      ),
       queueLimit: b.queueLimit ?? base.queueLimit,
       latency: this.dist(b.latency, [...path, 'latency'], base.latency),
       errors,
@@ -529,6 +540,13 @@ class Resolver {
    * Durations as Go's time.ParseDuration reads them (engine/duration.ts), a unit required as in the
    * manifests, and at most LIMITS.maxDurationMs. A bad value reports and resolves to 0.
    */
+  /** A duration at `path`, or `defaultMs` when absent (an arrow: handed to scenario/autoscaling.ts). */
+  private readonly durationOr = (
+    raw: string | number | undefined,
+    path: YamlPath,
+    defaultMs: number,
+  ): number => (raw === undefined ? defaultMs : this.duration(raw, path));
+
   private duration(raw: string | number, path: YamlPath): number {
     return this.checkedDuration(raw, path) ?? 0;
   }

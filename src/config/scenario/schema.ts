@@ -40,8 +40,39 @@ const call = z.strictObject({
   onFailure: z.union([z.enum(['propagate', 'ignore']), z.number().int().min(100).max(599)]).optional(),
 });
 
+/** The CPU a pod's app container uses (docs/scenario.md "Autoscaling"): what an HPA's cpu metric sees. */
+const cpuModel = z.strictObject({
+  perRequest: duration.optional().describe('CPU time per request served, e.g. "2ms" (default 0)'),
+  idle: z
+    .union([z.string(), z.number()])
+    .optional()
+    .describe('CPU used while idle, a Kubernetes quantity such as "5m" (default 0)'),
+});
+
+/** kube-controller-manager's HPA flags and metrics-server's resolution (docs/scenario.md "Autoscaling"). */
+const hpaController = z.strictObject({
+  syncPeriod: duration.optional().describe('--horizontal-pod-autoscaler-sync-period (default 15s)'),
+  tolerance: z
+    .number()
+    .min(0)
+    .max(10)
+    .optional()
+    .describe('--horizontal-pod-autoscaler-tolerance (default 0.1)'),
+  downscaleStabilization: duration
+    .optional()
+    .describe('--horizontal-pod-autoscaler-downscale-stabilization (default 5m)'),
+  cpuInitializationPeriod: duration
+    .optional()
+    .describe('--horizontal-pod-autoscaler-cpu-initialization-period (default 5m)'),
+  initialReadinessDelay: duration
+    .optional()
+    .describe('--horizontal-pod-autoscaler-initial-readiness-delay (default 30s)'),
+  metricResolution: duration.optional().describe("metrics-server's --metric-resolution (default 15s)"),
+});
+
 const behaviour = z.strictObject({
   concurrency: count(1, LIMITS.maxConcurrency, 'concurrency').optional(),
+  cpu: cpuModel.optional(),
   queueLimit: count(0, LIMITS.maxConcurrency, 'queueLimit').optional(),
   latency: distribution.optional(),
   errors: z
@@ -192,6 +223,11 @@ export const scenarioSchema = z.strictObject({
           .max(64)
           .optional()
           .describe('Envoy worker threads per sidecar (proxy concurrency), default 2'),
+        cpuPerRequest: duration
+          .optional()
+          .describe(
+            "the istio-proxy's CPU time per request through it (default 0.2ms: Istio's published figure)",
+          ),
       })
       .optional(),
     ambient: z
@@ -215,7 +251,11 @@ export const scenarioSchema = z.strictObject({
       .optional()
       .describe('ambient mode: nodes, the ztunnel hop, waypoint replicas (docs/ambient.md)'),
     kubernetes: z
-      .strictObject({ readinessDelay: duration.optional(), startupDelay: duration.optional() })
+      .strictObject({
+        readinessDelay: duration.optional(),
+        startupDelay: duration.optional(),
+        hpa: hpaController.optional(),
+      })
       .optional(),
     defaults: behaviour.optional(),
     workloads: z.record(z.string(), behaviour).optional(),

@@ -22,8 +22,13 @@ export interface Scenario {
   zones: readonly ZoneSpec[];
   network: NetworkSpec;
   /** Per-hop latency and the proxy's worker threads (connection pools are per worker). */
-  sidecar: { latency: Distribution; concurrency: number };
-  kubernetes: { readinessDelayMs: number; startupDelayMs: number };
+  sidecar: {
+    latency: Distribution;
+    concurrency: number;
+    /** CPU time the istio-proxy spends per request through it, inbound or outbound (ms). */
+    cpuPerRequestMs: number;
+  };
+  kubernetes: { readinessDelayMs: number; startupDelayMs: number; hpa: HpaControllerSettings };
   workloads: ReadonlyMap<string, WorkloadBehaviour>;
   /** Behaviour of workloads the scenario does not list. */
   defaultBehaviour: WorkloadBehaviour;
@@ -87,9 +92,21 @@ export interface DownstreamCall {
   onFailure: 'propagate' | 'ignore' | number;
 }
 
+/** kube-controller-manager's HPA flags and metrics-server's resolution, in ms. */
+export interface HpaControllerSettings {
+  syncPeriodMs: number;
+  tolerance: number;
+  downscaleStabilizationMs: number;
+  cpuInitializationPeriodMs: number;
+  initialReadinessDelayMs: number;
+  metricResolutionMs: number;
+}
+
 export interface WorkloadBehaviour {
   /** Requests served at once per pod; the rest queue. */
   concurrency: number;
+  /** The app container's CPU: per request served (ms) and while idle (millicores). */
+  cpu: { perRequestMs: number; idleMilli: number };
   /** Queue length at which the app answers 503 at once; 0 = unbounded. */
   queueLimit: number;
   latency: Distribution;

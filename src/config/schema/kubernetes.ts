@@ -108,8 +108,19 @@ const containerPort = obj({
   hostIP: anyValue,
 });
 
-/** Containers: only name and ports are read; every other container field is accepted unchecked. */
-const container = z.looseObject({ name: nonEmpty(), ports: list(containerPort).optional() });
+/** A container's CPU: the HPA divides usage by `requests.cpu`; other resources pass unchecked. */
+const cpuQuantity = z.union([str(), z.number()], { error: 'expected a quantity such as "500m" or "2"' });
+const resources = z.looseObject({
+  requests: z.looseObject({ cpu: cpuQuantity.optional() }).optional(),
+  limits: z.looseObject({ cpu: cpuQuantity.optional() }).optional(),
+});
+
+/** Containers: name, ports and CPU are read; every other container field is accepted unchecked. */
+const container = z.looseObject({
+  name: nonEmpty(),
+  ports: list(containerPort).optional(),
+  resources: resources.optional(),
+});
 
 const podTemplate = obj({
   metadata: obj({
