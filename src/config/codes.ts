@@ -73,6 +73,16 @@ export const CODES = {
   MSIM3043: { severity: 'info', title: 'ServiceEntry part not simulated' },
   MSIM3044: { severity: 'info', title: 'Sidecar part not simulated' },
   MSIM3045: { severity: 'warning', title: 'ConfigMap mesh key missing' },
+  // --- progressive delivery: Flagger Canary, Argo Rollouts (MSIM3160-3179)
+  MSIM3160: { severity: 'error', title: 'Invalid Canary, Rollout or template' },
+  MSIM3161: { severity: 'info', title: 'Progressive-delivery field not simulated' },
+  MSIM3162: { severity: 'error', title: 'Progressive-delivery reference not found' },
+  MSIM3163: { severity: 'error', title: 'Unsupported PromQL' },
+  MSIM3164: { severity: 'error', title: 'Unsupported analysis condition' },
+  MSIM3166: { severity: 'error', title: 'AnalysisTemplate argument unresolved' },
+  MSIM3167: { severity: 'warning', title: 'Progressive-delivery strategy not simulated' },
+  MSIM3168: { severity: 'warning', title: 'Rollout step not simulated' },
+  MSIM3169: { severity: 'info', title: 'Rollout pauses until promoted by hand' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

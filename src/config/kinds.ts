@@ -1,3 +1,5 @@
+import { PROGRESSIVE_DELIVERY_SERVED, type ProgressiveDeliveryKind } from './resolve/rollout-load.js';
+
 /**
  * Which apiVersion/kind pairs meshsim reads, and how other documents are treated: scenario files
  * (meshsim.dev) are skipped silently, other kinds get one "not simulated" info (MSIM0011).
@@ -11,7 +13,9 @@ export type SimulatedKind =
   | 'Namespace'
   | 'Gateway'
   | 'ServiceEntry'
-  | 'Sidecar';
+  | 'Sidecar'
+  // progressive delivery (resolve/rollout-load.ts)
+  | ProgressiveDeliveryKind;
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -29,6 +33,7 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   Gateway: ISTIO_NETWORKING,
   ServiceEntry: ISTIO_NETWORKING,
   Sidecar: ISTIO_NETWORKING,
+  ...PROGRESSIVE_DELIVERY_SERVED,
 };
 
 export function isSimulatedKind(kind: string): kind is SimulatedKind {

@@ -15,6 +15,9 @@ import {
   sourceOf,
 } from './report.js';
 import { resolveDestinationRule } from './resolve/destination-rule.js';
+import { loadProgressiveDeliveryResource, type ProgressiveDeliveryResource } from './resolve/rollout-load.js';
+import { analysisTemplate, rollout } from './schema/argo-rollouts.js';
+import { canary, metricTemplate } from './schema/flagger.js';
 import { resolveGateway } from './resolve/gateway.js';
 import { resolveServiceEntry } from './resolve/service-entry.js';
 import { resolveSidecar } from './resolve/sidecar.js';
@@ -58,7 +61,8 @@ export type LoadedResource =
   | { kind: 'Namespace'; value: NamespaceConfig }
   | { kind: 'Gateway'; value: GatewayConfig }
   | { kind: 'ServiceEntry'; value: ServiceEntryConfig }
-  | { kind: 'Sidecar'; value: SidecarConfig };
+  | { kind: 'Sidecar'; value: SidecarConfig }
+  | ProgressiveDeliveryResource;
 
 const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
   VirtualService: virtualService,
@@ -70,6 +74,10 @@ const SCHEMAS: Record<SimulatedKind, z.ZodType> = {
   Gateway: gateway,
   ServiceEntry: serviceEntry,
   Sidecar: sidecar,
+  Canary: canary,
+  MetricTemplate: metricTemplate,
+  Rollout: rollout,
+  AnalysisTemplate: analysisTemplate,
 };
 
 const errorCount = (ctx: ResourceContext) => ctx.diagnostics.filter((d) => d.severity === 'error').length;
@@ -80,6 +88,8 @@ export function loadResource(
   apiVersion: string,
   value: unknown,
 ): LoadedResource | undefined {
+  if (kind === 'Canary' || kind === 'MetricTemplate' || kind === 'Rollout' || kind === 'AnalysisTemplate')
+    return loadProgressiveDeliveryResource(ctx, kind, apiVersion, value);
   const r = reporterFor(ctx);
   const code: Code = isIstioKind(kind) ? 'IST0106' : 'MSIM0100';
   const parsed = SCHEMAS[kind].safeParse(value);

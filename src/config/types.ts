@@ -8,6 +8,7 @@
  */
 
 import type { IstioMeshConfig } from './resolve/mesh-config.js';
+import type { ProgressiveDeliveryConfig } from './resolve/rollout-types.js';
 
 export type { IstioMeshConfig };
 
@@ -417,6 +418,8 @@ export interface MeshConfig {
   sidecars?: readonly SidecarConfig[];
   /** Istio's MeshConfig (the `istio` ConfigMap's `mesh` key); absent = Istio's defaults. */
   istioMeshConfig?: IstioMeshConfig;
+  /** Flagger Canaries and Argo Rollouts with what they imply resolved (resolve/rollout-expand.ts); absent = none. */
+  progressiveDelivery?: ProgressiveDeliveryConfig;
 }
 
 // ------------------------------------------------------------------------------------------------
