@@ -110,6 +110,7 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
       .sort((a, b) => compareLabels(a.labels, b.labels)),
     http: httpTotals(world),
     conservation: { started, finished, inFlightAtEnd: started - finished },
+    ...(world.progressiveDelivery ? { progressiveDelivery: world.progressiveDelivery.result() } : {}),
   };
 }
 

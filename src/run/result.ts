@@ -4,6 +4,7 @@
  */
 import type { JsonDiagnostic, SimulatedMisconfiguration } from '../config/analysis/json.js';
 import type { FortioBucket, LatencySummary } from '../engine/index.js';
+import type { ControllerResult } from '../mesh/progressive-delivery/timeline.js';
 
 /** Latency percentiles in ms: the HDR summary without its count. */
 export type LatencyMs = Omit<LatencySummary, 'count'>;
@@ -151,4 +152,6 @@ export interface Result {
   diagnostics?: JsonDiagnostic[];
   /** Present when the inputs have analysis errors that were simulated on purpose (--simulate-misconfig). */
   simulatedMisconfiguration?: SimulatedMisconfiguration;
+  /** Flagger Canaries and Argo Rollouts: each controller's decision timeline, outcome and user impact. */
+  progressiveDelivery?: ControllerResult[];
 }

@@ -2,6 +2,7 @@ import type { Scenario } from '../config/scenario/index.js';
 import type { MeshConfig } from '../config/types.js';
 import type { EnvoyObserver } from '../envoy/index.js';
 import { ChaosTimeline } from '../mesh/chaos.js';
+import { ProgressiveDelivery } from '../mesh/progressive-delivery/progressive-delivery.js';
 import type { InboundLayerSource } from '../mesh/inbound-listener.js';
 import { Recorder } from '../mesh/recorder.js';
 import { World } from '../mesh/world.js';
@@ -82,5 +83,7 @@ export function buildRun(
     ...(opts.inboundLayers ? { inboundLayers: opts.inboundLayers } : {}),
   });
   new ChaosTimeline(world).schedule(scenario.events);
+  // Flagger Canaries and Argo Rollouts reconcile on the same clock (mesh/progressive-delivery).
+  if (config.progressiveDelivery) world.progressiveDelivery = new ProgressiveDelivery(world);
   return { world, recorder };
 }
