@@ -16,6 +16,7 @@ import type { IstioMeshConfig } from './resolve/mesh-config.js';
 import {
   expandProgressiveDelivery,
   isProgressiveDeliveryResource,
+  rolloutReferenceDiagnostics,
   withProgressiveDelivery,
 } from './resolve/rollout-expand.js';
 import type {
@@ -278,5 +279,6 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   if (gateways.length > 0) Object.assign(loaded, { gateways });
   if (acc.istioMeshConfig) loaded.istioMeshConfig = acc.istioMeshConfig;
   const config = withProgressiveDelivery(loaded, progressive);
+  if (progressive) diagnostics.push(...rolloutReferenceDiagnostics(config));
   return { config, diagnostics };
 }

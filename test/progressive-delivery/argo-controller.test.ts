@@ -66,8 +66,13 @@ function rollout(steps: RolloutStep[], background?: RolloutConfig['background'])
     canaryWorkload: 'default/demo-canary',
     steps,
     ...(background ? { background } : {}),
-    virtualServices: [{ name: 'vsvc', namespace: 'default', routes: ['primary'] }],
-    split: { kind: 'subset', canarySubset: 'canary', stableSubset: 'stable' },
+    virtualServices: [{ name: 'vsvc', namespace: 'default', routes: ['primary'], path: 'spec' }],
+    split: {
+      kind: 'subset',
+      canarySubset: 'canary',
+      stableSubset: 'stable',
+      destinationRule: 'default/demo',
+    },
   };
 }
 

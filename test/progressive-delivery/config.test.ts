@@ -140,6 +140,19 @@ spec:
       - pause: {duration: 90}
       - pause: {duration: 2m}
 ${analysis}`;
+  const vs = (route: string, subset: string) => `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: demo}
+spec:
+  hosts: [demo]
+  http:
+  - name: ${route}
+    route:
+    - {destination: {host: demo, subset: stable}, weight: 100}
+    - {destination: {host: demo, subset: ${subset}}, weight: 0}
+`;
+  const ok = vs('primary', 'canary');
   const template = (query: string) => `apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
 metadata: {name: sr}
@@ -154,7 +167,7 @@ spec:
 `;
 
   it('stable and canary ReplicaSets with the pod-template hash, injected into the subsets', () => {
-    const { config, diagnostics } = load(rollout(''));
+    const { config, diagnostics } = load(rollout('') + ok);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(config.workloads.map((w) => [w.meta.name, w.replicas, w.podLabels])).toEqual([
       ['demo-stable', 3, { app: 'demo', 'rollouts-pod-template-hash': 'stable' }],
@@ -172,15 +185,29 @@ spec:
     ]);
   });
 
+  it('routing references the controller would refuse are MSIM3162 at the Rollout', () => {
+    expect(found(load(rollout('') + vs('primary', 'canary')).diagnostics, 'MSIM3162')).toEqual([]);
+    // no VirtualService at all
+    expect(found(load(rollout('')).diagnostics, 'MSIM3162')).toEqual(['f0.yaml:31']);
+    // the named route is missing; then a route without the canary subset
+    expect(found(load(rollout('') + vs('other', 'canary')).diagnostics, 'MSIM3162')).toEqual(['f0.yaml:31']);
+    const noCanary = load(rollout('') + vs('primary', 'stable')).diagnostics.filter(
+      (d) => d.code === 'MSIM3162',
+    );
+    expect(noCanary.map((d) => d.path)).toEqual([
+      'spec.strategy.canary.trafficRouting.istio.virtualService.routes[0]',
+    ]);
+  });
+
   it('analysis references: args substituted; missing arg and unsupported PromQL positioned', () => {
     const step =
       '      - analysis: {templates: [{templateName: sr}], args: [{name: svc, value: demo.default.svc.cluster.local}]}\n';
-    const ok = load(
-      rollout(step),
+    const good = load(
+      rollout(step) + ok,
       template('sum(rate(istio_requests_total{destination_service="{{args.svc}}"}[1m]))'),
     );
-    expect(ok.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const run = ok.config.progressiveDelivery!.rollouts[0]!.steps[3]!;
+    expect(good.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const run = good.config.progressiveDelivery!.rollouts[0]!.steps[3]!;
     expect(run.kind === 'analysis' && run.run.metrics[0]!.queryText).toBe(
       'sum(rate(istio_requests_total{destination_service="demo.default.svc.cluster.local"}[1m]))',
     );

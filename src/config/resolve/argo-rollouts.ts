@@ -100,12 +100,13 @@ export function expandRollout(
     );
     return result;
   }
+  const at = 'spec.strategy.canary.trafficRouting.istio';
   const vsRefs = [
-    ...(istio.virtualService ? [istio.virtualService] : []),
-    ...(istio.virtualServices ?? []),
-  ].map((v) => {
+    ...(istio.virtualService ? [{ v: istio.virtualService, path: `${at}.virtualService` }] : []),
+    ...(istio.virtualServices ?? []).map((v, i) => ({ v, path: `${at}.virtualServices[${i}]` })),
+  ].map(({ v, path }) => {
     const [name, vns] = v.name.split('.');
-    return { name: name!, namespace: vns ?? ns, routes: v.routes ?? [] };
+    return { name: name!, namespace: vns ?? ns, routes: v.routes ?? [], path };
   });
   if (vsRefs.length === 0)
     diag(
@@ -120,7 +121,12 @@ export function expandRollout(
     const key = `${drNs ?? ns}/${name}`;
     result.subsetEdits.push({ destinationRule: key, subset: dr.canarySubsetName, hash: 'canary' });
     result.subsetEdits.push({ destinationRule: key, subset: dr.stableSubsetName, hash: 'stable' });
-    split = { kind: 'subset', canarySubset: dr.canarySubsetName, stableSubset: dr.stableSubsetName };
+    split = {
+      kind: 'subset',
+      canarySubset: dr.canarySubsetName,
+      stableSubset: dr.stableSubsetName,
+      destinationRule: key,
+    };
   } else if (canary.canaryService && canary.stableService) {
     const canaryHost = shortHostToFqdn(canary.canaryService, ns);
     const stableHost = shortHostToFqdn(canary.stableService, ns);

@@ -6,6 +6,7 @@
  * manifests, from a file named after the resource that implies them.
  */
 import type { Diagnostic } from '../diagnostics.js';
+import { diagnosticAt } from './rollout-common.js';
 import type { DestinationRuleConfig, MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
 import { expandRollout } from './argo-rollouts.js';
 import { expandCanary } from './flagger.js';
@@ -119,4 +120,70 @@ export function withProgressiveDelivery(
     destinationRules,
     progressiveDelivery: { canaries: x.canaries, rollouts: x.rollouts },
   };
+}
+
+/**
+ * What the Argo controller would refuse (rollout/trafficrouting/istio/istio.go: the VirtualService,
+ * its named HTTP routes, their stable and canary destinations, the DestinationRule and its subsets must
+ * exist): MSIM3162 at the Rollout's reference, so a run never silently splits nothing.
+ */
+export function rolloutReferenceDiagnostics(config: MeshConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of config.progressiveDelivery?.rollouts ?? []) {
+    const bad = (path: string, message: string) =>
+      out.push(diagnosticAt(r.meta, 'Rollout', path, 'MSIM3162', message));
+    const split = r.split;
+    for (const ref of r.virtualServices) {
+      const vs = config.virtualServices.find(
+        (v) => v.meta.name === ref.name && v.meta.namespace === ref.namespace,
+      );
+      if (vs === undefined) {
+        bad(`${ref.path}.name`, `VirtualService ${ref.namespace}/${ref.name} not found`);
+        continue;
+      }
+      const rules =
+        ref.routes.length === 0
+          ? vs.http.length === 1
+            ? [vs.http[0]!]
+            : []
+          : ref.routes.map((n) => vs.http.find((h) => h.name === n));
+      if (ref.routes.length === 0 && rules.length === 0)
+        bad(
+          `${ref.path}.name`,
+          `VirtualService ${ref.namespace}/${ref.name} has ${vs.http.length} HTTP routes: name the one to split in routes`,
+        );
+      rules.forEach((rule, i) => {
+        if (rule === undefined) {
+          bad(
+            `${ref.path}.routes[${i}]`,
+            `VirtualService ${ref.namespace}/${ref.name} has no HTTP route named "${ref.routes[i]}"`,
+          );
+          return;
+        }
+        const has = (pick: (d: { host: string; subset?: string }) => boolean) =>
+          rule.route.some((d) => pick(d.destination));
+        const ok =
+          split.kind === 'subset'
+            ? has((d) => d.subset === split.canarySubset) && has((d) => d.subset === split.stableSubset)
+            : has((d) => d.host === split.canaryHost) && has((d) => d.host === split.stableHost);
+        if (!ok)
+          bad(
+            `${ref.path}.${ref.routes.length ? `routes[${i}]` : 'name'}`,
+            `the route has no ${split.kind === 'subset' ? `destinations with subsets ${split.stableSubset} and ${split.canarySubset}` : `destinations ${split.stableHost} and ${split.canaryHost}`}: the controller cannot set its weights`,
+          );
+      });
+    }
+    if (split.kind === 'subset') {
+      const dr = config.destinationRules.find(
+        (d) => `${d.meta.namespace}/${d.meta.name}` === split.destinationRule,
+      );
+      const path = 'spec.strategy.canary.trafficRouting.istio.destinationRule.name';
+      if (dr === undefined) bad(path, `DestinationRule ${split.destinationRule} not found`);
+      else
+        for (const s of [split.stableSubset, split.canarySubset])
+          if (!dr.subsets.some((x) => x.name === s))
+            bad(path, `DestinationRule ${split.destinationRule} has no subset "${s}"`);
+    }
+  }
+  return out;
 }

@@ -96,9 +96,10 @@ export interface RolloutConfig {
   /** Background analysis (strategy.canary.analysis), from `startingStep` (default 0). */
   background?: { run: AnalysisRunConfig; startingStep: number };
   /** The VirtualService routes the controller rewrites (trafficRouting.istio). */
-  virtualServices: readonly { name: string; namespace: string; routes: readonly string[] }[];
+  /** `path`: where the reference is written in the Rollout, for diagnostics. */
+  virtualServices: readonly { name: string; namespace: string; routes: readonly string[]; path: string }[];
   split:
-    | { kind: 'subset'; canarySubset: string; stableSubset: string }
+    | { kind: 'subset'; canarySubset: string; stableSubset: string; destinationRule: string }
     | { kind: 'host'; canaryHost: string; stableHost: string };
 }
 
