@@ -286,10 +286,20 @@ function resolveMetric(
   const failure = cond('failureCondition');
   if (success === undefined || failure === undefined) return undefined;
   const countRaw = m.count === undefined ? 0 : int(m.count, 'count', 0);
+  const intervalMs = m.interval !== undefined ? durationMs(sub(m.interval), Number.NaN) : null;
+  if (intervalMs !== null && !(intervalMs >= 1000)) {
+    // Argo measures at most once per interval; a zero, sub-second or unparsable one would not advance time.
+    diag(
+      '.interval',
+      'MSIM3166',
+      `interval "${m.interval}": meshsim needs a duration of at least 1s (Go syntax, e.g. "5m")`,
+    );
+    return undefined;
+  }
   return {
     name: m.name,
     template,
-    intervalMs: m.interval !== undefined ? durationMs(sub(m.interval), 60_000) : null,
+    intervalMs,
     initialDelayMs: durationMs(m.initialDelay !== undefined ? sub(m.initialDelay) : undefined, 0),
     // v1alpha1 Metric.EffectiveCount: no count and no interval = one measurement.
     count: countRaw > 0 ? countRaw : m.interval === undefined ? 1 : null,

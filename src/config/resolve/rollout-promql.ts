@@ -8,6 +8,7 @@
  * `+ - * /` and number literals, with PromQL's precedence (prometheus/prometheus promql/parser).
  * Anything else is a positioned "unsupported PromQL" result, never an exception.
  */
+import { RE2JS } from 're2js';
 import { parseDurationMs } from '../../engine/duration.js';
 
 export type PromMatchOp = '=' | '!=' | '=~' | '!~';
@@ -238,7 +239,17 @@ class Parser {
         const op = (['=~', '!~', '!=', '='] as const).find((o) => this.s.startsWith(o, this.i));
         if (op === undefined) this.fail(`expected a label matcher operator after "${name}"`);
         this.i += op.length;
-        matchers.push({ name, op, value: this.string() });
+        const at = this.i;
+        const value = this.string();
+        if (op === '=~' || op === '!~') {
+          try {
+            RE2JS.compile(value);
+          } catch (e) {
+            this.i = at;
+            this.fail(`invalid RE2 regex ${JSON.stringify(value)}: ${(e as Error).message}`);
+          }
+        }
+        matchers.push({ name, op, value });
         if (!this.eat(',')) {
           this.expect('}');
           break;

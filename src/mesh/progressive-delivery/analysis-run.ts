@@ -63,6 +63,7 @@ export class AnalysisRun {
 
   /** The next instant a measurement is due (null: none). */
   nextAtMs(): number | null {
+    if (this.phase !== AnalysisPhase.Running) return null;
     let t: number | null = null;
     for (const m of this.metrics) if (m.nextAtMs !== null && (t === null || m.nextAtMs < t)) t = m.nextAtMs;
     return t;
