@@ -5,3 +5,7 @@ export * from './config/index.js';
 export * from './config/scenario/index.js';
 export * from './run/index.js';
 export * from './report/index.js';
+// progressive delivery: Flagger Canaries and Argo Rollouts (docs/progressive-delivery.md)
+export type { ControllerResult, Decision, RolloutImpact } from './mesh/progressive-delivery/timeline.js';
+export { parsePromQL, type PromExpr } from './config/resolve/rollout-promql.js';
+export { progressiveDeliveryBlock } from './report/progressive-delivery.js';

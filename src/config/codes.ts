@@ -97,6 +97,16 @@ export const CODES = {
   MSIM3142: { severity: 'warning', title: 'Waypoint does not accept Service traffic' },
   MSIM3143: { severity: 'warning', title: 'L7 policy ignored for ambient clients: no waypoint' },
   MSIM3144: { severity: 'info', title: 'Sidecar injection wins over ambient enrolment' },
+  // --- progressive delivery: Flagger Canary, Argo Rollouts (MSIM3160-3179)
+  MSIM3160: { severity: 'error', title: 'Invalid Canary, Rollout or template' },
+  MSIM3161: { severity: 'info', title: 'Progressive-delivery field not simulated' },
+  MSIM3162: { severity: 'error', title: 'Progressive-delivery reference not found' },
+  MSIM3163: { severity: 'error', title: 'Unsupported PromQL' },
+  MSIM3164: { severity: 'error', title: 'Unsupported analysis condition' },
+  MSIM3166: { severity: 'error', title: 'AnalysisTemplate argument unresolved' },
+  MSIM3167: { severity: 'warning', title: 'Progressive-delivery strategy not simulated' },
+  MSIM3168: { severity: 'warning', title: 'Rollout step not simulated' },
+  MSIM3169: { severity: 'info', title: 'Rollout pauses until promoted by hand' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

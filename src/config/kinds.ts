@@ -1,3 +1,5 @@
+import { PROGRESSIVE_DELIVERY_SERVED, type ProgressiveDeliveryKind } from './resolve/rollout-load.js';
+
 /**
  * Which apiVersion/kind pairs meshsim reads, and how other documents are treated: scenario files
  * (meshsim.dev) are skipped silently, other kinds get one "not simulated" info (MSIM0011).
@@ -17,7 +19,9 @@ export type SimulatedKind =
   | 'GatewayClass'
   | 'HTTPRoute'
   | 'ReferenceGrant'
-  | 'HorizontalPodAutoscaler';
+  | 'HorizontalPodAutoscaler'
+  // progressive delivery (resolve/rollout-load.ts)
+  | ProgressiveDeliveryKind;
 
 const ISTIO_NETWORKING = [
   'networking.istio.io/v1alpha3',
@@ -44,6 +48,7 @@ export const SERVED: Record<SimulatedKind, readonly string[]> = {
   ReferenceGrant: ['gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1alpha2'],
   // autoscaling/v2beta2 was removed in Kubernetes 1.26.
   HorizontalPodAutoscaler: ['autoscaling/v2', 'autoscaling/v1'],
+  ...PROGRESSIVE_DELIVERY_SERVED,
 };
 
 /**

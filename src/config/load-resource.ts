@@ -20,6 +20,9 @@ import {
   loadGatewayApiResource,
 } from './resolve/gateway-api-resource.js';
 import { resolveDestinationRule } from './resolve/destination-rule.js';
+import { loadProgressiveDeliveryResource, type ProgressiveDeliveryResource } from './resolve/rollout-load.js';
+import { analysisTemplate, rollout } from './schema/argo-rollouts.js';
+import { canary, metricTemplate } from './schema/flagger.js';
 import { resolveGateway } from './resolve/gateway.js';
 import { resolveServiceEntry } from './resolve/service-entry.js';
 import { resolveHpaV1, resolveHpaV2 } from './resolve/horizontal-pod-autoscaler.js';
@@ -74,7 +77,8 @@ export type LoadedResource =
   | { kind: 'ServiceEntry'; value: ServiceEntryConfig }
   | { kind: 'Sidecar'; value: SidecarConfig }
   | LoadedGatewayApiResource
-  | { kind: 'HorizontalPodAutoscaler'; value: HorizontalPodAutoscalerConfig };
+  | { kind: 'HorizontalPodAutoscaler'; value: HorizontalPodAutoscalerConfig }
+  | ProgressiveDeliveryResource;
 
 const SCHEMAS: Record<Exclude<SimulatedKind, GatewayApiKind>, z.ZodType> = {
   VirtualService: virtualService,
@@ -87,6 +91,10 @@ const SCHEMAS: Record<Exclude<SimulatedKind, GatewayApiKind>, z.ZodType> = {
   ServiceEntry: serviceEntry,
   Sidecar: sidecar,
   HorizontalPodAutoscaler: horizontalPodAutoscalerV2,
+  Canary: canary,
+  MetricTemplate: metricTemplate,
+  Rollout: rollout,
+  AnalysisTemplate: analysisTemplate,
 };
 
 /** The schema for a kind at an apiVersion: only the HPA's versions differ in shape. */
@@ -108,6 +116,8 @@ export function loadResource(
       meta: (m) => buildMeta(ctx, m, apiVersion, value),
       besides,
     });
+  if (kind === 'Canary' || kind === 'MetricTemplate' || kind === 'Rollout' || kind === 'AnalysisTemplate')
+    return loadProgressiveDeliveryResource(ctx, kind, apiVersion, value);
   const r = reporterFor(ctx);
   const code: Code = isIstioKind(kind) ? 'IST0106' : 'MSIM0100';
   const schema = schemaFor(kind, apiVersion);

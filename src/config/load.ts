@@ -14,6 +14,12 @@ import {
   type VirtualServiceSource,
 } from './resolve/virtual-service-delegate.js';
 import type { IstioMeshConfig } from './resolve/mesh-config.js';
+import {
+  expandProgressiveDelivery,
+  isProgressiveDeliveryResource,
+  rolloutReferenceDiagnostics,
+  withProgressiveDelivery,
+} from './resolve/rollout-expand.js';
 import type {
   DestinationRuleConfig,
   GatewayConfig,
@@ -221,6 +227,14 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     total.objects += counts.objects;
     total.documents += counts.documents;
   }
+  // Flagger's and Argo Rollouts' generated objects, loaded like manifests (resolve/rollout-expand.ts).
+  const progressive = expandProgressiveDelivery(acc.resources, diagnostics);
+  for (const g of progressive?.generated ?? []) {
+    const parsed = parseYamlDocuments(g.text, g.file);
+    diagnostics.push(...parsed.diagnostics);
+    for (const doc of parsed.documents)
+      handleValue(doc, [], doc.value, acc, diagnostics, { objects: 0, documents: 0 });
+  }
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (inputs.length > 0 && total.objects === 0 && total.documents === 0 && !hasErrors)
     diagnostics.push({
@@ -247,6 +261,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
       hpas.push(r.value);
       continue;
     }
+    if (isProgressiveDeliveryResource(r)) continue;
     if (r.kind === 'Gateway') {
       gateways.push(r.value);
       continue;
@@ -261,7 +276,7 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
   }
   for (const se of serviceEntries)
     for (const host of se.hosts) acc.serviceEntryHosts.push({ host, namespace: se.meta.namespace });
-  const config: MeshConfig = {
+  const loaded: MeshConfig = {
     services,
     workloads,
     namespaces,
@@ -271,11 +286,13 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     serviceEntries: byCreation(serviceEntries),
     sidecars: byCreation(sidecars),
   };
-  if (gateways.length > 0) Object.assign(config, { gateways });
+  if (gateways.length > 0) Object.assign(loaded, { gateways });
   const gatewayApi = gatewayApiResourcesOf(acc.resources);
-  if (gatewayApi) config.gatewayApi = gatewayApi;
-  if (hpas.length > 0) Object.assign(config, { horizontalPodAutoscalers: byCreation(hpas) });
-  if (acc.istioMeshConfig) config.istioMeshConfig = acc.istioMeshConfig;
+  if (gatewayApi) loaded.gatewayApi = gatewayApi;
+  if (hpas.length > 0) Object.assign(loaded, { horizontalPodAutoscalers: byCreation(hpas) });
+  if (acc.istioMeshConfig) loaded.istioMeshConfig = acc.istioMeshConfig;
+  const config = withProgressiveDelivery(loaded, progressive);
+  if (progressive) diagnostics.push(...rolloutReferenceDiagnostics(config));
   if (gatewayApi) return withGatewayApi(config, gatewayApi, diagnostics);
   return { config, diagnostics };
 }

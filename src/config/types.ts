@@ -9,6 +9,7 @@
 
 import type { GatewayApiResources } from './resolve/gateway-api-types.js';
 import type { IstioMeshConfig } from './resolve/mesh-config.js';
+import type { ProgressiveDeliveryConfig } from './resolve/rollout-types.js';
 
 export type { IstioMeshConfig };
 export type * from './resolve/gateway-api-types.js';
@@ -435,6 +436,8 @@ export interface MeshConfig {
   gatewayApi?: GatewayApiResources;
   /** HorizontalPodAutoscalers (src/mesh/autoscaling/); absent = none. */
   horizontalPodAutoscalers?: readonly HorizontalPodAutoscalerConfig[];
+  /** Flagger Canaries and Argo Rollouts with what they imply resolved (resolve/rollout-expand.ts); absent = none. */
+  progressiveDelivery?: ProgressiveDeliveryConfig;
 }
 
 // ------------------------------------------------------------------------------------------------

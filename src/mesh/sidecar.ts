@@ -69,6 +69,11 @@ export class Sidecar implements RouterContext {
     return this.tables.get(port);
   }
 
+  /** istiod pushed new routes (World.pushRoutes): the next request on each port fetches them. */
+  onRoutesPushed(): void {
+    this.tables.clear();
+  }
+
   /** Envoy worker threads (proxy `concurrency`). */
   get workers(): number {
     return this.world.opts.scenario.sidecar.concurrency;

@@ -1,6 +1,6 @@
 import { selectorMatches, serviceSelects } from '../config/labels.js';
 import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
-import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../config/types.js';
+import type { MeshConfig, ServiceConfig, VirtualServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
 import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
 import { resolveAmbient, waypointGateways } from '../config/resolve/ambient.js';
@@ -20,6 +20,7 @@ import { ExternalAwareTransport } from './external-transport.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Dataplane, Pod, PodState } from './pod.js';
+import type { ProgressiveDelivery } from './progressive-delivery/progressive-delivery.js';
 import type { PodDirectory, Recorder } from './recorder.js';
 import { resetSidecarCounters, Sidecar } from './sidecar.js';
 import { type Connection, ConnectionList, MeshTransport } from './wire.js';
@@ -98,6 +99,11 @@ export class World implements PodDirectory {
   readonly inboundLayers: InboundLayerSource;
   private readonly externalNetworkRng: Rng;
   private nextIp = 0;
+  /** What istiod builds route configurations from; a controller's VirtualService edit replaces it (pushRoutes). */
+  private routeSource: { config: MeshConfig; routes: RouteConfigs; gateways: GatewayProxies };
+  private readonly registry: readonly ServiceConfig[];
+  /** Flagger / Argo Rollouts controllers of this run (mesh/progressive-delivery), when the config has any. */
+  progressiveDelivery: ProgressiveDelivery | undefined;
 
   constructor(readonly opts: WorldOptions) {
     const { scenario, config } = opts;
@@ -127,14 +133,18 @@ export class World implements PodDirectory {
       this.external,
     );
     this.scopes = new SidecarScopes(scoped, registry);
+    this.registry = registry;
     const routes = new RouteConfigs(scoped, this.scopes);
     const gateways = new GatewayProxies(scoped, this.services);
     this.gateways = gateways;
+    this.routeSource = { config: scoped, routes, gateways };
     this.inboundLayers = opts.inboundLayers ?? configInboundLayers(scoped);
     this.controlPlane = {
       lookup: (name) => specs.lookup(name),
-      routeTable: (pod, port) =>
-        gateways.isGateway(pod) ? gateways.routeTable(pod, port) : routes.table(pod, port),
+      routeTable: (pod, port) => {
+        const s = this.routeSource;
+        return gateways.isGateway(pod) ? s.gateways.routeTable(pod, port) : s.routes.table(pod, port);
+      },
     };
     const gw = waypointGateways(scoped);
     this.ambient = new AmbientMesh(this, resolveAmbient(scoped, gw.gateways, gw.classes), scenario.ambient);
@@ -148,6 +158,24 @@ export class World implements PodDirectory {
       return pod;
     });
     this.refreshEndpoints();
+  }
+
+  /**
+   * istiod pushes new route configurations after a controller rewrote VirtualServices (Flagger, Argo
+   * Rollouts): every proxy gets its routes rebuilt from the new set on its next request; requests
+   * already routed keep their route, as with Envoy's RDS updates.
+   * NOTE: simplification: the push reaches every proxy at once (no istiod debounce or push latency).
+   */
+  pushRoutes(virtualServices: readonly VirtualServiceConfig[]): void {
+    const config: MeshConfig = { ...this.routeSource.config, virtualServices };
+    const routes = new RouteConfigs(config, new SidecarScopes(config, this.registry));
+    this.routeSource = { config, routes, gateways: new GatewayProxies(config, this.services) };
+    for (const s of this.sidecars.values()) s.onRoutesPushed();
+  }
+
+  /** The VirtualServices proxies are routed by now (after any controller push). */
+  get virtualServices(): readonly VirtualServiceConfig[] {
+    return this.routeSource.config.virtualServices;
   }
 
   // --- lookups used by the wire, apps and sidecars

@@ -1,6 +1,7 @@
 import type { Result } from '../run/result.js';
 import { renderAutoscaling } from './autoscaling-text.js';
 import { clientBlock } from './fortio-client.js';
+import { progressiveDeliveryBlock } from './progressive-delivery.js';
 import { codes, fmtSecs, pct, table } from './text-table.js';
 
 /**
@@ -70,6 +71,7 @@ export function renderText(r: Result): string {
     out.push(...table(rows));
   }
   out.push(...renderAutoscaling(r));
+  if (r.progressiveDelivery) out.push(...progressiveDeliveryBlock(r.progressiveDelivery));
   const moved = r.clusters.flatMap((c) =>
     Object.entries(c.stats)
       .filter(([k, v]) => v !== 0 && INTERESTING.test(k))

@@ -112,6 +112,7 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
     http: httpTotals(world),
     conservation: { started, finished, inFlightAtEnd: started - finished },
     ...(rec.autoscaling.length > 0 ? { autoscaling: rec.autoscaling } : {}),
+    ...(world.progressiveDelivery ? { progressiveDelivery: world.progressiveDelivery.result() } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { HpaRecord } from '../mesh/autoscaling/hpa-record.js';
  */
 import type { JsonDiagnostic, SimulatedMisconfiguration } from '../config/analysis/json.js';
 import type { FortioBucket, LatencySummary } from '../engine/index.js';
+import type { ControllerResult } from '../mesh/progressive-delivery/timeline.js';
 
 /** Latency percentiles in ms: the HDR summary without its count. */
 export type LatencyMs = Omit<LatencySummary, 'count'>;
@@ -156,4 +157,6 @@ export interface Result {
   simulatedMisconfiguration?: SimulatedMisconfiguration;
   /** HorizontalPodAutoscalers: every sync's reading and decision, and the rescale events. Absent = none. */
   autoscaling?: HpaRecord[];
+  /** Flagger Canaries and Argo Rollouts: each controller's decision timeline, outcome and user impact. */
+  progressiveDelivery?: ControllerResult[];
 }

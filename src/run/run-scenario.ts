@@ -3,6 +3,7 @@ import type { MeshConfig } from '../config/types.js';
 import type { EnvoyObserver } from '../envoy/index.js';
 import { HorizontalController } from '../mesh/autoscaling/horizontal-controller.js';
 import { ChaosTimeline } from '../mesh/chaos.js';
+import { ProgressiveDelivery } from '../mesh/progressive-delivery/progressive-delivery.js';
 import type { InboundLayerSource } from '../mesh/inbound-listener.js';
 import { Recorder } from '../mesh/recorder.js';
 import { World } from '../mesh/world.js';
@@ -85,5 +86,7 @@ export function buildRun(
   new ChaosTimeline(world).schedule(scenario.events);
   const hpas = config.horizontalPodAutoscalers ?? [];
   new HorizontalController(world, hpas, scenario.kubernetes.hpa, recorder.autoscaling).start();
+  // Flagger Canaries and Argo Rollouts reconcile on the same clock (mesh/progressive-delivery).
+  if (config.progressiveDelivery) world.progressiveDelivery = new ProgressiveDelivery(world);
   return { world, recorder };
 }

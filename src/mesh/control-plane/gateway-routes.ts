@@ -1,3 +1,4 @@
+import { serviceSelects } from '../../config/labels.js';
 import type { GatewayHost, MeshConfig, ServiceConfig } from '../../config/types.js';
 import { type Route, RouteTable, type VirtualHost } from '../../envoy/router/index.js';
 import { type RouteGenContext, translateVirtualServiceRoutes } from './http-route-translation.js';
@@ -49,7 +50,7 @@ export function buildGatewayRouteTable(
       gatewayNames: new Set([name]),
     };
     for (const server of gw.servers) {
-      if (server.port.number !== port || !isHttpServer(server)) continue;
+      if (listenerPortOf(server.port.number, services, proxy) !== port || !isHttpServer(server)) continue;
       const redirect = server.tls?.httpsRedirect === true;
       for (const vs of virtualServicesForGateway(config, proxy.namespace, name)) {
         const hosts = intersectHosts(serverHostsFor(server.hosts, vs.meta.namespace), vs.hosts);
@@ -131,4 +132,23 @@ export function hostSubsetOf(a: string, b: string): boolean {
   if (aw) return bw && a.length >= b.length && a.slice(1).endsWith(b.slice(1));
   if (bw) return a.endsWith(b.slice(1));
   return a === b;
+}
+
+/**
+ * The port a Gateway server's listener binds on the gateway pod (Istio pilot/pkg/model/gateway.go
+ * resolvePorts, label-selected gateways): the targetPort of the first port of a Service selecting the
+ * pod whose `port` is the server's number (Gateway port 80 on the default ingress gateway listens on
+ * 8080), else the number as written.
+ */
+function listenerPortOf(
+  number: number,
+  services: ReadonlyMap<string, ServiceConfig>,
+  proxy: ProxyIdentity,
+): number {
+  for (const svc of services.values()) {
+    if (!serviceSelects(svc, proxy.namespace, proxy.labels)) continue;
+    const sp = svc.ports.find((p) => p.port === number);
+    if (sp !== undefined && typeof sp.targetPort === 'number') return sp.targetPort;
+  }
+  return number;
 }

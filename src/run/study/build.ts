@@ -2,6 +2,7 @@ import type { Background } from './background.js';
 import type { JsonDiagnostic, SimulatedMisconfiguration } from '../../config/analysis/json.js';
 import type { Scenario } from '../../config/scenario/index.js';
 import type { MeshConfig } from '../../config/types.js';
+import { defaultRolloutMetrics } from '../progressive-delivery/rollout-metrics.js';
 import { formatMetricCall } from './metric-functions.js';
 import { parseMetric } from './assertion.js';
 import type { ParamValue } from './patch.js';
@@ -23,6 +24,7 @@ export function defaultMetrics(scenario: Scenario, config: MeshConfig): string[]
     out.push(`amplification(${unique ? short : s.fqdn})`);
   }
   out.push('count(UO)', 'count(URX)', 'count(UH)', 'ejections()', 'ejected_healthy()');
+  out.push(...defaultRolloutMetrics(config));
   return out;
 }
 

@@ -4,6 +4,8 @@
  * used by the assertion parser (names and arity, positioned errors) and by the evaluator (metrics.ts).
  * docs/studies.md lists them.
  */
+import { ROLLOUT_METRICS } from '../progressive-delivery/rollout-metrics.js';
+
 export type MetricUnit = 'ratio' | 'ms' | 'count' | 'rate';
 
 export interface MetricFunction {
@@ -74,6 +76,10 @@ export const METRIC_FUNCTIONS: Readonly<Record<string, MetricFunction>> = {
     unit: 'count',
     doc: 'an Envoy cluster stat (upstream_rq_pending_overflow, ...) summed over clusters, of every service or one',
   },
+  // progressive delivery (run/progressive-delivery/rollout-metrics.ts)
+  rolled_back: { minArgs: 1, maxArgs: 1, unit: 'ratio', doc: ROLLOUT_METRICS.rolled_back },
+  promoted: { minArgs: 1, maxArgs: 1, unit: 'ratio', doc: ROLLOUT_METRICS.promoted },
+  rollout_seconds: { minArgs: 1, maxArgs: 1, unit: 'count', doc: ROLLOUT_METRICS.rollout_seconds },
 };
 
 /** `fn(arg, ...)` in canonical spelling: the key figures are stored under. */

@@ -1,4 +1,5 @@
 import type { ClientResult, LatencyMs, Result, ServiceResult } from '../result.js';
+import { isRolloutMetric, rolloutMetric } from '../progressive-delivery/rollout-metrics.js';
 import type { MetricCall } from './metric-functions.js';
 
 /** What a metric is evaluated on: one run's Result plus facts only the world knew (ground truth). */
@@ -122,6 +123,7 @@ export function evaluateMetric(o: Observation, m: MetricCall): MetricValue {
       return ok(n);
     }
   }
+  if (isRolloutMetric(m.fn)) return rolloutMetric(r, m.fn, a0);
   return no(`unknown metric ${m.fn}`);
 }
 
