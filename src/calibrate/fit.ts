@@ -1,4 +1,5 @@
 import { normalQuantile } from '../engine/index.js';
+import { convolvedCdf, nelderMead } from './convolution.js';
 import { type BucketCdf, histogramQuantile } from './histogram.js';
 
 /** The scenario distributions calibration fits (docs/scenario.md "Distributions"). */
@@ -27,15 +28,23 @@ export interface Fit {
 const QUANTILES = [0.5, 0.9, 0.99] as const;
 
 /**
- * Fits the service time X of a histogram of X + shift (shift: the mean time spent in downstream calls,
- * subtracted as a constant: docs/calibration.md "Fitting"). Lognormal: ln(le - shift) = mu + sigma *
- * z(F(le)) is a straight line in the normal score z, solved by weighted least squares, each bound
+ * Fits the service time X of a histogram of X + D, D the time spent in downstream calls.
+ * Start: D taken as its mean `shiftMs` (docs/calibration.md "Fitting"). Lognormal: ln(le - shift) = mu +
+ * sigma * z(F(le)) is a straight line in the normal score z, solved by weighted least squares, each bound
  * weighted by the inverse variance of its z (n * phi(z)^2 / (F (1 - F)), the delta method), so sparse
  * tail buckets count less. Exponential: -ln(1 - F) = (le - shift) / mean, the same way through the
- * origin. The one with the smaller KS distance wins (lognormal on ties); with fewer than two usable
- * bounds the mean (from _sum/_count) gives a constant.
+ * origin. Then, when the caller has downstream calls (`downstream`: a sample of D, convolution.ts), each
+ * start is refined so that the CDF of X + D (X convolved with the sample) meets the buckets, by
+ * Nelder-Mead on the weighted squared CDF error: a constant shift would put D's spread into X's tail.
+ * The candidate with the smaller KS distance wins (lognormal on ties); with fewer than two usable bounds
+ * the mean (from _sum/_count) gives a constant.
  */
-export function fitHistogram(h: BucketCdf, shiftMs: number, meanMs: number): Fit {
+export function fitHistogram(
+  h: BucketCdf,
+  shiftMs: number,
+  meanMs: number,
+  downstream: readonly number[] = [],
+): Fit {
   const xs: number[] = [];
   const fs: number[] = [];
   for (let i = 0; i < h.le.length; i++) {
@@ -46,23 +55,60 @@ export function fitHistogram(h: BucketCdf, shiftMs: number, meanMs: number): Fit
       fs.push(f);
     }
   }
+  const convolve = downstream.length > 0 && downstream[downstream.length - 1]! > 0;
   const candidates: FittedDistribution[] = [];
   if (xs.length >= 2) {
     const ln = fitLognormal(xs, fs);
-    if (ln) candidates.push(ln);
+    if (ln) candidates.push(convolve ? refine(h, ln, downstream) : ln);
   }
   if (xs.length >= 1) {
     const ex = fitExponential(xs, fs);
-    if (ex) candidates.push(ex);
+    if (ex) candidates.push(convolve ? refine(h, ex, downstream) : ex);
   }
   candidates.push({ kind: 'constant', valueMs: Math.max(0.001, meanMs - shiftMs) });
   let best: Fit | undefined;
   for (const d of candidates) {
-    const quality = qualityOf(h, d, shiftMs);
+    const model = convolve
+      ? (le: number) => convolvedCdf((x) => cdf(d, x), downstream, le)
+      : (le: number) => cdf(d, le - shiftMs);
+    const quality = qualityOf(h, model);
     if (best === undefined || quality.ks < best.quality.ks - 1e-9)
       best = { distribution: d, quality, points: xs.length };
   }
   return best!;
+}
+
+/** Weighted squared CDF error of X + D at the bucket bounds, minimised over X's parameters (in logs). */
+function refine(h: BucketCdf, start: FittedDistribution, d: readonly number[]): FittedDistribution {
+  const bounds: { le: number; f: number; w: number }[] = [];
+  for (let i = 0; i < h.le.length; i++) {
+    const f = h.cum[i]! / h.total;
+    if (f > 0 && f < 1) bounds.push({ le: h.le[i]!, f, w: 1 / (f * (1 - f)) });
+  }
+  const make = (p: number[]): FittedDistribution =>
+    start.kind === 'lognormal'
+      ? { kind: 'lognormal', mu: p[0]!, sigma: Math.exp(p[1]!) }
+      : { kind: 'exponential', meanMs: Math.exp(p[0]!) };
+  const objective = (p: number[]) => {
+    const dist = make(p);
+    let e = 0;
+    for (const b of bounds) e += b.w * (convolvedCdf((x) => cdf(dist, x), d, b.le) - b.f) ** 2;
+    return e;
+  };
+  const p0 =
+    start.kind === 'lognormal'
+      ? [start.mu, Math.log(start.sigma)]
+      : start.kind === 'exponential'
+        ? [Math.log(start.meanMs)]
+        : [];
+  if (p0.length === 0) return start;
+  return make(
+    nelderMead(
+      objective,
+      p0,
+      p0.map(() => 0.2),
+    ),
+  );
 }
 
 function fitLognormal(xs: number[], fs: number[]): FittedDistribution | undefined {
@@ -115,11 +161,11 @@ export function cdf(d: FittedDistribution, x: number): number {
   }
 }
 
-function qualityOf(h: BucketCdf, d: FittedDistribution, shiftMs: number): FitQuality {
+function qualityOf(h: BucketCdf, model: (le: number) => number): FitQuality {
   let ks = 0;
   const fittedCum: number[] = [];
   for (let i = 0; i < h.le.length; i++) {
-    const f = cdf(d, h.le[i]! - shiftMs);
+    const f = model(h.le[i]!);
     fittedCum.push(f * h.total);
     ks = Math.max(ks, Math.abs(f - h.cum[i]! / h.total));
   }

@@ -9,3 +9,5 @@ export { histogramQuantile, bucketWidthAt, sumBuckets } from './histogram.js';
 export type { BucketCdf } from './histogram.js';
 export { buildModel } from './model.js';
 export type { CalibratedModel, Reporter } from './model.js';
+export { compareModels } from './compare.js';
+export type { Comparison } from './compare.js';

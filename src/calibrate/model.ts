@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../config/diagnostics.js';
+import { downstreamSample } from './convolution.js';
 import { type Fit, fitHistogram } from './fit.js';
 import { type BucketCdf, bucketMean, sumBuckets } from './histogram.js';
 import type { Rated, RatedSeries } from './rates.js';
@@ -18,6 +19,8 @@ export interface CalibratedCall {
   probability: number;
   ratePerS: number;
   meanMs: number;
+  /** The call's latency as the caller's sidecar saw it, when its buckets are in the inputs. */
+  histogram?: BucketCdf;
 }
 
 export interface CalibratedWorkload {
@@ -199,10 +202,9 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
       cmp(a[0], b[0]),
     )) {
       if (w.inboundPerS <= 0) continue;
-      const meanMs = edgeMeanMs(rated.series, w.key, service, reporter);
-      w.calls.push({ service, probability: ratePerS / w.inboundPerS, ratePerS, meanMs });
+      const edge = edgeLatency(rated.series, w.key, service, reporter);
+      w.calls.push({ service, probability: ratePerS / w.inboundPerS, ratePerS, ...edge });
     }
-    // NOTE: simplification: downstream time is subtracted as its mean (sequential calls), not deconvolved.
     w.downstreamMs = w.calls.reduce((a, c) => a + c.probability * c.meanMs, 0);
     const h = histograms.get(w.key);
     if (h === undefined) {
@@ -217,7 +219,12 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
       continue;
     }
     w.histogram = h.cdf;
-    w.fit = fitHistogram(h.cdf, w.downstreamMs, h.meanMs);
+    w.fit = fitHistogram(
+      h.cdf,
+      w.downstreamMs,
+      h.meanMs,
+      w.calls.length > 0 ? downstreamSample(w.calls) : [],
+    );
   }
   return {
     reporter,
@@ -270,16 +277,16 @@ function histogramsBy(
 }
 
 /**
- * The mean latency of one caller -> service edge as the caller sees it: reporter="source" (the caller's
- * sidecar: network and both proxies included) when present, else the chosen reporter; _sum/_count,
- * else the bucket midpoints.
+ * The latency of one caller -> service edge as the caller sees it: reporter="source" (the caller's
+ * sidecar: network and both proxies included) when present, else the chosen reporter; the mean from
+ * _sum/_count, else the bucket midpoints.
  */
-function edgeMeanMs(
+function edgeLatency(
   series: readonly RatedSeries[],
   caller: string,
   service: string,
   reporter: Reporter,
-): number {
+): { meanMs: number; histogram?: BucketCdf } {
   for (const r of ['source', reporter] as const) {
     let sum = 0;
     let count = 0;
@@ -291,11 +298,11 @@ function edgeMeanMs(
       else if (s.metric === 'count') count += s.ratePerS;
       else if (s.metric === 'bucket' && s.le !== undefined) parts.push({ le: s.le, value: s.ratePerS });
     }
-    if (count > 0) return sum / count;
     const cdf = sumBuckets(parts);
-    if (cdf) return bucketMean(cdf);
+    if (count > 0) return { meanMs: sum / count, ...(cdf ? { histogram: cdf } : {}) };
+    if (cdf) return { meanMs: bucketMean(cdf), histogram: cdf };
   }
-  return 0;
+  return { meanMs: 0 };
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
