@@ -7,7 +7,7 @@ const SAMPLES = 1024;
  * The time a request spends in its sequential downstream calls, D = sum of B_c * L_c (B_c: the call
  * happens, with its per-request probability; L_c: the call's latency as the caller's sidecar saw it,
  * read from the edge's histogram), as a deterministic sample of SAMPLES points: point i uses the i-th
- * point of an additive-recurrence (Kronecker) sequence per coordinate, so the result needs no random
+ * point of Roberts' additive-recurrence sequence per coordinate, so the result needs no random
  * stream and is the same on every run. Calls are taken as independent; each call's sample is scaled to
  * the mean its _sum/_count measured.
  * NOTE: simplification: calls are sequential and independent; parallel calls (max, not sum) are not fitted.
@@ -16,15 +16,21 @@ export function downstreamSample(
   calls: readonly { probability: number; histogram?: BucketCdf; meanMs: number }[],
 ): number[] {
   const out = new Array<number>(SAMPLES).fill(0);
-  // Irrational steps (square roots of primes) for independent-looking coordinates.
-  const primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53];
+  let slots = 0;
+  for (const c of calls) slots += Math.ceil(c.probability - 1e-9);
+  // Roberts' R_d sequence: steps (1/g)^j, g the root of x^(d+1) = x + 1: low discrepancy in every
+  // dimension and no correlation between them (two coordinates per call: whether, and how long).
+  const dims = Math.max(2, 2 * slots);
+  let g = 2;
+  for (let k = 0; k < 50; k++) g -= (g ** (dims + 1) - g - 1) / ((dims + 1) * g ** dims - 1);
+  const step = (j: number) => (1 / g) ** (j + 1) % 1;
   let dim = 0;
   for (const c of calls) {
     let p = c.probability;
     while (p > 1e-9) {
       const one = Math.min(1, p);
-      const a = Math.sqrt(primes[dim % primes.length]!) % 1;
-      const b = Math.sqrt(primes[(dim + 1) % primes.length]! * 1.5) % 1;
+      const a = step(dim);
+      const b = step(dim + 1);
       dim += 2;
       const lat = new Array<number>(SAMPLES);
       let sum = 0;

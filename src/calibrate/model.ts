@@ -201,9 +201,11 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
     for (const [service, ratePerS] of [...(callRates.get(w.key) ?? new Map<string, number>())].sort((a, b) =>
       cmp(a[0], b[0]),
     )) {
-      if (w.inboundPerS <= 0) continue;
+      // Per request the app handled: a request its sidecar refused (UO ...) never reached the app's calls.
+      const handled = w.answeredPerS > 0 ? w.answeredPerS : w.inboundPerS;
+      if (handled <= 0) continue;
       const edge = edgeLatency(rated.series, w.key, service, reporter);
-      w.calls.push({ service, probability: ratePerS / w.inboundPerS, ratePerS, ...edge });
+      w.calls.push({ service, probability: ratePerS / handled, ratePerS, ...edge });
     }
     w.downstreamMs = w.calls.reduce((a, c) => a + c.probability * c.meanMs, 0);
     const h = histograms.get(w.key);

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../config/diagnostics.js';
+import { jsonErrorOffset } from './json-position.js';
 import {
   CALIBRATE_LIMITS,
   diagnostic,
@@ -28,9 +29,8 @@ export function parsePrometheusJson(file: string, text: string): ParsedInput {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const at = /position (\d+)/.exec(msg);
-    const pos = at ? lineCol(text, Number(at[1])) : { line: 0, column: 0 };
+    const msg = (e as Error).message.split('\n')[0]!.slice(0, 200);
+    const pos = lineCol(text, jsonErrorOffset(text));
     diagnostics.push(diagnostic('MSIM3181', 'error', file, `not valid JSON: ${msg}`, pos));
     return { series: [], diagnostics };
   }
