@@ -116,3 +116,37 @@ describe('the calibrated model', () => {
     expect(parseInput({ file: 'b', text: 'x{' }).diagnostics[0]!.code).toBe('MSIM3180');
   });
 });
+
+describe('compareModels tolerances', () => {
+  const obs = (ok: number, bad: number) =>
+    buildModel(
+      toRates(
+        [
+          {
+            file: 'c',
+            parsed: parseExposition(
+              'c',
+              `istio_requests_total{${lbl(edge('lg', 'web', 'web'))}} ${ok}\nistio_requests_total{${lbl(edge('lg', 'web', 'web', '500'))}} ${bad}\n`,
+            ),
+          },
+        ],
+        60_000,
+      ),
+      'destination',
+    );
+  it('passes inside Poisson / binomial noise and fails just outside it', async () => {
+    const { compareModels } = await import('../../src/calibrate/index.js');
+    const base = obs(5940, 60);
+    // Rate: 100/s over 60 s, tolerance 4 * sqrt(2 * 6000) / 60 = 7.30/s: 107/s passes, 108/s fails.
+    const rate = (total: number) =>
+      compareModels(base, obs(total - 60, 60)).find((c) => c.figure === 'edge rate')!;
+    expect(rate(6000).tolerance).toBeCloseTo((4 * Math.sqrt(12000)) / 60, 9);
+    expect(rate(6420).ok).toBe(true);
+    expect(rate(6480).ok).toBe(false);
+    // Error share 1 %: tolerance about 4 * sqrt(0.01 * 0.99 * 2 / 6000) = 0.0073.
+    const share = (bad: number) =>
+      compareModels(base, obs(6000 - bad, bad)).find((c) => c.figure === 'error share')!;
+    expect(share(90).ok).toBe(true);
+    expect(share(120).ok).toBe(false);
+  });
+});
