@@ -166,6 +166,7 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
     if (e) e.ratePerS += s.ratePerS;
     else edgeRates.set(ek, { source: src(s.labels), service: sv, destination: d, ratePerS: s.ratePerS });
   }
+  // NOTE: simplification: replicas are 1 unless the scrape added a pod label (Istio's metrics have none).
   for (const [k, set] of pods) workloads.get(k)!.replicas = set.size;
   for (const w of workloads.values()) {
     w.errors = w.errors

@@ -3,7 +3,10 @@ import { Z99 } from '../engine/normal-quantile.js';
 import type { FittedDistribution } from './fit.js';
 import type { CalibratedModel, CalibratedWorkload } from './model.js';
 
-/** Port of every generated Service (Istio metrics carry no port: one is chosen). */
+/**
+ * Port of every generated Service. NOTE: simplification: Istio's metrics carry no port, so one is chosen;
+ * timeouts, retries and pool limits are not inferred either.
+ */
 export const CALIBRATED_PORT = 8080;
 
 export interface ScenarioOptions {
