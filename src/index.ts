@@ -5,3 +5,6 @@ export * from './config/index.js';
 export * from './config/scenario/index.js';
 export * from './run/index.js';
 export * from './report/index.js';
+// meshsim calibrate: Prometheus data of Istio's metrics -> scenario (docs/calibration.md).
+export { calibrate, compareModels, parseInput as parseCalibrationInput } from './calibrate/index.js';
+export type { CalibrateInput, CalibrateOptions, Calibration, Comparison } from './calibrate/index.js';

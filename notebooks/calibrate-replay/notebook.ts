@@ -47,6 +47,21 @@ function observe(file: string): CalibratedModel {
 const cdfPoints = (h: BucketCdf | undefined) =>
   (h?.le ?? []).filter((le) => le <= 1000).map((le, i) => [le, h!.cum[i]! / h!.total] as const);
 
+/** One workload's duration CDF at the bucket bounds, in the original run and in the replay. */
+function cdfChart(workload: string, a: CalibratedModel, b: CalibratedModel) {
+  return chart(
+    lineChart({
+      title: `${workload.split('/')[1]}: duration CDF at the bucket bounds, original run and replay`,
+      x: { label: 'le (ms)', log: true },
+      y: { label: 'share of requests at most le', min: 0, max: 1 },
+      series: [
+        { name: 'original', points: cdfPoints(a.workloads.get(workload)?.histogram) },
+        { name: 'replay of the calibration', points: cdfPoints(b.workloads.get(workload)?.histogram) },
+      ],
+    }),
+  );
+}
+
 interface Report {
   workloads: {
     workload: string;
@@ -112,34 +127,8 @@ export const notebook: Notebook = {
             w.errors.map((e) => `${e.status}: ${fmt(100 * e.share, 3)} %`).join(', ') || '-',
           ]),
         ),
-        chart(
-          lineChart({
-            title: 'web: duration CDF at the bucket bounds, original run and replay',
-            x: { label: 'le (ms)', log: true },
-            y: { label: 'share of requests at most le', min: 0, max: 1 },
-            series: [
-              { name: 'original', points: cdfPoints(a.workloads.get('shop/web')?.histogram) },
-              {
-                name: 'replay of the calibration',
-                points: cdfPoints(b.workloads.get('shop/web')?.histogram),
-              },
-            ],
-          }),
-        ),
-        chart(
-          lineChart({
-            title: 'catalog: duration CDF at the bucket bounds, original run and replay',
-            x: { label: 'le (ms)', log: true },
-            y: { label: 'share of requests at most le', min: 0, max: 1 },
-            series: [
-              { name: 'original', points: cdfPoints(a.workloads.get('shop/catalog')?.histogram) },
-              {
-                name: 'replay of the calibration',
-                points: cdfPoints(b.workloads.get('shop/catalog')?.histogram),
-              },
-            ],
-          }),
-        ),
+        cdfChart('shop/web', a, b),
+        cdfChart('shop/catalog', a, b),
         md('### Original run versus the replay'),
         table(
           ['figure', 'of', 'original', 'replay', 'tolerance', 'within'],

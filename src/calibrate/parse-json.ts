@@ -2,6 +2,7 @@ import type { Diagnostic } from '../config/diagnostics.js';
 import { jsonErrorOffset } from './json-position.js';
 import {
   CALIBRATE_LIMITS,
+  type CalibrateLimits,
   diagnostic,
   type InputSeries,
   METRIC_NAMES,
@@ -19,7 +20,11 @@ import {
  * result, read as per-second rates (rate()/irate()); its metric is told by `le` (a histogram bucket) and
  * otherwise taken as istio_requests_total (docs/calibration.md "Inputs").
  */
-export function parsePrometheusJson(file: string, text: string): ParsedInput {
+export function parsePrometheusJson(
+  file: string,
+  text: string,
+  limits: CalibrateLimits = CALIBRATE_LIMITS,
+): ParsedInput {
   const diagnostics: Diagnostic[] = [];
   const err = (message: string, path: string) => {
     diagnostics.push(diagnostic('MSIM3181', 'error', file, message, { path }));
@@ -65,16 +70,12 @@ export function parsePrometheusJson(file: string, text: string): ParsedInput {
   if (type !== 'vector' && type !== 'matrix')
     return err(`resultType must be vector or matrix, got ${JSON.stringify(type)}`, `${base}resultType`);
   if (!Array.isArray(data.result)) return err('result must be an array', `${base}result`);
-  if (data.result.length > CALIBRATE_LIMITS.maxSeries)
-    return diagnosticOnly(
-      diagnostics,
-      diagnostic(
-        'MSIM3183',
-        'error',
-        file,
-        `${data.result.length} series: more than ${CALIBRATE_LIMITS.maxSeries}; aggregate in PromQL first (sum by the workload labels)`,
-        { path: `${base}result` },
-      ),
+  const over = (message: string, path: string) =>
+    diagnosticOnly(diagnostics, diagnostic('MSIM3183', 'error', file, message, { path }));
+  if (data.result.length > limits.maxSeries)
+    return over(
+      `${data.result.length} series: more than ${limits.maxSeries}; aggregate in PromQL first (sum by the workload labels)`,
+      `${base}result`,
     );
   const series: InputSeries[] = [];
   let samples = 0;
@@ -131,17 +132,8 @@ export function parsePrometheusJson(file: string, text: string): ParsedInput {
       points.push({ t: p[0], v });
     }
     samples += points.length;
-    if (samples > CALIBRATE_LIMITS.maxSamples)
-      return diagnosticOnly(
-        diagnostics,
-        diagnostic(
-          'MSIM3183',
-          'error',
-          file,
-          `more than ${CALIBRATE_LIMITS.maxSamples} samples: use a coarser step`,
-          { path },
-        ),
-      );
+    if (samples > limits.maxSamples)
+      return over(`more than ${limits.maxSamples} samples: use a coarser step`, path);
     const s: InputSeries = {
       metric,
       kind: named ? 'counter' : 'rate',

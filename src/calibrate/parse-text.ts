@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../config/diagnostics.js';
 import {
   CALIBRATE_LIMITS,
+  type CalibrateLimits,
   diagnostic,
   type InputSeries,
   METRIC_NAMES,
@@ -15,7 +16,11 @@ import {
  * is read as OpenMetrics. Only Istio's request metrics are kept; every line is still checked, and a bad
  * line is a positioned MSIM3180 (file:line:col), never an exception.
  */
-export function parseExposition(file: string, text: string): ParsedInput {
+export function parseExposition(
+  file: string,
+  text: string,
+  limits: CalibrateLimits = CALIBRATE_LIMITS,
+): ParsedInput {
   const diagnostics: Diagnostic[] = [];
   const series = new Map<string, InputSeries>();
   const lines = text.split('\n');
@@ -26,18 +31,12 @@ export function parseExposition(file: string, text: string): ParsedInput {
   for (let i = 0; i < lines.length && !over; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
     const lineNo = i + 1;
-    if (raw.length > CALIBRATE_LIMITS.maxLineChars) {
+    if (raw.length > limits.maxLineChars) {
       diagnostics.push(
-        diagnostic(
-          'MSIM3183',
-          'error',
-          file,
-          `line longer than ${CALIBRATE_LIMITS.maxLineChars} characters`,
-          {
-            line: lineNo,
-            column: 1,
-          },
-        ),
+        diagnostic('MSIM3183', 'error', file, `line longer than ${limits.maxLineChars} characters`, {
+          line: lineNo,
+          column: 1,
+        }),
       );
       return { series: [], diagnostics };
     }
@@ -78,12 +77,12 @@ export function parseExposition(file: string, text: string): ParsedInput {
     const key = `${s.name}\u0000${leText ?? ''}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
     let ser = series.get(key);
     if (ser === undefined) {
-      if (series.size >= CALIBRATE_LIMITS.maxSeries) over = true;
+      if (series.size >= limits.maxSeries) over = true;
       ser = { metric, kind: 'counter', labels, points: [], where: `${file}:${lineNo}:1` };
       if (le !== undefined) ser.le = le;
       series.set(key, ser);
     }
-    if (++samples > CALIBRATE_LIMITS.maxSamples) over = true;
+    if (++samples > limits.maxSamples) over = true;
     ser.points.push({ t, v: s.value });
     if (over)
       diagnostics.push(
@@ -91,7 +90,7 @@ export function parseExposition(file: string, text: string): ParsedInput {
           'MSIM3183',
           'error',
           file,
-          `more than ${CALIBRATE_LIMITS.maxSeries} series or ${CALIBRATE_LIMITS.maxSamples} samples: aggregate in PromQL first (sum by the workload labels)`,
+          `more than ${limits.maxSeries} series or ${limits.maxSamples} samples: aggregate in PromQL first (sum by the workload labels)`,
           { line: lineNo, column: 1 },
         ),
       );

@@ -48,12 +48,19 @@ export interface ParsedInput {
 }
 
 /** Bounds that keep memory bounded whatever the input (docs/calibration.md "Limits"). */
-export const CALIBRATE_LIMITS = {
+export const CALIBRATE_LIMITS: Readonly<{
+  maxFileBytes: number;
+  maxSeries: number;
+  maxSamples: number;
+  maxLineChars: number;
+}> = {
   maxFileBytes: 256 * 1024 * 1024,
   maxSeries: 200_000,
   maxSamples: 5_000_000,
   maxLineChars: 1_000_000,
-} as const;
+};
+
+export type CalibrateLimits = typeof CALIBRATE_LIMITS;
 
 export function diagnostic(
   code: string,

@@ -197,3 +197,44 @@ describe('Prometheus HTTP API JSON', () => {
     expect(p.diagnostics[0]).toMatchObject({ code: 'MSIM3181', line: 3, column: 11 });
   });
 });
+
+describe('limits keep memory bounded', () => {
+  const limits = { maxFileBytes: 1e9, maxSeries: 2, maxSamples: 3, maxLineChars: 80 };
+  it('text: one series too many is MSIM3183 at the line that crossed the limit', () => {
+    const text = ['a', 'b', 'c'].map((x) => `istio_requests_total{x="${x}"} 1`).join('\n');
+    const p = parseExposition('big.prom', text, limits);
+    expect(p.diagnostics).toMatchObject([{ code: 'MSIM3183', severity: 'error', line: 3, column: 1 }]);
+    expect(parseExposition('ok.prom', text, { ...limits, maxSeries: 3 }).diagnostics).toEqual([]);
+  });
+  it('text: a line above the length limit is refused before it is parsed', () => {
+    const p = parseExposition('long.prom', `istio_requests_total{x="${'y'.repeat(80)}"} 1`, limits);
+    expect(p.diagnostics).toMatchObject([
+      { code: 'MSIM3183', line: 1, message: 'line longer than 80 characters' },
+    ]);
+  });
+  it('JSON: too many series or samples is MSIM3183 with the path', () => {
+    const result = (n: number) => ({
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: Array.from({ length: n }, (_, i) => ({
+          metric: { x: String(i) },
+          values: [
+            [1, '1'],
+            [2, '2'],
+          ],
+        })),
+      },
+    });
+    expect(parsePrometheusJson('s.json', JSON.stringify(result(3)), limits).diagnostics).toMatchObject([
+      {
+        code: 'MSIM3183',
+        path: 'data.result',
+        message: '3 series: more than 2; aggregate in PromQL first (sum by the workload labels)',
+      },
+    ]);
+    expect(parsePrometheusJson('p.json', JSON.stringify(result(2)), limits).diagnostics).toMatchObject([
+      { code: 'MSIM3183', path: 'data.result[1]', message: 'more than 3 samples: use a coarser step' },
+    ]);
+  });
+});
