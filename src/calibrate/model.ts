@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../config/diagnostics.js';
 import { downstreamSample } from './convolution.js';
 import { type Fit, fitHistogram } from './fit.js';
-import { type BucketCdf, bucketMean, sumBuckets } from './histogram.js';
+import type { BucketCdf } from './histogram.js';
+import { EdgeLatencies, histogramsBy } from './latencies.js';
+import { appAnswered, dst, isUnknown, nonEmpty, POD_LABELS, src, svc, UNKNOWN } from './metric-labels.js';
 import type { Rated, RatedSeries } from './rates.js';
 import { diagnostic } from './series.js';
 
@@ -66,23 +68,6 @@ export interface CalibratedModel {
   edges: CalibratedEdge[];
   diagnostics: Diagnostic[];
 }
-
-const UNKNOWN = 'unknown';
-const POD_LABELS = ['pod', 'kubernetes_pod_name', 'pod_name'];
-
-const src = (l: Record<string, string>) =>
-  `${l.source_workload_namespace ?? UNKNOWN}/${l.source_workload ?? UNKNOWN}`;
-const dst = (l: Record<string, string>) =>
-  `${l.destination_workload_namespace ?? UNKNOWN}/${l.destination_workload ?? UNKNOWN}`;
-const svc = (l: Record<string, string>) => {
-  const name = l.destination_service_name ?? l.destination_service?.split('.')[0] ?? UNKNOWN;
-  const ns = l.destination_service_namespace ?? l.destination_service?.split('.')[1] ?? UNKNOWN;
-  return `${ns}/${name}`;
-};
-const isUnknown = (key: string) => key.split('/').includes(UNKNOWN);
-/** The app answered when no proxy flag is set (Envoy's response flags: "-" is none). */
-const appAnswered = (l: Record<string, string>) =>
-  l.response_flags === undefined || l.response_flags === '-' || l.response_flags === '';
 
 /**
  * The mesh the metrics describe. Series of the preferred reporter are used: reporter="destination" by
@@ -198,6 +183,7 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
     }
   }
   const histograms = histogramsBy(rated.series, reporter);
+  const edgeLatencies = new EdgeLatencies(rated.series);
   for (const w of [...workloads.values()].sort((a, b) => cmp(a.key, b.key))) {
     for (const [service, ratePerS] of [...(callRates.get(w.key) ?? new Map<string, number>())].sort((a, b) =>
       cmp(a[0], b[0]),
@@ -205,7 +191,7 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
       // Per request the app handled: a request its sidecar refused (UO ...) never reached the app's calls.
       const handled = w.answeredPerS > 0 ? w.answeredPerS : w.inboundPerS;
       if (handled <= 0) continue;
-      const edge = edgeLatency(rated.series, w.key, service, reporter);
+      const edge = edgeLatencies.of(w.key, service, reporter);
       w.calls.push({ service, probability: ratePerS / handled, ratePerS, ...edge });
     }
     w.downstreamMs = w.calls.reduce((a, c) => a + c.probability * c.meanMs, 0);
@@ -246,70 +232,6 @@ function addError(errors: { status: number; rate: number }[], status: number, ra
   const e = errors.find((x) => x.status === status);
   if (e) e.rate += rate;
   else errors.push({ status, rate });
-}
-
-/** Per destination workload: the summed buckets of the requests its app answered, and their mean. */
-function histogramsBy(
-  series: readonly RatedSeries[],
-  reporter: Reporter,
-): Map<string, { cdf: BucketCdf; meanMs: number }> {
-  const parts = new Map<string, { le: number; value: number }[]>();
-  const sums = new Map<string, { sum: number; count: number }>();
-  for (const s of series) {
-    if ((s.labels.reporter ?? 'destination') !== reporter || !appAnswered(s.labels)) continue;
-    const d = dst(s.labels);
-    if (isUnknown(d)) continue;
-    if (s.metric === 'bucket' && s.le !== undefined) {
-      const p = parts.get(d) ?? [];
-      parts.set(d, p);
-      p.push({ le: s.le, value: s.ratePerS });
-    } else if (s.metric === 'sum' || s.metric === 'count') {
-      const m = sums.get(d) ?? { sum: 0, count: 0 };
-      sums.set(d, m);
-      m[s.metric] += s.ratePerS;
-    }
-  }
-  const out = new Map<string, { cdf: BucketCdf; meanMs: number }>();
-  for (const [d, p] of parts) {
-    const cdf = sumBuckets(p);
-    if (cdf === undefined) continue;
-    const m = sums.get(d);
-    out.set(d, { cdf, meanMs: m && m.count > 0 ? m.sum / m.count : bucketMean(cdf) });
-  }
-  return out;
-}
-
-/**
- * The latency of one caller -> service edge as the caller sees it: reporter="source" (the caller's
- * sidecar: network and both proxies included) when present, else the chosen reporter; the mean from
- * _sum/_count, else the bucket midpoints.
- */
-function edgeLatency(
-  series: readonly RatedSeries[],
-  caller: string,
-  service: string,
-  reporter: Reporter,
-): { meanMs: number; histogram?: BucketCdf } {
-  for (const r of ['source', reporter] as const) {
-    let sum = 0;
-    let count = 0;
-    const parts: { le: number; value: number }[] = [];
-    for (const s of series) {
-      if ((s.labels.reporter ?? 'destination') !== r || src(s.labels) !== caller || svc(s.labels) !== service)
-        continue;
-      if (s.metric === 'sum') sum += s.ratePerS;
-      else if (s.metric === 'count') count += s.ratePerS;
-      else if (s.metric === 'bucket' && s.le !== undefined) parts.push({ le: s.le, value: s.ratePerS });
-    }
-    const cdf = sumBuckets(parts);
-    if (count > 0) return { meanMs: sum / count, ...(cdf ? { histogram: cdf } : {}) };
-    if (cdf) return { meanMs: bucketMean(cdf), histogram: cdf };
-  }
-  return { meanMs: 0 };
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v === '' || v === UNKNOWN ? undefined : v;
 }
 
 function cmp(a: string, b: string): number {

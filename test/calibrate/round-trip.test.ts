@@ -85,6 +85,39 @@ describe('meshsim calibrate (CLI)', () => {
     expect(r.err).toMatch(/shop\/db +302 +- +- +exponential/);
   });
 
+  it('--reporter source finds the same workloads, load and call graph from the client sidecars', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshsim-calibrate-'));
+    type R = {
+      workloads: { workload: string; calls: { url: string; perRequest: number }[] }[];
+      loadGenerators: unknown[];
+    };
+    const read = async (reporter: string) =>
+      JSON.parse(
+        (
+          await cli(
+            'calibrate',
+            'models/calibration/shop.prom',
+            '--reporter',
+            reporter,
+            '-f',
+            'json',
+            '-o',
+            join(dir, `${reporter}.yaml`),
+          )
+        ).out,
+      ) as R & { reporter: string };
+    const d = await read('destination');
+    const s = await read('source');
+    expect([d.reporter, s.reporter]).toEqual(['destination', 'source']);
+    expect(s.workloads.map((w) => w.workload)).toEqual(d.workloads.map((w) => w.workload));
+    expect(s.loadGenerators).toHaveLength(1);
+    for (const [i, w] of s.workloads.entries())
+      for (const [j, c] of w.calls.entries()) {
+        expect(c.url).toBe(d.workloads[i]!.calls[j]!.url);
+        expect(Math.abs(c.perRequest - d.workloads[i]!.calls[j]!.perRequest)).toBeLessThan(0.02);
+      }
+  });
+
   it('--help names the flags and the exit codes', async () => {
     const r = await cli('calibrate', '--help');
     expect(r.code).toBe(0);
