@@ -91,6 +91,9 @@ async function calibrateCommand(files: string[], flags: CalibrateFlags, io: CliI
       });
       continue;
     }
+    // Progress on a terminal only: a large export takes seconds to parse (about 0.4 s per 1 MB here).
+    if (io.isTty && size > 8 * 1024 * 1024)
+      io.stderr(`reading ${f} (${(size / 1048576).toFixed(1)} MiB) ...\n`);
     try {
       inputs.push({ file: f, text: await readFile(f, 'utf8') });
     } catch (e) {
