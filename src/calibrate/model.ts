@@ -86,7 +86,7 @@ export function buildModel(rated: Rated, preferred: Reporter): CalibratedModel {
     reporter = other;
     diagnostics.push(
       diagnostic(
-        'MSIM3186',
+        'MSIM3189',
         'warning',
         '<inputs>',
         `no reporter="${preferred}" series: reporter="${other}" is used`,

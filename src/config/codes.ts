@@ -83,6 +83,7 @@ export const CODES = {
   MSIM3186: { severity: 'error', title: 'No usable request series' },
   MSIM3187: { severity: 'warning', title: 'Workload without a duration histogram' },
   MSIM3188: { severity: 'warning', title: 'Query result without series ignored' },
+  MSIM3189: { severity: 'warning', title: 'The other reporter is used' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -150,3 +150,13 @@ describe('compareModels tolerances', () => {
     expect(share(120).ok).toBe(false);
   });
 });
+
+describe('reporter fallback', () => {
+  it('with only reporter="source" series the source view is used, with a warning (MSIM3189)', () => {
+    const text = `istio_requests_total{${lbl({ ...edge('lg', 'web', 'web'), reporter: 'source' })}} 600\n`;
+    const m = buildModel(toRates([{ file: 's', parsed: parseExposition('s', text) }], 60_000), 'destination');
+    expect(m.reporter).toBe('source');
+    expect(m.diagnostics.map((d) => [d.code, d.severity])).toContainEqual(['MSIM3189', 'warning']);
+    expect(m.workloads.get('ns/web')!.inboundPerS).toBe(10);
+  });
+});
