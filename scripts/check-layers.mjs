@@ -18,8 +18,10 @@ const ALLOWED = {
   mesh: ['engine', 'config', 'envoy'],
   run: ['engine', 'config', 'envoy', 'mesh'],
   report: ['engine', 'config', 'envoy', 'mesh', 'run'],
-  cli: ['engine', 'config', 'envoy', 'mesh', 'run', 'report', 'index'],
-  index: ['engine', 'config', 'envoy', 'mesh', 'run', 'report'],
+  cli: ['engine', 'config', 'envoy', 'mesh', 'run', 'report', 'index', 'calibrate'],
+  index: ['engine', 'config', 'envoy', 'mesh', 'run', 'report', 'calibrate'],
+  // Prometheus data -> scenario: reads config types and report helpers, never the model layers.
+  calibrate: ['engine', 'config', 'report'],
 };
 const TYPE_ONLY_ALLOWED = { envoy: ['config'] };
 

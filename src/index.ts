@@ -9,3 +9,6 @@ export * from './report/index.js';
 export type { ControllerResult, Decision, RolloutImpact } from './mesh/progressive-delivery/timeline.js';
 export { parsePromQL, type PromExpr } from './config/resolve/rollout-promql.js';
 export { progressiveDeliveryBlock } from './report/progressive-delivery.js';
+// meshsim calibrate: Prometheus data of Istio's metrics -> scenario (docs/calibration.md).
+export { calibrate, compareModels, parseInput as parseCalibrationInput } from './calibrate/index.js';
+export type { CalibrateInput, CalibrateOptions, Calibration, Comparison } from './calibrate/index.js';

@@ -107,6 +107,17 @@ export const CODES = {
   MSIM3167: { severity: 'warning', title: 'Progressive-delivery strategy not simulated' },
   MSIM3168: { severity: 'warning', title: 'Rollout step not simulated' },
   MSIM3169: { severity: 'info', title: 'Rollout pauses until promoted by hand' },
+  // --- calibrate: Prometheus data -> scenario (MSIM3180-3199, docs/calibration.md)
+  MSIM3180: { severity: 'error', title: 'Exposition text syntax error' },
+  MSIM3181: { severity: 'error', title: 'Not a Prometheus API response' },
+  MSIM3182: { severity: 'error', title: 'Prometheus query failed' },
+  MSIM3183: { severity: 'error', title: 'Calibration input over a limit' },
+  MSIM3184: { severity: 'error', title: 'Counter totals need --window' },
+  MSIM3185: { severity: 'warning', title: 'Series given twice' },
+  MSIM3186: { severity: 'error', title: 'No usable request series' },
+  MSIM3187: { severity: 'warning', title: 'Workload without a duration histogram' },
+  MSIM3188: { severity: 'warning', title: 'Query result without series ignored' },
+  MSIM3189: { severity: 'warning', title: 'The other reporter is used' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

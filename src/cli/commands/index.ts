@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../main.js';
+import { registerCalibrate } from './calibrate.js';
 import { registerDescribe } from './describe.js';
 import { registerMerge } from './merge.js';
 import { registerRun } from './run.js';
@@ -9,6 +10,7 @@ import { registerValidate } from './validate.js';
 
 /** Every sub-command registers itself here (one file per command in this folder). */
 export function registerCommands(program: Command, io: CliIo, result: { code: number }): void {
+  registerCalibrate(program, io, result);
   registerDescribe(program, io, result);
   registerMerge(program, io, result);
   registerRun(program, io, result);

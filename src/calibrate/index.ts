@@ -1,0 +1,13 @@
+export { calibrate, parseInput } from './calibrate.js';
+export type { CalibrateInput, CalibrateOptions, Calibration } from './calibrate.js';
+export { parseExposition, parseSampleLine } from './parse-text.js';
+export { parsePrometheusJson } from './parse-json.js';
+export { toRates } from './rates.js';
+export { fitHistogram, cdf, normalCdf } from './fit.js';
+export type { Fit, FittedDistribution, FitQuality } from './fit.js';
+export { histogramQuantile, bucketWidthAt, sumBuckets } from './histogram.js';
+export type { BucketCdf } from './histogram.js';
+export { buildModel } from './model.js';
+export type { CalibratedModel, Reporter } from './model.js';
+export { compareModels } from './compare.js';
+export type { Comparison } from './compare.js';
