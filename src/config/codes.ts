@@ -73,6 +73,12 @@ export const CODES = {
   MSIM3043: { severity: 'info', title: 'ServiceEntry part not simulated' },
   MSIM3044: { severity: 'info', title: 'Sidecar part not simulated' },
   MSIM3045: { severity: 'warning', title: 'ConfigMap mesh key missing' },
+  // --- Istio versions (config/istio-version*.ts): MSIM3100-3119
+  MSIM3100: { severity: 'error', title: 'Unsupported Istio version' },
+  MSIM3101: { severity: 'error', title: 'Field unknown to the chosen Istio version' },
+  MSIM3102: { severity: 'warning', title: 'MeshConfig field ignored by the chosen Istio version' },
+  MSIM3103: { severity: 'warning', title: 'trafficDistribution value ignored by the chosen Istio version' },
+  MSIM3104: { severity: 'info', title: 'Field read and not simulated' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;
