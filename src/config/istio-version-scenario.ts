@@ -18,6 +18,7 @@ export function scenarioIstioProfile(
 ): { profile: IstioProfile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const spec = at(doc?.value, 'spec');
+  const name = at(at(doc?.value, 'metadata'), 'name');
   const push = (code: Code, path: YamlPath, message: string, key = false) => {
     if (doc === undefined) return;
     diagnostics.push({
@@ -27,6 +28,7 @@ export function scenarioIstioProfile(
       file: doc.file,
       ...doc.locate(path, { key }),
       kind: 'Scenario',
+      ...(typeof name === 'string' ? { name } : {}),
       path: path.join('.'),
     });
   };
