@@ -219,7 +219,7 @@ describe('meshsim validate <scenario or directory> follows spec.manifests', () =
     expect(r.out.trim().split('\n')).toHaveLength(1);
     expect(r.err).toBe(
       'assuming Istio 1.31 (Envoy 1.39)\n' +
-      '5 files (2 scenarios and the manifests they name), 6 resources loaded: 0 errors, 1 warning, 0 infos\n',
+        '5 files (2 scenarios and the manifests they name), 6 resources loaded: 0 errors, 1 warning, 0 infos\n',
     );
   });
 
@@ -228,7 +228,7 @@ describe('meshsim validate <scenario or directory> follows spec.manifests', () =
     expect(r.code).toBe(0);
     expect(r.err).toBe(
       'assuming Istio 1.31 (Envoy 1.39)\n' +
-      '3 files (1 scenario and the manifests it names), 5 resources loaded: 0 errors, 0 warnings, 0 infos\n',
+        '3 files (1 scenario and the manifests it names), 5 resources loaded: 0 errors, 0 warnings, 0 infos\n',
     );
     const mis = await cli('validate', '-f', 'json', 'test/cli/fixtures/misconfig');
     expect(mis.code).toBe(1);
