@@ -7,6 +7,7 @@
  *      subset port-level entry replaces all four, even with nothing;
  *   3. defaults for whatever is still unset (defaults.ts).
  */
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from './istio-version.js';
 import { DEFAULTS, resolveConnectionPool, resolveLoadBalancer } from './defaults.js';
 import type { ClusterPolicy, DestinationRuleConfig, TrafficPolicy, TrafficPolicyBlocks } from './types.js';
 
@@ -43,6 +44,7 @@ export function effectiveClusterPolicy(
   dr: DestinationRuleConfig | undefined,
   subset: string | undefined,
   port: number,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
 ): ClusterPolicy {
   const top = portLevel(dr?.trafficPolicy, port).blocks;
   const sub = subset ? dr?.subsets.find((s) => s.name === subset) : undefined;
@@ -53,9 +55,13 @@ export function effectiveClusterPolicy(
     connectionPool: blocks?.connectionPool ?? resolveConnectionPool(undefined),
     loadBalancer: blocks?.loadBalancer ?? resolveLoadBalancer(undefined),
     // Envoy load_balancer_impl.cc panic threshold: with outlier detection Istio sets the panic threshold to minHealthPercent (default 0).
+    // Without it, since Istio 1.31 (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS) istiod sets 0 too: the service
+    // receives unhealthy endpoints (cluster_traffic_policy.go, "disable it when service supports unhealthy endpoints").
     panicThresholdPercent: outlierDetection
       ? outlierDetection.minHealthPercent
-      : DEFAULTS.panicThresholdWithoutOutlierPercent,
+      : profile.autoSendUnhealthyEndpoints
+        ? 0
+        : DEFAULTS.panicThresholdWithoutOutlierPercent,
   };
   if (outlierDetection) policy.outlierDetection = outlierDetection;
   if (blocks?.retryBudget) policy.retryBudget = blocks.retryBudget;

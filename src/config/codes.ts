@@ -118,6 +118,12 @@ export const CODES = {
   MSIM3187: { severity: 'warning', title: 'Workload without a duration histogram' },
   MSIM3188: { severity: 'warning', title: 'Query result without series ignored' },
   MSIM3189: { severity: 'warning', title: 'The other reporter is used' },
+  // --- Istio versions (config/istio-version*.ts): MSIM3100-3119
+  MSIM3100: { severity: 'error', title: 'Unsupported Istio version' },
+  MSIM3101: { severity: 'error', title: 'Field unknown to the chosen Istio version' },
+  MSIM3102: { severity: 'warning', title: 'MeshConfig field ignored by the chosen Istio version' },
+  MSIM3103: { severity: 'warning', title: 'trafficDistribution value ignored by the chosen Istio version' },
+  MSIM3104: { severity: 'info', title: 'Field read and not simulated' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

@@ -41,7 +41,6 @@ export const DEFAULTS = {
   retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
   retryBackoffBaseMs: 25,
   hostSelectionRetryMaxAttempts: 5,
-  retryBudgetPercent: 20,
   retryBudgetMinRetryConcurrency: 3,
 } as const;
 
@@ -103,6 +102,9 @@ export function resolveOutlierDetection(od: OutlierDetectionDoc): OutlierDetecti
         ? od.maxEjectionPercent
         : DEFAULTS.maxEjectionPercent,
     minHealthPercent: od.minHealthPercent ?? DEFAULTS.minHealthPercent,
+    ...(od.outlierDetectionHttpErrorCodes !== undefined && od.outlierDetectionHttpErrorCodes.length > 0
+      ? { httpErrorCodes: [...od.outlierDetectionHttpErrorCodes] }
+      : {}),
   };
 }
 
@@ -140,6 +142,10 @@ export function resolveLoadBalancer(lb: LoadBalancerDoc | undefined): LoadBalanc
       name: ch.httpCookie.name ?? '',
       ...(ch.httpCookie.path !== undefined ? { path: ch.httpCookie.path } : {}),
       ...(ch.httpCookie.ttl !== undefined ? { ttlMs: ms(ch.httpCookie.ttl, 0) } : {}),
+      // Istio 1.28: attributes go on the Set-Cookie Envoy generates, never into the hash (hash_policy.cc).
+      ...(ch.httpCookie.attributes !== undefined && ch.httpCookie.attributes.length > 0
+        ? { attributes: ch.httpCookie.attributes.map((a) => ({ name: a.name ?? '', value: a.value ?? '' })) }
+        : {}),
     };
   else if (ch?.useSourceIp) out.hashKey = { kind: 'sourceIp' };
   else if (ch?.httpQueryParameterName)
@@ -150,6 +156,14 @@ export function resolveLoadBalancer(lb: LoadBalancerDoc | undefined): LoadBalanc
       durationMs: ms(warmupMs, 0),
       minimumPercent: lb?.warmup?.minimumPercent ?? DEFAULTS.warmupMinimumPercent,
       aggression: lb?.warmup?.aggression ?? DEFAULTS.warmupAggression,
+    };
+  const za = lb?.zoneAwareLbSetting;
+  if (za)
+    out.zoneAware = {
+      enabled: za.enabled ?? true,
+      failover: (za.failover ?? []).map((f) => ({ from: f.from ?? '', to: f.to ?? '' })),
+      failoverPriority: [...(za.failoverPriority ?? [])],
+      ...(za.minClusterSize !== undefined ? { minClusterSize: za.minClusterSize } : {}),
     };
   return out;
 }

@@ -3,6 +3,7 @@
  * then runs `loadManifests`. Node only: not re-exported from config/index.ts, so the web app never
  * imports node:fs. Unreadable paths are MSIM0007 diagnostics (the CLI exits 2 on them).
  */
+import type { IstioProfile } from './istio-version.js';
 import { constants } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -19,6 +20,8 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 export interface LoadPathsOptions {
   /** Reads standard input for '-' (the CLI passes its io; default: process.stdin). */
   readStdin?: () => Promise<string>;
+  /** The Istio version the manifests are resolved for (default: the newest line). */
+  istio?: IstioProfile;
 }
 
 function unreadable(file: string, message: string, line = 0, column = 0): Diagnostic {
@@ -159,7 +162,7 @@ export async function loadManifestPaths(
       files.push(display);
     }
   }
-  const loaded = loadManifests(inputs);
+  const loaded = loadManifests(inputs, opts.istio ? { istio: opts.istio } : {});
   return { config: loaded.config, diagnostics: [...diagnostics, ...loaded.diagnostics], files };
 }
 

@@ -8,6 +8,7 @@
  * streaming services"). MeshConfig `defaultInboundHttpRetryPolicy` can replace it (retry.go).
  */
 import { DEFAULTS } from './defaults.js';
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from './istio-version.js';
 import type { RetryPolicy, ServicePort } from './types.js';
 
 export const INBOUND_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -29,7 +30,10 @@ export const INBOUND_RETRY_POLICY: RetryPolicy = Object.freeze({
 export function inboundRetryPolicy(
   port: Pick<ServicePort, 'istioProtocol'>,
   meshDefault?: RetryPolicy | null,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
 ): RetryPolicy | null {
   if (port.istioProtocol === 'grpc' || port.istioProtocol === 'grpc-web') return null;
-  return meshDefault === undefined ? INBOUND_RETRY_POLICY : meshDefault;
+  if (meshDefault !== undefined) return meshDefault;
+  // ENABLE_INBOUND_RETRY_POLICY=false (compatibility-version-1.23.yaml): no inbound retry.
+  return profile.inboundRetryPolicy ? INBOUND_RETRY_POLICY : null;
 }

@@ -2,6 +2,9 @@
  * One Kubernetes object → diagnostics and, when it has no errors, its resolved config. Validation is
  * webhook-style: it looks at this object only, never at others (cross-resource findings are analysis).
  */
+import { checkFieldVersions } from './istio-version-fields.js';
+import { checkTrafficDistribution, destinationRuleVersionNotes } from './istio-version-notes.js';
+import { DEFAULT_ISTIO_PROFILE } from './istio-version.js';
 import type { z } from 'zod';
 import { withoutInvalidParts } from './prune.js';
 import type { Code } from './codes.js';
@@ -146,6 +149,8 @@ export function loadResource(
   }
   const before = errorCount(ctx);
   const meta = buildMeta(ctx, doc.metadata, apiVersion, value);
+  const istio = ctx.istio ?? DEFAULT_ISTIO_PROFILE;
+  if (kind === 'VirtualService' || kind === 'DestinationRule') checkFieldVersions(r, kind, doc.spec, istio);
   switch (kind) {
     case 'VirtualService': {
       const spec = (doc as VirtualServiceDoc).spec;
@@ -153,16 +158,18 @@ export function loadResource(
       if (errorCount(ctx) > before) return undefined;
       notSimulatedParts(r, spec);
       const sourceOfRule = (i: number) => sourceOf(ctx, ['spec', 'http', i]);
-      const vs = resolveVirtualService(meta, spec, sourceOfRule);
+      const vs = resolveVirtualService(meta, spec, sourceOfRule, istio);
       return { kind, value: vs, spec, sourceOfRule };
     }
     case 'DestinationRule': {
       const spec = (doc as DestinationRuleDoc).spec;
       validateDestinationRuleSpec(r, spec, ctx.namespace);
       if (errorCount(ctx) > before) return undefined;
-      return { kind, value: resolveDestinationRule(meta, spec) };
+      destinationRuleVersionNotes(r, spec);
+      return { kind, value: resolveDestinationRule(meta, spec, istio) };
     }
     case 'Service': {
+      checkTrafficDistribution(r, parsed.data as never, istio);
       const svc = resolveService(r, meta, parsed.data as never);
       return svc ? { kind, value: svc } : undefined;
     }

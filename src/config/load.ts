@@ -2,6 +2,7 @@
  * `loadManifests`: YAML texts → resolved MeshConfig + positioned diagnostics. Pure (no fs), so it also
  * runs in the browser. Never throws: every failure, including a bug of ours, becomes a diagnostic.
  */
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from './istio-version.js';
 import { type Code, severityOf } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { isListKind, isMeshsimDocument, isSimulatedKind, SERVED, simulatedKindName } from './kinds.js';
@@ -50,6 +51,7 @@ class Collector {
   /** File texts, for positions inside embedded YAML (the istio ConfigMap's `mesh` key). */
   readonly texts = new Map<string, string>();
   istioMeshConfig: IstioMeshConfig | undefined;
+  constructor(readonly istio: IstioProfile) {}
   private readonly index = new Map<string, number>();
 
   /** kubectl-apply semantics for a repeated kind/namespace/name: the later one replaces the earlier. */
@@ -137,7 +139,7 @@ function handleValue(
   }
   counts.objects++;
   if (isIstioConfigMap(kind, apiVersion, res)) {
-    const mc = readIstioConfigMap(doc, base, value, acc.texts.get(doc.file) ?? '', out);
+    const mc = readIstioConfigMap(doc, base, value, acc.texts.get(doc.file) ?? '', out, acc.istio);
     if (mc) acc.istioMeshConfig = mc;
     return;
   }
@@ -157,7 +159,7 @@ function handleValue(
     );
     return;
   }
-  const ctx: ResourceContext = { doc, base, ...res, diagnostics: out };
+  const ctx: ResourceContext = { doc, base, ...res, diagnostics: out, istio: acc.istio };
   let loaded: LoadedResource | undefined;
   try {
     loaded = loadResource(ctx, simKind, apiVersion, value);
@@ -190,12 +192,16 @@ function byCreation<T extends { meta: ObjectMeta } | { value: { meta: ObjectMeta
     .map((x) => x.v);
 }
 
-export function loadManifests(inputs: readonly ManifestInput[]): {
+export function loadManifests(
+  inputs: readonly ManifestInput[],
+  /** `istio`: the version the manifests are checked and resolved for (default: the newest line). */
+  opts: { istio?: IstioProfile } = {},
+): {
   config: MeshConfig;
   diagnostics: Diagnostic[];
 } {
   const diagnostics: Diagnostic[] = [];
-  const acc = new Collector();
+  const acc = new Collector(opts.istio ?? DEFAULT_ISTIO_PROFILE);
   const total: Counts = { objects: 0, documents: 0 };
   for (const input of inputs) {
     const counts: Counts = { objects: 0, documents: 0 };
@@ -280,11 +286,12 @@ export function loadManifests(inputs: readonly ManifestInput[]): {
     services,
     workloads,
     namespaces,
-    virtualServices: mergeDelegateVirtualServices(byCreation(virtualServices)),
+    virtualServices: mergeDelegateVirtualServices(byCreation(virtualServices), acc.istio),
     destinationRules: byCreation(destinationRules),
     serviceEntryHosts: acc.serviceEntryHosts,
     serviceEntries: byCreation(serviceEntries),
     sidecars: byCreation(sidecars),
+    istio: acc.istio,
   };
   if (gateways.length > 0) Object.assign(loaded, { gateways });
   const gatewayApi = gatewayApiResourcesOf(acc.resources);

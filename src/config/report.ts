@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { type Code, severityOf } from './codes.js';
 import { type Diagnostic, formatPath } from './diagnostics.js';
 import { MISSING } from './schema/zod-helpers.js';
+import type { IstioProfile } from './istio-version.js';
 import type { SourceRef } from './types.js';
 import type { SourceDocument, YamlPath } from './yaml-source.js';
 
@@ -17,6 +18,8 @@ export interface ResourceContext {
   namespace: string;
   name: string;
   diagnostics: Diagnostic[];
+  /** The Istio version being loaded for (absent: the newest line). */
+  istio?: IstioProfile;
 }
 
 export interface Reporter {

@@ -4,6 +4,7 @@
  * no 503 in the default retriable codes.
  */
 import { DEFAULTS, ms } from './defaults.js';
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from './istio-version.js';
 import type { HttpRetryDoc } from './schema/virtual-service.js';
 import type { RetryPolicy } from './types.js';
 
@@ -14,12 +15,19 @@ export const KNOWN_HTTP_STATUS = new Set([
   421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
 ]);
 
-/** istiod's default policy when the route has no `retries` (Istio ≥ 1.24). */
-export function defaultRetryPolicy(consistentHash: boolean): RetryPolicy {
+/**
+ * istiod's default policy when the route has no `retries`. Before Istio 1.24 it also retried 503
+ * (`EXCLUDE_UNSAFE_503_FROM_DEFAULT_RETRY=false` in compatibility-version-1.23.yaml: retry.go
+ * DefaultPolicy adds retriable status code 503); the profile says which.
+ */
+export function defaultRetryPolicy(
+  consistentHash: boolean,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): RetryPolicy {
   return {
     numRetries: DEFAULTS.numRetries,
     retryOn: [...DEFAULTS.retryOn],
-    retriableStatusCodes: [],
+    retriableStatusCodes: profile.excludeUnsafe503FromDefaultRetry ? [] : [503],
     perTryTimeoutMs: 0,
     backoffBaseMs: DEFAULTS.retryBackoffBaseMs,
     // The previous_hosts predicate is omitted for consistent-hash destinations.
@@ -34,12 +42,16 @@ export function defaultRetryPolicy(consistentHash: boolean): RetryPolicy {
  * (`attempts <= 0`, including `retries: {}`). `retryIgnorePreviousHosts` stays undefined unless written:
  * whether the predicate applies depends on the destination's load balancer (retryHostPredicate()).
  */
-export function translateRetries(r: HttpRetryDoc | undefined): RetryPolicy | null {
-  if (r === undefined) return { ...defaultRetryPolicy(false), retryIgnorePreviousHosts: undefined };
+export function translateRetries(
+  r: HttpRetryDoc | undefined,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): RetryPolicy | null {
+  if (r === undefined) return { ...defaultRetryPolicy(false, profile), retryIgnorePreviousHosts: undefined };
   const attempts = r.attempts ?? 0;
   if (attempts <= 0) return null;
+  // ConvertPolicy starts from DefaultPolicy: its retriable codes stay unless retryOn replaces them.
   const out: RetryPolicy = {
-    ...defaultRetryPolicy(false),
+    ...defaultRetryPolicy(false, profile),
     numRetries: attempts,
     retryIgnorePreviousHosts: r.retryIgnorePreviousHosts,
     retryRemoteLocalities: r.retryRemoteLocalities ?? false,

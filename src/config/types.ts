@@ -8,6 +8,7 @@
  */
 
 import type { GatewayApiResources } from './resolve/gateway-api-types.js';
+import type { IstioProfile } from './istio-version.js';
 import type { IstioMeshConfig } from './resolve/mesh-config.js';
 import type { ProgressiveDeliveryConfig } from './resolve/rollout-types.js';
 
@@ -301,11 +302,19 @@ export interface OutlierDetectionSettings {
   maxEjectionPercent: number;
   /** Also the panic threshold Istio sets when outlier detection is present (default 0). */
   minHealthPercent: number;
+  /** `outlierDetectionHttpErrorCodes` (Istio 1.31): only these statuses are errors; absent = 5xx. */
+  httpErrorCodes?: readonly number[];
 }
 
 export type ConsistentHashKey =
   | { kind: 'header'; name: string }
-  | { kind: 'cookie'; name: string; path?: string; ttlMs?: number }
+  | {
+      kind: 'cookie';
+      name: string;
+      path?: string;
+      ttlMs?: number;
+      attributes?: readonly { name: string; value: string }[];
+    }
   | { kind: 'sourceIp' }
   | { kind: 'queryParameter'; name: string };
 
@@ -314,6 +323,8 @@ export interface LocalityLbSetting {
   distribute: readonly { from: string; to: Readonly<Record<string, number>> }[];
   failover: readonly { from: string; to: string }[];
   failoverPriority: readonly string[];
+  /** Failover applies without outlier detection (Service trafficDistribution, istio-version-locality.ts). */
+  forced?: boolean;
 }
 
 export interface LoadBalancerSettings {
@@ -326,6 +337,20 @@ export interface LoadBalancerSettings {
   choiceCount: number;
   locality: LocalityLbSetting;
   warmup?: { durationMs: number; minimumPercent: number; aggression: number };
+  /** `zoneAwareLbSetting` (Istio 1.31), read and validated; see docs/fidelity/versions.md. */
+  zoneAware?: {
+    enabled: boolean;
+    failover: readonly { from: string; to: string }[];
+    failoverPriority: readonly string[];
+    minClusterSize?: number;
+  };
+}
+
+/** DR `retryBudget` [I:cluster_traffic_policy.go applyRetryBudget]; budgetIntervalMs only when set (Istio 1.31). */
+export interface RetryBudgetSettings {
+  percent: number;
+  minRetryConcurrency: number;
+  budgetIntervalMs?: number;
 }
 
 /** One block of a traffic policy as written; absent blocks inherit per Istio's per-block rules. */
@@ -334,7 +359,7 @@ export interface TrafficPolicyBlocks {
   outlierDetection?: OutlierDetectionSettings;
   loadBalancer?: LoadBalancerSettings;
   tls?: { mode: string };
-  retryBudget?: { percent: number; minRetryConcurrency: number };
+  retryBudget?: RetryBudgetSettings;
 }
 
 export interface TrafficPolicy extends TrafficPolicyBlocks {
@@ -369,7 +394,7 @@ export interface ClusterPolicy {
   loadBalancer: LoadBalancerSettings;
   /** healthy_panic_threshold: minHealthPercent with outlier detection, else Envoy's 50. */
   panicThresholdPercent: number;
-  retryBudget?: { percent: number; minRetryConcurrency: number };
+  retryBudget?: RetryBudgetSettings;
   tlsMode?: string;
 }
 
@@ -438,6 +463,8 @@ export interface MeshConfig {
   horizontalPodAutoscalers?: readonly HorizontalPodAutoscalerConfig[];
   /** Flagger Canaries and Argo Rollouts with what they imply resolved (resolve/rollout-expand.ts); absent = none. */
   progressiveDelivery?: ProgressiveDeliveryConfig;
+  /** The Istio version the manifests were resolved for (config/istio-version.ts); absent = the newest line. */
+  istio?: IstioProfile;
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ export {
   CLUSTER_COUNTERS,
   CLUSTER_GAUGES,
   DISCARDED_CLUSTER_COUNTERS,
+  reportedCounter,
 } from './stats/cluster-stats.js';
+export { remainingGauges } from './upstream/resource-manager.js';
 export type { ClusterCounter, ClusterGauge } from './stats/cluster-stats.js';
 export { DISCARDED_HTTP_STATS, HttpStats } from './stats/http-stats.js';
 export type { Endpoint, EndpointSource, Locality } from './upstream/host.js';

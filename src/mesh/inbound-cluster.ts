@@ -1,4 +1,5 @@
 import type { ClusterPolicy, ConnectionPoolSettings, RetryPolicy } from '../config/types.js';
+import { istioOf } from '../config/istio-version.js';
 import type { Rng } from '../engine/index.js';
 import {
   Cluster,
@@ -96,6 +97,7 @@ export class InboundCluster {
         labels: pod.labels,
         transport: this.transport,
         observer: world.observer,
+        envoy: istioOf(world.opts.config).envoy,
       },
     );
     this.host = this.cluster.prioritySet.allHosts[0]!;

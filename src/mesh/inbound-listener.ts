@@ -6,6 +6,7 @@ import {
   inboundConnectionPool,
 } from '../config/inbound-connection-pool.js';
 import { inboundRetryPolicy } from '../config/inbound-retry-policy.js';
+import { istioOf } from '../config/istio-version.js';
 import { MAX_UINT32, resolveConnectionPool } from '../config/defaults.js';
 import type { ConnectionPoolSettings, RetryPolicy, ServicePort } from '../config/types.js';
 import type { Endpoint } from '../envoy/index.js';
@@ -148,7 +149,7 @@ export class InboundListener {
           limited: connectionPool !== undefined && limits(connectionPool),
           retryBudget: dr.retryBudget,
           protocol: protocolOf(sp),
-          retry: inboundRetryPolicy(sp, other.retry),
+          retry: inboundRetryPolicy(sp, other.retry, istioOf(this.world.opts.config)),
         });
       }
     }

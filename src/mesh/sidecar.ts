@@ -1,4 +1,5 @@
 import type { Rng } from '../engine/index.js';
+import { istioOf } from '../config/istio-version.js';
 import {
   ActiveRequest,
   ClusterManager,
@@ -45,6 +46,7 @@ export class Sidecar implements RouterContext {
       labels: pod.labels,
       transport: world.transportFor(pod),
       observer: world.observer,
+      envoy: istioOf(world.opts.config).envoy,
     });
   }
 

@@ -12,6 +12,7 @@ import { codes, fmtSecs, pct, table } from './text-table.js';
 export function renderText(r: Result): string {
   const out: string[] = [
     `meshsim ${r.meshsim}: scenario ${r.scenario}, seed ${r.seed}, ${fmtSecs(r.simulatedMs)} simulated, ${r.events} events`,
+    `assuming Istio ${r.versions.istio} (Envoy ${r.versions.envoy})`,
     windowLine(r),
   ];
   for (const c of r.clients) out.push('', ...clientBlock(c));

@@ -22,6 +22,11 @@ export const resultSchema = z.strictObject({
   meshsim: z.string().describe('meshsim version'),
   scenario: z.string(),
   seed: z.number().int(),
+  versions: z
+    .strictObject({ istio: z.string(), envoy: z.string() })
+    .describe(
+      'the Istio release line the run assumed (spec.istio.version / --istio-version) and its Envoy line',
+    ),
   simulatedMs: z.number().describe('the load, then the drain: = window.drainedUntilMs'),
   warmupMs: z.number(),
   window: z

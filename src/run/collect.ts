@@ -1,5 +1,12 @@
+import { istioOf } from '../config/istio-version.js';
 import type { Scenario } from '../config/scenario/index.js';
-import { CLUSTER_COUNTERS, CLUSTER_GAUGES, type HttpStats } from '../envoy/index.js';
+import {
+  CLUSTER_COUNTERS,
+  CLUSTER_GAUGES,
+  type HttpStats,
+  remainingGauges,
+  reportedCounter,
+} from '../envoy/index.js';
 import type { LatencySummary } from '../engine/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
@@ -8,6 +15,7 @@ import type { ClientResult, ClusterResult, LatencyMs, Result, SeriesPoint } from
 
 /** Turns a finished world and its recorder into the Result (sorted keys and arrays: stable bytes). */
 export function collectResult(world: World, rec: Recorder, scenario: Scenario, version: string): Result {
+  const istio = istioOf(world.opts.config);
   const fromMs = scenario.warmupMs;
   const drainedUntilMs = world.sim.now;
   const inFlight = unfinishedByClient(world, fromMs);
@@ -82,6 +90,7 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
     meshsim: version,
     scenario: scenario.name,
     seed: world.opts.seed,
+    versions: { istio: istio.version, envoy: istio.envoy.version },
     simulatedMs: drainedUntilMs,
     warmupMs: scenario.warmupMs,
     window: { fromMs, toMs: world.endMs, drainedUntilMs },
@@ -138,8 +147,12 @@ function clusterResults(world: World): ClusterResult[] {
       if (r === undefined) byName.set(c.name, (r = { name: c.name, sidecars: 0, stats: {} }));
       r.sidecars++;
       const st = r.stats;
-      for (const n of CLUSTER_COUNTERS) st[n] = (st[n] ?? 0) + c.stats.counters[n];
+      for (const n of CLUSTER_COUNTERS)
+        if (reportedCounter(n, c.stats.counters[n]) || st[n] !== undefined)
+          st[n] = (st[n] ?? 0) + c.stats.counters[n];
       for (const n of CLUSTER_GAUGES) st[n] = (st[n] ?? 0) + c.stats.gauges[n];
+      if (c.envoy.trackRemaining)
+        for (const [n, v] of remainingGauges(c.resourceManager)) st[n] = (st[n] ?? 0) + v;
       for (const [code, v] of c.stats.byCode)
         st[`upstream_rq_${code}`] = (st[`upstream_rq_${code}`] ?? 0) + v;
       for (const [code, v] of c.stats.retryByCode)

@@ -116,6 +116,8 @@ export interface Result {
   meshsim: string;
   scenario: string;
   seed: number;
+  /** The Istio release line the run assumed and the Envoy line it ships (config/istio-version.ts). */
+  versions: { istio: string; envoy: string };
   /** Simulated time of the whole run: the load, then the drain (= window.drainedUntilMs). */
   simulatedMs: number;
   warmupMs: number;

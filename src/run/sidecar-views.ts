@@ -1,6 +1,8 @@
 import { closeNames } from '../config/suggest.js';
 import {
   CLUSTER_COUNTERS,
+  remainingGauges,
+  reportedCounter,
   CLUSTER_GAUGES,
   HealthFlag,
   type HttpStats,
@@ -163,8 +165,10 @@ function clusterViews(s: Sidecar, hostStats: HostStatsObserver): ClusterView[] {
   const out: ClusterView[] = [];
   for (const c of s.clusters.all()) {
     const st: Record<string, number> = {};
-    for (const n of CLUSTER_COUNTERS) st[n] = c.stats.counters[n];
+    for (const n of CLUSTER_COUNTERS)
+      if (reportedCounter(n, c.stats.counters[n])) st[n] = c.stats.counters[n];
     for (const n of CLUSTER_GAUGES) st[n] = c.stats.gauges[n];
+    if (c.envoy.trackRemaining) for (const [n, v] of remainingGauges(c.resourceManager)) st[n] = v;
     for (const [code, v] of c.stats.byCode) st[`upstream_rq_${code}`] = v;
     for (const [code, v] of c.stats.retryByCode) st[`retry.upstream_rq_${code}`] = v;
     const cp = c.spec.policy.connectionPool;

@@ -218,7 +218,8 @@ describe('meshsim validate <scenario or directory> follows spec.manifests', () =
     expect(r.out).toMatch(/^models\/outlier\/three-pods\.yaml:36:7 warning MSIM1010 /);
     expect(r.out.trim().split('\n')).toHaveLength(1);
     expect(r.err).toBe(
-      '5 files (2 scenarios and the manifests they name), 6 resources loaded: 0 errors, 1 warning, 0 infos\n',
+      'assuming Istio 1.31 (Envoy 1.39)\n' +
+        '5 files (2 scenarios and the manifests they name), 6 resources loaded: 0 errors, 1 warning, 0 infos\n',
     );
   });
 
@@ -226,7 +227,8 @@ describe('meshsim validate <scenario or directory> follows spec.manifests', () =
     const r = await cli('validate', 'models/canary/canary.scenario.yaml');
     expect(r.code).toBe(0);
     expect(r.err).toBe(
-      '3 files (1 scenario and the manifests it names), 5 resources loaded: 0 errors, 0 warnings, 0 infos\n',
+      'assuming Istio 1.31 (Envoy 1.39)\n' +
+        '3 files (1 scenario and the manifests it names), 5 resources loaded: 0 errors, 0 warnings, 0 infos\n',
     );
     const mis = await cli('validate', '-f', 'json', 'test/cli/fixtures/misconfig');
     expect(mis.code).toBe(1);

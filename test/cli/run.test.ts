@@ -9,7 +9,7 @@ describe('meshsim run', () => {
     const r = await run('run', 'models/canary/canary.scenario.yaml', '--duration', '10s');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^meshsim \S+: scenario canary-10pct, seed 7, 10\.\d+s simulated, \d+ events\nmeasured: requests started 5s\.\.10s, drained until 10\.\d+s\n/,
+      /^meshsim \S+: scenario canary-10pct, seed 7, 10\.\d+s simulated, \d+ events\nassuming Istio 1\.31 \(Envoy 1\.39\)\nmeasured: requests started 5s\.\.10s, drained until 10\.\d+s\n/,
     );
     expect(r.out).toMatch(/Client frontend: \d+ requests in 5\.\d+s/);
     expect(r.out).toMatch(/All done \d+ calls \(plus \d+ warmup\) [\d.]+ ms avg, [\d.]+ qps/);

@@ -28,7 +28,8 @@ describe('meshsim validate', () => {
     // Each scenario file in the directory is checked with the manifests it names, as its own mesh; a
     // resource defined in two files counts twice (37 when every file was one mesh).
     expect(r.err).toBe(
-      '21 files (10 scenarios and the manifests they name), 41 resources loaded: 0 errors, 1 warning, 1 info\n',
+      'assuming Istio 1.31 (Envoy 1.39)\n' +
+        '21 files (10 scenarios and the manifests they name), 41 resources loaded: 0 errors, 1 warning, 1 info\n',
     );
   });
 

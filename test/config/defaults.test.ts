@@ -43,7 +43,8 @@ describe('effectiveClusterPolicy: Istio defaults (semantics §2-§4)', () => {
         choiceCount: 2,
         locality: { enabled: true, distribute: [], failover: [], failoverPriority: [] },
       },
-      panicThresholdPercent: 50,
+      // Istio 1.31 (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS): 0 without outlier detection (50 before).
+      panicThresholdPercent: 0,
     });
   });
 
@@ -133,7 +134,7 @@ describe('effectiveClusterPolicy: Istio defaults (semantics §2-§4)', () => {
     expect(on9080.loadBalancer.policy).toBe('RANDOM');
     expect(on9080.connectionPool.tcp.maxConnections).toBe(MAX_UINT32);
     expect(on9080.outlierDetection).toBeUndefined();
-    expect(on9080.panicThresholdPercent).toBe(50);
+    expect(on9080.panicThresholdPercent).toBe(0); // Istio 1.31: no outlier detection -> 0
     const on8080 = policyOf(spec, undefined, 8080);
     expect(on8080.connectionPool.tcp.maxConnections).toBe(100);
     expect(on8080.outlierDetection?.consecutive5xxErrors).toBe(3);

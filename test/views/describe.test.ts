@@ -62,7 +62,7 @@ describe('meshsim describe', () => {
     const r = await cli('describe', '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Usage: meshsim describe \[options\] <input> <target>/);
-    expect(r.out).toMatch(/--proxy-config <kind>[\s\S]*"cluster", "route", "endpoint"/);
+    expect(r.out).toMatch(/--proxy-config <kind>[\s\S]*"cluster",\s+"route",\s+"endpoint"/);
     expect(r.out).toContain('For describe: 1 when the inputs have errors or the target does not exist.');
   });
 
@@ -171,7 +171,8 @@ describe('meshsim describe', () => {
     const plain = JSON.parse(
       (await cli('describe', CANARY, 'product-service', '--proxy-config', 'cluster', '-o', 'json')).out,
     );
-    expect(plain[0].common_lb_config.healthy_panic_threshold.value).toBe(50);
+    // Istio 1.31 (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS): 0 without outlier detection.
+    expect(plain[0].common_lb_config.healthy_panic_threshold.value).toBe(0);
     expect(plain[0].outlier_detection).toBeUndefined();
   });
 

@@ -1,4 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
+import type { IstioProfile } from '../../config/istio-version.js';
+import { istioVersionFlag, istioVersionOption } from '../istio-version-flag.js';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../../config/diagnostics.js';
@@ -32,6 +34,7 @@ interface DescribeFlags {
   format?: 'text' | 'yaml' | 'json';
   proxyConfig?: 'cluster' | 'route' | 'endpoint';
   out?: string;
+  istioVersion?: string;
 }
 
 /**
@@ -60,6 +63,7 @@ export function registerDescribe(program: Command, io: CliIo, result: { code: nu
       ).choices(['cluster', 'route', 'endpoint']),
     )
     .option('--out <file>', 'write to a file instead of stdout')
+    .addOption(istioVersionOption())
     .addHelpText(
       'after',
       `\n${EXIT_HELP} For describe: 1 when the inputs have errors or the target does not exist.\n` +
@@ -80,7 +84,7 @@ async function describeCommand(
   target: string,
   flags: DescribeFlags,
 ): Promise<number> {
-  const loaded = await loadInput(io, input);
+  const loaded = await loadInput(io, input, istioVersionFlag(flags.istioVersion));
   if (loaded === undefined) return EXIT.FINDINGS;
   const { world } = buildRun(loaded);
   const config = loaded.config;
@@ -145,18 +149,22 @@ function proxyConfig(
  * traffic) places the pods. Analysis findings are shown but do not stop a describe: a misconfigured mesh
  * is what one wants to look at.
  */
-async function loadInput(io: CliIo, input: string): Promise<LoadedScenario | undefined> {
+async function loadInput(
+  io: CliIo,
+  input: string,
+  istio: IstioProfile | undefined,
+): Promise<LoadedScenario | undefined> {
   const s = await stat(input).catch(() => undefined);
   const text = s?.isFile() ? await readFile(input, 'utf8').catch(() => '') : '';
   if (looksLikeScenario(text)) {
-    const load = await loadScenarioFile(input, { analysis: 'simulate' });
+    const load = await loadScenarioFile(input, { analysis: 'simulate', ...(istio ? { istio } : {}) });
     printDiagnostics(
       io,
       load.diagnostics.filter((d) => d.severity === 'error'),
     );
     return load.loaded;
   }
-  const m = await loadManifestPaths([input]);
+  const m = await loadManifestPaths([input], istio ? { istio } : {});
   const errors = m.diagnostics.filter((d) => d.severity === 'error');
   printDiagnostics(io, errors);
   if (hasErrors(errors)) return undefined;

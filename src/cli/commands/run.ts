@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { istioVersionFlag, istioVersionOption } from '../istio-version-flag.js';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../config/diagnostics.js';
@@ -71,6 +72,7 @@ interface RunFlags extends FindingsFlags {
   accessLog?: string;
   accessLogFilter?: string;
   accessLogSample?: string;
+  istioVersion?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -88,6 +90,7 @@ export function registerRun(program: Command, io: CliIo, result: { code: number 
       'text',
     )
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
+    .addOption(istioVersionOption())
     .option('-s, --seed <n>', "override the scenario's seed (a non-negative integer)")
     .option('-d, --duration <duration>', "override the scenario's duration, e.g. 30s")
     .option('--timing', 'add wall-clock timing to the report (makes output differ between runs)')
@@ -146,7 +149,13 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
     throw new UsageError(
       badFlags.map((f) => formatParseError(f.source.text, f.error, '--assert')).join('\n'),
     );
-  const load = await loadScenarioFile(path, { analysis: analysisMode(flags) });
+  const istio = istioVersionFlag(flags.istioVersion);
+  // Replications reload the scenario text in workers: the version must be in the file there.
+  if (istio !== undefined && replications !== undefined)
+    throw new UsageError(
+      '--istio-version does not combine with --replications: set spec.istio.version in the scenario',
+    );
+  const load = await loadScenarioFile(path, { analysis: analysisMode(flags), ...(istio ? { istio } : {}) });
   if (load.loaded === undefined) {
     printDiagnostics(io, load.diagnostics, flags.verbose);
     if (load.unreadable) return EXIT.USAGE;

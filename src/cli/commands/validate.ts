@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { describeIstioProfile, type IstioProfile, istioOf } from '../../config/istio-version.js';
+import { istioVersionFlag, istioVersionOption } from '../istio-version-flag.js';
 import { type Command, Option } from 'commander';
 import { analyzeMesh } from '../../config/analysis/index.js';
 import { toJsonDiagnostic } from '../../config/analysis/json.js';
@@ -18,6 +20,7 @@ interface ValidateFlags {
   format: 'text' | 'json';
   out?: string;
   strict: boolean;
+  istioVersion?: string;
 }
 
 /**
@@ -37,6 +40,7 @@ export function registerValidate(program: Command, io: CliIo, result: { code: nu
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --out <file>', 'write the diagnostics to a file instead of stdout')
     .option('--strict', 'exit 1 on warnings too', false)
+    .addOption(istioVersionOption())
     .addHelpText(
       'after',
       `\n${EXIT_HELP} For validate: 1 with errors (or warnings with --strict), never 3.\n` +
@@ -44,13 +48,14 @@ export function registerValidate(program: Command, io: CliIo, result: { code: nu
         '         meshsim validate k8s/ --format json --out findings.json',
     )
     .action(async (paths: string[], opts: ValidateFlags) => {
-      const v = await validatePaths(paths, io);
+      const istio = istioVersionFlag(opts.istioVersion);
+      const v = await validatePaths(paths, io, istio);
       const text =
         opts.format === 'json'
           ? `${JSON.stringify(v.diagnostics.map(toJsonDiagnostic), null, 2)}\n`
           : v.diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join('');
       await writeOut(io, opts.out, text);
-      if (opts.format === 'text') io.stderr(`${v.summary}\n`);
+      if (opts.format === 'text') io.stderr(`${v.assuming}\n${v.summary}\n`);
       result.code = exitCode(v.diagnostics, opts.strict);
     });
 }
@@ -59,8 +64,13 @@ export function registerValidate(program: Command, io: CliIo, result: { code: nu
 export async function validatePaths(
   paths: string[],
   io: CliIo,
-): Promise<{ diagnostics: Diagnostic[]; summary: string }> {
-  const loaded = await loadManifestPaths(paths, io.stdin ? { readStdin: io.stdin } : {});
+  istio?: IstioProfile,
+): Promise<{ diagnostics: Diagnostic[]; summary: string; assuming: string }> {
+  const withIstio = istio ? { istio } : {};
+  const loaded = await loadManifestPaths(paths, {
+    ...(io.stdin ? { readStdin: io.stdin } : {}),
+    ...withIstio,
+  });
   const scenarios: string[] = [];
   for (const f of loaded.files) {
     if (f === '<stdin>') continue;
@@ -69,14 +79,18 @@ export async function validatePaths(
   }
   if (scenarios.length === 0) {
     const diagnostics = sortDiagnostics([...loaded.diagnostics, ...analyzeMesh(loaded.config)]);
-    return { diagnostics, summary: summary(diagnostics, loaded.files, [loaded.config], 0) };
+    return {
+      diagnostics,
+      summary: summary(diagnostics, loaded.files, [loaded.config], 0),
+      assuming: assuming([loaded.config]),
+    };
   }
   const found: Diagnostic[] = [];
   const covered = new Set<string>();
   const configs: MeshConfig[] = [];
   for (const s of scenarios) {
     // 'simulate': the load reports every analysis finding (validate reports, it does not run).
-    const r = await loadScenarioFile(s, { analysis: 'simulate' });
+    const r = await loadScenarioFile(s, { analysis: 'simulate', ...withIstio });
     found.push(...r.diagnostics);
     for (const f of r.files) covered.add(f);
     if (r.config) configs.push(r.config);
@@ -85,13 +99,23 @@ export async function validatePaths(
   found.push(...loaded.diagnostics.filter((d) => IO_CODES.has(d.code)));
   const rest = loaded.files.filter((f) => !covered.has(f));
   if (rest.length > 0) {
-    const others = await loadManifestPaths(rest);
+    const others = await loadManifestPaths(rest, withIstio);
     found.push(...others.diagnostics, ...analyzeMesh(others.config));
     configs.push(others.config);
   }
   const diagnostics = orderFindings(dedupe(found));
   const files = [...new Set([...loaded.files, ...covered])];
-  return { diagnostics, summary: summary(diagnostics, files, configs, scenarios.length) };
+  return {
+    diagnostics,
+    summary: summary(diagnostics, files, configs, scenarios.length),
+    assuming: assuming(configs),
+  };
+}
+
+/** "assuming Istio 1.31 (Envoy 1.39)": the versions the checks used (several when scenarios differ). */
+function assuming(configs: readonly MeshConfig[]): string {
+  const seen = [...new Set(configs.map((c) => describeIstioProfile(istioOf(c))))];
+  return `assuming ${seen.length > 0 ? seen.join(', ') : describeIstioProfile(istioOf({}))}`;
 }
 
 /** Unreadable paths first (the real cause), then file:line:col order. */

@@ -4,8 +4,10 @@ import {
   resolveLoadBalancer,
   resolveOutlierDetection,
   DEFAULTS,
+  ms,
 } from '../defaults.js';
 import { shortHostToFqdn } from '../hosts.js';
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from '../istio-version.js';
 import type { DestinationRuleDoc, TrafficPolicyDoc } from '../schema/destination-rule.js';
 import type { DestinationRuleConfig, ObjectMeta, TrafficPolicy, TrafficPolicyBlocks } from '../types.js';
 
@@ -20,7 +22,11 @@ function resolveBlocks(b: BlocksDoc): TrafficPolicyBlocks {
   return out;
 }
 
-export function resolveTrafficPolicy(tp: TrafficPolicyDoc): TrafficPolicy {
+/** `profile`: the Istio version's retryBudget default percent (0.2 % in 1.27-1.29, 20 % since 1.30). */
+export function resolveTrafficPolicy(
+  tp: TrafficPolicyDoc,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): TrafficPolicy {
   const out: TrafficPolicy = {
     ...resolveBlocks(tp),
     portLevelSettings: (tp.portLevelSettings ?? [])
@@ -29,8 +35,12 @@ export function resolveTrafficPolicy(tp: TrafficPolicyDoc): TrafficPolicy {
   };
   if (tp.retryBudget)
     out.retryBudget = {
-      percent: tp.retryBudget.percent ?? DEFAULTS.retryBudgetPercent,
-      minRetryConcurrency: tp.retryBudget.minRetryConcurrency ?? DEFAULTS.retryBudgetMinRetryConcurrency,
+      percent: tp.retryBudget.percent ?? profile.retryBudgetDefaultPercent,
+      // istiod: `MinRetryConcurrency > 0` overrides the default 3 (applyRetryBudget).
+      minRetryConcurrency: tp.retryBudget.minRetryConcurrency || DEFAULTS.retryBudgetMinRetryConcurrency,
+      ...(tp.retryBudget.budgetInterval !== undefined && ms(tp.retryBudget.budgetInterval, 0) > 0
+        ? { budgetIntervalMs: ms(tp.retryBudget.budgetInterval, 0) }
+        : {}),
     };
   return out;
 }
@@ -38,6 +48,7 @@ export function resolveTrafficPolicy(tp: TrafficPolicyDoc): TrafficPolicy {
 export function resolveDestinationRule(
   meta: ObjectMeta,
   spec: DestinationRuleDoc['spec'],
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
 ): DestinationRuleConfig {
   const out: DestinationRuleConfig = {
     meta,
@@ -45,11 +56,11 @@ export function resolveDestinationRule(
     subsets: (spec.subsets ?? []).map((s) => ({
       name: s.name,
       labels: { ...(s.labels ?? {}) },
-      ...(s.trafficPolicy ? { trafficPolicy: resolveTrafficPolicy(s.trafficPolicy) } : {}),
+      ...(s.trafficPolicy ? { trafficPolicy: resolveTrafficPolicy(s.trafficPolicy, profile) } : {}),
     })),
     exportTo: [...(spec.exportTo ?? [])],
   };
-  if (spec.trafficPolicy) out.trafficPolicy = resolveTrafficPolicy(spec.trafficPolicy);
+  if (spec.trafficPolicy) out.trafficPolicy = resolveTrafficPolicy(spec.trafficPolicy, profile);
   if (spec.workloadSelector?.matchLabels) out.workloadSelector = { ...spec.workloadSelector.matchLabels };
   return out;
 }

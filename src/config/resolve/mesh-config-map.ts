@@ -3,6 +3,7 @@
  * it at start and on every change (Istio pkg/config/mesh/meshwatcher, mesh.go ApplyMeshConfig over
  * DefaultMeshConfig). Other ConfigMaps stay "not simulated".
  */
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from '../istio-version.js';
 import { severityOf } from '../codes.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
@@ -29,6 +30,7 @@ export function readIstioConfigMap(
   value: Record<string, unknown>,
   text: string,
   out: Diagnostic[],
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
 ): IstioMeshConfig | undefined {
   const attribution = {
     kind: 'ConfigMap',
@@ -66,12 +68,16 @@ export function readIstioConfigMap(
     });
     return undefined;
   }
-  const parsed = parseMeshConfigText(mesh, {
-    file: doc.file,
-    ...blockOrigin(text, pos),
-    ...attribution,
-    path: ['data', 'mesh'],
-  });
+  const parsed = parseMeshConfigText(
+    mesh,
+    {
+      file: doc.file,
+      ...blockOrigin(text, pos),
+      ...attribution,
+      path: ['data', 'mesh'],
+    },
+    profile,
+  );
   out.push(...parsed.diagnostics);
   return parsed.value;
 }

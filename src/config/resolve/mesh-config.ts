@@ -4,6 +4,7 @@
  * `spec.meshConfig`. Not to be confused with `MeshConfig` in types.ts, which is meshsim's whole resolved
  * input. Defaults are Istio's (pkg/config/mesh/mesh.go DefaultMeshConfig) and owned here.
  */
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from '../istio-version.js';
 import type { Code } from '../codes.js';
 import { severityOf } from '../codes.js';
 import {
@@ -67,7 +68,12 @@ export const DEFAULT_ISTIO_MESH_CONFIG: IstioMeshConfig = Object.freeze({
   rootNamespace: 'istio-system',
 }) as IstioMeshConfig;
 
-export function resolveIstioMeshConfig(doc: MeshConfigDoc, source?: SourceRef): IstioMeshConfig {
+/** `profile`: before Istio 1.31 `defaultTrafficPolicy` is not part of MeshConfig and is dropped (MSIM3102). */
+export function resolveIstioMeshConfig(
+  doc: MeshConfigDoc,
+  source?: SourceRef,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): IstioMeshConfig {
   const out: IstioMeshConfig = {
     // ALLOW_ANY_DYNAMIC_DNS passes unknown hosts through too (via a dynamic forward proxy).
     outboundTrafficPolicy:
@@ -77,14 +83,15 @@ export function resolveIstioMeshConfig(doc: MeshConfigDoc, source?: SourceRef): 
     enableAutoMtls: doc.enableAutoMtls ?? true,
     rootNamespace: doc.rootNamespace || 'istio-system',
   };
-  const dtp = doc.defaultTrafficPolicy;
+  const dtp = profile.meshDefaultTrafficPolicy ? doc.defaultTrafficPolicy : undefined;
   if (dtp?.connectionPool)
     out.defaultTrafficPolicy.connectionPool = resolveConnectionPool(dtp.connectionPool);
   if (dtp?.outlierDetection)
     out.defaultTrafficPolicy.outlierDetection = resolveOutlierDetection(dtp.outlierDetection);
   if (doc.localityLbSetting)
     out.localityLbSetting = resolveLoadBalancer({ localityLbSetting: doc.localityLbSetting }).locality;
-  if (doc.defaultHttpRetryPolicy) out.defaultHttpRetryPolicy = translateRetries(doc.defaultHttpRetryPolicy);
+  if (doc.defaultHttpRetryPolicy)
+    out.defaultHttpRetryPolicy = translateRetries(doc.defaultHttpRetryPolicy, profile);
   const c = doc.defaultConfig?.concurrency;
   if (c !== undefined && c > 0) out.concurrency = c;
   if (source) out.source = source;
@@ -112,6 +119,7 @@ export interface TextOrigin {
 export function parseMeshConfigText(
   text: string,
   origin: TextOrigin,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
 ): { value: IstioMeshConfig | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const at = (p: { line: number; column: number }) => ({
@@ -177,6 +185,15 @@ export function parseMeshConfigText(
       'enableAutoMtls: false is parsed and not simulated: mesh connections still pay the mTLS handshake',
       ['enableAutoMtls'],
     );
+  if (data.defaultTrafficPolicy !== undefined && !profile.meshDefaultTrafficPolicy)
+    push('MSIM3102', locate(['defaultTrafficPolicy'], true), meshDefaultTrafficPolicyIgnored(profile), [
+      'defaultTrafficPolicy',
+    ]);
   const source = { file: origin.file, line: origin.line, column: origin.column };
-  return { value: resolveIstioMeshConfig(data, source), diagnostics };
+  return { value: resolveIstioMeshConfig(data, source, profile), diagnostics };
+}
+
+/** MSIM3102's message, shared by the ConfigMap and the scenario's spec.meshConfig. */
+export function meshDefaultTrafficPolicyIgnored(profile: IstioProfile): string {
+  return `MeshConfig defaultTrafficPolicy was added in Istio 1.31: Istio ${profile.version} ignores it (no mesh-wide connectionPool/outlierDetection baseline)`;
 }

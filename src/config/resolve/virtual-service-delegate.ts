@@ -18,6 +18,7 @@
  * The merge works on the specs, as istiod's does, after short names are made FQDNs in each resource's
  * own namespace (istiod's ResolveVirtualServiceShortnames runs on root and delegate before merging).
  */
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from '../istio-version.js';
 import { shortHostToFqdn } from '../hosts.js';
 import type {
   DestinationDoc,
@@ -45,7 +46,10 @@ function exportedTo(meta: ObjectMeta, exportTo: readonly string[], ns: string): 
 }
 
 /** Roots get their merged rules in `http` and the rules as written in `writtenHttp`; others pass through. */
-export function mergeDelegateVirtualServices(list: readonly VirtualServiceSource[]): VirtualServiceConfig[] {
+export function mergeDelegateVirtualServices(
+  list: readonly VirtualServiceSource[],
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): VirtualServiceConfig[] {
   const delegates = new Map<string, VirtualServiceSource>();
   const byName = new Map<string, VirtualServiceSource>();
   for (const s of list) {
@@ -81,7 +85,7 @@ export function mergeDelegateVirtualServices(list: readonly VirtualServiceSource
       (d.spec.http ?? []).forEach((sub, j) => {
         const m = mergeHttpRoute(root, qualify(sub, d.value.meta.namespace));
         if (m === undefined) dropped.push(j);
-        else merged.push(resolveRoute(m, ns, d.sourceOfRule(j)));
+        else merged.push(resolveRoute(m, ns, d.sourceOfRule(j), profile));
       });
       links.push({ rule: i, target, status: 'merged', dropped, delegateRules: (d.spec.http ?? []).length });
     }

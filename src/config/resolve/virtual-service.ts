@@ -5,6 +5,7 @@
  */
 import { ms } from '../defaults.js';
 import { shortHostToFqdn } from '../hosts.js';
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from '../istio-version.js';
 import { translateRetries } from '../retry-policy.js';
 import type {
   DestinationDoc,
@@ -33,6 +34,7 @@ export function resolveVirtualService(
   meta: ObjectMeta,
   spec: VirtualServiceSpecDoc,
   sourceOfRule: (i: number) => SourceRef,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
 ): VirtualServiceConfig {
   const ns = meta.namespace;
   return {
@@ -40,12 +42,17 @@ export function resolveVirtualService(
     hosts: (spec.hosts ?? []).map((h) => shortHostToFqdn(h, ns)),
     gateways: [...(spec.gateways ?? [])],
     exportTo: [...(spec.exportTo ?? [])],
-    http: (spec.http ?? []).map((h, i) => resolveRoute(h, ns, sourceOfRule(i))),
+    http: (spec.http ?? []).map((h, i) => resolveRoute(h, ns, sourceOfRule(i), profile)),
     hasTcpOrTls: (spec.tcp?.length ?? 0) > 0 || (spec.tls?.length ?? 0) > 0,
   };
 }
 
-export function resolveRoute(h: HttpRouteDoc, ns: string, source: SourceRef): HttpRoute {
+export function resolveRoute(
+  h: HttpRouteDoc,
+  ns: string,
+  source: SourceRef,
+  profile: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): HttpRoute {
   const route: HttpRoute = {
     match: (h.match ?? []).map(resolveMatch),
     route: (h.route ?? []).map((d) => ({
@@ -54,7 +61,7 @@ export function resolveRoute(h: HttpRouteDoc, ns: string, source: SourceRef): Ht
       ...(d.headers ? { headers: resolveHeaders(d.headers) } : {}),
     })),
     timeoutMs: ms(h.timeout, 0),
-    retries: translateRetries(h.retries),
+    retries: translateRetries(h.retries, profile),
     mirrors: resolveMirrors(h, ns),
     headers: resolveHeaders(h.headers),
     source,

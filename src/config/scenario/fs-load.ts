@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { scenarioIstioProfile } from '../istio-version-scenario.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatPath } from '../diagnostics.js';
@@ -124,11 +125,15 @@ export async function loadScenarioFile(
   const readable = named.filter(
     (p, i) => p !== '' && !missing.some((d) => d.path === `spec.manifests[${i}]`),
   );
-  const m = await loadManifestPaths([...readable.map((p) => resolve(base, p)), path]);
+  const v = scenarioIstioProfile(found.doc, opts.istio);
+  const m = await loadManifestPaths([...readable.map((p) => resolve(base, p)), path], { istio: v.profile });
   const unreadablePaths = [...missing, ...m.diagnostics.filter((d) => d.code === 'MSIM0007')];
   const r = completeScenarioLoad(
     found,
-    { config: m.config, diagnostics: m.diagnostics.filter((d) => d.code !== 'MSIM0007') },
+    {
+      config: m.config,
+      diagnostics: [...v.diagnostics, ...m.diagnostics.filter((d) => d.code !== 'MSIM0007')],
+    },
     unreadablePaths,
     opts,
   );

@@ -1,4 +1,6 @@
 import { analyzeMesh } from '../analysis/index.js';
+import { scenarioIstioProfile } from '../istio-version-scenario.js';
+import type { IstioProfile } from '../istio-version.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { sortDiagnostics } from '../diagnostics.js';
 import { loadManifests, type ManifestInput } from '../load.js';
@@ -20,6 +22,8 @@ export type AnalysisMode = 'stop' | 'simulate' | 'skip';
 
 export interface ScenarioLoadOptions {
   analysis?: AnalysisMode;
+  /** `--istio-version`: overrides the scenario's `spec.istio.version`. */
+  istio?: IstioProfile;
 }
 
 export interface ScenarioLoad {
@@ -62,8 +66,9 @@ export function loadScenarioFromTexts(
   opts: ScenarioLoadOptions = {},
 ): ScenarioLoad {
   const found = findScenarioDocument(scenario.text, scenario.file);
-  const m = loadManifests([...manifests, scenario]);
-  return completeScenarioLoad(found, m, [], opts);
+  const v = scenarioIstioProfile(found.doc, opts.istio);
+  const m = loadManifests([...manifests, scenario], { istio: v.profile });
+  return completeScenarioLoad(found, { ...m, diagnostics: [...v.diagnostics, ...m.diagnostics] }, [], opts);
 }
 
 /**
@@ -83,7 +88,7 @@ export function completeScenarioLoad(
   const complete = unreadable.length === 0;
   let config = manifests.config;
   if (found.doc !== undefined) {
-    const s = parseScenario(found.doc);
+    const s = parseScenario(found.doc, config.istio);
     diagnostics.push(...s.diagnostics);
     if (s.scenario !== undefined) {
       // Istio's samples select the ingress gateway istioctl installs: add it when traffic names it.

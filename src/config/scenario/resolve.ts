@@ -6,6 +6,7 @@ import {
   parseDurationMs,
 } from '../../engine/index.js';
 import { type Diagnostic, formatPath } from '../diagnostics.js';
+import { DEFAULT_ISTIO_PROFILE, type IstioProfile } from '../istio-version.js';
 import { formatCount, LIMITS } from '../limits.js';
 import { didYouMean } from '../suggest.js';
 import { resolveIstioMeshConfig } from '../resolve/mesh-config.js';
@@ -103,7 +104,11 @@ export const DEFAULT_BEHAVIOUR: WorkloadBehaviour = {
  * distribution with a positioned diagnostic on failure. Never throws. `scenario` is undefined only when
  * the structure is wrong.
  */
-export function parseScenario(doc: SourceDocument): {
+/** `istio`: the version the load assumes (istio-version-scenario.ts); it shapes `spec.meshConfig`. */
+export function parseScenario(
+  doc: SourceDocument,
+  istio: IstioProfile = DEFAULT_ISTIO_PROFILE,
+): {
   scenario: Scenario | undefined;
   diagnostics: Diagnostic[];
 } {
@@ -144,7 +149,7 @@ export function parseScenario(doc: SourceDocument): {
   }
   // With value errors the scenario is still returned (bad values replaced by defaults) so cross-checks
   // can report everything in one pass; callers must not run it while `diagnostics` has errors.
-  const r = new Resolver(parsed.data, report);
+  const r = new Resolver(parsed.data, report, istio);
   const scenario = r.scenario(doc.file);
   const slo = parsed.data.spec.slo;
   if (slo !== undefined) {
@@ -189,6 +194,7 @@ class Resolver {
   constructor(
     private readonly d: ScenarioDocument,
     private readonly report: Report,
+    private readonly istio: IstioProfile,
   ) {}
 
   scenario(file: string): Scenario {
@@ -318,7 +324,7 @@ class Resolver {
             'MSIM2002',
             issue.message,
           );
-      else out.meshConfig = resolveIstioMeshConfig(r.data, { file, line: 0, column: 0 });
+      else out.meshConfig = resolveIstioMeshConfig(r.data, { file, line: 0, column: 0 }, this.istio);
     }
     return out;
   }

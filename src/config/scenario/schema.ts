@@ -202,6 +202,14 @@ export const scenarioSchema = z.strictObject({
     warmup: duration.optional(),
     drainTimeout: duration.optional(),
     seed: z.number().int().min(0).optional(),
+    istio: z
+      .strictObject({
+        version: z
+          .union([z.string(), z.number()])
+          .optional()
+          .describe('The Istio release line the mesh runs: "1.24" ... "1.31" (default "1.31"); quote it'),
+      })
+      .optional(),
     seriesInterval: duration.optional(),
     zones: z
       .record(z.string(), z.strictObject({ region: z.string(), subZone: z.string().optional() }))

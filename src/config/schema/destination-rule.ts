@@ -56,6 +56,8 @@ export const outlierDetection = obj({
   baseEjectionTime: duration().optional(),
   maxEjectionPercent: int(-2147483648, 2147483647).optional(),
   minHealthPercent: int(-2147483648, 2147483647).optional(),
+  /** Istio 1.31: only these statuses count as errors (CRD items minimum 100, maximum 599). */
+  outlierDetectionHttpErrorCodes: list(int(100, 599)).optional(),
 });
 
 const httpCookie = obj({
@@ -94,6 +96,13 @@ export const loadBalancer = obj({
   consistentHash: consistentHash.optional(),
   localityLbSetting: localityLbSetting.optional(),
   warmupDurationSecs: duration().optional(),
+  /** Istio 1.31 [A:destination_rule.proto ZoneAwareLoadBalancerSetting]. */
+  zoneAwareLbSetting: obj({
+    enabled: bool().optional(),
+    failover: list(obj({ from: str().optional(), to: str().optional() })).optional(),
+    failoverPriority: list(str()).optional(),
+    minClusterSize: int(1, 4294967295).optional(),
+  }).optional(),
   warmup: obj({
     duration: duration().optional(),
     minimumPercent: num().optional(),
@@ -131,7 +140,12 @@ export const trafficPolicy = obj({
     targetPort: port().optional(),
   }).optional(),
   proxyProtocol: obj({ version: oneOfEnum(['V1', 'V2'] as const).optional() }).optional(),
-  retryBudget: obj({ percent: num().optional(), minRetryConcurrency: uint32().optional() }).optional(),
+  retryBudget: obj({
+    percent: num().optional(),
+    minRetryConcurrency: uint32().optional(),
+    /** Istio 1.31 (release note 60389): 0 = only in-flight requests count. */
+    budgetInterval: duration({ allowZero: true }).optional(),
+  }).optional(),
 });
 
 const subset = obj({ name: str(), labels: stringMap().optional(), trafficPolicy: trafficPolicy.optional() });

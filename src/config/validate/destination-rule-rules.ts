@@ -13,6 +13,7 @@ import type {
 } from '../schema/destination-rule.js';
 import type { YamlPath } from '../yaml-source.js';
 import { checkExportTo, checkLabels, dns1123LabelProblem, wildcardDomainProblem } from './common.js';
+import { checkZoneAwareLbSetting } from './destination-rule-version-rules.js';
 import { dottedHostWarning } from './virtual-service-rules.js';
 
 const MAX_MAGLEV_TABLE = 5_000_011;
@@ -93,6 +94,7 @@ function checkBlocks(r: Reporter, p: YamlPath, b: Blocks): void {
   }
   if (b.outlierDetection) checkOutlier(r, [...p, 'outlierDetection'], b.outlierDetection);
   if (b.loadBalancer) checkLoadBalancer(r, [...p, 'loadBalancer'], b.loadBalancer, b.outlierDetection);
+  if (b.loadBalancer) checkZoneAwareLbSetting(r, [...p, 'loadBalancer'], b.loadBalancer, b.outlierDetection);
 }
 
 function checkOutlier(r: Reporter, p: YamlPath, od: OutlierDetectionDoc): void {

@@ -18,6 +18,12 @@ export interface MirrorTarget {
   readonly cluster: string;
   /** 0-100, fired with per-million resolution as Istio emits it. */
   readonly percentage: number;
+  /**
+   * The copy's Host gets `-shadow`: the inverse of Envoy RequestMirrorPolicy
+   * `disable_shadow_host_suffix_append`, which istiod sets since Istio 1.28 (DISABLE_SHADOW_HOST_SUFFIX,
+   * pilot/pkg/features/pilot.go). Absent: false (Istio >= 1.28).
+   */
+  readonly shadowHostSuffix?: boolean;
 }
 
 /**

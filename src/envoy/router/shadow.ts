@@ -20,7 +20,7 @@ import type { RouterContext } from './router-filter.js';
  * percentage fires sends a copy through the mirror cluster's own load balancer and pool (so it consumes
  * that cluster's circuit-breaker budget and feeds its outlier detection), with the route timeout and no
  * retries. Fire-and-forget: the response is discarded and the client never waits for it. Istio >= 1.28
- * keeps the original Host (no `-shadow` suffix). The copy is taken after the route's rewrites and header
+ * keeps the original Host; before, the copy's Host gets `-shadow` (MirrorTarget.shadowHostSuffix). The copy is taken after the route's rewrites and header
  * operations, as Envoy shadows the finalized request headers. The copy runs through the async client's
  * own router, so it counts as any request does (upstream_rq_total on attach, its final code charged once,
  * 503 + upstream_cx_none_healthy when no host is healthy), in the measurement window of the request it
@@ -28,6 +28,18 @@ import type { RouterContext } from './router-filter.js';
  *
  * NOTE: simplification: the mirror decision draws from the router's RNG; Envoy derives it from the stream id.
  */
+/**
+ * Envoy's shadow Host before Istio 1.28: `-shadow` appended to the host, before any port
+ * (Envoy source/common/http/utility.cc, the shadow host suffix; "foo:8080" -> "foo-shadow:8080").
+ */
+export function shadowHost(authority: string): string {
+  const colon = authority.lastIndexOf(':');
+  const bracket = authority.lastIndexOf(']');
+  if (colon > bracket && /^\d+$/.test(authority.slice(colon + 1)))
+    return `${authority.slice(0, colon)}-shadow${authority.slice(colon)}`;
+  return `${authority}-shadow`;
+}
+
 export function sendShadows(
   ctx: RouterContext,
   route: RouteEntry,
@@ -51,7 +63,9 @@ export function sendShadows(
       continue;
     }
     (measured ? ctx.stats : DISCARDED_HTTP_STATS).shadow_requests++;
-    const shadow = new ShadowRequest(ctx, cluster, host, cloneRequest(request), counters);
+    const copy = cloneRequest(request);
+    if (m.shadowHostSuffix === true) copy.authority = shadowHost(copy.authority);
+    const shadow = new ShadowRequest(ctx, cluster, host, copy, counters);
     shadow.start(timeoutMs, worker);
   }
 }

@@ -1,3 +1,4 @@
+import type { EnvoyBehaviour } from '../../config/istio-version.js';
 import type { RandomStreams, Simulation } from '../../engine/index.js';
 import type { EnvoyObserver } from '../observer.js';
 import { ClusterStats } from '../stats/cluster-stats.js';
@@ -5,6 +6,7 @@ import type { ClusterSpec } from './cluster-spec.js';
 import type { ConnPool } from './conn-pool/conn-pool.js';
 import { createConnPool, type HttpConnPool } from './conn-pool/index.js';
 import { Host, type Locality } from './host.js';
+import { NEWEST_ENVOY_BEHAVIOUR } from './envoy-behaviour.js';
 import { PrioritySet } from './host-set.js';
 import { buildLoadAssignment } from './locality/index.js';
 import { createLoadBalancer } from './load-balancers/index.js';
@@ -26,6 +28,8 @@ export interface ClusterContext {
   readonly labels?: Readonly<Record<string, string>>;
   readonly transport: UpstreamTransport;
   readonly observer: EnvoyObserver;
+  /** What this Envoy's version does differently (config/istio-version.ts, resolved once by the world); absent: the newest line. */
+  readonly envoy?: EnvoyBehaviour;
 }
 
 /**
@@ -40,6 +44,7 @@ export class Cluster {
   readonly prioritySet = new PrioritySet();
   readonly lb: LoadBalancer;
   readonly outlierDetector: OutlierDetectorSink | null;
+  readonly envoy: EnvoyBehaviour;
   private seenVersion = -1;
 
   constructor(
@@ -47,6 +52,7 @@ export class Cluster {
     readonly ctx: ClusterContext,
   ) {
     this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges);
+    this.envoy = ctx.envoy ?? NEWEST_ENVOY_BEHAVIOUR;
     this.syncMembership();
     this.lb = createLoadBalancer(this);
     this.outlierDetector = createOutlierDetector(this);

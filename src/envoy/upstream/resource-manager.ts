@@ -1,4 +1,4 @@
-import type { ClusterPolicy } from '../../config/types.js';
+import type { ClusterPolicy, RetryBudgetSettings } from '../../config/types.js';
 import type { ClusterGauge } from '../stats/cluster-stats.js';
 
 type Gauges = Record<ClusterGauge, number>;
@@ -50,7 +50,7 @@ export class ResourceManager {
   readonly pendingRequests: Resource;
   readonly requests: Resource;
   readonly retries: Resource;
-  private readonly budget: { percent: number; minRetryConcurrency: number } | undefined;
+  private readonly budget: RetryBudgetSettings | undefined;
 
   /** `gauges`: the cluster's stats gauges, so the `circuit_breakers.default.*_open` gauges follow. */
   constructor(policy: ClusterPolicy, gauges: Gauges | null = null) {
@@ -69,8 +69,28 @@ export class ResourceManager {
   /** Whether one more concurrent retry may start (max_retries or the retry budget). */
   canRetry(): boolean {
     if (this.budget === undefined) return this.retries.canCreate();
-    const outstanding = this.requests.count + this.pendingRequests.count;
-    const max = Math.max((this.budget.percent / 100) * outstanding, this.budget.minRetryConcurrency);
-    return this.retries.count < max;
+    return this.retries.count < this.retryLimit();
   }
+
+  /** max_retries, or the retry budget's current limit. */
+  retryLimit(): number {
+    if (this.budget === undefined) return this.retries.max;
+    const outstanding = this.requests.count + this.pendingRequests.count;
+    return Math.max((this.budget.percent / 100) * outstanding, this.budget.minRetryConcurrency);
+  }
+}
+
+/**
+ * `circuit_breakers.default.remaining_*`: what is left of each limit, kept by Envoy only when istiod sets
+ * `track_remaining` (before Istio 1.29: DISABLE_TRACK_REMAINING_CB_METRICS, compatibility-version-1.28.yaml).
+ * A gauge is a level, so reading max - count when the stats are read equals Envoy's running value.
+ */
+export function remainingGauges(rm: ResourceManager): [string, number][] {
+  const left = (r: Resource) => Math.max(0, r.max - r.count);
+  return [
+    ['circuit_breakers.default.remaining_cx', left(rm.connections)],
+    ['circuit_breakers.default.remaining_pending', left(rm.pendingRequests)],
+    ['circuit_breakers.default.remaining_rq', left(rm.requests)],
+    ['circuit_breakers.default.remaining_retries', Math.max(0, rm.retryLimit() - rm.retries.count)],
+  ];
 }

@@ -1,7 +1,15 @@
+import { istioOf } from '../../config/istio-version.js';
+import { trafficDistributionLocality } from '../../config/istio-version-locality.js';
 import { resolveConnectionPool, resolveLoadBalancer } from '../../config/defaults.js';
 import { DEFAULTS, destinationRuleFor, effectiveClusterPolicy } from '../../config/index.js';
 import { DEFAULT_ISTIO_MESH_CONFIG, type IstioMeshConfig } from '../../config/resolve/mesh-config.js';
-import type { ClusterPolicy, DestinationRuleConfig, MeshConfig, ServiceConfig } from '../../config/types.js';
+import type {
+  ClusterPolicy,
+  DestinationRuleConfig,
+  LocalityLbSetting,
+  MeshConfig,
+  ServiceConfig,
+} from '../../config/types.js';
 import type { ClusterDirectory, ClusterSpec } from '../../envoy/index.js';
 import type { ServiceEndpoints } from '../endpoints.js';
 import type { ExternalEndpoints } from '../external-endpoints.js';
@@ -60,9 +68,15 @@ export class ClusterSpecs implements ClusterDirectory {
       subsetLabels = s.labels;
     }
     let policy = meshDefaults(
-      effectiveClusterPolicy(withMeshBaseline(dr, this.mesh, port), subset === '' ? undefined : subset, port),
+      effectiveClusterPolicy(
+        withMeshBaseline(dr, this.mesh, port),
+        subset === '' ? undefined : subset,
+        port,
+        istioOf(this.config),
+      ),
       dr,
       this.mesh,
+      trafficDistributionLocality(svc.trafficDistribution, istioOf(this.config)),
     );
     const se = svc.serviceEntry;
     if (se !== undefined && se.resolution === 'NONE')
@@ -162,6 +176,8 @@ function meshDefaults(
   policy: ClusterPolicy,
   dr: DestinationRuleConfig | undefined,
   mesh: IstioMeshConfig,
+  /** The Service's trafficDistribution, between the DR and the mesh (loadbalancer.go GetEffectiveLbSetting). */
+  serviceLocality?: LocalityLbSetting,
 ): ClusterPolicy {
   const written = dr?.meta.positions ?? {};
   const wrote = (suffix: string) => Object.keys(written).some((k) => k.endsWith(suffix));
@@ -172,8 +188,8 @@ function meshDefaults(
     policy.connectionPool.tcp.connectTimeoutMs === DEFAULTS.connectTimeoutMs
   )
     out = { ...out, connectionPool: withConnectTimeout(out.connectionPool, mesh.connectTimeoutMs) };
-  if (mesh.localityLbSetting !== undefined && !wrote('.localityLbSetting'))
-    out = { ...out, loadBalancer: { ...out.loadBalancer, locality: mesh.localityLbSetting } };
+  const locality = wrote('.localityLbSetting') ? undefined : (serviceLocality ?? mesh.localityLbSetting);
+  if (locality !== undefined) out = { ...out, loadBalancer: { ...out.loadBalancer, locality } };
   return out;
 }
 

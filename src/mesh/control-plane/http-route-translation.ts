@@ -1,4 +1,5 @@
 import { retryHostPredicate } from '../../config/index.js';
+import { istioOf } from '../../config/istio-version.js';
 import { MESH_GATEWAY, resolveGatewayName } from '../../config/resolve/gateway.js';
 import type {
   Destination,
@@ -160,7 +161,11 @@ function translateRouteEntry(
   for (const mp of rule.mirrors) {
     // Explicit 0 % mirrors nothing; absent was already defaulted to 100 % (Istio route.go TranslateRequestMirrorPolicy; Envoy router.cc maybeDoShadowing).
     if (mp.percentage > 0)
-      mirrors.push({ cluster: destinationCluster(mp.destination, ctx), percentage: mp.percentage });
+      mirrors.push({
+        cluster: destinationCluster(mp.destination, ctx),
+        percentage: mp.percentage,
+        ...(istioOf(ctx.config).shadowHostSuffix ? { shadowHostSuffix: true } : {}),
+      });
   }
   return {
     kind: 'route',

@@ -1,4 +1,5 @@
 import { defaultRetryPolicy, hostMatches, isMeshBound, virtualServiceFor } from '../../config/index.js';
+import { istioOf } from '../../config/istio-version.js';
 import type { MeshConfig, ServiceConfig, VirtualServiceConfig } from '../../config/types.js';
 import { clusterName } from '../../envoy/index.js';
 import type { Route, RouteEntry, VirtualHost } from '../../envoy/router/index.js';
@@ -108,7 +109,7 @@ export function defaultOutboundRoute(
     clusters: [{ name: clusterName(port, '', fqdn), weight: 1 }],
     totalWeight: 1,
     timeoutMs: 0,
-    retryPolicy: defaultRetryPolicy(false),
+    retryPolicy: defaultRetryPolicy(false, istioOf(config)),
     retryPreviousHosts: true,
     mirrors: [],
     ...(hashPolicy ? { hashPolicy } : {}),

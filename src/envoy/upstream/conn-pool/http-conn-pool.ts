@@ -308,7 +308,8 @@ export class HttpConnPool implements ConnPool {
     const { resourceManager: rm, stats } = this.cluster;
     if (!rm.requests.canCreate()) {
       cb.onPoolFailure('overflow');
-      cb.counters.counters.upstream_rq_pending_overflow++;
+      // max_requests overflow: upstream_rq_active_overflow since Envoy 1.38, pending_overflow before.
+      cb.counters.counters[this.config.maxRequestsOverflowCounter]++;
       return;
     }
     if (c.remainingStreams > 0) c.remainingStreams--;

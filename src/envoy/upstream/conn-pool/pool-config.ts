@@ -1,8 +1,14 @@
+import type { EnvoyBehaviour } from '../../../config/istio-version.js';
+import { NEWEST_ENVOY_BEHAVIOUR } from '../envoy-behaviour.js';
 import type { ClusterSpec } from '../cluster-spec.js';
 
 /** Envoy's common_http_protocol_options.idle_timeout default when istiod leaves it out (Istio cluster_traffic_policy.go applyConnectionPool). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
-/** Envoy's http2_protocol_options.max_concurrent_streams default. */
+/**
+ * Envoy's http2_protocol_options.max_concurrent_streams default before Envoy 1.36; since 1.36 (Istio
+ * 1.28) it is 1024 (Envoy 1.36.0 changelog, runtime guard safe_http2_options): the version's default
+ * comes from EnvoyBehaviour.http2MaxConcurrentStreamsDefault.
+ */
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 2 ** 31 - 1;
 
 /**
@@ -19,9 +25,17 @@ export interface PoolConfig {
   readonly maxRequestsPerConnection: number;
   /** Streams one connection carries at once: 1 for HTTP/1.1, max_concurrent_streams for HTTP/2. */
   readonly concurrentStreamLimit: number;
+  /** The counter a max_requests overflow charges (EnvoyBehaviour: active_overflow since Envoy 1.38). */
+  readonly maxRequestsOverflowCounter: EnvoyBehaviour['maxRequestsOverflowCounter'];
 }
 
-export function poolConfig(spec: Pick<ClusterSpec, 'policy' | 'protocol'>): PoolConfig {
+export function poolConfig(
+  spec: Pick<ClusterSpec, 'policy' | 'protocol'>,
+  envoy: Pick<
+    EnvoyBehaviour,
+    'http2MaxConcurrentStreamsDefault' | 'maxRequestsOverflowCounter'
+  > = NEWEST_ENVOY_BEHAVIOUR,
+): PoolConfig {
   const { tcp, http } = spec.policy.connectionPool;
   return {
     protocol: spec.protocol,
@@ -39,6 +53,7 @@ export function poolConfig(spec: Pick<ClusterSpec, 'policy' | 'protocol'>): Pool
         ? 1
         : http.maxConcurrentStreams > 0
           ? http.maxConcurrentStreams
-          : DEFAULT_MAX_CONCURRENT_STREAMS,
+          : envoy.http2MaxConcurrentStreamsDefault,
+    maxRequestsOverflowCounter: envoy.maxRequestsOverflowCounter,
   };
 }

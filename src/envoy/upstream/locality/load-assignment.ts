@@ -28,8 +28,9 @@ interface Group {
  *      `failover` is also set, region failover on top;
  *   5. otherwise Istio's default region/zone/subzone failover with the `failover` from→to rules.
  *
- * NOTE: simplification: Kubernetes `trafficDistribution: PreferClose` (failover forced without outlier
- * detection) and istiod's ENABLE_LOCALITY_WEIGHTED_LB_CONFIG are not modelled: the cluster spec lacks them.
+ * Kubernetes `trafficDistribution` forces step 4 without outlier detection (`forced`, config/istio-version-locality.ts).
+ *
+ * NOTE: simplification: istiod's ENABLE_LOCALITY_WEIGHTED_LB_CONFIG is not modelled: the cluster spec lacks it.
  */
 export function buildLoadAssignment(
   hosts: readonly Host[],
@@ -41,7 +42,8 @@ export function buildLoadAssignment(
   const s = lb.locality;
   if (!s.enabled) return groups;
   if (s.distribute.length > 0) return applyLocalityWeights(proxy.locality, groups, s.distribute);
-  if (!hasOutlierDetection) return groups;
+  // trafficDistribution forces failover without outlier detection (loadbalancer.go: forceFailover).
+  if (!hasOutlierDetection && s.forced !== true) return groups;
   if (s.failoverPriority.length > 0) {
     const split = applyFailoverPriorities(
       groups,

@@ -1,4 +1,5 @@
 import type { OutlierDetectionSettings } from '../../../config/types.js';
+import { NEWEST_ENVOY_BEHAVIOUR } from '../envoy-behaviour.js';
 import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
 import type { ClusterCounter } from '../../stats/cluster-stats.js';
 import type { Cluster } from '../cluster.js';
@@ -26,7 +27,7 @@ const FAILED = HealthFlag.FAILED_OUTLIER_CHECK;
 
 /** What a detector uses of its cluster (a narrow view, so detectors can be driven without a whole cluster). */
 export type DetectorCluster = Pick<Cluster, 'stats' | 'name' | 'onHostHealthChanged'> & {
-  readonly ctx: Pick<Cluster['ctx'], 'sim' | 'sidecar' | 'observer'>;
+  readonly ctx: Pick<Cluster['ctx'], 'sim' | 'sidecar' | 'observer' | 'envoy'>;
   readonly prioritySet: { readonly hostSets: readonly { readonly hosts: readonly Host[] }[] };
 };
 
@@ -63,6 +64,10 @@ export class OutlierDetector implements OutlierDetectorSink {
   private readonly createdAtMs: number;
   private readonly enforcing5xx: boolean;
   private readonly split: boolean;
+  /** Post-#27909 max_ejection_percent (EnvoyBehaviour.strictMaxEjectionPercent). */
+  private readonly strictMaxEjection: boolean;
+  /** outlierDetectionHttpErrorCodes as a lookup by status; null: 5xx are the errors. */
+  private readonly errorCodes: Uint8Array | null;
   // Scratch space of the success-rate sweep, reused at every tick.
   private readonly rates: number[] = [];
   private readonly volumes: number[] = [];
@@ -77,6 +82,12 @@ export class OutlierDetector implements OutlierDetectorSink {
     // consecutive5xxErrors: n → consecutive_5xx n with enforcing 100 when n > 0 (0 disables).
     this.enforcing5xx = cfg.consecutive5xxErrors > 0;
     this.split = cfg.splitExternalLocalOriginErrors;
+    this.strictMaxEjection = (cluster.ctx.envoy ?? NEWEST_ENVOY_BEHAVIOUR).strictMaxEjectionPercent;
+    this.errorCodes = null;
+    if (cfg.httpErrorCodes !== undefined) {
+      this.errorCodes = new Uint8Array(600);
+      for (const c of cfg.httpErrorCodes) this.errorCodes[c] = 1;
+    }
   }
 
   // --- what hosts report (DetectorHostMonitorImpl)
@@ -85,7 +96,12 @@ export class OutlierDetector implements OutlierDetectorSink {
     const m = this.monitor(host);
     if (m === REMOVED_HOST) return;
     m.requests++;
-    if (status >= 500 && status <= 599) {
+    // Istio 1.31 outlierDetectionHttpErrorCodes -> the cluster's http_protocol_options.outlier_detection
+    // error_matcher on :status (cluster_traffic_policy.go applyOutlierDetectionErrorCodes): only those
+    // codes are errors. NOTE: simplification: a matched code counts as a 5xx error (and a gateway error
+    // when 502-504); Envoy reports the match as an external-origin failure.
+    const isError = this.errorCodes === null ? status >= 500 && status <= 599 : this.errorCodes[status] === 1;
+    if (isError) {
       if (status >= 502 && status <= 504) {
         if (++m.consecutiveGatewayFailure === this.cfg.consecutiveGatewayErrors.threshold)
           this.onConsecutiveError(host, m, 'consecutive_gateway_failure');
@@ -159,8 +175,13 @@ export class OutlierDetector implements OutlierDetectorSink {
     const { stats } = this.cluster;
     const maxPercent = Math.min(100, this.cfg.maxEjectionPercent);
     const active = stats.gauges['outlier_detection.ejections_active'];
-    // Post-#27909 Envoy: the percentage after this ejection must stay within the maximum (Envoy outlier_detection_impl.cc ejection step 2).
-    if (!((100 * (active + 1)) / this.totalHosts() <= maxPercent)) {
+    // Post-#27909 Envoy: the percentage after this ejection must stay within the maximum (Envoy
+    // outlier_detection_impl.cc ejection step 2). Before it, the check used the percentage before the
+    // ejection, so the first ejection was always allowed (EnvoyBehaviour.strictMaxEjectionPercent).
+    const allowed = this.strictMaxEjection
+      ? (100 * (active + 1)) / this.totalHosts() <= maxPercent
+      : (100 * active) / this.totalHosts() < maxPercent;
+    if (!allowed) {
       stats.counters['outlier_detection.ejections_overflow']++;
       return;
     }

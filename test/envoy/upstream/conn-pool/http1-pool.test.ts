@@ -110,7 +110,7 @@ describe('HTTP/1.1 connection pool (semantics §2.5, §2.6)', () => {
     expect(c.upstream_cx_overflow).toBe(2);
   });
 
-  it('max_requests is checked when attaching: overflow counts upstream_rq_pending_overflow', () => {
+  it('max_requests is checked when attaching: overflow counts upstream_rq_active_overflow (Envoy >= 1.38)', () => {
     const { pool, sim, t, c, g } = setup({ http: { http2MaxRequests: 1 } });
     t.connectMs = 1;
     const a = new Req(sim, 'a');
@@ -121,7 +121,7 @@ describe('HTTP/1.1 connection pool (semantics §2.5, §2.6)', () => {
     sim.runUntil(1);
     expect(a.stream).not.toBeNull();
     expect(b.failure).toBe('overflow');
-    expect(c.upstream_rq_pending_overflow).toBe(1);
+    expect([c.upstream_rq_active_overflow, c.upstream_rq_pending_overflow]).toEqual([1, 0]);
     expect(g['circuit_breakers.default.rq_open']).toBe(1);
   });
 
@@ -281,7 +281,7 @@ describe('what the pool counts for a request, and where (ConnPoolImplBase)', () 
     pool.newStream(new Req(sim, 'a'));
     pool.newStream(new Req(sim, 'b'));
     sim.runUntil(1);
-    expect([c.upstream_rq_pending_overflow, c.upstream_rq_total]).toEqual([1, 1]);
+    expect([c.upstream_rq_active_overflow, c.upstream_rq_total]).toEqual([1, 1]);
     expect([cluster.hosts[0]!.rqActive, g.upstream_rq_active]).toEqual([1, 1]);
   });
 

@@ -50,7 +50,7 @@ describe('HTTP/2 connection pool (semantics §2.6)', () => {
     for (const r of reqs) pool.newStream(r);
     t.connects[0]!.cb.onConnected();
     expect(reqs.map((r) => r.failure)).toEqual([null, null, 'overflow']);
-    expect(c.upstream_rq_pending_overflow).toBe(1);
+    expect(c.upstream_rq_active_overflow).toBe(1); // Envoy >= 1.38 (Istio 1.30)
   });
 
   it('a local reset sends RST_STREAM: the connection and its other streams stay', () => {
