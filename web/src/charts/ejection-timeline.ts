@@ -4,7 +4,7 @@ import type { TimeAxis } from './series.js';
 import { drawTimeFrame } from './time-frame.js';
 
 const W = 860;
-const M = { top: 14, right: 10, bottom: 24, left: 200 };
+const M = { top: 18, right: 10, bottom: 24, left: 200 };
 const ROW = 16;
 
 export interface EjectionBar {

@@ -6,7 +6,7 @@ import { formatTick, unitTitle } from './units.js';
 
 const W = 420;
 const H = 190;
-const M = { top: 16, right: 10, bottom: 24, left: 58 };
+const M = { top: 18, right: 10, bottom: 24, left: 58 };
 
 export interface ChartView {
   data: ChartData;
@@ -144,6 +144,9 @@ function drawLines(
     .join('path')
     .attr('class', cls)
     .attr('data-key', (d) => d.key)
+    // The line's highest value and first time, for readers of the page (tests, bench) without the scale.
+    .attr('data-max', (d) => String(d.points.reduce((m, p) => Math.max(m, p[1]), 0)))
+    .attr('data-first-s', (d) => String(d.points[0]?.[0] ?? ''))
     .attr('fill', 'none')
     .attr('stroke', (d) => color(d.key))
     .attr('stroke-width', dashed ? 1.2 : 1.6)

@@ -45,7 +45,7 @@ export function requestPanels(run: RunOutput, iv: Intervals): ChartData[] {
         (k) => k,
         iv,
       ),
-      empty: 'no response flags in this run (every response was a plain upstream answer: "-")',
+      empty: 'no response flags in this run (every one was "-")',
     },
     {
       // Upstream tries (retries and mirrors included) by destination subset: the canary split.
@@ -73,8 +73,11 @@ function sumBy(
       a![i] = (a![i] ?? 0) + n;
     });
   }
-  return [...sums.keys()].sort().map((k) => rateLine(k, labelOf(k), fill(sums.get(k)!), iv));
+  return [...sums.keys()].sort(natural).map((k) => rateLine(k, labelOf(k), fill(sums.get(k)!), iv));
 }
+
+/** svc-2 before svc-10, as a reader expects a legend ordered. */
+const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 function fill(a: number[]): number[] {
   return Array.from(a, (n) => n ?? 0);

@@ -32,11 +32,17 @@ export interface TimeAxis {
   /** [0, simulated seconds]: the same for every panel, the ejection timeline included. */
   domain: [number, number];
   warmupS: number;
+  /** The load stops here (window.toMs): after it only the drain finishes requests in flight. */
+  loadEndS: number;
 }
 
 export function timeAxis(run: RunOutput): TimeAxis {
   const r = run.result;
-  return { domain: [0, Math.max(r.simulatedMs, 1) / 1000], warmupS: r.warmupMs / 1000 };
+  return {
+    domain: [0, Math.max(r.simulatedMs, 1) / 1000],
+    warmupS: r.warmupMs / 1000,
+    loadEndS: r.window.toMs / 1000,
+  };
 }
 
 /** Per-interval helpers shared by the panel builders. */
@@ -45,7 +51,11 @@ export interface Intervals {
   warmupMs: number;
   /** Start of interval i, simulated seconds. */
   start: (i: number) => number;
-  /** Whether interval i holds measured data: it starts at or after the warm-up's end (no point before). */
+  /**
+   * Whether interval i is a whole interval of measured load: it starts at or after the warm-up's end (no
+   * point before: nothing is measured there) and before the load stops (the drain's short tail would read
+   * as a fall to 0 requests/s).
+   */
   measured: (i: number) => boolean;
   perSecond: (n: number) => number;
 }
@@ -53,11 +63,12 @@ export interface Intervals {
 export function intervals(run: RunOutput): Intervals {
   const ms = run.result.series.intervalMs;
   const warmupMs = run.result.warmupMs;
+  const loadEndMs = run.result.window.toMs;
   return {
     ms,
     warmupMs,
     start: (i) => (i * ms) / 1000,
-    measured: (i) => i * ms >= warmupMs,
+    measured: (i) => i * ms >= warmupMs && i * ms < loadEndMs,
     perSecond: (n) => (n * 1000) / ms,
   };
 }

@@ -5,8 +5,8 @@ type Svg = Selection<SVGSVGElement, null, HTMLElement, unknown>;
 
 /**
  * What every panel draws the same way over simulated time: the shared x axis (the whole run), the
- * warm-up shaded and labelled (nothing is measured there, so no series has a point inside it), and the
- * cursor at the time slider's position.
+ * warm-up shaded and labelled (nothing is measured there, so no series has a point inside it), the drain
+ * after the load stops shaded too, and the cursor at the time slider's position.
  */
 export function drawTimeFrame(
   svg: Svg,
@@ -27,32 +27,40 @@ export function drawTimeFrame(
         .ticks(6)
         .tickFormat((d) => `${d} s`),
     );
-  const warm = axis.warmupS > 0 ? [axis.warmupS] : [];
+  const [d0, d1] = x.domain() as [number, number];
+  // Bands: the warm-up (nothing measured) and the drain after the load stops (requests in flight finish).
+  const bands = [
+    ...(axis.warmupS > 0 ? [{ cls: 'warmup', from: d0, to: axis.warmupS, label: 'warm-up' }] : []),
+    ...(axis.loadEndS < d1 ? [{ cls: 'drain', from: axis.loadEndS, to: d1, label: 'drain' }] : []),
+  ];
   svg
-    .selectAll('rect.warmup')
-    .data(warm)
+    .selectAll<SVGRectElement, (typeof bands)[number]>('rect.band')
+    .data(bands, (d) => d.cls)
     .join('rect')
-    .attr('class', 'warmup')
-    .attr('x', x(0))
-    .attr('width', (d) => Math.max(0, x(d) - x(0)))
+    .attr('class', (d) => `band ${d.cls}`)
+    .attr('x', (d) => x(d.from))
+    .attr('width', (d) => Math.max(0, x(d.to) - x(d.from)))
     .attr('y', top)
     .attr('height', bottom - top)
     .attr('fill', '#eceff1');
+  // A label only where the band is wide enough to hold it (a 100 ms drain is a sliver).
   svg
-    .selectAll('text.warmup')
-    .data(warm)
+    .selectAll<SVGTextElement, (typeof bands)[number]>('text.band')
+    .data(
+      bands.filter((b) => x(b.to) - x(b.from) >= 34),
+      (d) => d.cls,
+    )
     .join('text')
-    .attr('class', 'warmup')
-    .attr('x', (d) => (x(0) + x(d)) / 2)
+    .attr('class', (d) => `band ${d.cls}`)
+    .attr('x', (d) => (x(d.from) + x(d.to)) / 2)
     .attr('y', top + 10)
     .attr('text-anchor', 'middle')
     .attr('font-size', 9)
     .attr('fill', '#607d8b')
-    .text('warm-up');
-  // The band sits under every line and bar.
-  svg.selectAll('text.warmup').lower();
-  svg.selectAll('rect.warmup').lower();
-  const [d0, d1] = x.domain() as [number, number];
+    .text((d) => d.label);
+  // The bands sit under every line and bar.
+  svg.selectAll('text.band').lower();
+  svg.selectAll('rect.band').lower();
   svg
     .selectAll('line.cursor')
     .data([Math.max(d0, Math.min(cursorS, d1))])

@@ -14,7 +14,7 @@ const fixed = (v: number) => (Number.isInteger(v) ? String(v) : format('~r')(+v.
 export function formatDurationMs(v: number): string {
   if (v === 0) return '0';
   if (Math.abs(v) < 1) return `${+(v * 1000).toPrecision(3)} µs`;
-  if (Math.abs(v) < 1000) return `${fixed(v)} ms`;
+  if (Math.abs(v) < 999.5) return `${fixed(v)} ms`;
   return `${fixed(v / 1000)} s`;
 }
 
