@@ -35,7 +35,8 @@ interface Track {
  * Counts every downstream request a client sidecar finished (Istio's reporter=source view, the one the
  * Grafana dashboards read with `istio_requests_total`), by source workload, destination service, code and
  * flags, per series interval. Requests started during the warm-up are left out, as the recorder leaves them
- * out of every figure. Runs once per request: tracks are found through integer-keyed maps, and strings are
+ * out of every figure. NOTE: simplification: counted by completion time in the worker, where Istio's
+ * dashboards take irate() over scraped counters (docs/fidelity.md). Runs once per request: tracks are found through integer-keyed maps, and strings are
  * built once per label set, not per request.
  */
 export class PanelRecorder {
@@ -88,6 +89,7 @@ export class PanelRecorder {
   /**
    * Reads each workload's app containers at an interval boundary (the way scrape.ts reads Envoy's gauges):
    * requests waiting in the queue (not in service), summed over the workload's pods.
+   * NOTE: simplification: a gauge sampled at interval ends, not time-averaged (docs/fidelity.md).
    */
   scrapeApps(world: World, interval: number): void {
     for (const [key, w] of world.workloads) {
