@@ -53,7 +53,8 @@ beforeAll(async () => {
   const b = await launchBrowser();
   context = b.context;
   closeBrowser = b.close;
-});
+  // Builds the notebooks and the app while panels.test.ts builds its own copy: allow for a loaded machine.
+}, 300_000);
 
 afterAll(async () => {
   await closeBrowser?.();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Test and bench support: serve the built app with `vite preview` and drive Debian's Chromium. */
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -111,4 +111,40 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The built app served on 127.0.0.1 and a fresh Chromium: what a browser test file starts once. */
+export async function startApp(opts: { outDir?: string } = {}): Promise<{
+  url: string;
+  context: BrowserContext;
+  close: () => Promise<void>;
+}> {
+  buildApp(opts);
+  const server = await startPreview(opts.outDir);
+  const b = await launchBrowser();
+  return {
+    url: server.url,
+    context: b.context,
+    close: async () => {
+      await b.close();
+      server.proc.kill('SIGTERM');
+    },
+  };
+}
+
+/** A new page that records page errors, console errors and CSP reports into `problems`. */
+export async function watchedPage(context: BrowserContext, at: string, problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
+      problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(at);
+  return page;
+}
+
+/** Waits until the page has finished `n` runs (window.__meshsim.runs). */
+export async function waitForRuns(page: Page, n: number, timeout = 90_000): Promise<void> {
+  await page.waitForFunction((k) => (window.__meshsim?.runs ?? 0) >= k, n, { timeout });
 }

@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMesh } from '../../bench/scale/generate-mesh.js';
-import { buildApp, launchBrowser, startPreview } from './browser.js';
+import { startApp, waitForRuns, watchedPage } from './browser.js';
 
 /**
  * The dashboard panels and the tables in Chromium (the built app, its own build directory so it can run
@@ -12,25 +11,16 @@ import { buildApp, launchBrowser, startPreview } from './browser.js';
 const SHOTS = 'test-artifacts/web';
 const OUT = 'test-artifacts/web-dist-panels';
 let url = '';
-let server: ChildProcess | undefined;
 let context: BrowserContext;
-let closeBrowser: (() => Promise<void>) | undefined;
+let close: (() => Promise<void>) | undefined;
 const problems: string[] = [];
 
 async function openPage(width = 1400): Promise<Page> {
-  const page = await context.newPage();
+  const page = await watchedPage(context, 'about:blank', problems);
   await page.setViewportSize({ width, height: 900 });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
-      problems.push(`console: ${m.text()}`);
-  });
   await page.goto(url);
   return page;
 }
-
-const waitForRuns = (page: Page, n: number) =>
-  page.waitForFunction((k) => (window.__meshsim?.runs ?? 0) >= k, n, { timeout: 90_000 });
 
 /** The results pane scrolls inside the page: a tall viewport shows all of it for a screenshot. */
 async function shoot(page: Page, selector: string, path: string): Promise<void> {
@@ -51,18 +41,12 @@ const queueModel = () => readFileSync('test/web/fixtures/canary-queue.scenario.y
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  buildApp({ outDir: OUT });
-  const s = await startPreview(OUT);
-  url = s.url;
-  server = s.proc;
-  const b = await launchBrowser();
-  context = b.context;
-  closeBrowser = b.close;
-});
+  ({ url, context, close } = await startApp({ outDir: OUT }));
+  // Two builds (this file's and app.test.ts's) share the machine when the suite runs in parallel.
+}, 300_000);
 
 afterAll(async () => {
-  await closeBrowser?.();
-  server?.kill('SIGTERM');
+  await close?.();
 });
 
 describe('dashboard panels (built app, Chromium)', () => {

@@ -1,5 +1,6 @@
 import { scaleBand, scaleLinear, select } from 'd3';
 import type { EjectionResult } from '../../../src/index.js';
+import { type LegendEntry, renderLegend } from './legend.js';
 import type { TimeAxis } from './series.js';
 import { drawTimeFrame } from './time-frame.js';
 
@@ -102,33 +103,15 @@ export function renderEjectionTimeline(
     .attr('font-size', 11)
     .text((d) => d);
   // The legend, as the line charts have it (an exported panel keeps it).
-  const legend = root
-    .selectAll<HTMLUListElement, null>('ul.legend')
-    .data([null])
-    .join('ul')
-    .attr('class', 'legend');
-  const items = legend
-    .selectAll<HTMLLIElement, (typeof LEGEND)[number]>('li.item')
-    .data(LEGEND)
-    .join('li')
-    .attr('class', 'item')
-    .attr('data-color', (d) => d.color)
-    .attr('data-style', 'bar');
-  items
-    .selectAll('span.swatch')
-    .data((d) => [d])
-    .join('span')
-    .attr('class', 'swatch bar')
-    .style('background', (d) => d.color);
-  items
-    .selectAll('span.label')
-    .data((d) => [d])
-    .join('span')
-    .attr('class', 'label')
-    .text((d) => d.label);
+  renderLegend(root, LEGEND);
 }
 
-const LEGEND = [
-  { color: '#ef6c00', label: 'ejected (client sidecar → pod), until un-ejected' },
-  { color: '#c62828', label: 'still ejected at the end of the run' },
+const LEGEND: LegendEntry[] = [
+  {
+    key: 'ejected',
+    color: '#ef6c00',
+    label: 'ejected (client sidecar → pod), until un-ejected',
+    style: 'bar',
+  },
+  { key: 'open', color: '#c62828', label: 'still ejected at the end of the run', style: 'bar' },
 ];

@@ -1,4 +1,5 @@
 import { axisLeft, line as d3line, scaleLinear, select, type Selection } from 'd3';
+import { type LegendEntry, renderLegend } from './legend.js';
 import { PALETTE, yDomain } from './scales.js';
 import type { ChartData, Line, TimeAxis } from './series.js';
 import { drawTimeFrame } from './time-frame.js';
@@ -97,37 +98,18 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .attr('font-size', 10)
     .attr('fill', '#607d8b')
     .text((d) => d);
-  const legend = root
-    .selectAll<HTMLUListElement, null>('ul.legend')
-    .data([null])
-    .join('ul')
-    .attr('class', 'legend');
-  const items = legend
-    .selectAll<HTMLLIElement, Line>('li.item')
-    .data(v.data.lines, (d) => d.key)
-    .join('li')
-    .attr('class', 'item')
-    .attr('data-color', (d) => (d.incomplete ? color(parentKey(d.key)) : color(d.key)))
-    .attr('data-style', (d) => (d.incomplete ? 'dotted' : 'solid'));
-  items
-    .selectAll('span.swatch')
-    .data((d) => [d])
-    .join('span')
-    .attr('class', (d) => (d.incomplete ? 'swatch incomplete' : 'swatch'))
-    .style('background', (d) => (d.incomplete ? 'none' : color(d.key)))
-    .style('border', (d) => (d.incomplete ? `1px dotted ${color(parentKey(d.key))}` : null));
-  items
-    .selectAll('span.label')
-    .data((d) => [d])
-    .join('span')
-    .attr('class', 'label')
-    .text((d) => d.label);
-  legend
-    .selectAll('li.base-note')
-    .data(v.baseline ? ['dashed: baseline'] : [])
-    .join('li')
-    .attr('class', 'base-note')
-    .text((d) => d);
+  renderLegend(
+    root,
+    v.data.lines.map(
+      (l): LegendEntry => ({
+        key: l.key,
+        label: l.label,
+        color: l.incomplete ? color(parentKey(l.key)) : color(l.key),
+        style: l.incomplete ? 'dotted' : 'solid',
+      }),
+    ),
+    v.baseline ? ['dashed: baseline'] : [],
+  );
 }
 
 function drawLines(

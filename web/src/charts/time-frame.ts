@@ -43,11 +43,11 @@ export function drawTimeFrame(
     .attr('y', top)
     .attr('height', bottom - top)
     .attr('fill', '#eceff1');
-  // A label only where the band is wide enough to hold it (a 100 ms drain is a sliver).
+  // The warm-up is always labelled; the drain only where its band can hold the word (100 ms is a sliver).
   svg
     .selectAll<SVGTextElement, (typeof bands)[number]>('text.band')
     .data(
-      bands.filter((b) => x(b.to) - x(b.from) >= 34),
+      bands.filter((b) => b.cls === 'warmup' || x(b.to) - x(b.from) >= 30),
       (d) => d.cls,
     )
     .join('text')
