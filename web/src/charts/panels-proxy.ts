@@ -1,5 +1,5 @@
 import type { RunOutput } from '../worker/protocol.js';
-import { type ChartData, type Intervals, type Line, rateLine } from './series.js';
+import { type ChartData, type Intervals, type Line, natural, rateLine } from './series.js';
 
 /**
  * Panels over what a scrape of every sidecar's Envoy `/stats` reads at each interval boundary (counters
@@ -44,7 +44,9 @@ export function proxyPanels(run: RunOutput, iv: Intervals): ChartData[] {
       id: 'queue',
       title: 'App Queue Length By Workload',
       unit: 'requests',
-      lines: Object.entries(tl.panels.appQueue).map(([w, v]) => gauge(w, `${w} queued`, v)),
+      lines: Object.entries(tl.panels.appQueue)
+        .sort(([a], [b]) => natural(a, b))
+        .map(([w, v]) => gauge(w, `${w} queued`, v)),
     },
   ];
 }

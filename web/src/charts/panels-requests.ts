@@ -1,6 +1,14 @@
 import type { RequestTrack } from '../worker/series-panels.js';
 import type { RunOutput } from '../worker/protocol.js';
-import { type ChartData, type Intervals, type Line, rateLine, shortHost, shortSubset } from './series.js';
+import {
+  type ChartData,
+  type Intervals,
+  type Line,
+  natural,
+  rateLine,
+  shortHost,
+  shortSubset,
+} from './series.js';
 
 /**
  * Panels over `istio_requests_total` as the source sidecars report it (reporter=source): one track per
@@ -52,7 +60,9 @@ export function requestPanels(run: RunOutput, iv: Intervals): ChartData[] {
       id: 'split',
       title: 'Outgoing Requests By Destination Subset',
       unit: 'req/s',
-      lines: Object.entries(run.result.series.subsets).map(([k, v]) => rateLine(k, shortSubset(k), v, iv)),
+      lines: Object.entries(run.result.series.subsets)
+        .sort(([a], [b]) => natural(a, b))
+        .map(([k, v]) => rateLine(k, shortSubset(k), v, iv)),
     },
   ];
 }
@@ -75,9 +85,6 @@ function sumBy(
   }
   return [...sums.keys()].sort(natural).map((k) => rateLine(k, labelOf(k), fill(sums.get(k)!), iv));
 }
-
-/** svc-2 before svc-10, as a reader expects a legend ordered. */
-const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 function fill(a: number[]): number[] {
   return Array.from(a, (n) => n ?? 0);

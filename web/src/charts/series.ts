@@ -82,6 +82,9 @@ export function rateLine(key: string, label: string, counts: readonly number[], 
   return { key, label, points };
 }
 
+/** Legend order as a reader expects it: svc-2 before svc-10. */
+export const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
 /** Short subset key for legends: `product-service/v2` from `product-service.production.svc.cluster.local/v2`. */
 export function shortSubset(key: string): string {
   const slash = key.lastIndexOf('/');
