@@ -129,6 +129,7 @@ describe('dashboard panels (built app, Chromium)', () => {
       page.waitForEvent('download'),
       fig.getByRole('button', { name: 'Export latency chart as PNG' }).click(),
     ]);
+    await pngDownload.saveAs(`${SHOTS}/panels-export-latency.png`);
     const png = readFileSync((await pngDownload.path())!);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // 2x the panel: wider than the plot's 420 px viewBox and taller than its 190 px (title and legend).
