@@ -47,7 +47,7 @@ beforeAll(async () => {
   context = b.context;
   closeBrowser = b.close;
   // Builds the notebooks and the app while panels.test.ts builds its own copy: allow for a loaded machine.
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await closeBrowser?.();

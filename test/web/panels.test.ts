@@ -43,7 +43,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   ({ url, context, close } = await startApp({ outDir: OUT }));
   // Two builds (this file's and app.test.ts's) share the machine when the suite runs in parallel.
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await close?.();
