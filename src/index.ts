@@ -12,3 +12,5 @@ export { progressiveDeliveryBlock } from './report/progressive-delivery.js';
 // meshsim calibrate: Prometheus data of Istio's metrics -> scenario (docs/calibration.md).
 export { calibrate, compareModels, parseInput as parseCalibrationInput } from './calibrate/index.js';
 export type { CalibrateInput, CalibrateOptions, Calibration, Comparison } from './calibrate/index.js';
+// webpanels (#17): the web app's panels label requests by Envoy's short response-flag names.
+export { formatResponseFlags } from './envoy/response-flags.js';

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, launchBrowser, startPreview } from './browser.js';
+import { buildApp, launchBrowser, startPreview, watchedPage } from './browser.js';
 
 /**
  * The web app in Chromium: the built app (vite build) served by `vite preview` on 127.0.0.1, with the
@@ -16,14 +16,7 @@ let closeBrowser: (() => Promise<void>) | undefined;
 const problems: string[] = [];
 
 async function openPage(at = url): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
-      problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(at);
-  return page;
+  return watchedPage(context, at, problems);
 }
 
 async function waitForRuns(page: Page, n: number): Promise<void> {
@@ -53,7 +46,8 @@ beforeAll(async () => {
   const b = await launchBrowser();
   context = b.context;
   closeBrowser = b.close;
-});
+  // Builds the notebooks and the app while panels.test.ts builds its own copy: allow for a loaded machine.
+}, 600_000);
 
 afterAll(async () => {
   await closeBrowser?.();

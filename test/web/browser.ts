@@ -2,8 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Test and bench support: serve the built app with `vite preview` and drive Debian's Chromium. */
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -18,12 +18,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `vite preview` on the built app (web-dist/); resolves with its URL once it answers. */
-export async function startPreview(): Promise<{ url: string; proc: ChildProcess }> {
+/**
+ * Starts `vite preview` on the built app (web-dist/, or `outDir` as buildApp wrote it); resolves with its
+ * URL once it answers.
+ */
+export async function startPreview(outDir?: string): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
   const proc = spawn(
     './node_modules/.bin/vite',
-    ['preview', '--host', '127.0.0.1', '--strictPort', '--port', String(port)],
+    [
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--strictPort',
+      '--port',
+      String(port),
+      ...(outDir ? ['--outDir', resolve(outDir)] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -44,8 +55,23 @@ export async function startPreview(): Promise<{ url: string; proc: ChildProcess 
   throw new Error(`vite preview did not answer on ${url}: ${log}`);
 }
 
-/** Builds the app as `npm run build:web` does: notebook reports (CI settings), then vite. */
-export function buildApp(): void {
+/**
+ * Builds the app as `npm run build:web` does: notebook reports (CI settings), then vite. A test file that
+ * runs beside app.test.ts builds into its own `outDir` without the reports, so parallel builds never
+ * write the same files.
+ */
+export function buildApp(opts: { outDir?: string } = {}): void {
+  if (opts.outDir) {
+    const r = spawnSyncOk('./node_modules/.bin/vite', [
+      'build',
+      '--logLevel',
+      'warn',
+      '--outDir',
+      resolve(opts.outDir),
+    ]);
+    if (r !== 0) throw new Error('vite build failed');
+    return;
+  }
   const n = spawnSyncOk('./node_modules/.bin/tsx', [
     'notebooks/build-all.ts',
     '--short',
@@ -85,4 +111,40 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The built app served on 127.0.0.1 and a fresh Chromium: what a browser test file starts once. */
+export async function startApp(opts: { outDir?: string } = {}): Promise<{
+  url: string;
+  context: BrowserContext;
+  close: () => Promise<void>;
+}> {
+  buildApp(opts);
+  const server = await startPreview(opts.outDir);
+  const b = await launchBrowser();
+  return {
+    url: server.url,
+    context: b.context,
+    close: async () => {
+      await b.close();
+      server.proc.kill('SIGTERM');
+    },
+  };
+}
+
+/** A new page that records page errors, console errors and CSP reports into `problems`. */
+export async function watchedPage(context: BrowserContext, at: string, problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
+      problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(at);
+  return page;
+}
+
+/** Waits until the page has finished `n` runs (window.__meshsim.runs). */
+export async function waitForRuns(page: Page, n: number, timeout = 90_000): Promise<void> {
+  await page.waitForFunction((k) => (window.__meshsim?.runs ?? 0) >= k, n, { timeout });
 }

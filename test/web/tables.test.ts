@@ -28,6 +28,7 @@ function output(result: ReturnType<typeof cutOff>): RunOutput {
       rqActive: zeros,
       pods: [],
       edges: [],
+      panels: { requests: [], appQueue: {} },
     },
     wallMs: 0,
     size: { pods: 0, requests: 0 } as unknown as RunOutput['size'],

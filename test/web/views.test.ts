@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ejectionBars } from '../../web/src/charts/ejection-timeline.js';
-import { extents } from '../../web/src/charts/scales.js';
+import { yDomain } from '../../web/src/charts/scales.js';
 import { csvCell } from '../../web/src/export/export.js';
 import { ejectedBy } from '../../web/src/graph/mesh-graph.js';
 import { edgeWindow, layoutGraph } from '../../web/src/graph/layout.js';
@@ -110,7 +110,7 @@ describe('limits, scales, CSV', () => {
     expect(refusal({ pods: 100_001, simulatedMs: 1000, expectedRequests: 1 })).toMatch(/100,001 pods/);
     expect(typeof modelSize).toBe('function');
   });
-  it('y extents: zero-based, or starting near the lowest value', () => {
+  it('y domain: zero-based and nice for rates, capped at 100 % for a success rate', () => {
     const lines = [
       {
         key: 'a',
@@ -121,8 +121,9 @@ describe('limits, scales, CSV', () => {
         ] as [number, number][],
       },
     ];
-    expect(extents(lines)).toEqual({ x: [0, 10], y: [0, 105] });
-    expect(extents(lines, false).y[0]).toBe(88.5);
+    expect(yDomain(lines, 'req/s')).toEqual([0, 110]);
+    // 90..100 %: 5 % steps, a round bottom a little under the lowest point, never above 100 %.
+    expect(yDomain(lines, 'percent')).toEqual([85, 100]);
   });
   it('quotes CSV cells and defuses spreadsheet formulas', () => {
     expect(csvCell('a,b')).toBe('"a,b"');

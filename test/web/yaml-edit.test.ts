@@ -77,16 +77,18 @@ describe('knobs', () => {
       { path: 's.yaml', text: split },
     ]);
     const byLabel = new Map(knobs.map((k) => [k.label, k]));
-    expect(byLabel.get('http[1] weight → v1')?.value).toBe('90');
-    expect(byLabel.get('http[1] weight → v2')?.value).toBe('10');
+    expect(byLabel.get('VirtualService product-service, route http[1] weight → v1')?.value).toBe('90');
+    expect(byLabel.get('VirtualService product-service, route http[1] weight → v2')?.value).toBe('10');
     expect(byLabel.get('frontend rate')?.value).toBe('1000/s');
     expect(byLabel.get('production/product-service-v2 503 rate')?.value).toBe('0.05');
-    const od = byLabel.get('outlierDetection.consecutive5xxErrors')!;
+    const od = byLabel.get('DestinationRule product-service outlierDetection.consecutive5xxErrors')!;
     expect(od.value).toBeUndefined();
     expect(od.path).toEqual(['spec', 'trafficPolicy', 'outlierDetection', 'consecutive5xxErrors']);
     expect(od.doc).toBe(1);
-    expect(byLabel.has('http[0] retries.perTryTimeout')).toBe(true);
-    expect(byLabel.has('connectionPool.http.http1MaxPendingRequests')).toBe(true);
+    expect(byLabel.has('VirtualService product-service, route http[0] retries.perTryTimeout')).toBe(true);
+    expect(byLabel.has('DestinationRule product-service connectionPool.http.http1MaxPendingRequests')).toBe(
+      true,
+    );
   });
 
   it('parses knob input by type and rejects what the field cannot hold', () => {

@@ -2,9 +2,10 @@ import type { Diagnostic } from '../../src/index.js';
 import { formatDiagnostic } from '../../src/index.js';
 import { renderEjectionTimeline } from './charts/ejection-timeline.js';
 import { renderLineChart } from './charts/line-chart.js';
-import { type ChartData, chartData } from './charts/series.js';
+import { type ChartData, chartData, timeAxis } from './charts/series.js';
 import { FileEditor } from './editor/editor.js';
-import { runToCsv, svgDocument, svgToPng } from './export/export.js';
+import { panelPng, runToCsv } from './export/export.js';
+import { panelSvgDocument } from './export/panel-image.js';
 import { MeshGraph } from './graph/mesh-graph.js';
 import { BUNDLED, DEFAULT_MODEL } from './model/bundled.js';
 import { isScenarioText, listScenarios, openScenario, type Workspace } from './model/workspace.js';
@@ -84,6 +85,8 @@ function openWorkspace(next: Workspace, label: string, seed?: number): void {
   runs = [];
   baseline = undefined;
   current = undefined;
+  // Another model: the cursor starts again at its end (run() puts it there), not at the old model's time.
+  cursorMs = 0;
   renderAll();
   pendingLabel = label;
   scheduleCheck(0);
@@ -311,19 +314,20 @@ function drawTimeDependent(cur: RunRecord, base: RunRecord | undefined): void {
   const charts = byId('charts');
   const data = chartData(cur.out);
   const baseData = base ? chartData(base.out) : [];
+  const axis = timeAxis(cur.out);
   for (const d of data)
     chartFigure(charts, d.id, (fig) =>
       renderLineChart(fig, {
         data: d,
         baseline: baseData.find((b): b is ChartData => b.id === d.id),
+        axis,
         cursorS: cursorMs / 1000,
       }),
     );
   chartFigure(
     charts,
     'ejections',
-    (fig) =>
-      renderEjectionTimeline(fig, cur.out.result.ejections, cur.out.result.simulatedMs, cursorMs / 1000),
+    (fig) => renderEjectionTimeline(fig, cur.out.result.ejections, axis, cursorMs / 1000),
     true,
   );
 }
@@ -336,14 +340,13 @@ function chartFigure(parent: HTMLElement, id: string, draw: (fig: HTMLElement) =
     const tools = el('div', { class: 'chart-tools' });
     const svgBtn = el('button', { type: 'button', 'aria-label': `Export ${id} chart as SVG` }, 'SVG');
     const pngBtn = el('button', { type: 'button', 'aria-label': `Export ${id} chart as PNG` }, 'PNG');
-    const svgOf = () => body.querySelector<SVGSVGElement>('svg.plot');
+    // Exports carry the panel's title and legend (export/panel-image.ts), not only the plot.
     svgBtn.addEventListener('click', () => {
-      const s = svgOf();
-      if (s) download(`meshsim-${id}.svg`, new Blob([svgDocument(s)], { type: 'image/svg+xml' }));
+      const doc = panelSvgDocument(body);
+      if (doc) download(`meshsim-${id}.svg`, new Blob([doc.svg], { type: 'image/svg+xml' }));
     });
     pngBtn.addEventListener('click', () => {
-      const s = svgOf();
-      if (s) void svgToPng(s).then((b) => download(`meshsim-${id}.png`, b));
+      void panelPng(body).then((b) => b && download(`meshsim-${id}.png`, b));
     });
     tools.append(svgBtn, pngBtn);
     fig.append(body, tools);

@@ -1,8 +1,11 @@
-import { axisBottom, scaleBand, scaleLinear, select } from 'd3';
+import { scaleBand, scaleLinear, select } from 'd3';
 import type { EjectionResult } from '../../../src/index.js';
+import { type LegendEntry, renderLegend } from './legend.js';
+import type { TimeAxis } from './series.js';
+import { drawTimeFrame } from './time-frame.js';
 
 const W = 860;
-const M = { top: 6, right: 10, bottom: 24, left: 200 };
+const M = { top: 18, right: 10, bottom: 24, left: 200 };
 const ROW = 16;
 
 export interface EjectionBar {
@@ -29,19 +32,20 @@ export function ejectionBars(ejections: readonly EjectionResult[], simulatedMs: 
   });
 }
 
+/** The ejection timeline on the panels' shared x axis: the whole run, the warm-up shaded, the cursor. */
 export function renderEjectionTimeline(
   figure: HTMLElement,
   ejections: readonly EjectionResult[],
-  simulatedMs: number,
+  axis: TimeAxis,
   cursorS: number,
 ): void {
-  const bars = ejectionBars(ejections, simulatedMs);
+  const bars = ejectionBars(ejections, axis.domain[1] * 1000);
   const rows = [...new Set(bars.map((b) => b.row))].sort();
   const h = M.top + M.bottom + Math.max(1, rows.length) * ROW;
   const root = select(figure).attr('data-chart', 'ejections').attr('data-count', String(bars.length));
   root
     .selectAll('h3')
-    .data(['Ejection timeline (outlier detection)'])
+    .data(['Ejections (outlier detection)'])
     .join('h3')
     .text((d) => d);
   const svg = root
@@ -54,23 +58,14 @@ export function renderEjectionTimeline(
     .attr('role', 'img')
     .attr('aria-label', `Ejection timeline: ${bars.length} ejections`);
   const x = scaleLinear()
-    .domain([0, simulatedMs / 1000])
+    .domain(axis.domain)
     .range([M.left, W - M.right]);
+  svg.attr('data-x-domain', axis.domain.join(','));
   const y = scaleBand()
     .domain(rows)
     .range([M.top, h - M.bottom])
     .padding(0.2);
-  svg
-    .selectAll<SVGGElement, null>('g.x')
-    .data([null])
-    .join('g')
-    .attr('class', 'x axis')
-    .attr('transform', `translate(0,${h - M.bottom})`)
-    .call(
-      axisBottom(x)
-        .ticks(10)
-        .tickFormat((d) => `${d}s`),
-    );
+  drawTimeFrame(svg, x, axis, M.top, h - M.bottom, cursorS);
   svg
     .selectAll('text.row')
     .data(rows, (d) => d as string)
@@ -102,19 +97,22 @@ export function renderEjectionTimeline(
     .data(bars.length === 0 ? ['no ejections in this run'] : [])
     .join('text')
     .attr('class', 'empty')
-    .attr('x', M.left + 8)
+    .attr('x', (M.left + W - M.right) / 2)
+    .attr('text-anchor', 'middle')
     .attr('y', M.top + ROW / 2)
     .attr('dy', '0.35em')
     .attr('font-size', 11)
     .text((d) => d);
-  svg
-    .selectAll('line.cursor')
-    .data([cursorS])
-    .join('line')
-    .attr('class', 'cursor')
-    .attr('x1', (d) => x(d))
-    .attr('x2', (d) => x(d))
-    .attr('y1', M.top)
-    .attr('y2', h - M.bottom)
-    .attr('stroke', '#555');
+  // The legend, as the line charts have it (an exported panel keeps it).
+  renderLegend(root, LEGEND);
 }
+
+const LEGEND: LegendEntry[] = [
+  {
+    key: 'ejected',
+    color: '#ef6c00',
+    label: 'ejected (client sidecar → pod), until un-ejected',
+    style: 'bar',
+  },
+  { key: 'open', color: '#c62828', label: 'still ejected at the end of the run', style: 'bar' },
+];

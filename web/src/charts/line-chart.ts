@@ -1,26 +1,32 @@
-import { axisBottom, axisLeft, line as d3line, scaleLinear, select, type Selection } from 'd3';
-import { extents, PALETTE } from './scales.js';
-import type { ChartData, Line } from './series.js';
+import { axisLeft, line as d3line, scaleLinear, select, type Selection } from 'd3';
+import { type LegendEntry, renderLegend } from './legend.js';
+import { PALETTE, yDomain } from './scales.js';
+import type { ChartData, Line, TimeAxis } from './series.js';
+import { drawTimeFrame } from './time-frame.js';
+import { formatTick, unitTitle } from './units.js';
 
 const W = 420;
 const H = 190;
-const M = { top: 8, right: 10, bottom: 24, left: 46 };
+const M = { top: 18, right: 10, bottom: 24, left: 58 };
 
 export interface ChartView {
   data: ChartData;
   /** Baseline run's data for the same chart, drawn dashed underneath. */
   baseline?: ChartData | undefined;
+  /** The run's shared x axis and warm-up (the same for every panel). */
+  axis: TimeAxis;
   /** Simulated time of the cursor, seconds. */
   cursorS: number;
 }
 
 /**
  * A line chart over simulated time (d3 data joins keyed by line key): the run solid, the baseline
- * dashed in the same colour, a cursor at the slider's time. Sized by viewBox so it fits any column.
+ * dashed in the same colour, the warm-up shaded, a cursor at the slider's time; y ticks carry the unit.
+ * Sized by viewBox so it fits any column.
  */
 export function renderLineChart(figure: HTMLElement, v: ChartView): void {
   const root = select(figure);
-  root.attr('data-chart', v.data.id);
+  root.attr('data-chart', v.data.id).attr('data-unit', v.data.unit);
   root
     .selectAll('h3')
     .data([v.data.title])
@@ -36,33 +42,37 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .attr('role', 'img')
     .attr('aria-label', v.data.title);
   const all = [...v.data.lines, ...(v.baseline?.lines ?? [])];
-  const { x: xd, y: yd } = extents(all, v.data.zeroBased ?? true);
+  const yd = yDomain(all, v.data.unit);
   const x = scaleLinear()
-    .domain(xd)
+    .domain(v.axis.domain)
     .range([M.left, W - M.right]);
   const y = scaleLinear()
     .domain(yd)
-    .nice()
     .range([H - M.bottom, M.top]);
+  svg.attr('data-x-domain', v.axis.domain.join(',')).attr('data-y-domain', yd.join(','));
   const color = colorFor(v.data.lines, v.baseline?.lines ?? []);
-  svg
-    .selectAll<SVGGElement, null>('g.x')
-    .data([null])
-    .join('g')
-    .attr('class', 'x axis')
-    .attr('transform', `translate(0,${H - M.bottom})`)
-    .call(
-      axisBottom(x)
-        .ticks(6)
-        .tickFormat((d) => `${d}s`),
-    );
+  drawTimeFrame(svg, x, v.axis, M.top, H - M.bottom, v.cursorS);
   svg
     .selectAll<SVGGElement, null>('g.y')
     .data([null])
     .join('g')
     .attr('class', 'y axis')
     .attr('transform', `translate(${M.left},0)`)
-    .call(axisLeft(y).ticks(5, 's'));
+    .call(
+      axisLeft(y)
+        .ticks(5)
+        .tickFormat((d) => formatTick(v.data.unit, Number(d))),
+    );
+  svg
+    .selectAll('text.y-title')
+    .data([unitTitle(v.data.unit)])
+    .join('text')
+    .attr('class', 'y-title')
+    .attr('x', 2)
+    .attr('y', 9)
+    .attr('font-size', 9)
+    .attr('fill', '#555')
+    .text((d) => d);
   const path = d3line<[number, number]>()
     .x((p) => x(p[0]))
     .y((p) => y(p[1]));
@@ -76,45 +86,30 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     false,
   );
   drawIncomplete(svg, v.data.lines, x, y, color);
+  const empty = v.data.lines.every((l) => l.points.length === 0) ? [v.data.empty ?? 'no data'] : [];
   svg
-    .selectAll('line.cursor')
-    .data([v.cursorS])
-    .join('line')
-    .attr('class', 'cursor')
-    .attr('x1', (d) => x(Math.min(d, xd[1])))
-    .attr('x2', (d) => x(Math.min(d, xd[1])))
-    .attr('y1', M.top)
-    .attr('y2', H - M.bottom)
-    .attr('stroke', '#555')
-    .attr('stroke-width', 1);
-  const legend = root
-    .selectAll<HTMLUListElement, null>('ul.legend')
-    .data([null])
-    .join('ul')
-    .attr('class', 'legend');
-  const items = legend
-    .selectAll<HTMLLIElement, Line>('li')
-    .data(v.data.lines, (d) => d.key)
-    .join('li');
-  items
-    .selectAll('span.swatch')
-    .data((d) => [d])
-    .join('span')
-    .attr('class', (d) => (d.incomplete ? 'swatch incomplete' : 'swatch'))
-    .style('background', (d) => (d.incomplete ? 'none' : color(d.key)))
-    .style('border', (d) => (d.incomplete ? `1px dotted ${color(parentKey(d.key))}` : null));
-  items
-    .selectAll('span.label')
-    .data((d) => [d])
-    .join('span')
-    .attr('class', 'label')
-    .text((d) => d.label);
-  legend
-    .selectAll('li.base-note')
-    .data(v.baseline ? ['dashed: baseline'] : [])
-    .join('li')
-    .attr('class', 'base-note')
+    .selectAll('text.empty')
+    .data(empty)
+    .join('text')
+    .attr('class', 'empty')
+    .attr('x', (M.left + W - M.right) / 2)
+    .attr('y', (M.top + H - M.bottom) / 2)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', 10)
+    .attr('fill', '#607d8b')
     .text((d) => d);
+  renderLegend(
+    root,
+    v.data.lines.map(
+      (l): LegendEntry => ({
+        key: l.key,
+        label: l.label,
+        color: l.incomplete ? color(parentKey(l.key)) : color(l.key),
+        style: l.incomplete ? 'dotted' : 'solid',
+      }),
+    ),
+    v.baseline ? ['dashed: baseline'] : [],
+  );
 }
 
 function drawLines(
@@ -131,6 +126,9 @@ function drawLines(
     .join('path')
     .attr('class', cls)
     .attr('data-key', (d) => d.key)
+    // The line's highest value and first time, for readers of the page (tests, bench) without the scale.
+    .attr('data-max', (d) => String(d.points.reduce((m, p) => Math.max(m, p[1]), 0)))
+    .attr('data-first-s', (d) => String(d.points[0]?.[0] ?? ''))
     .attr('fill', 'none')
     .attr('stroke', (d) => color(d.key))
     .attr('stroke-width', dashed ? 1.2 : 1.6)

@@ -1,23 +1,30 @@
 import { scaleLinear } from 'd3';
 import type { Line } from './series.js';
+import type { Unit } from './units.js';
 
-/** The x and y domains shared by a run and its baseline so the overlay lines up. */
-export function extents(
-  lines: readonly Line[],
-  zeroBased = true,
-): { x: [number, number]; y: [number, number] } {
-  let x1 = 0;
-  let y0 = Number.POSITIVE_INFINITY;
-  let y1 = 0;
+/**
+ * The y domain a run and its baseline share, so the overlay lines up. A success rate is capped at 100 %
+ * (nothing succeeds more than always) and starts at a round value a little under the lowest point, so a
+ * dip from 100 % to 97 % is visible; every other unit starts at zero.
+ */
+export function yDomain(lines: readonly Line[], unit: Unit): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
   for (const l of lines)
-    for (const [x, y] of l.points) {
-      if (x > x1) x1 = x;
-      if (y > y1) y1 = y;
-      if (y < y0) y0 = y;
+    for (const [, y] of l.points) {
+      if (y > hi) hi = y;
+      if (y < lo) lo = y;
     }
-  const top = y1 > 0 ? y1 * 1.05 : 1;
-  const bottom = zeroBased || !Number.isFinite(y0) ? 0 : Math.max(0, y0 - (y1 - y0) * 0.1 - 0.5);
-  return { x: [0, x1 || 1], y: [bottom, Math.max(top, bottom + 1)] };
+  if (unit === 'percent') {
+    if (!Number.isFinite(lo)) return [0, 100];
+    const gap = 100 - lo;
+    const step = gap < 4 ? 1 : gap < 20 ? 5 : 10;
+    const bottom = Math.floor((lo - Math.max(0.5, gap * 0.2)) / step) * step;
+    return [Math.max(0, Math.min(99, bottom)), 100];
+  }
+  const top = hi > 0 ? hi * 1.05 : 1;
+  const [, niceTop] = scaleLinear().domain([0, top]).nice().domain() as [number, number];
+  return [0, niceTop];
 }
 
 /** Error rate → colour: green at 0, amber at 2 %, red from 10 %. */

@@ -1,4 +1,8 @@
 import type { RunOutput } from '../worker/protocol.js';
+import { clientPanels } from './panels-clients.js';
+import { proxyPanels } from './panels-proxy.js';
+import { requestPanels } from './panels-requests.js';
+import type { Unit } from './units.js';
 
 /** One line of a chart: [simulated seconds, value] points. */
 export interface Line {
@@ -15,14 +19,71 @@ export interface Line {
 
 export interface ChartData {
   id: string;
+  /** The panel's title, as Istio's Grafana dashboards name the same panel where they have one. */
   title: string;
-  unit: string;
+  unit: Unit;
   lines: Line[];
-  /** Whether the y axis starts at zero (false: it starts near the lowest value, e.g. success rate). */
-  zeroBased?: boolean;
+  /** Shown inside the plot when the run has no line for this panel (e.g. no response flags). */
+  empty?: string;
 }
 
-const perSecond = (n: number, intervalMs: number) => (n * 1000) / intervalMs;
+/** What every panel of one run shares: the x domain (the whole simulated run) and the warm-up. */
+export interface TimeAxis {
+  /** [0, simulated seconds]: the same for every panel, the ejection timeline included. */
+  domain: [number, number];
+  warmupS: number;
+  /** The load stops here (window.toMs): after it only the drain finishes requests in flight. */
+  loadEndS: number;
+}
+
+export function timeAxis(run: RunOutput): TimeAxis {
+  const r = run.result;
+  return {
+    domain: [0, Math.max(r.simulatedMs, 1) / 1000],
+    warmupS: r.warmupMs / 1000,
+    loadEndS: r.window.toMs / 1000,
+  };
+}
+
+/** Per-interval helpers shared by the panel builders. */
+export interface Intervals {
+  ms: number;
+  warmupMs: number;
+  /** Start of interval i, simulated seconds. */
+  start: (i: number) => number;
+  /**
+   * Whether interval i is a whole interval of measured load: it starts at or after the warm-up's end (no
+   * point before: nothing is measured there) and before the load stops (the drain's short tail would read
+   * as a fall to 0 requests/s).
+   */
+  measured: (i: number) => boolean;
+  perSecond: (n: number) => number;
+}
+
+export function intervals(run: RunOutput): Intervals {
+  const ms = run.result.series.intervalMs;
+  const warmupMs = run.result.warmupMs;
+  const loadEndMs = run.result.window.toMs;
+  return {
+    ms,
+    warmupMs,
+    start: (i) => (i * ms) / 1000,
+    measured: (i) => i * ms >= warmupMs && i * ms < loadEndMs,
+    perSecond: (n) => (n * 1000) / ms,
+  };
+}
+
+/** A per-interval counter as a rate line, without the warm-up's intervals. */
+export function rateLine(key: string, label: string, counts: readonly number[], iv: Intervals): Line {
+  const points: [number, number][] = [];
+  counts.forEach((n, i) => {
+    if (iv.measured(i)) points.push([iv.start(i), iv.perSecond(n)]);
+  });
+  return { key, label, points };
+}
+
+/** Legend order as a reader expects it: svc-2 before svc-10. */
+export const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /** Short subset key for legends: `product-service/v2` from `product-service.production.svc.cluster.local/v2`. */
 export function shortSubset(key: string): string {
@@ -31,101 +92,18 @@ export function shortSubset(key: string): string {
   return `${host.split('.')[0]}/${key.slice(slash + 1)}`;
 }
 
-/**
- * The charts of one run, as plain data (pure: the same run gives the same lines). Requests/s by
- * destination subset (the canary split), success rate and latency percentiles per client, retries and
- * circuit-breaker overflows per second, pending requests.
- */
-export function chartData(run: RunOutput): ChartData[] {
-  const r = run.result;
-  const iv = r.series.intervalMs;
-  const t = (i: number) => (i * iv) / 1000;
-  const clients = Object.entries(r.series.clients);
-  const many = clients.length > 1;
-  return [
-    {
-      id: 'split',
-      title: 'Requests/s by destination subset',
-      unit: 'req/s',
-      lines: Object.entries(r.series.subsets).map(([k, v]) => ({
-        key: k,
-        label: shortSubset(k),
-        points: v.map((n, i) => [t(i), perSecond(n, iv)] as [number, number]),
-      })),
-    },
-    {
-      id: 'success',
-      title: 'Success rate',
-      unit: '%',
-      zeroBased: false,
-      lines: clients.map(([name, pts]) => ({
-        key: name,
-        label: name,
-        points: pts
-          .filter((p) => p.requests > 0)
-          .map((p) => [p.t / 1000, (100 * (p.requests - p.errors)) / p.requests] as [number, number]),
-      })),
-    },
-    {
-      id: 'latency',
-      title: 'Latency p50 / p90 / p99',
-      unit: 'ms',
-      lines: clients.flatMap(([name, pts]) =>
-        (['p50', 'p90', 'p99'] as const).flatMap((q) => {
-          const label = many ? `${name} ${q}` : q;
-          const complete: Line = {
-            key: `${name}/${q}`,
-            label,
-            points: pts
-              .filter((p) => p.requests > 0 && p.unfinished === 0)
-              .map((p) => [p.t / 1000, p[q]] as [number, number]),
-          };
-          const cut = pts.filter((p) => p.unfinished > 0);
-          if (cut.length === 0) return [complete];
-          const lower: Line = {
-            key: `${name}/${q}/incomplete`,
-            label: `${label} ≥ (requests cut off by the drain limit)`,
-            points: cut.map((p) => [p.t / 1000, p[q]] as [number, number]),
-            incomplete: true,
-          };
-          return [complete, lower];
-        }),
-      ),
-    },
-    {
-      id: 'retries',
-      title: 'Retries/s (upstream_rq_retry)',
-      unit: 'retries/s',
-      lines: [line('retries', 'retries', run.timeline.retries, iv)],
-    },
-    {
-      id: 'overflow',
-      title: 'Circuit-breaker overflows/s',
-      unit: '/s',
-      lines: [
-        line('pending', 'upstream_rq_pending_overflow', run.timeline.pendingOverflow, iv),
-        line('retry', 'upstream_rq_retry_overflow', run.timeline.retryOverflow, iv),
-      ],
-    },
-    {
-      id: 'pending',
-      title: 'Pending requests (upstream_rq_pending_active)',
-      unit: 'requests',
-      lines: [
-        {
-          key: 'pending',
-          label: 'pending (end of interval)',
-          points: run.timeline.pendingActive.map((v, i) => [t(i + 1), v] as [number, number]),
-        },
-      ],
-    },
-  ];
+/** `product-service.production` from `product-service.production.svc.cluster.local` (Grafana's legend). */
+export function shortHost(fqdn: string): string {
+  return fqdn.replace(/\.svc\.cluster\.local$/, '');
 }
 
-function line(key: string, label: string, counts: number[], iv: number): Line {
-  return {
-    key,
-    label,
-    points: counts.map((n, i) => [(i * iv) / 1000, perSecond(n, iv)] as [number, number]),
-  };
+/**
+ * The panels of one run, as plain data (pure: the same run gives the same lines), in the order of
+ * Istio's service dashboard: request volume, success rate, duration, requests by code and by flag, then
+ * the proxies' and apps' gauges. The ejection timeline is drawn separately (ejection-timeline.ts).
+ */
+export function chartData(run: RunOutput): ChartData[] {
+  const iv = intervals(run);
+  const [volume, ...byRequest] = requestPanels(run, iv);
+  return [volume!, ...clientPanels(run, iv), ...byRequest, ...proxyPanels(run, iv)];
 }

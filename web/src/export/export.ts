@@ -1,3 +1,4 @@
+import { panelSvgDocument } from './panel-image.js';
 import type { RunOutput } from '../worker/protocol.js';
 
 /** The run as CSV: one row per interval, one column per series (pure). */
@@ -16,6 +17,8 @@ export function runToCsv(run: RunOutput): string {
   cols.push(['upstream_rq_pending_overflow', (i) => tl.pendingOverflow[i] ?? 0]);
   cols.push(['upstream_rq_retry_overflow', (i) => tl.retryOverflow[i] ?? 0]);
   cols.push(['upstream_rq_pending_active', (i) => tl.pendingActive[i] ?? 0]);
+  cols.push(['upstream_rq_active', (i) => tl.rqActive[i] ?? 0]);
+  for (const [w, v] of Object.entries(tl.panels.appQueue)) cols.push([`app queue ${w}`, (i) => v[i] ?? 0]);
   const lines = [cols.map(([h]) => csvCell(h)).join(',')];
   for (let i = 0; i < n; i++) lines.push(cols.map(([, f]) => csvCell(f(i))).join(','));
   return `${lines.join('\n')}\n`;
@@ -28,31 +31,18 @@ export function csvCell(v: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** A standalone SVG document of a chart (its attributes carry every style it needs). */
-export function svgDocument(svg: SVGSVGElement): string {
-  const clone = svg.cloneNode(true) as SVGSVGElement;
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  clone.setAttribute('font-family', 'system-ui, sans-serif');
-  clone.setAttribute('font-size', '10');
-  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  bg.setAttribute('width', '100%');
-  bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', 'white');
-  clone.insertBefore(bg, clone.firstChild);
-  return new XMLSerializer().serializeToString(clone);
-}
-
-/** Rasterises a chart to PNG at 2x (through an <img> of the SVG blob; CSP img-src allows blob:). */
-export async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
-  const vb = svg.viewBox.baseVal;
-  const url = URL.createObjectURL(new Blob([svgDocument(svg)], { type: 'image/svg+xml' }));
+/** Rasterises a panel (title, plot, legend: panelSvgDocument) to PNG at 2x, through an <img> of the SVG blob (CSP img-src allows blob:). */
+export async function panelPng(figure: HTMLElement): Promise<Blob | undefined> {
+  const doc = panelSvgDocument(figure);
+  if (!doc) return undefined;
+  const url = URL.createObjectURL(new Blob([doc.svg], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     img.src = url;
     await img.decode();
     const canvas = document.createElement('canvas');
-    canvas.width = vb.width * 2;
-    canvas.height = vb.height * 2;
+    canvas.width = doc.width * 2;
+    canvas.height = doc.height * 2;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2d canvas');
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height);

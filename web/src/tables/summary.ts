@@ -156,7 +156,15 @@ export function clusterTable(r: Result): Table {
   };
 }
 
-export function renderTable(t: Table): HTMLTableElement {
+/**
+ * A table inside its own horizontally scrolling box: cells never wrap (no letter-per-line columns once Δ
+ * columns appear), long lists (codes, flags, cluster names) end in an ellipsis with the whole text as the
+ * cell's title. Text only through textContent.
+ */
+export function renderTable(t: Table): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'table-scroll';
+  box.dataset.tableBox = t.id;
   const table = document.createElement('table');
   table.dataset.table = t.id;
   const cap = table.createCaption();
@@ -166,12 +174,23 @@ export function renderTable(t: Table): HTMLTableElement {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = h;
+    if (h === 'Δ' || h.startsWith('Δ ')) th.className = 'delta';
     hr.append(th);
   }
   const body = table.createTBody();
   for (const r of t.rows) {
     const tr = body.insertRow();
-    for (const cell of r) tr.insertCell().textContent = cell;
+    r.forEach((cell, i) => {
+      const td = tr.insertCell();
+      td.textContent = cell;
+      const h = t.head[i] ?? '';
+      if (h === 'Δ' || h.startsWith('Δ ')) td.className = 'delta';
+      else if (cell.length > 28) {
+        td.className = 'long';
+        td.title = cell;
+      }
+    });
   }
-  return table;
+  box.append(table);
+  return box;
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic, Result } from '../../../src/index.js';
 import type { ModelSize } from '../model/limits.js';
+import type { PanelTimeline } from './series-panels.js';
 
 /** The worker's message protocol (plain postMessage, typed on both sides). */
 export interface SourceFile {
@@ -67,6 +68,8 @@ export interface Timeline {
   rqActive: number[];
   pods: PodTrack[];
   edges: EdgeTrack[];
+  /** The dashboard panels' series: requests by source, service, code and flags; app queues per workload. */
+  panels: PanelTimeline;
 }
 
 export interface RunOutput {

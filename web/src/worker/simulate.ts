@@ -9,6 +9,7 @@ import {
 import { ClusterNodes, EdgeCounter, isError } from './edges.js';
 import { POD_STATE, type PodTrack, type Timeline, type RunOutput } from './protocol.js';
 import { scrapeStats } from './scrape.js';
+import { PanelRecorder } from './series-panels.js';
 import type { ModelSize } from '../model/limits.js';
 
 type Observer = NonNullable<RunOptions['observer']>;
@@ -65,7 +66,9 @@ export async function simulate(
   const observer: Observer = {
     onRequestComplete(e) {
       const c = e.cluster === null ? null : clusters.of(e.cluster);
-      edges.add(clientNode(e.sidecar), c ? c.svc : `svc:${e.authority}`, e.timeMs, isError(e.status));
+      const svc = c ? c.svc : `svc:${e.authority}`;
+      edges.add(clientNode(e.sidecar), svc, e.timeMs, isError(e.status));
+      panels.request(e.sidecar, svc, e.startMs, e.timeMs, e.status, e.flags);
     },
     onUpstreamAttempt(e) {
       const c = clusters.of(e.cluster);
@@ -79,6 +82,7 @@ export async function simulate(
   };
   const { world, recorder } = buildRun(loaded, { ...(seed !== undefined ? { seed } : {}), observer });
   ownerOf = (p) => world.podInfo(p)?.owner ?? p;
+  const panels = new PanelRecorder(intervalMs, loaded.scenario.warmupMs, ownerOf);
   const end = world.endMs;
   const intervals = Math.max(1, Math.ceil(end / intervalMs));
   const tl: Timeline = {
@@ -91,6 +95,7 @@ export async function simulate(
     rqActive: [],
     pods: [],
     edges: [],
+    panels: { requests: [], appQueue: {} },
   };
   const podStates = new Map<string, string[]>();
   let prev = scrapeStats(world);
@@ -107,6 +112,7 @@ export async function simulate(
     tl.pendingActive.push(s.pendingActive);
     tl.rqActive.push(s.rqActive);
     prev = s;
+    panels.scrapeApps(world, i);
     for (const p of world.pods) {
       if (!world.workloads.has(p.owner)) continue;
       let a = podStates.get(p.name);
@@ -129,6 +135,7 @@ export async function simulate(
     .filter((p) => world.workloads.has(p.owner))
     .map((p): PodTrack => ({ name: p.name, owner: p.owner, states: (podStates.get(p.name) ?? []).join('') }));
   tl.edges = edges.tracks(intervals);
+  tl.panels = panels.timeline(intervals);
   return { result, timeline: tl, wallMs: now() - started, size };
 }
 

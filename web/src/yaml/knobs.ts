@@ -63,36 +63,33 @@ export function findKnobs(files: readonly { path: string; text: string }[]): Kno
         const group = `VirtualService ${ns}/${name}`;
         items(doc, ['spec', 'http']).forEach((_, i) => {
           const base = ['spec', 'http', i];
+          // Which route: Istio's HTTPRoute `name` when set, always with its index (http[i]).
+          const route = routeName(doc, base, i);
+          const at = `VirtualService ${name}, ${route}`;
           items(doc, [...base, 'route']).forEach((_, j) => {
             const dest =
               doc.getIn([...base, 'route', j, 'destination', 'subset']) ??
               doc.getIn([...base, 'route', j, 'destination', 'host']);
             add(
               group,
-              `http[${i}] weight → ${String(dest)}`,
+              `${at} weight → ${String(dest)}`,
               [...base, 'route', j, 'weight'],
               'int',
               '100 / routes',
             );
           });
-          add(group, `http[${i}] timeout`, [...base, 'timeout'], 'duration', 'none');
+          add(group, `${at} timeout`, [...base, 'timeout'], 'duration', 'none');
+          add(group, `${at} retries.attempts`, [...base, 'retries', 'attempts'], 'int', '2 (Istio default)');
           add(
             group,
-            `http[${i}] retries.attempts`,
-            [...base, 'retries', 'attempts'],
-            'int',
-            '2 (Istio default)',
-          );
-          add(
-            group,
-            `http[${i}] retries.perTryTimeout`,
+            `${at} retries.perTryTimeout`,
             [...base, 'retries', 'perTryTimeout'],
             'duration',
             'none',
           );
           add(
             group,
-            `http[${i}] retries.retryOn`,
+            `${at} retries.retryOn`,
             [...base, 'retries', 'retryOn'],
             'text',
             'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
@@ -101,11 +98,17 @@ export function findKnobs(files: readonly { path: string; text: string }[]): Kno
       } else if (kind === 'DestinationRule') {
         const group = `DestinationRule ${ns}/${name}`;
         for (const [k, t, ph] of OUTLIER)
-          add(group, `outlierDetection.${k}`, ['spec', 'trafficPolicy', 'outlierDetection', k], t, ph);
+          add(
+            group,
+            `DestinationRule ${name} outlierDetection.${k}`,
+            ['spec', 'trafficPolicy', 'outlierDetection', k],
+            t,
+            ph,
+          );
         for (const [k, t, ph] of POOL)
           add(
             group,
-            `connectionPool.${k.join('.')}`,
+            `DestinationRule ${name} connectionPool.${k.join('.')}`,
             ['spec', 'trafficPolicy', 'connectionPool', ...k],
             t,
             ph,
@@ -152,6 +155,12 @@ export function findKnobs(files: readonly { path: string; text: string }[]): Kno
     });
   }
   return knobs;
+}
+
+/** `route 'canary' (http[0])` when the HTTPRoute has a name, `route http[0]` when it has none. */
+function routeName(doc: Document, base: YamlPath, i: number): string {
+  const n = doc.getIn([...base, 'name']);
+  return typeof n === 'string' && n !== '' ? `route '${n}' (http[${i}])` : `route http[${i}]`;
 }
 
 function items(doc: Document, path: YamlPath): unknown[] {

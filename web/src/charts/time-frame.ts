@@ -1,0 +1,76 @@
+import { axisBottom, type ScaleLinear, type Selection } from 'd3';
+import type { TimeAxis } from './series.js';
+
+type Svg = Selection<SVGSVGElement, null, HTMLElement, unknown>;
+
+/**
+ * What every panel draws the same way over simulated time: the shared x axis (the whole run), the
+ * warm-up shaded and labelled (nothing is measured there, so no series has a point inside it), the drain
+ * after the load stops shaded too, and the cursor at the time slider's position.
+ */
+export function drawTimeFrame(
+  svg: Svg,
+  x: ScaleLinear<number, number>,
+  axis: TimeAxis,
+  top: number,
+  bottom: number,
+  cursorS: number,
+): void {
+  svg
+    .selectAll<SVGGElement, null>('g.x')
+    .data([null])
+    .join('g')
+    .attr('class', 'x axis')
+    .attr('transform', `translate(0,${bottom})`)
+    .call(
+      axisBottom(x)
+        .ticks(6)
+        .tickFormat((d) => `${d} s`),
+    );
+  const [d0, d1] = x.domain() as [number, number];
+  // Bands: the warm-up (nothing measured) and the drain after the load stops (requests in flight finish).
+  const bands = [
+    ...(axis.warmupS > 0 ? [{ cls: 'warmup', from: d0, to: axis.warmupS, label: 'warm-up' }] : []),
+    ...(axis.loadEndS < d1 ? [{ cls: 'drain', from: axis.loadEndS, to: d1, label: 'drain' }] : []),
+  ];
+  svg
+    .selectAll<SVGRectElement, (typeof bands)[number]>('rect.band')
+    .data(bands, (d) => d.cls)
+    .join('rect')
+    .attr('class', (d) => `band ${d.cls}`)
+    .attr('x', (d) => x(d.from))
+    .attr('width', (d) => Math.max(0, x(d.to) - x(d.from)))
+    .attr('y', top)
+    .attr('height', bottom - top)
+    .attr('fill', '#eceff1');
+  // The warm-up is always labelled; the drain only where its band can hold the word (100 ms is a sliver).
+  svg
+    .selectAll<SVGTextElement, (typeof bands)[number]>('text.band')
+    .data(
+      bands.filter((b) => b.cls === 'warmup' || x(b.to) - x(b.from) >= 30),
+      (d) => d.cls,
+    )
+    .join('text')
+    .attr('class', (d) => `band ${d.cls}`)
+    .attr('x', (d) => (x(d.from) + x(d.to)) / 2)
+    .attr('y', top + 10)
+    .attr('text-anchor', 'middle')
+    .attr('font-size', 9)
+    .attr('fill', '#607d8b')
+    .text((d) => d.label);
+  // The bands sit under every line and bar.
+  svg.selectAll('text.band').lower();
+  svg.selectAll('rect.band').lower();
+  svg
+    .selectAll('line.cursor')
+    .data([Math.max(d0, Math.min(cursorS, d1))])
+    .join('line')
+    .attr('class', 'cursor')
+    .attr('data-s', (d) => String(d))
+    .attr('x1', (d) => x(d))
+    .attr('x2', (d) => x(d))
+    .attr('y1', top)
+    .attr('y2', bottom)
+    .attr('stroke', '#555')
+    .attr('stroke-width', 1);
+}
