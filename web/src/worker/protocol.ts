@@ -1,5 +1,6 @@
 import type { Diagnostic, Result } from '../../../src/index.js';
 import type { ModelSize } from '../model/limits.js';
+import type { TrafficRecord } from './graph-data.js';
 
 /** The worker's message protocol (plain postMessage, typed on both sides). */
 export interface SourceFile {
@@ -46,14 +47,6 @@ export interface PodTrack {
   states: string;
 }
 
-export interface EdgeTrack {
-  /** Node ids: `client:ns/name`, `svc:fqdn`, `subset:fqdn/subset`, `pod:name`. */
-  from: string;
-  to: string;
-  requests: number[];
-  errors: number[];
-}
-
 /** What the web app adds to a Result: Envoy stats scraped every interval, pods and edges over time. */
 export interface Timeline {
   intervalMs: number;
@@ -66,7 +59,8 @@ export interface Timeline {
   pendingActive: number[];
   rqActive: number[];
   pods: PodTrack[];
-  edges: EdgeTrack[];
+  /** The graph's traffic records (graph-data.ts), in graph bins of graphBinning(intervalMs, intervals). */
+  edges: TrafficRecord[];
 }
 
 export interface RunOutput {
