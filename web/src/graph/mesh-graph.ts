@@ -165,7 +165,6 @@ export class MeshGraph {
   }
 
   setRun(run: RunOutput): void {
-    if (this.run !== run) this.layoutKey = '';
     this.run = run;
   }
 
@@ -189,7 +188,8 @@ export class MeshGraph {
     const w = this.window();
     const model = buildGraph(run.timeline.edges, this.view, this.expand, w.lo, w.hi);
     this.model = model;
-    const key = `${this.view}|${this.expand}`;
+    // The same nodes and edges (a what-if re-run) keep their places and the zoom.
+    const key = `${this.view}|${this.expand}|${model.nodes.map((n) => n.id).join(' ')}|${model.edges.map((e) => e.id).join(' ')}`;
     const relayout = key !== this.layoutKey;
     if (relayout) {
       this.layout = layoutGraph(model);
@@ -278,9 +278,10 @@ export class MeshGraph {
       .attr('stroke-width', (e) => (e.stats.requests === 0 ? 1 : 1.5 + 5 * Math.sqrt(e.stats.requests / max)))
       .attr('stroke-dasharray', (e) => (e.stats.requests === 0 ? '4 3' : null))
       .attr('marker-end', (e) => `url(#arrow-${e.health})`);
+    const byId = new Map(model.nodes.map((n) => [n.id, n]));
     g.select('title').text((e) => {
-      const from = model.nodes.find((n) => n.id === e.source)!.title;
-      const to = model.nodes.find((n) => n.id === e.target)!.title;
+      const from = byId.get(e.source)!.title;
+      const to = byId.get(e.target)!.title;
       return `${from} → ${to}: ${edgeLabel(e, 'rps', spanS) || '0 rps'}, ${edgeLabel(e, 'percent', spanS) || '0%'} of source, p95 ${edgeLabel(e, 'p95', spanS) || '–'} (${HEALTH_WORD[e.health]})`;
     });
   }

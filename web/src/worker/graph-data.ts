@@ -73,6 +73,7 @@ export const MAX_GRAPH_BINS = 600;
 /**
  * Upper bounds (ms) of the latency histogram: 0.25 ms × √2^k up to ~92 s, then +Inf. Fixed buckets, as
  * Istio's request-duration histogram has, but half-octave wide so a p95 read from them is within ~±20 %.
+ * NOTE: simplification: not Istio's default bucket bounds (which are coarser: 0.5, 1, 5, 10, 25 ms ...).
  */
 export const LATENCY_BUCKETS: readonly number[] = (() => {
   const b: number[] = [];
