@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, launchBrowser, startPreview } from './browser.js';
+import { startApp, watchProblems } from './browser.js';
 
 /**
  * The web app in Chromium: the built app (vite build) served by `vite preview` on 127.0.0.1, with the
@@ -10,18 +9,13 @@ import { buildApp, launchBrowser, startPreview } from './browser.js';
  */
 const SHOTS = 'test-artifacts/web';
 let url = '';
-let server: ChildProcess | undefined;
 let context: BrowserContext;
-let closeBrowser: (() => Promise<void>) | undefined;
+let close: (() => Promise<void>) | undefined;
 const problems: string[] = [];
 
 async function openPage(at = url): Promise<Page> {
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
-      problems.push(`console: ${m.text()}`);
-  });
+  watchProblems(page, problems);
   await page.goto(at);
   return page;
 }
@@ -46,18 +40,11 @@ function clientFigures(page: Page): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  buildApp();
-  const s = await startPreview();
-  url = s.url;
-  server = s.proc;
-  const b = await launchBrowser();
-  context = b.context;
-  closeBrowser = b.close;
-});
+  ({ url, context, close } = await startApp());
+}, 600_000); // the app build (notebook reports + vite) takes minutes on a loaded machine
 
 afterAll(async () => {
-  await closeBrowser?.();
-  server?.kill('SIGTERM');
+  await close?.();
 });
 
 describe('the web app (built, in Chromium)', () => {

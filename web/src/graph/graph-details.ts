@@ -100,7 +100,8 @@ export function edgeDetails(e: GEdge, from: GNode, to: GNode, w: DetailWindow): 
     traffic(e.stats, w.spanS, e.health),
     counts('Response codes', e.stats.codes, e.stats.requests),
     counts('Response flags', e.stats.flags, e.stats.requests),
-    envoy(e.stats),
+    // Source → service edges carry the client sidecars' cluster stats; service → destination edges do not.
+    ...(e.stats.envoy.size > 0 ? [envoy(e.stats)] : []),
     ejections(w.ejections, to.pods, w.fromMs, w.toMs),
     {
       heading: 'Edge',

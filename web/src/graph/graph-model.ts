@@ -50,7 +50,8 @@ export class Agg {
         let n = 0;
         const a = r.envoy[name]!;
         for (let b = lo; b <= hi; b++) n += a[b] ?? 0;
-        if (n > 0) this.envoy.set(name, (this.envoy.get(name) ?? 0) + n);
+        // Zeros too: "0 overflows" on a scraped edge is a figure, not a missing one.
+        this.envoy.set(name, (this.envoy.get(name) ?? 0) + n);
       }
   }
 
