@@ -40,14 +40,21 @@ describe('the worker run loop', () => {
     const svc = 'product-service.production.svc.cluster.local';
     const toSvc = tl.edges.filter((r) => r.side === 'out' && r.service === svc);
     expect(toSvc.length).toBeGreaterThan(0);
-    expect(toSvc.every((r) => r.peer?.owner === 'production/frontend' && r.peer.workload === false)).toBe(true);
+    expect(toSvc.every((r) => r.peer?.owner === 'production/frontend' && r.peer.workload === false)).toBe(
+      true,
+    );
     expect(toSvc[0]!.codes[0]!.counts.length).toBe(8);
-    const tries = tl.edges.filter((r) => r.side === 'in' && r.service === svc).reduce((n, r) => n + sum(r), 0);
+    const tries = tl.edges
+      .filter((r) => r.side === 'in' && r.service === svc)
+      .reduce((n, r) => n + sum(r), 0);
     const requests = toSvc.reduce((n, r) => n + sum(r), 0);
     // The Result counts only after warm-up; the graph counts the whole run.
     expect(requests).toBeGreaterThan(toSvc.length);
     // Every try reached a pod: tries = requests + retries (upstream_rq_retry scraped beside the record).
-    const retried = toSvc.reduce((n, r) => n + (r.envoy?.upstream_rq_retry?.reduce((a, b) => a + b, 0) ?? 0), 0);
+    const retried = toSvc.reduce(
+      (n, r) => n + (r.envoy?.upstream_rq_retry?.reduce((a, b) => a + b, 0) ?? 0),
+      0,
+    );
     expect(retried).toBe(tl.retries.reduce((a, b) => a + b, 0));
     expect(tries).toBe(requests + retried);
     // Retries scraped from upstream_rq_retry add up to the counter in the Result's cluster stats.
