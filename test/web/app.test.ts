@@ -70,9 +70,10 @@ describe('the web app (built, in Chromium)', () => {
     expect(share('v1')).toBeLessThan(90);
     expect(share('v2')).toBeGreaterThan(10);
     expect(share('v2')).toBeLessThan(20);
-    // The graph has the client, the service, both subsets and the pods.
-    expect(await page.locator('#graph g.node.subset').count()).toBe(2);
-    expect(await page.locator('#graph g.node.pod').count()).toBeGreaterThanOrEqual(2);
+    // The graph (versioned app graph) has the client, the service and both versions.
+    expect(await page.locator('#graph g.node.versionedApp').count()).toBe(2);
+    expect(await page.locator('#graph g.node.service').count()).toBe(1);
+    expect(await page.locator('#graph g.node.workload').count()).toBe(1);
     expect(await page.locator('#banner').isHidden()).toBe(true);
     // The window, the unfinished column, the hops (source sidecar's view) and the workloads' queues.
     const clients = await clientFigures(page);
@@ -117,7 +118,9 @@ describe('the web app (built, in Chromium)', () => {
     expect(before).toBeGreaterThan(0);
     expect(await page.locator('figure[data-id="ejections"] rect.bar').count()).toBe(before);
     // The ejected pod is ringed in the graph at the slider's time (the end: still ejected).
-    expect(await page.locator('#graph g.node.pod[data-ejected="2"]').count()).toBe(1);
+    await page.check('#graph-expand');
+    expect(await page.locator('#graph g.node.pod[data-ejected="1"]').count()).toBe(1);
+    await page.uncheck('#graph-expand');
     await page.screenshot({ path: `${SHOTS}/outlier-before.png` });
     await page.click('#tab-whatif');
     const knob = page.locator('input[data-path="spec.trafficPolicy.outlierDetection.consecutive5xxErrors"]');
