@@ -12,5 +12,6 @@ export { progressiveDeliveryBlock } from './report/progressive-delivery.js';
 // meshsim calibrate: Prometheus data of Istio's metrics -> scenario (docs/calibration.md).
 export { calibrate, compareModels, parseInput as parseCalibrationInput } from './calibrate/index.js';
 export type { CalibrateInput, CalibrateOptions, Calibration, Comparison } from './calibrate/index.js';
-// webpanels (#17): the web app's panels label requests by Envoy's short response-flag names.
+// The web app's panels and graph label requests by Envoy's short response-flag names; the graph's peer labels.
 export { formatResponseFlags } from './envoy/response-flags.js';
+export { canonicalService } from './mesh/istio-labels.js';

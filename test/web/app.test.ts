@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, launchBrowser, startPreview, watchedPage } from './browser.js';
+import { startApp, watchProblems } from './browser.js';
 
 /**
  * The web app in Chromium: the built app (vite build) served by `vite preview` on 127.0.0.1, with the
@@ -10,13 +9,15 @@ import { buildApp, launchBrowser, startPreview, watchedPage } from './browser.js
  */
 const SHOTS = 'test-artifacts/web';
 let url = '';
-let server: ChildProcess | undefined;
 let context: BrowserContext;
-let closeBrowser: (() => Promise<void>) | undefined;
+let close: (() => Promise<void>) | undefined;
 const problems: string[] = [];
 
 async function openPage(at = url): Promise<Page> {
-  return watchedPage(context, at, problems);
+  const page = await context.newPage();
+  watchProblems(page, problems);
+  await page.goto(at);
+  return page;
 }
 
 async function waitForRuns(page: Page, n: number): Promise<void> {
@@ -39,19 +40,11 @@ function clientFigures(page: Page): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  buildApp();
-  const s = await startPreview();
-  url = s.url;
-  server = s.proc;
-  const b = await launchBrowser();
-  context = b.context;
-  closeBrowser = b.close;
-  // Builds the notebooks and the app while panels.test.ts builds its own copy: allow for a loaded machine.
-}, 600_000);
+  ({ url, context, close } = await startApp());
+}, 600_000); // the app build (notebook reports + vite) takes minutes on a loaded machine
 
 afterAll(async () => {
-  await closeBrowser?.();
-  server?.kill('SIGTERM');
+  await close?.();
 });
 
 describe('the web app (built, in Chromium)', () => {
@@ -77,9 +70,10 @@ describe('the web app (built, in Chromium)', () => {
     expect(share('v1')).toBeLessThan(90);
     expect(share('v2')).toBeGreaterThan(10);
     expect(share('v2')).toBeLessThan(20);
-    // The graph has the client, the service, both subsets and the pods.
-    expect(await page.locator('#graph g.node.subset').count()).toBe(2);
-    expect(await page.locator('#graph g.node.pod').count()).toBeGreaterThanOrEqual(2);
+    // The graph (versioned app graph) has the client, the service and both versions.
+    expect(await page.locator('#graph g.node.versionedApp').count()).toBe(2);
+    expect(await page.locator('#graph g.node.service').count()).toBe(1);
+    expect(await page.locator('#graph g.node.workload').count()).toBe(1);
     expect(await page.locator('#banner').isHidden()).toBe(true);
     // The window, the unfinished column, the hops (source sidecar's view) and the workloads' queues.
     const clients = await clientFigures(page);
@@ -124,7 +118,9 @@ describe('the web app (built, in Chromium)', () => {
     expect(before).toBeGreaterThan(0);
     expect(await page.locator('figure[data-id="ejections"] rect.bar').count()).toBe(before);
     // The ejected pod is ringed in the graph at the slider's time (the end: still ejected).
-    expect(await page.locator('#graph g.node.pod[data-ejected="2"]').count()).toBe(1);
+    await page.check('#graph-expand');
+    expect(await page.locator('#graph g.node.pod[data-ejected="1"]').count()).toBe(1);
+    await page.uncheck('#graph-expand');
     await page.screenshot({ path: `${SHOTS}/outlier-before.png` });
     await page.click('#tab-whatif');
     const knob = page.locator('input[data-path="spec.trafficPolicy.outlierDetection.consecutive5xxErrors"]');

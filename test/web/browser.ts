@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Test and bench support: serve the built app with `vite preview` and drive Debian's Chromium. */
@@ -18,23 +18,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * Starts `vite preview` on the built app (web-dist/, or `outDir` as buildApp wrote it); resolves with its
- * URL once it answers.
- */
-export async function startPreview(outDir?: string): Promise<{ url: string; proc: ChildProcess }> {
+/** Starts `vite preview` on the built app (web-dist/); resolves with its URL once it answers. */
+export async function startPreview(): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
   const proc = spawn(
     './node_modules/.bin/vite',
-    [
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--strictPort',
-      '--port',
-      String(port),
-      ...(outDir ? ['--outDir', resolve(outDir)] : []),
-    ],
+    ['preview', '--host', '127.0.0.1', '--strictPort', '--port', String(port)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -56,31 +45,47 @@ export async function startPreview(outDir?: string): Promise<{ url: string; proc
 }
 
 /**
- * Builds the app as `npm run build:web` does: notebook reports (CI settings), then vite. A test file that
- * runs beside app.test.ts builds into its own `outDir` without the reports, so parallel builds never
- * write the same files.
+ * Builds the app as `npm run build:web` does: notebook reports (CI settings), then vite. Once per process:
+ * vitest runs the browser test files in worker threads of one process, and two builds writing web-dist/
+ * at once would break each other; the first caller builds (an atomic mkdir is its lock), the others wait.
  */
-export function buildApp(opts: { outDir?: string } = {}): void {
-  if (opts.outDir) {
-    const r = spawnSyncOk('./node_modules/.bin/vite', [
-      'build',
-      '--logLevel',
-      'warn',
-      '--outDir',
-      resolve(opts.outDir),
-    ]);
-    if (r !== 0) throw new Error('vite build failed');
+export async function buildApp(): Promise<void> {
+  const stamp = join('test-artifacts', `.web-built-${process.pid}`);
+  const lock = join('test-artifacts', `.web-building-${process.pid}`);
+  mkdirSync('test-artifacts', { recursive: true });
+  let mine = false;
+  try {
+    mkdirSync(lock);
+    mine = true;
+  } catch {}
+  if (mine) {
+    try {
+      const n = spawnSyncOk('./node_modules/.bin/tsx', [
+        'notebooks/build-all.ts',
+        '--short',
+        '--out',
+        'web/public/notebooks',
+      ]);
+      if (n !== 0) throw new Error('notebook reports failed');
+      const r = spawnSyncOk('./node_modules/.bin/vite', ['build', '--logLevel', 'warn']);
+      if (r !== 0) throw new Error('vite build failed');
+      writeFileSync(stamp, 'ok');
+    } catch (e) {
+      writeFileSync(stamp, (e as Error).message);
+      throw e;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
     return;
   }
-  const n = spawnSyncOk('./node_modules/.bin/tsx', [
-    'notebooks/build-all.ts',
-    '--short',
-    '--out',
-    'web/public/notebooks',
-  ]);
-  if (n !== 0) throw new Error('notebook reports failed');
-  const r = spawnSyncOk('./node_modules/.bin/vite', ['build', '--logLevel', 'warn']);
-  if (r !== 0) throw new Error('vite build failed');
+  for (;;) {
+    if (existsSync(stamp)) {
+      const v = readFileSync(stamp, 'utf8');
+      if (v !== 'ok') throw new Error(`the app build failed: ${v}`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 function spawnSyncOk(cmd: string, args: string[]): number {
@@ -113,33 +118,43 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
   };
 }
 
-/** The built app served on 127.0.0.1 and a fresh Chromium: what a browser test file starts once. */
-export async function startApp(opts: { outDir?: string } = {}): Promise<{
-  url: string;
-  context: BrowserContext;
-  close: () => Promise<void>;
-}> {
-  buildApp(opts);
-  const server = await startPreview(opts.outDir);
-  const b = await launchBrowser();
-  return {
-    url: server.url,
-    context: b.context,
-    close: async () => {
-      await b.close();
-      server.proc.kill('SIGTERM');
-    },
-  };
-}
-
-/** A new page that records page errors, console errors and CSP reports into `problems`. */
-export async function watchedPage(context: BrowserContext, at: string, problems: string[]): Promise<Page> {
-  const page = await context.newPage();
+/** Collects a page's errors and CSP reports: the browser tests fail on any. */
+export function watchProblems(page: Page, problems: string[]): void {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || /Content.Security.Policy|Refused to/i.test(m.text()))
       problems.push(`console: ${m.text()}`);
   });
+}
+
+/** The built app served on 127.0.0.1 and a fresh Chromium; close() stops both. */
+export async function startApp(): Promise<{
+  url: string;
+  context: BrowserContext;
+  close: () => Promise<void>;
+}> {
+  await buildApp();
+  const s = await startPreview();
+  try {
+    const b = await launchBrowser();
+    return {
+      url: s.url,
+      context: b.context,
+      close: async () => {
+        await b.close();
+        s.proc.kill('SIGTERM');
+      },
+    };
+  } catch (e) {
+    s.proc.kill('SIGTERM');
+    throw e;
+  }
+}
+
+/** A new page that records page errors, console errors and CSP reports into `problems`, opened at `at`. */
+export async function watchedPage(context: BrowserContext, at: string, problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  watchProblems(page, problems);
   await page.goto(at);
   return page;
 }

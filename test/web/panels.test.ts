@@ -9,7 +9,6 @@ import { startApp, waitForRuns, watchedPage } from './browser.js';
  * beside app.test.ts). Screenshots go to test-artifacts/web/panels-*.png and tables-*.png.
  */
 const SHOTS = 'test-artifacts/web';
-const OUT = 'test-artifacts/web-dist-panels';
 let url = '';
 let context: BrowserContext;
 let close: (() => Promise<void>) | undefined;
@@ -41,7 +40,7 @@ const queueModel = () => readFileSync('test/web/fixtures/canary-queue.scenario.y
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ url, context, close } = await startApp({ outDir: OUT }));
+  ({ url, context, close } = await startApp());
   // Two builds (this file's and app.test.ts's) share the machine when the suite runs in parallel.
 }, 600_000);
 

@@ -34,16 +34,29 @@ describe('the worker run loop', () => {
     // Every pod is sampled once per interval; nothing crashes in the canary model.
     expect(tl.pods.length).toBeGreaterThan(0);
     for (const p of tl.pods) expect(p.states).toBe(POD_STATE.running.repeat(8));
-    // Edges: frontend → service, service → both subsets; request counts add up to the upstream tries.
-    const svc = 'svc:product-service.production.svc.cluster.local';
-    const toSvc = tl.edges.find((e) => e.from === 'client:production/frontend' && e.to === svc)!;
-    expect(toSvc.requests.length).toBe(8);
+    // Traffic: frontend's sidecars → the service (per request), the service's cluster → each pod (per try).
+    const sum = (r: (typeof tl.edges)[number]) =>
+      r.codes.reduce((n, c) => n + c.counts.reduce((a, b) => a + b, 0), 0);
+    const svc = 'product-service.production.svc.cluster.local';
+    const toSvc = tl.edges.filter((r) => r.side === 'out' && r.service === svc);
+    expect(toSvc.length).toBeGreaterThan(0);
+    expect(toSvc.every((r) => r.peer?.owner === 'production/frontend' && r.peer.workload === false)).toBe(
+      true,
+    );
+    expect(toSvc[0]!.codes[0]!.counts.length).toBe(8);
     const tries = tl.edges
-      .filter((e) => e.from === svc)
-      .reduce((n, e) => n + e.requests.reduce((a, b) => a + b, 0), 0);
-    const total = out.result.services[0]!.requests;
-    // The Result counts only after warm-up; the edges count the whole run.
-    expect(tries).toBeGreaterThanOrEqual(total);
+      .filter((r) => r.side === 'in' && r.service === svc)
+      .reduce((n, r) => n + sum(r), 0);
+    const requests = toSvc.reduce((n, r) => n + sum(r), 0);
+    // The Result counts only after warm-up; the graph counts the whole run.
+    expect(requests).toBeGreaterThan(toSvc.length);
+    // Every try reached a pod: tries = requests + retries (upstream_rq_retry scraped beside the record).
+    const retried = toSvc.reduce(
+      (n, r) => n + (r.envoy?.upstream_rq_retry?.reduce((a, b) => a + b, 0) ?? 0),
+      0,
+    );
+    expect(retried).toBe(tl.retries.reduce((a, b) => a + b, 0));
+    expect(tries).toBe(requests + retried);
     // Retries scraped from upstream_rq_retry add up to the counter in the Result's cluster stats.
     const retries = out.result.clusters.reduce((n, c) => n + (c.stats.upstream_rq_retry ?? 0), 0);
     expect(tl.retries.reduce((a, b) => a + b, 0)).toBe(retries);

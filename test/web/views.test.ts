@@ -3,45 +3,7 @@ import { ejectionBars } from '../../web/src/charts/ejection-timeline.js';
 import { yDomain } from '../../web/src/charts/scales.js';
 import { csvCell } from '../../web/src/export/export.js';
 import { ejectedBy } from '../../web/src/graph/mesh-graph.js';
-import { edgeWindow, layoutGraph } from '../../web/src/graph/layout.js';
 import { modelSize, refusal, scheduledRequests } from '../../web/src/model/limits.js';
-import type { EdgeTrack } from '../../web/src/worker/protocol.js';
-
-const edge = (from: string, to: string, requests: number[], errors = requests.map(() => 0)): EdgeTrack => ({
-  from,
-  to,
-  requests,
-  errors,
-});
-
-describe('graph layout', () => {
-  it('puts clients, services, subsets and pods in four columns, children under their parents', () => {
-    const edges = [
-      edge('client:ns/fe', 'svc:a.ns.svc.cluster.local', [10]),
-      edge('svc:a.ns.svc.cluster.local', 'subset:a.ns.svc.cluster.local/v2', [1]),
-      edge('svc:a.ns.svc.cluster.local', 'subset:a.ns.svc.cluster.local/v1', [9]),
-      edge('subset:a.ns.svc.cluster.local/v2', 'pod:a-v2-0', [1]),
-      edge('subset:a.ns.svc.cluster.local/v1', 'pod:a-v1-0', [9]),
-    ];
-    const l = layoutGraph(edges, [{ name: 'a-v1-9', owner: 'ns/a-v1', states: 'R' }], 860);
-    const at = (id: string) => l.nodes.find((n) => n.id === id)!;
-    expect(new Set(l.nodes.map((n) => n.x)).size).toBe(4);
-    expect(at('client:ns/fe').x).toBeLessThan(at('svc:a.ns.svc.cluster.local').x);
-    expect(at('subset:a.ns.svc.cluster.local/v1').label).toBe('v1');
-    expect(at('svc:a.ns.svc.cluster.local').label).toBe('a');
-    // Pods follow their subsets' order (v1 above v2); a pod without traffic goes last.
-    expect(at('pod:a-v1-0').y).toBeLessThan(at('pod:a-v2-0').y);
-    expect(at('pod:a-v2-0').y).toBeLessThan(at('pod:a-v1-9').y);
-    expect(l.links).toHaveLength(5);
-    expect(l.links.every((k) => k.source && k.target)).toBe(true);
-  });
-
-  it('sums an edge over a trailing window of intervals', () => {
-    const e = edge('a', 'b', [1, 2, 3, 4], [0, 1, 0, 1]);
-    expect(edgeWindow(e, 3, 3)).toEqual({ requests: 9, errors: 2 });
-    expect(edgeWindow(e, 0, 3)).toEqual({ requests: 1, errors: 0 });
-  });
-});
 
 describe('ejections over simulated time', () => {
   const ej = [

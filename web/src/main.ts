@@ -85,8 +85,9 @@ function openWorkspace(next: Workspace, label: string, seed?: number): void {
   runs = [];
   baseline = undefined;
   current = undefined;
-  // Another model: the cursor starts again at its end (run() puts it there), not at the old model's time.
+  // Another model: the graph forgets its selection and zoom, and the cursor goes to the next run's end.
   cursorMs = 0;
+  graph.reset();
   renderAll();
   pendingLabel = label;
   scheduleCheck(0);
@@ -286,7 +287,7 @@ function renderAll(): void {
   if (!cur) {
     clear(charts);
     clear(tables);
-    clear(byId('graph'));
+    graph.clear();
     clear(byId('compare'));
     return;
   }

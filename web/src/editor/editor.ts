@@ -72,6 +72,8 @@ export class FileEditor {
   setFiles(files: readonly { path: string; text: string }[], scenario: string): void {
     this.states.clear();
     this.diags.clear();
+    // The view still shows the old model: show() must not save it over a new file of the same path.
+    this.active = '';
     for (const f of files) this.states.set(f.path, this.newState(f.text));
     this.renderTabs(scenario);
     this.show(files[0]?.path ?? '');

@@ -1,17 +1,33 @@
-import { linkHorizontal, scaleSqrt, select } from 'd3';
+import { type Selection, select, zoom, type ZoomBehavior, zoomIdentity } from 'd3';
 import type { EjectionResult } from '../../../src/index.js';
-import { errorColor } from '../charts/scales.js';
+import { el } from '../ui/dom.js';
+import { SidePanel } from '../ui/side-panel.js';
+import { graphBinning } from '../worker/graph-data.js';
 import type { RunOutput } from '../worker/protocol.js';
-import { edgeWindow, type GraphLayout, type GraphLink, type GraphNode, layoutGraph } from './layout.js';
+import { EDGE_LABELS, type EdgeLabelMode, edgeDetails, edgeLabel, nodeDetails } from './graph-details.js';
+import { buildGraph, GRAPH_VIEWS, type GraphModel, type GraphView } from './graph-model.js';
+import {
+  defineMarkers,
+  edgePoints,
+  MIN_SCALE,
+  NODE_FONT,
+  NODE_R,
+  placeEdgeLabels,
+  shapePath,
+  truncate,
+} from './graph-render.js';
+import { HEALTH_COLOR, HEALTH_WORD } from './health.js';
+import { type Layout, layoutGraph } from './layout.js';
 
-const WIDTH = 860;
+/** Graph bins summed for the figures at the cursor (3 bins: 3 s at the default 1 s series interval). */
 const WINDOW = 3;
+const MAX_H = 560;
 
 const POD_FILL: Record<string, string> = {
-  R: '#e3f2fd',
+  R: '#ffffff',
   S: '#fff9c4',
   U: '#eeeeee',
-  C: '#c62828',
+  C: '#ef9a9a',
   G: '#9e9e9e',
 };
 const POD_WORD: Record<string, string> = {
@@ -22,7 +38,7 @@ const POD_WORD: Record<string, string> = {
   G: 'gone',
 };
 
-/** Sidecars that have `pod` ejected at simulated time `tMs`. */
+/** Client sidecars that have `pod` ejected at simulated time `tMs`. */
 export function ejectedBy(
   ejections: readonly EjectionResult[],
   pod: string,
@@ -40,127 +56,335 @@ export function ejectedBy(
   return n;
 }
 
+type Selected = { type: 'node' | 'edge'; id: string } | undefined;
+
 /**
- * The mesh at simulated time t: links sized by request rate and coloured by error rate over the last few
- * intervals; pods filled by state (crashed, starting, gone) and ringed when some client ejected them.
+ * The mesh graph as a Kiali user reads it: a graph type, pods collapsed or expanded, edge labels, health
+ * colours, namespace boxes, zoom and pan (d3-zoom) with fit-to-view, and a side panel for the selection,
+ * all for the window of graph bins ending at the time cursor.
  */
 export class MeshGraph {
-  private layout: GraphLayout | undefined;
   private run: RunOutput | undefined;
+  private view: GraphView = 'versionedApp';
+  private labels: EdgeLabelMode = 'none';
+  private expand = false;
+  private selected: Selected;
+  private layout: Layout | undefined;
+  private layoutKey = '';
+  private model: GraphModel | undefined;
+  private tMs = 0;
+  private readonly svg: Selection<SVGSVGElement, null, null, undefined>;
+  private readonly viewport: Selection<SVGGElement, null, null, undefined>;
+  private readonly zoomer: ZoomBehavior<SVGSVGElement, null>;
+  private readonly panel: SidePanel;
 
-  constructor(private readonly host: HTMLElement) {}
+  constructor(host: HTMLElement) {
+    const bar = el('div', { class: 'graph-controls', role: 'toolbar', 'aria-label': 'Graph display' });
+    const viewSel = el('select', { 'aria-label': 'Graph type', title: 'Graph type (as Kiali\u2019s)' });
+    for (const v of GRAPH_VIEWS) viewSel.append(el('option', { value: v.value }, v.label));
+    viewSel.value = this.view;
+    viewSel.addEventListener('change', () => {
+      this.view = viewSel.value as GraphView;
+      this.selectNone();
+      this.draw();
+    });
+    const labelSel = el('select', { 'aria-label': 'Edge labels', title: 'Edge labels' });
+    for (const v of EDGE_LABELS) labelSel.append(el('option', { value: v.value }, v.label));
+    labelSel.addEventListener('change', () => {
+      this.labels = labelSel.value as EdgeLabelMode;
+      this.draw();
+    });
+    const expand = el('input', { type: 'checkbox', id: 'graph-expand' });
+    expand.addEventListener('change', () => {
+      this.expand = expand.checked;
+      this.selectNone();
+      this.draw();
+    });
+    const expandLabel = el('label', {
+      class: 'check',
+      title: 'Draw every pod instead of its workload / version',
+    });
+    expandLabel.append(expand, document.createTextNode(' Expand pods'));
+    const fit = el('button', { type: 'button', title: 'Fit the graph to the view' }, 'Fit');
+    fit.addEventListener('click', () => this.fit());
+    const legend = el('span', {
+      class: 'graph-legend',
+      title: 'Kiali default health: 5xx > 0 % degraded, > 10 % failure; 4xx > 10 % degraded, > 20 % failure',
+    });
+    for (const h of ['healthy', 'degraded', 'failure', 'idle'] as const) {
+      const s = el('span', { class: 'graph-legend-item' }, HEALTH_WORD[h]);
+      s.style.borderColor = HEALTH_COLOR[h];
+      legend.append(s);
+    }
+    bar.append(viewSel, labelSel, expandLabel, fit, legend);
+    const body = el('div', { class: 'graph-body' });
+    host.append(bar, body);
+    const svg = select(body).append('svg').datum(null);
+    this.svg = svg as unknown as Selection<SVGSVGElement, null, null, undefined>;
+    this.svg
+      .attr('xmlns', 'http://www.w3.org/2000/svg')
+      .attr('class', 'mesh-graph')
+      .attr('role', 'group')
+      .attr('aria-label', 'Mesh graph: drag to pan, wheel to zoom; Tab to a node or edge, Enter for details');
+    defineMarkers(this.svg);
+    this.viewport = this.svg.append('g').attr('class', 'viewport') as unknown as Selection<
+      SVGGElement,
+      null,
+      null,
+      undefined
+    >;
+    this.zoomer = zoom<SVGSVGElement, null>()
+      .scaleExtent([MIN_SCALE, 4])
+      .on('zoom', (ev) => {
+        this.viewport.attr('transform', ev.transform.toString());
+        this.svg.attr('data-scale', ev.transform.k.toFixed(3));
+      });
+    this.svg.call(this.zoomer).on('dblclick.zoom', null);
+    this.panel = new SidePanel(body, () => {
+      this.selected = undefined;
+      this.paintSelection();
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.panel.open) this.panel.close();
+    });
+  }
+
+  /** A new model was opened: forget the selection and the zoom (the cursor is main's). */
+  reset(): void {
+    this.selectNone();
+    this.layoutKey = '';
+  }
+
+  /** No run to show (a model with errors, or none yet). */
+  clear(): void {
+    this.run = undefined;
+    this.model = undefined;
+    this.layoutKey = '';
+    this.viewport.selectAll('*').remove();
+    this.selectNone();
+  }
 
   setRun(run: RunOutput): void {
     this.run = run;
-    this.layout = layoutGraph(run.timeline.edges, run.timeline.pods, WIDTH);
   }
 
   render(tMs: number): void {
+    this.tMs = tMs;
+    this.draw();
+  }
+
+  private window(): { lo: number; hi: number; spanS: number; fromMs: number; toMs: number } {
+    const tl = this.run!.timeline;
+    const b = graphBinning(tl.intervalMs, tl.intervals);
+    const hi = Math.min(b.bins - 1, Math.max(0, Math.floor(this.tMs / b.binMs)));
+    const lo = Math.max(0, hi - WINDOW + 1);
+    const toMs = Math.min(this.run!.result.simulatedMs, (hi + 1) * b.binMs);
+    return { lo, hi, spanS: Math.max(1e-9, (toMs - lo * b.binMs) / 1000), fromMs: lo * b.binMs, toMs };
+  }
+
+  private draw(): void {
     const run = this.run;
-    const layout = this.layout;
-    if (!run || !layout) return;
-    const tl = run.timeline;
-    const i = Math.min(tl.intervals - 1, Math.max(0, Math.floor(tMs / tl.intervalMs)));
-    const spanS = (Math.min(WINDOW, i + 1) * tl.intervalMs) / 1000;
-    let max = 1;
-    for (const l of layout.links) for (const v of l.edge.requests) if (v > max) max = v;
-    const width = scaleSqrt()
-      .domain([0, max / (tl.intervalMs / 1000)])
-      .range([0.5, 14]);
-    const svg = select(this.host)
-      .selectAll<SVGSVGElement, null>('svg')
-      .data([null])
-      .join('svg')
-      .attr('xmlns', 'http://www.w3.org/2000/svg')
-      .attr('viewBox', `0 0 ${layout.width} ${layout.height}`)
-      .attr('role', 'img')
-      .attr('aria-label', 'Mesh graph: clients, services, subsets and pods');
-    const path = linkHorizontal<GraphLink, GraphNode>()
-      .source((l) => l.source)
-      .target((l) => l.target)
-      .x((n) => n.x)
-      .y((n) => n.y);
-    const links = svg
-      .selectAll<SVGPathElement, GraphLink>('path.link')
-      .data(layout.links, (l) => l.id)
-      .join('path')
-      .attr('class', 'link')
-      .attr('fill', 'none')
-      .attr('d', (l) => path(l))
-      .each(function (l) {
-        const w = edgeWindow(l.edge, i, WINDOW);
-        const rate = w.requests / spanS;
-        const err = w.requests === 0 ? 0 : w.errors / w.requests;
-        select(this)
-          .attr('stroke-width', width(rate))
-          .attr('stroke', w.requests === 0 ? '#cfd8dc' : errorColor(err))
-          .attr('data-rate', rate.toFixed(1))
-          .attr('data-error-rate', err.toFixed(4));
-      });
-    links
-      .selectAll('title')
-      .data((l) => [l])
-      .join('title')
-      .text((l) => {
-        const w = edgeWindow(l.edge, i, WINDOW);
-        const err = w.requests === 0 ? 0 : (100 * w.errors) / w.requests;
-        return `${l.source.label} → ${l.target.label}: ${(w.requests / spanS).toFixed(1)} req/s, ${err.toFixed(2)} % errors`;
-      });
-    const pods = new Map(tl.pods.map((p) => [p.name, p]));
-    const nodes = svg
-      .selectAll<SVGGElement, GraphNode>('g.node')
-      .data(layout.nodes, (n) => n.id)
+    if (!run) return;
+    const w = this.window();
+    const model = buildGraph(run.timeline.edges, this.view, this.expand, w.lo, w.hi);
+    this.model = model;
+    // The same nodes and edges (a what-if re-run) keep their places and the zoom.
+    const key = `${this.view}|${this.expand}|${model.nodes.map((n) => n.id).join(' ')}|${model.edges.map((e) => e.id).join(' ')}`;
+    const relayout = key !== this.layoutKey;
+    if (relayout) {
+      this.layout = layoutGraph(model);
+      this.layoutKey = key;
+    }
+    const l = this.layout!;
+    this.drawBoxes(l);
+    this.drawEdges(model, l, w.spanS);
+    this.drawNodes(model, l, run);
+    const texts = new Map(model.edges.map((e) => [e.id, edgeLabel(e, this.labels, w.spanS)]));
+    placeEdgeLabels(this.viewport, l, model.edges, texts);
+    if (relayout) this.fit();
+    this.paintSelection();
+  }
+
+  /** Fits the whole graph, never below MIN_SCALE (labels stay ≥ 10 px; beyond that, pan). */
+  fit(): void {
+    const l = this.layout;
+    if (!l) return;
+    const node = this.svg.node()!;
+    const width = node.clientWidth || 800;
+    const k0 = Math.min(1.25, width / l.width);
+    const height = Math.round(Math.min(MAX_H, Math.max(200, l.height * Math.max(k0, MIN_SCALE))));
+    this.svg.attr('height', height);
+    const k = Math.max(MIN_SCALE, Math.min(1.25, width / l.width, height / l.height));
+    const tx = Math.max(0, (width - l.width * k) / 2);
+    const ty = Math.max(0, (height - l.height * k) / 2);
+    this.svg.call(this.zoomer.transform, zoomIdentity.translate(tx, ty).scale(k));
+  }
+
+  private drawBoxes(l: Layout): void {
+    const g = this.viewport
+      .selectAll<SVGGElement, (typeof l.boxes)[number]>('g.ns-box')
+      .data(l.boxes, (b) => b.namespace)
       .join((enter) => {
-        const g = enter.append('g').attr('class', (n) => `node ${n.kind}`);
-        g.append('circle');
-        g.append('text').attr('class', 'name');
-        g.append('text').attr('class', 'badge');
-        g.append('title');
-        return g;
+        const e = enter.insert('g', ':first-child').attr('class', 'ns-box');
+        e.append('rect');
+        e.append('text');
+        return e;
       })
-      .attr('transform', (n) => `translate(${n.x},${n.y})`);
-    nodes.each(function (n) {
-      const g = select(this);
-      let fill =
-        n.kind === 'client'
-          ? '#b3e5fc'
-          : n.kind === 'svc'
-            ? '#d1c4e9'
-            : n.kind === 'subset'
-              ? '#c8e6c9'
-              : '#e3f2fd';
-      let ring = '#455a64';
-      let badge = '';
-      let state = '';
-      if (n.kind === 'pod') {
-        const code = pods.get(n.label)?.states[i] ?? 'R';
-        fill = POD_FILL[code] ?? fill;
-        state = POD_WORD[code] ?? '';
-        const ej = ejectedBy(run.result.ejections, n.label, tMs, run.result.simulatedMs);
-        if (ej > 0) {
-          ring = '#ef6c00';
-          badge = `ejected by ${ej}`;
-        } else if (code !== 'R') badge = state;
-        g.attr('data-state', code).attr('data-ejected', String(ej));
-      }
-      g.select('circle')
-        .attr('r', n.kind === 'pod' ? 6 : 8)
-        .attr('fill', fill)
-        .attr('stroke', ring)
-        .attr('stroke-width', ring === '#ef6c00' ? 3 : 1);
-      g.select('text.name')
-        .attr('x', n.kind === 'pod' ? 9 : -11)
-        .attr('y', n.kind === 'pod' ? 0 : -10)
-        .attr('dy', '0.35em')
-        .attr('text-anchor', n.kind === 'pod' ? 'start' : 'middle')
-        .text(n.label);
-      g.select('text.badge')
-        .attr('x', 9)
-        .attr('y', 11)
-        .attr('font-size', 9)
-        .attr('fill', badge.startsWith('ejected') || state === 'crashed' ? '#b71c1c' : '#555')
-        .text(badge);
-      g.select('title').text(`${n.kind} ${n.id.slice(n.id.indexOf(':') + 1)}${state ? ` (${state})` : ''}`);
+      .attr('data-namespace', (b) => b.namespace);
+    g.select('rect')
+      .attr('x', (b) => b.x + 4)
+      .attr('y', (b) => b.y)
+      .attr('width', (b) => b.width - 8)
+      .attr('height', (b) => b.height)
+      .attr('rx', 6);
+    g.select('text')
+      .attr('class', 'ns-title')
+      .attr('x', (b) => b.x + 12)
+      .attr('y', (b) => b.y + 15)
+      .attr('font-size', NODE_FONT)
+      .text((b) => `namespace ${b.namespace}`);
+  }
+
+  private drawEdges(model: GraphModel, l: Layout, spanS: number): void {
+    let max = 1e-9;
+    for (const e of model.edges) max = Math.max(max, e.stats.requests);
+    const g = this.viewport
+      .selectAll<SVGGElement, (typeof model.edges)[number]>('g.edge')
+      .data(model.edges, (e) => e.id)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', 'edge').attr('tabindex', 0).attr('role', 'button');
+        e.append('path').attr('class', 'hit');
+        e.append('path').attr('class', 'line');
+        e.append('title');
+        e.on('click', (_, d) => this.select({ type: 'edge', id: d.id }));
+        e.on('keydown', (ev: KeyboardEvent, d) => {
+          if (ev.key === 'Enter' || ev.key === ' ') this.select({ type: 'edge', id: d.id });
+        });
+        return e;
+      });
+    const d = (e: (typeof model.edges)[number]) => {
+      const p = edgePoints(l, e);
+      return `M${p[0]},${p[1]} C${p[2]},${p[3]} ${p[4]},${p[5]} ${p[6]},${p[7]}`;
+    };
+    g.attr('data-source', (e) => e.source)
+      .attr('data-target', (e) => e.target)
+      .attr('data-health', (e) => e.health)
+      .attr('data-requests', (e) => String(e.stats.requests))
+      .attr('aria-label', (e) => `Edge ${e.source} to ${e.target}`);
+    g.select('path.hit').attr('d', d);
+    g.select('path.line')
+      .attr('d', d)
+      .attr('stroke', (e) => HEALTH_COLOR[e.health])
+      .attr('stroke-width', (e) => (e.stats.requests === 0 ? 1 : 1.5 + 5 * Math.sqrt(e.stats.requests / max)))
+      .attr('stroke-dasharray', (e) => (e.stats.requests === 0 ? '4 3' : null))
+      .attr('marker-end', (e) => `url(#arrow-${e.health})`);
+    const byId = new Map(model.nodes.map((n) => [n.id, n]));
+    g.select('title').text((e) => {
+      const from = byId.get(e.source)!.title;
+      const to = byId.get(e.target)!.title;
+      return `${from} → ${to}: ${edgeLabel(e, 'rps', spanS) || '0 rps'}, ${edgeLabel(e, 'percent', spanS) || '0%'} of source, p95 ${edgeLabel(e, 'p95', spanS) || '–'} (${HEALTH_WORD[e.health]})`;
     });
+  }
+
+  private drawNodes(model: GraphModel, l: Layout, run: RunOutput): void {
+    const states = new Map(run.timeline.pods.map((p) => [p.name, p.states]));
+    const interval = Math.min(
+      run.timeline.intervals - 1,
+      Math.max(0, Math.floor(this.tMs / run.timeline.intervalMs)),
+    );
+    const g = this.viewport
+      .selectAll<SVGGElement, (typeof model.nodes)[number]>('g.node')
+      .data(model.nodes, (n) => n.id)
+      .join((enter) => {
+        const e = enter.append('g').attr('tabindex', 0).attr('role', 'button');
+        e.append('path').attr('class', 'shape');
+        e.append('text').attr('class', 'name');
+        e.append('text').attr('class', 'badge');
+        e.append('title');
+        e.on('click', (_, d) => this.select({ type: 'node', id: d.id }));
+        e.on('keydown', (ev: KeyboardEvent, d) => {
+          if (ev.key === 'Enter' || ev.key === ' ') this.select({ type: 'node', id: d.id });
+        });
+        return e;
+      })
+      .attr('class', (n) => `node ${n.kind}`)
+      .attr('transform', (n) => `translate(${l.nodes.get(n.id)!.x},${l.nodes.get(n.id)!.y})`);
+    g.each((n, i, all) => {
+      const s = select(all[i]!);
+      let crashed = 0;
+      let ejected = 0;
+      let fill = n.kind === 'missing' ? '#fdecea' : '#ffffff';
+      for (const p of n.pods) {
+        const code = states.get(p)?.[interval] ?? 'R';
+        if (code === 'C') crashed++;
+        if (ejectedBy(run.result.ejections, p, this.tMs, run.result.simulatedMs) > 0) ejected++;
+        if (n.kind === 'pod') fill = POD_FILL[code] ?? fill;
+      }
+      const badge = [crashed > 0 ? `${crashed} crashed` : '', ejected > 0 ? `${ejected} ejected` : '']
+        .filter(Boolean)
+        .join(', ');
+      s.attr('data-health', n.health)
+        .attr('data-ejected', String(ejected))
+        .attr('data-crashed', String(crashed));
+      s.attr('aria-label', `${n.kind} ${n.title}, ${HEALTH_WORD[n.health]}`);
+      s.select('path.shape')
+        .attr('d', shapePath(n.kind))
+        .attr('fill', fill)
+        .attr('stroke', ejected > 0 ? '#ef6c00' : HEALTH_COLOR[n.health])
+        .attr('stroke-width', ejected > 0 ? 4 : 2.5)
+        .attr('stroke-dasharray', n.kind === 'missing' || n.kind === 'unknown' ? '4 2' : null);
+      s.select('text.name')
+        .attr('y', NODE_R + 14)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', NODE_FONT)
+        .text(truncate(n.label));
+      // The second line: version (or a missing subset's answer), then crashed / ejected pods.
+      s.select('text.badge')
+        .attr('y', NODE_R + 27)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', NODE_FONT)
+        .attr('class', badge ? 'badge alert' : 'badge')
+        .text(truncate([n.sub, badge].filter(Boolean).join(' · ')));
+      const pod = n.kind === 'pod' ? POD_WORD[states.get(n.label)?.[interval] ?? 'R'] : '';
+      s.select('title').text(
+        `${n.title}${pod ? ` (${pod})` : ''}: ${HEALTH_WORD[n.health]}${badge ? `; ${badge}` : ''}`,
+      );
+    });
+  }
+
+  private select(s: Selected): void {
+    this.selected = s;
+    this.paintSelection();
+  }
+
+  private selectNone(): void {
+    this.selected = undefined;
+    this.panel.close();
+  }
+
+  private paintSelection(): void {
+    const s = this.selected;
+    this.viewport
+      .selectAll<SVGGElement, { id: string }>('g.node')
+      .classed('selected', (n) => s?.type === 'node' && n.id === s.id);
+    this.viewport
+      .selectAll<SVGGElement, { id: string }>('g.edge')
+      .classed('selected', (e) => s?.type === 'edge' && e.id === s.id);
+    const m = this.model;
+    if (!s || !m || !this.run) return;
+    const w = { ...this.window(), ejections: this.run.result.ejections };
+    const at = `${(w.fromMs / 1000).toFixed(1)}–${(w.toMs / 1000).toFixed(1)} s simulated`;
+    if (s.type === 'node') {
+      const n = m.nodes.find((x) => x.id === s.id);
+      if (n) this.panel.show(n.title, `${n.kind} · ${at}`, nodeDetails(n, w));
+      else this.panel.close();
+      return;
+    }
+    const e = m.edges.find((x) => x.id === s.id);
+    const from = e && m.nodes.find((x) => x.id === e.source);
+    const to = e && m.nodes.find((x) => x.id === e.target);
+    if (e && from && to)
+      this.panel.show(`${from.label} → ${to.label}`, `edge · ${at}`, edgeDetails(e, from, to, w));
+    else this.panel.close();
   }
 }

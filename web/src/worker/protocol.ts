@@ -1,5 +1,6 @@
 import type { Diagnostic, Result } from '../../../src/index.js';
 import type { ModelSize } from '../model/limits.js';
+import type { TrafficRecord } from './graph-data.js';
 import type { PanelTimeline } from './series-panels.js';
 
 /** The worker's message protocol (plain postMessage, typed on both sides). */
@@ -47,14 +48,6 @@ export interface PodTrack {
   states: string;
 }
 
-export interface EdgeTrack {
-  /** Node ids: `client:ns/name`, `svc:fqdn`, `subset:fqdn/subset`, `pod:name`. */
-  from: string;
-  to: string;
-  requests: number[];
-  errors: number[];
-}
-
 /** What the web app adds to a Result: Envoy stats scraped every interval, pods and edges over time. */
 export interface Timeline {
   intervalMs: number;
@@ -67,7 +60,8 @@ export interface Timeline {
   pendingActive: number[];
   rqActive: number[];
   pods: PodTrack[];
-  edges: EdgeTrack[];
+  /** The graph's traffic records (graph-data.ts), in graph bins of graphBinning(intervalMs, intervals). */
+  edges: TrafficRecord[];
   /** The dashboard panels' series: requests by source, service, code and flags; app queues per workload. */
   panels: PanelTimeline;
 }

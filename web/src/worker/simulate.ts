@@ -6,7 +6,9 @@ import {
   type RunOptions,
   VERSION,
 } from '../../../src/index.js';
-import { ClusterNodes, EdgeCounter, isError } from './edges.js';
+import { parseClusterName } from './edges.js';
+import { scrapeGraphStats } from './graph-scrape.js';
+import { TrafficRecorder } from './graph-traffic.js';
 import { POD_STATE, type PodTrack, type Timeline, type RunOutput } from './protocol.js';
 import { scrapeStats } from './scrape.js';
 import { PanelRecorder } from './series-panels.js';
@@ -47,44 +49,52 @@ export async function simulate(
   const now = hooks.now ?? (() => 0);
   const started = now();
   const intervalMs = loaded.scenario.seriesIntervalMs;
-  const edges = new EdgeCounter(intervalMs);
-  const clusters = new ClusterNodes();
-  const clientNodes = new Map<string, string>();
-  const podNodes = new Map<string, string>();
-  let ownerOf: (pod: string) => string = (p) => p;
-  const clientNode = (sidecar: string) => {
-    let n = clientNodes.get(sidecar);
-    if (n === undefined) clientNodes.set(sidecar, (n = `client:${ownerOf(sidecar)}`));
+  // The graph's traffic (graph-traffic.ts); made once the world says how long the run is.
+  let traffic: TrafficRecorder | undefined;
+  // The dashboard panels' request counts (series-panels.ts), keyed by the service's node id.
+  let panels: PanelRecorder | undefined;
+  const serviceNodes = new Map<string, string>();
+  const serviceNode = (cluster: string | null, authority: string): string => {
+    if (cluster === null) return `svc:${authority}`;
+    let n = serviceNodes.get(cluster);
+    if (n === undefined) {
+      const c = parseClusterName(cluster);
+      serviceNodes.set(cluster, (n = c ? `svc:${c.fqdn}` : `svc:${authority}`));
+    }
     return n;
   };
-  const podNode = (pod: string) => {
-    let n = podNodes.get(pod);
-    if (n === undefined) podNodes.set(pod, (n = `pod:${pod}`));
-    return n;
-  };
-  // Runs for every request and every try: cached node ids, no strings built per event.
+  // Runs for every request and every try: no strings built per event.
   const observer: Observer = {
     onRequestComplete(e) {
-      const c = e.cluster === null ? null : clusters.of(e.cluster);
-      const svc = c ? c.svc : `svc:${e.authority}`;
-      edges.add(clientNode(e.sidecar), svc, e.timeMs, isError(e.status));
-      panels.request(e.sidecar, svc, e.startMs, e.timeMs, e.status, e.flags);
+      panels?.request(e.sidecar, serviceNode(e.cluster, e.authority), e.startMs, e.timeMs, e.status, e.flags);
+      traffic?.request(
+        e.sidecar,
+        e.cluster,
+        e.authority,
+        e.upstreamPod,
+        e.status,
+        e.flags,
+        e.timeMs - e.startMs,
+        e.timeMs,
+      );
     },
     onUpstreamAttempt(e) {
-      const c = clusters.of(e.cluster);
-      if (c === null) return;
-      const err = isError(e.status);
-      edges.add(c.svc, c.subset, e.timeMs, err);
-      if (e.pod) edges.add(c.subset, podNode(e.pod), e.timeMs, err);
+      if (e.attempt !== 0) traffic?.attempt(e.cluster, e.pod, e.status, e.flags, e.latencyMs, e.timeMs);
     },
     onEjection() {},
     onUnejection() {},
   };
   const { world, recorder } = buildRun(loaded, { ...(seed !== undefined ? { seed } : {}), observer });
-  ownerOf = (p) => world.podInfo(p)?.owner ?? p;
-  const panels = new PanelRecorder(intervalMs, loaded.scenario.warmupMs, ownerOf);
+  const panelRecorder = new PanelRecorder(intervalMs, loaded.scenario.warmupMs, (p) => world.podInfo(p)?.owner ?? p);
+  panels = panelRecorder;
   const end = world.endMs;
   const intervals = Math.max(1, Math.ceil(end / intervalMs));
+  const graph = new TrafficRecorder(intervalMs, intervals, {
+    podInfo: (p) => world.podInfo(p),
+    isWorkload: (o) => world.workloads.has(o),
+  });
+  traffic = graph;
+  const perBin = graph.binMs / intervalMs;
   const tl: Timeline = {
     intervalMs,
     intervals,
@@ -112,7 +122,8 @@ export async function simulate(
     tl.pendingActive.push(s.pendingActive);
     tl.rqActive.push(s.rqActive);
     prev = s;
-    panels.scrapeApps(world, i);
+    panelRecorder.scrapeApps(world, i);
+    if ((i + 1) % perBin === 0 || i === intervals - 1) scrapeGraphStats(world, graph, Math.floor(i / perBin));
     for (const p of world.pods) {
       if (!world.workloads.has(p.owner)) continue;
       let a = podStates.get(p.name);
@@ -134,8 +145,8 @@ export async function simulate(
   tl.pods = world.pods
     .filter((p) => world.workloads.has(p.owner))
     .map((p): PodTrack => ({ name: p.name, owner: p.owner, states: (podStates.get(p.name) ?? []).join('') }));
-  tl.edges = edges.tracks(intervals);
-  tl.panels = panels.timeline(intervals);
+  tl.edges = graph.data().records;
+  tl.panels = panelRecorder.timeline(intervals);
   return { result, timeline: tl, wallMs: now() - started, size };
 }
 
