@@ -85,7 +85,11 @@ export async function simulate(
     onUnejection() {},
   };
   const { world, recorder } = buildRun(loaded, { ...(seed !== undefined ? { seed } : {}), observer });
-  const panelRecorder = new PanelRecorder(intervalMs, loaded.scenario.warmupMs, (p) => world.podInfo(p)?.owner ?? p);
+  const panelRecorder = new PanelRecorder(
+    intervalMs,
+    loaded.scenario.warmupMs,
+    (p) => world.podInfo(p)?.owner ?? p,
+  );
   panels = panelRecorder;
   const end = world.endMs;
   const intervals = Math.max(1, Math.ceil(end / intervalMs));
