@@ -97,17 +97,20 @@ const labelSelector = obj({
 });
 
 export const LISTENER_PROTOCOLS = ['HTTP', 'HTTPS', 'TLS', 'TCP', 'UDP'] as const;
-/** `ProtocolType`: the core names, or a domain-prefixed implementation-specific one. */
+/**
+ * `ProtocolType` as the CRD's pattern accepts it: any RFC 1123 label-like name (the core names, or an
+ * implementation's such as Istio's `HBONE` on every waypoint), or a domain-prefixed name
+ * (gateway-api apis/v1/gateway_types.go ProtocolType kubebuilder:validation:Pattern).
+ */
 const protocolType = () =>
   nonEmpty().refine(
     (s) =>
-      (LISTENER_PROTOCOLS as readonly string[]).includes(s) ||
-      /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*\/[A-Za-z0-9]+$/.test(
-        s,
-      ),
+      s.length <= 255 &&
+      (/^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(s) ||
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9]+$/.test(s)),
     {
       error: (iss) =>
-        `"${String(iss.input)}" is not a listener protocol: one of ${LISTENER_PROTOCOLS.join(', ')} or a domain-prefixed name`,
+        `"${String(iss.input)}" is not a listener protocol: one of ${LISTENER_PROTOCOLS.join(', ')}, another name of letters, digits and '-' (such as Istio's HBONE), or a domain-prefixed name`,
     },
   );
 
