@@ -220,7 +220,11 @@ describe('listener protocols as the CRD pattern accepts them', () => {
   it("Istio's HBONE (every waypoint's listener) and a domain-prefixed name load; a name with '_' or a trailing '-' does not", () => {
     expect(brief(load(waypoint('HBONE')).diagnostics)).toEqual([]);
     expect(brief(load(waypoint('example.com/custom')).diagnostics)).toEqual([]);
-    expect(brief(load(waypoint('HB_ONE')).diagnostics).map((d) => d.split(' ')[0])).toEqual(['MSIM3120@11:15']);
-    expect(brief(load(waypoint('HBONE-')).diagnostics).map((d) => d.split(' ')[0])).toEqual(['MSIM3120@11:15']);
+    expect(brief(load(waypoint('HB_ONE')).diagnostics).map((d) => d.split(' ')[0])).toEqual([
+      'MSIM3120@11:15',
+    ]);
+    expect(brief(load(waypoint('HBONE-')).diagnostics).map((d) => d.split(' ')[0])).toEqual([
+      'MSIM3120@11:15',
+    ]);
   });
 });
