@@ -20,6 +20,7 @@ import { ExternalAwareTransport } from './external-transport.js';
 import { LoadGenerator } from './load-generator.js';
 import { Network } from './network.js';
 import { Dataplane, Pod, PodState } from './pod.js';
+import { PodNames, podSuffix } from './pod-names.js';
 import type { ProgressiveDelivery } from './progressive-delivery/progressive-delivery.js';
 import type { PodDirectory, Recorder } from './recorder.js';
 import { resetSidecarCounters, Sidecar } from './sidecar.js';
@@ -99,6 +100,8 @@ export class World implements PodDirectory {
   readonly inboundLayers: InboundLayerSource;
   private readonly externalNetworkRng: Rng;
   private nextIp = 0;
+  /** Mesh-wide pod names: namespace-qualified where several namespaces use one name (pod-names.ts). */
+  private readonly podNames: PodNames;
   /** What istiod builds route configurations from; a controller's VirtualService edit replaces it (pushRoutes). */
   private routeSource: { config: MeshConfig; routes: RouteConfigs; gateways: GatewayProxies };
   private readonly registry: readonly ServiceConfig[];
@@ -149,6 +152,10 @@ export class World implements PodDirectory {
     const gw = waypointGateways(scoped);
     this.ambient = new AmbientMesh(this, resolveAmbient(scoped, gw.gateways, gw.classes), scenario.ambient);
     this.recorder.attach(this);
+    this.podNames = new PodNames([
+      ...config.workloads.map((w) => w.meta),
+      ...scenario.traffic.map((g) => ({ name: g.name, namespace: g.namespace })),
+    ]);
     for (const w of config.workloads) if (!this.ambient.isWaypointDeployment(w)) this.addWorkload(w);
     for (const g of scenario.traffic) this.addLoadGenerator(g);
     this.ambient.addWaypointPods((name, ns, labels, i) => {
@@ -356,10 +363,11 @@ export class World implements PodDirectory {
     const n = this.nextIp++;
     const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
     const locality = { region: z.region, zone: z.name, subZone: z.subZone };
-    const pod = new Pod(name, ns, labels, locality, ip, owner, this.sim.now);
+    const unique = this.podNames.claim(name, ns, owner.slice(owner.indexOf('/') + 1));
+    const pod = new Pod(unique, ns, labels, locality, ip, owner, this.sim.now);
     this.ambient.place(pod);
     this.pods.push(pod);
-    this.podsByName.set(name, pod);
+    this.podsByName.set(unique, pod);
     return pod;
   }
 
@@ -391,8 +399,14 @@ export class World implements PodDirectory {
     return fqdn;
   }
 
+  /** A pod by its mesh-wide name, or as istioctl addresses pods, `<pod>.<namespace>` (pod-names.ts). */
   podByName(name: string): Pod | undefined {
-    return this.podsByName.get(name);
+    const exact = this.podsByName.get(name);
+    if (exact !== undefined) return exact;
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const pod = this.podsByName.get(name.slice(0, dot));
+    return pod?.namespace === name.slice(dot + 1) ? pod : undefined;
   }
 
   // --- endpoints (EDS)
@@ -474,20 +488,6 @@ export class World implements PodDirectory {
     }
     return this.endpointObjects.get(id)!;
   }
-}
-
-/** A stable, Kubernetes-looking pod name suffix: a word derived from the workload name, then the index. */
-function podSuffix(name: string, i: number): string {
-  let h = 2166136261;
-  for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), 16777619);
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  let x = h >>> 0;
-  let word = '';
-  for (let k = 0; k < 5; k++) {
-    word += alphabet[x % alphabet.length];
-    x = Math.floor(x / alphabet.length);
-  }
-  return `${word}-${i}`;
 }
 
 function fanOut(a: EnvoyObserver, b: EnvoyObserver): EnvoyObserver {
