@@ -56,28 +56,13 @@ describe('--pod addresses a pod as istioctl does', () => {
   });
 
   it('also takes <pod>.<namespace> for a pod whose name one namespace uses', async () => {
-    const r = await cli(
-      'run',
-      'models/canary/canary.scenario.yaml',
-      '-d',
-      '2s',
-      '-f',
-      'envoy-clusters',
-      '--pod',
-      'frontend-0.production',
-    );
+    const clusters = (pod: string) =>
+      cli('run', 'models/canary/canary.scenario.yaml', '-d', '2s', '-f', 'envoy-clusters', '--pod', pod);
+    const r = await clusters('frontend-0.production');
     expect(r.code).toBe(0);
     expect(r.out).toContain('outbound|8080|v1|product-service.production.svc.cluster.local::');
-    const wrongNs = await cli(
-      'run',
-      'models/canary/canary.scenario.yaml',
-      '-d',
-      '2s',
-      '-f',
-      'envoy-clusters',
-      '--pod',
-      'frontend-0.default',
-    );
+    const wrongNs = await clusters('frontend-0.default');
     expect(wrongNs.code).not.toBe(0);
+    expect(wrongNs.err).toContain('--pod frontend-0.default: no such pod in this run');
   });
 });
