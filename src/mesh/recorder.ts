@@ -83,17 +83,15 @@ export class Recorder implements EnvoyObserver {
   /** source sidecar (pod) -> cluster name or authority -> its hop. */
   private readonly hopIndex = new Map<string, Map<string, HopAggregate>>();
   /**
-   * reporter -> source -> destination -> host -> (status << 16 | flags) -> series, where source and
-   * destination are the pods' workloads (seriesKeyOf): the labels of a series depend on the workload, not
-   * the pod, so the index grows with workload pairs, not pod pairs (issue #14).
+   * Series index: source workload -> (destination workload id, reporter) -> host -> (status << 16 | flags)
+   * -> series. Source and destination are the pods' workloads (workloadOf): the labels of a series depend on
+   * the workload, not the pod, so the index grows with workload pairs, not pod pairs (issue #14). The
+   * per-request path does two pod lookups and three small maps keyed by integers and the host.
    */
-  private readonly istioIndex = new Map<
-    string,
-    Map<string, Map<string, Map<string, Map<number, IstioSeries>>>>
-  >();
+  private readonly seriesWorkloads = new Map<string, SeriesWorkload>();
 
-  /** Pod name -> the key its Istio labels are indexed by (its workload, or the pod when unknown). */
-  private readonly seriesKeys = new Map<string, string>();
+  /** Pod name -> its workload's entry in the series index (its workload, or the pod when unknown). */
+  private readonly podWorkloads = new Map<string, SeriesWorkload>();
 
   constructor(
     readonly warmupMs: number,
@@ -265,7 +263,8 @@ export class Recorder implements EnvoyObserver {
 
   /**
    * Counts one request in Istio's standard metrics. Runs twice per request, so series are found through
-   * nested maps keyed by what varies (pods, host, code and flags) and labels are built only once per series.
+   * small maps keyed by what varies (the workloads' integer ids and the reporter in one key, the host, code
+   * and flags in one number) and labels are built only once per series.
    */
   private istioObserve(
     reporter: IstioReporter,
@@ -276,12 +275,12 @@ export class Recorder implements EnvoyObserver {
     flags: number,
     latencyMs: number,
   ): void {
-    const src = this.seriesKeyOf(srcPod);
-    const dst = this.seriesKeyOf(dstPod);
-    const byCode = nested(nested(nested(nested(this.istioIndex, reporter), src), dst), host) as Map<
-      number,
-      IstioSeries
-    >;
+    const src = this.workloadOf(srcPod);
+    const peer = this.workloadOf(dstPod).id * 4 + REPORTER_INDEX[reporter];
+    let byHost = src.peers.get(peer);
+    if (byHost === undefined) src.peers.set(peer, (byHost = new Map()));
+    let byCode = byHost.get(host);
+    if (byCode === undefined) byHost.set(host, (byCode = new Map()));
     const code = status * 65536 + flags;
     let s = byCode.get(code);
     if (s === undefined) {
@@ -308,20 +307,23 @@ export class Recorder implements EnvoyObserver {
 
   /**
    * A series' labels read only the pod's owner, namespace and labels (the destination Service too:
-   * serviceOf depends on the pod's namespace and labels), so pods that share all three share a key: the
-   * pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
+   * serviceOf depends on the pod's namespace and labels), so pods that share all three share an entry (and
+   * its integer id): the pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
    */
-  private seriesKeyOf(pod: string): string {
-    let k = this.seriesKeys.get(pod);
-    if (k === undefined) {
+  private workloadOf(pod: string): SeriesWorkload {
+    let w = this.podWorkloads.get(pod);
+    if (w === undefined) {
       const info = pod === '' ? undefined : this.pods.podInfo(pod);
-      k =
+      const key =
         info === undefined
           ? `pod\u0000${pod}`
           : `workload\u0000${info.owner}\u0000${info.namespace}\u0000${JSON.stringify(Object.entries(info.labels).sort())}`;
-      this.seriesKeys.set(pod, k);
+      w = this.seriesWorkloads.get(key);
+      if (w === undefined)
+        this.seriesWorkloads.set(key, (w = { id: this.seriesWorkloads.size, peers: new Map() }));
+      this.podWorkloads.set(pod, w);
     }
-    return k;
+    return w;
   }
 
   private istioLabels(
@@ -352,12 +354,14 @@ interface ClusterTarget {
   series: TimeSeries;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a generic nested-map step used only by istioObserve
-function nested(m: Map<string, any>, k: string): Map<any, any> {
-  let v = m.get(k);
-  if (v === undefined) m.set(k, (v = new Map()));
-  return v;
+/** A workload's entry in the Istio series index: a small integer id and its series by peer. */
+interface SeriesWorkload {
+  readonly id: number;
+  /** (peer workload id * 4 + reporter index) -> host -> (status << 16 | flags) -> series. */
+  readonly peers: Map<number, Map<string, Map<number, IstioSeries>>>;
 }
+
+const REPORTER_INDEX: Readonly<Record<IstioReporter, number>> = { source: 0, destination: 1, waypoint: 2 };
 
 /** The subset of `outbound|PORT|SUBSET|FQDN`, `(default)` for the service's own cluster. */
 function subsetOf(cluster: string): string {

@@ -59,6 +59,13 @@ export class InboundExchange implements WireStream {
   /** Status of a failed downstream call the app propagates (0 = none). */
   callFailure = 0;
   app: AppContainer | null = null;
+  /**
+   * Links of the app container's in-service list (intrusive: no Set entry per request). `inService`
+   * tells a request still in service from one a crash reset meanwhile.
+   */
+  inService = false;
+  prevInService: InboundExchange | null = null;
+  nextInService: InboundExchange | null = null;
   /** Set while the server sidecar's inbound cluster carries this request: its stream to the app. */
   appSide: StreamCallbacks | null = null;
   /** The server sidecar's router for this request, when it goes through the inbound cluster. */
