@@ -51,7 +51,7 @@ export class Cluster {
     readonly spec: ClusterSpec,
     readonly ctx: ClusterContext,
   ) {
-    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges);
+    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges, ctx.sim);
     this.envoy = ctx.envoy ?? NEWEST_ENVOY_BEHAVIOUR;
     this.syncMembership();
     this.lb = createLoadBalancer(this);
