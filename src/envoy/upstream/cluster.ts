@@ -8,7 +8,7 @@ import { createConnPool, type HttpConnPool } from './conn-pool/index.js';
 import { Host, type Locality } from './host.js';
 import { NEWEST_ENVOY_BEHAVIOUR } from './envoy-behaviour.js';
 import { PrioritySet } from './host-set.js';
-import { buildLoadAssignment } from './locality/index.js';
+import { buildLoadAssignment, type LocalCluster } from './locality/index.js';
 import { createLoadBalancer } from './load-balancers/index.js';
 import type { LbContext, LoadBalancer } from './load-balancers/load-balancer.js';
 import { createOutlierDetector } from './outlier-detection/index.js';
@@ -30,6 +30,8 @@ export interface ClusterContext {
   readonly observer: EnvoyObserver;
   /** What this Envoy's version does differently (config/istio-version.ts, resolved once by the world); absent: the newest line. */
   readonly envoy?: EnvoyBehaviour;
+  /** The proxy's `local_cluster` when self discovery is on (ISTIO_META_ENABLE_SELF_DISCOVERY), for zone-aware routing. */
+  readonly localCluster?: LocalCluster;
 }
 
 /**
