@@ -47,6 +47,7 @@ export class Sidecar implements RouterContext {
       transport: world.transportFor(pod),
       observer: world.observer,
       envoy: istioOf(world.opts.config).envoy,
+      localCluster: world.localClusterFor(pod),
     });
   }
 

@@ -2,7 +2,7 @@ import { selectorMatches, serviceSelects } from '../config/labels.js';
 import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig, VirtualServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
-import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
+import type { ClusterDirectory, Endpoint, EnvoyObserver, LocalCluster } from '../envoy/index.js';
 import { resolveAmbient, waypointGateways } from '../config/resolve/ambient.js';
 import { AmbientMesh } from './ambient.js';
 import type { OutboundEntry } from './ambient-entry.js';
@@ -107,6 +107,8 @@ export class World implements PodDirectory {
   private readonly registry: readonly ServiceConfig[];
   /** Flagger / Argo Rollouts controllers of this run (mesh/progressive-delivery), when the config has any. */
   progressiveDelivery: ProgressiveDelivery | undefined;
+  /** MeshConfig ISTIO_META_ENABLE_SELF_DISCOVERY: sidecars get a local cluster (zone-aware routing). */
+  private readonly selfDiscovery: boolean;
 
   constructor(readonly opts: WorldOptions) {
     const { scenario, config } = opts;
@@ -127,6 +129,7 @@ export class World implements PodDirectory {
     // spec.meshConfig overrides the istio ConfigMap (docs/scenario.md).
     const meshConfig = scenario.meshConfig ?? config.istioMeshConfig;
     const scoped: MeshConfig = meshConfig ? { ...config, istioMeshConfig: meshConfig } : config;
+    this.selfDiscovery = meshConfig?.selfDiscovery === true;
     this.external = new ExternalEndpoints(scenario, this.sim, this.streams);
     this.externalNetworkRng = this.streams.stream('external-network');
     const specs = new ClusterSpecs(
@@ -407,6 +410,27 @@ export class World implements PodDirectory {
     if (dot <= 0) return undefined;
     const pod = this.podsByName.get(name.slice(0, dot));
     return pod?.namespace === name.slice(dot + 1) ? pod : undefined;
+  }
+
+  /**
+   * The sidecar's `local_cluster` with self discovery on: the endpoints of the first Service that
+   * selects the pod, restricted to its region and workload (istio/istio PR #60765: "the endpoints in the
+   * first Service that selects the given proxy, further filtered by region, WorkloadName and
+   * pod-template-hash"); undefined without self discovery or without such a Service.
+   * NOTE: simplification: "first" is the config's Service order, the first port's endpoints are used, and
+   * pods of one workload are not told apart by pod-template-hash.
+   */
+  localClusterFor(pod: Pod): LocalCluster | undefined {
+    if (!this.selfDiscovery) return undefined;
+    const svc = this.opts.config.services.find((s) => serviceSelects(s, pod.namespace, pod.labels));
+    const port = svc?.ports[0];
+    if (svc === undefined || port === undefined) return undefined;
+    const source = this.endpointSource(svc.fqdn, port.port);
+    const { owner, locality } = pod;
+    return {
+      source,
+      member: (e) => e.locality.region === locality.region && this.endpointPods.get(e.id)?.owner === owner,
+    };
   }
 
   // --- endpoints (EDS)

@@ -10,7 +10,7 @@ import { type Endpoint, Host, type Locality } from './host.js';
 import { idleHost } from './idle-host.js';
 import { NEWEST_ENVOY_BEHAVIOUR } from './envoy-behaviour.js';
 import { PrioritySet } from './host-set.js';
-import { buildLoadAssignment } from './locality/index.js';
+import { buildLoadAssignment, type LocalCluster } from './locality/index.js';
 import { createLoadBalancer } from './load-balancers/index.js';
 import type { LbContext, LoadBalancer } from './load-balancers/load-balancer.js';
 import { createOutlierDetector } from './outlier-detection/index.js';
@@ -32,6 +32,8 @@ export interface ClusterContext {
   readonly observer: EnvoyObserver;
   /** What this Envoy's version does differently (config/istio-version.ts, resolved once by the world); absent: the newest line. */
   readonly envoy?: EnvoyBehaviour;
+  /** The proxy's `local_cluster` when self discovery is on (ISTIO_META_ENABLE_SELF_DISCOVERY), for zone-aware routing. */
+  readonly localCluster?: LocalCluster;
 }
 
 /**
@@ -60,7 +62,7 @@ export class Cluster {
     readonly spec: ClusterSpec,
     readonly ctx: ClusterContext,
   ) {
-    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges);
+    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges, ctx.sim);
     this.envoy = ctx.envoy ?? NEWEST_ENVOY_BEHAVIOUR;
     this.lazyHosts = pickByIndex(spec.policy.loadBalancer);
     this.syncMembership();

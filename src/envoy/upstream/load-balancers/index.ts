@@ -1,6 +1,6 @@
 import type { LoadBalancerSettings } from '../../../config/types.js';
 import type { Cluster } from '../cluster.js';
-import { localityWeightedLbEnabled } from '../locality/index.js';
+import { localityWeightedLbEnabled, zoneAwareRoutingFor } from '../locality/index.js';
 import type { SlowStartConfig } from './edf-load-balancer.js';
 import { LeastRequestLoadBalancer } from './least-request.js';
 import type { LoadBalancer } from './load-balancer.js';
@@ -40,6 +40,9 @@ export function createLoadBalancer(cluster: Cluster): LoadBalancer {
     onPanic: () => {
       stats.lb_healthy_panic++;
     },
+    zoneAware: zoneAwareRoutingFor(lb, cluster.ctx.localCluster, cluster.ctx.locality, (n) => {
+      stats[n]++;
+    }),
   };
   return balancerFor(lb, params);
 }
