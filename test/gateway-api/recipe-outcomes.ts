@@ -58,3 +58,12 @@ export function count(o: RoutingOutcome, re: RegExp, by: 'tries' | 'byPod' = 'tr
   for (const [k, v] of Object.entries(o[by])) if (re.test(k)) n += v;
   return n;
 }
+
+/**
+ * Two runs whose random draws diverge (every pod's network latency comes from one `network` stream, so a
+ * different pod pick anywhere reorders all later draws) agree on a rate, not on counts: the difference of
+ * two binomial counts of n trials has standard deviation sqrt(2·n·p·(1-p)); z = 4.5 as binomialBand.
+ */
+export function sameRateBand(n: number, p: number, z = 4.5): number {
+  return z * Math.sqrt(2 * n * p * (1 - p));
+}

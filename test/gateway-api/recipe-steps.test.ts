@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binomialBand } from '../support/run-model.js';
-import { count, routingOutcome } from './recipe-outcomes.js';
+import { count, type RoutingOutcome, routingOutcome, sameRateBand } from './recipe-outcomes.js';
 
 /**
  * The recipe's steps written with Gateway API resources route like their VirtualService versions: same
@@ -44,5 +44,86 @@ describe('recipe step 4 (header routing) as a GAMMA HTTPRoute', async () => {
       expect(pod0).toBeGreaterThan(band.low);
       expect(pod0).toBeLessThan(band.high);
     }
+  });
+});
+
+describe('recipe step 8 (timeouts, retries) as GAMMA HTTPRoutes with GEP-1731 retry', async () => {
+  const [gw, vs] = await both(
+    'timeouts-retries/timeouts-retries.scenario.yaml',
+    'step08-timeouts-retries.scenario.yaml',
+  );
+  const callers = (o: RoutingOutcome, name: string) => o.result.clients.find((c) => c.name === name)!;
+
+  // Which requests fail is drawn by the apps in arrival order, and the api-service v1 pods are picked from
+  // another LB stream (another cluster name), so the runs agree in kind and rate, not try for try.
+  it('the same kinds of tries: each caller reaches only its version, retries and mirrors as with the VirtualServices', () => {
+    expect(Object.keys(gw.tries).sort()).toEqual(Object.keys(vs.tries).sort());
+    expect(Object.keys(gw.tries).sort()).toEqual([
+      'api-callers-0 -> api-service-v1 retry 200',
+      'api-callers-0 -> api-service-v1 retry 503',
+      'api-callers-0 -> api-service-v1 try 200',
+      'api-callers-0 -> api-service-v1 try 503',
+      'api-callers-0 -> api-service-v2-test mirror 200',
+      'external-callers-0 -> external-api-v1 retry 200',
+      'external-callers-0 -> external-api-v1 retry 503',
+      'external-callers-0 -> external-api-v1 try 200',
+      'external-callers-0 -> external-api-v1 try 503',
+    ]);
+    expect(callers(gw, 'external-callers').requests).toBe(callers(vs, 'external-callers').requests);
+  });
+
+  it.each([
+    ['external-callers', 0.3, 5],
+    ['api-callers', 0.2, 3],
+  ])(
+    '%s: first tries fail at the app rate %d and the retries rescue all but p^(%d+1), in both',
+    (name, p, attempts) => {
+      for (const o of [gw, vs]) {
+        const n = callers(o, name).requests;
+        const first503 = count(o, new RegExp(`^${name}-.* try 503$`));
+        const band = binomialBand(n, p);
+        expect(first503).toBeGreaterThan(band.low);
+        expect(first503).toBeLessThan(band.high);
+        // Each failed first try is retried: a retry's own 503 is retried again until the attempts run out.
+        const retries = count(o, new RegExp(`^${name}-.* retry `));
+        expect(retries).toBeGreaterThanOrEqual(first503);
+        const failed = callers(o, name).byStatus['503'] ?? 0;
+        const fail = binomialBand(n, p ** (attempts + 1));
+        expect(failed).toBeLessThan(fail.high);
+        expect(failed + (callers(o, name).byStatus['200'] ?? 0)).toBe(n);
+      }
+      const d = Math.abs(
+        count(gw, new RegExp(`^${name}-.* try 503$`)) - count(vs, new RegExp(`^${name}-.* try 503$`)),
+      );
+      expect(d).toBeLessThan(sameRateBand(callers(gw, name).requests, p));
+    },
+  );
+});
+
+describe('recipe step 9 (mirroring, with step 8 retries) as a GAMMA HTTPRoute with RequestMirror', async () => {
+  const [gw, vs] = await both('mirroring/mirroring.scenario.yaml', 'step09-mirroring.scenario.yaml');
+  const clients = (o: RoutingOutcome) => o.result.clients.find((c) => c.name === 'clients')!;
+
+  it('every request reaches v1 and is answered 200 as with the VirtualService; only mirrors reach v2-test', () => {
+    expect(gw.clientCodes).toEqual(vs.clientCodes);
+    expect(clients(gw).byStatus).toEqual({ '200': clients(gw).requests });
+    expect(count(gw, /-> api-service-v1 try 200$/)).toBe(count(vs, /-> api-service-v1 try 200$/));
+    expect(Object.keys(gw.tries).sort()).toEqual([
+      'clients-0 -> api-service-v1 try 200',
+      'clients-0 -> api-service-v2-test mirror 500',
+    ]);
+    expect(Object.keys(vs.tries).sort()).toEqual(Object.keys(gw.tries).sort());
+  });
+
+  it('10 % of the requests are mirrored to v2-test in both (binomial band; the two within the band of a difference)', () => {
+    const n = clients(gw).requests;
+    const band = binomialBand(n, 0.1);
+    for (const o of [gw, vs]) {
+      const mirrored = count(o, /-> api-service-v2-test mirror /);
+      expect(mirrored).toBeGreaterThan(band.low);
+      expect(mirrored).toBeLessThan(band.high);
+    }
+    const d = Math.abs(count(gw, /mirror /) - count(vs, /mirror /));
+    expect(d).toBeLessThan(sameRateBand(n, 0.1));
   });
 });
