@@ -16,6 +16,14 @@ export interface RoutingOutcome {
   readonly tries: Record<string, number>;
   /** `<client pod> -> <pod> <try|retry|mirror> <status>` → tries. */
   readonly byPod: Record<string, number>;
+  /** Every measured try, in order (copied: the observer's event may be reused). */
+  readonly events: readonly {
+    timeMs: number;
+    sidecar: string;
+    pod: string;
+    attempt: number;
+    status: number;
+  }[];
   readonly clientCodes: Record<string, Record<string, number>>;
   readonly served: Record<string, number>;
   readonly result: Result;
@@ -29,6 +37,7 @@ const kind = (attempt: number) => (attempt === 0 ? 'mirror' : attempt === 1 ? 't
 export async function routingOutcome(path: string): Promise<RoutingOutcome> {
   const tries: Record<string, number> = {};
   const byPod: Record<string, number> = {};
+  const events: { timeMs: number; sidecar: string; pod: string; attempt: number; status: number }[] = [];
   const observer: EnvoyObserver = {
     onRequestComplete() {},
     onEjection() {},
@@ -40,12 +49,14 @@ export async function routingOutcome(path: string): Promise<RoutingOutcome> {
       tries[key] = (tries[key] ?? 0) + 1;
       const podKey = `${e.sidecar} -> ${e.pod} ${what}`;
       byPod[podKey] = (byPod[podKey] ?? 0) + 1;
+      events.push({ timeMs: e.timeMs, sidecar: e.sidecar, pod: e.pod, attempt: e.attempt, status: e.status });
     },
   };
   const result = await runModel(path, { observer });
   return {
     tries,
     byPod,
+    events,
     clientCodes: Object.fromEntries(result.clients.map((c) => [c.name, c.byStatus])),
     served: Object.fromEntries(result.workloads.map((w) => [w.workload, w.served])),
     result,

@@ -127,3 +127,77 @@ describe('recipe step 9 (mirroring, with step 8 retries) as a GAMMA HTTPRoute wi
     expect(d).toBeLessThan(sameRateBand(n, 0.1));
   });
 });
+
+describe('recipe step 10 (load balancing): GAMMA HTTPRoutes beside the step’s DestinationRules', () => {
+  // The generated VirtualService routes to the Service's own cluster, so the cluster names, LB streams and
+  // hence every draw are the VirtualService-less recipe run's: the same pod for every try.
+  it.each([
+    [
+      'load-balancing/sticky-sessions.scenario.yaml',
+      'step10-sticky-sessions.scenario.yaml',
+      'database-service-v1',
+    ],
+    [
+      'load-balancing/locality-distribute.scenario.yaml',
+      'step10-locality-distribute.scenario.yaml',
+      'api-service',
+    ],
+  ])('%s: every try reaches the same pod with the same code as %s', async (gwModel, recipe, pods) => {
+    const [gw, vs] = await both(gwModel, recipe);
+    expect(gw.byPod).toEqual(vs.byPod);
+    expect(gw.clientCodes).toEqual(vs.clientCodes);
+    expect(count(gw, new RegExp(`-> ${pods}-`), 'byPod')).toBeGreaterThan(5000);
+  });
+
+  it('sticky sessions: each user on one database pod while the pods are stable (consistentHash applies)', async () => {
+    const gw = await routingOutcome('models/gateway-api/load-balancing/sticky-sessions.scenario.yaml');
+    const podsOf = new Map<string, Set<string>>();
+    for (const e of gw.events) {
+      if (e.timeMs >= 30_000) continue;
+      let s = podsOf.get(e.sidecar);
+      if (s === undefined) podsOf.set(e.sidecar, (s = new Set()));
+      s.add(e.pod);
+    }
+    expect(podsOf.size).toBe(12);
+    for (const s of podsOf.values()) expect(s.size).toBe(1);
+    expect(new Set([...podsOf.values()].map((s) => [...s][0])).size).toBe(3);
+  });
+
+  it('zone failover: the same failover, but per-try timeouts are not retried (GEP-1731 codes cannot say gateway-error)', async () => {
+    const [gw, vs] = await both(
+      'load-balancing/zone-failover.scenario.yaml',
+      'step10-zone-failover.scenario.yaml',
+    );
+    // checkout's pods 0..5 are placed round-robin in us-east-1, us-east-2, us-west-1.
+    const zoneOf = (pod: string) => ['us-east-1', 'us-east-2', 'us-west-1'][Number(pod.slice(-1)) % 3]!;
+    const firstTriesByZone = (o: RoutingOutcome, fromMs: number, toMs: number) => {
+      const z: Record<string, number> = {};
+      for (const e of o.events)
+        if (e.attempt === 1 && e.timeMs >= fromMs && e.timeMs < toMs)
+          z[`${zoneOf(e.pod)} ${e.status}`] = (z[`${zoneOf(e.pod)} ${e.status}`] ?? 0) + 1;
+      return z;
+    };
+    // The same failover: first tries per zone and code before, during and after the outage are the same
+    // (which pod of a zone serves a try drifts once the retries differ; the zone does not).
+    for (const [from, to] of [
+      [0, 20_000],
+      [20_000, 40_000],
+      [40_000, 60_000],
+    ] as const)
+      expect(firstTriesByZone(gw, from, to)).toEqual(firstTriesByZone(vs, from, to));
+    const during = firstTriesByZone(gw, 21_000, 40_000);
+    expect(Object.keys(during)).toEqual(['us-east-2 200']);
+    // Requests in flight to the dark zone's pods end at the 500 ms per-try timeout (504 UT), as many in both.
+    const timedOut = count(vs, / try 504$/);
+    expect(timedOut).toBe(16);
+    expect(count(gw, / try 504$/)).toBe(timedOut);
+    // Envoy retries a per-try timeout only under 5xx, gateway-error or reset (retry_state_impl.cc
+    // wouldRetryFromReset): the VirtualService's gateway-error rescues them in us-east-2; the HTTPRoute's
+    // retriable-status-codes 502/503/504 do not, so its clients get the 504s.
+    expect(count(vs, /-> checkout-[a-z0-9]+-[14] retry 200$/, 'byPod')).toBe(
+      count(gw, /-> checkout-[a-z0-9]+-[14] retry 200$/, 'byPod') + timedOut,
+    );
+    expect(vs.clientCodes).toEqual({ frontend: { '200': 11520 } });
+    expect(gw.clientCodes).toEqual({ frontend: { '200': 11520 - timedOut, '504': timedOut } });
+  });
+});
