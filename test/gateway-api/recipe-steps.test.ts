@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { binomialBand } from '../support/run-model.js';
+import { rewritePath } from '../../src/envoy/router/index.js';
+import { buildRouteTable } from '../../src/mesh/control-plane/route-config.js';
+import { Pod } from '../../src/mesh/pod.js';
+import { binomialBand, loadModel } from '../support/run-model.js';
 import { count, type RoutingOutcome, routingOutcome, sameRateBand } from './recipe-outcomes.js';
 
 /**
@@ -44,6 +47,59 @@ describe('recipe step 4 (header routing) as a GAMMA HTTPRoute', async () => {
       expect(pod0).toBeGreaterThan(band.low);
       expect(pod0).toBeLessThan(band.high);
     }
+  });
+});
+
+describe('recipe step 5 (URI routing) as an HTTPRoute with a ServiceEntry parent for api.example.com', async () => {
+  const [gw, vs] = await both('uri-routing/uri-routing.scenario.yaml', 'step05-uri-routing.scenario.yaml');
+
+  it('every try reaches the same workload with the same code as with the VirtualService', () => {
+    expect(gw.tries).toEqual(vs.tries);
+    expect(gw.clientCodes).toEqual(vs.clientCodes);
+    expect(gw.served).toEqual(vs.served);
+  });
+
+  it.each([
+    ['v2-clients', 'api-service-v2'],
+    ['admins', 'admin-service-v1'],
+    ['api-clients', 'api-service-v1'],
+    ['browsers', 'frontend-service-v1'],
+  ])('%s reach only %s', (client, workload) => {
+    const all = count(gw, new RegExp(`^${client}-`));
+    expect(all).toBeGreaterThan(400);
+    expect(count(gw, new RegExp(`^${client}-.* -> ${workload} try 200$`))).toBe(all);
+  });
+
+  it.each([
+    ['/v2/users?id=7', '/users?id=7', 'api-service-v2'],
+    ['/v2', '/', 'api-service-v2'], // a path-separated prefix: the recipe's prefix "/v2/" would not match
+    ['/v2users', '/v2users', 'frontend-service'],
+    ['/admin/settings', '/admin/settings', 'admin-service'],
+  ])('%s is sent as %s to %s', async (path, sent, service) => {
+    const { config } = await loadModel('models/gateway-api/uri-routing/uri-routing.scenario.yaml');
+    const pod = new Pod(
+      'v2-clients-0',
+      'production',
+      {},
+      { region: 'r', zone: 'z', subZone: '' },
+      '10.0.0.9',
+      'production/v2-clients',
+    );
+    const table = buildRouteTable(config, config.services, pod, 80);
+    const request = {
+      method: 'GET',
+      scheme: 'http' as const,
+      authority: 'api.example.com',
+      path,
+      headers: new Map(),
+      port: 80,
+    };
+    const action = table.route(request);
+    if (action?.kind !== 'route') throw new Error('no route');
+    expect(action.clusters.map((c) => c.name)).toEqual([
+      `outbound|8080||${service}.production.svc.cluster.local`,
+    ]);
+    expect(action.pathRewrite ? rewritePath(action.pathRewrite, path) : path).toBe(sent);
   });
 });
 
