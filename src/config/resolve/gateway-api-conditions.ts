@@ -79,6 +79,8 @@ const PROBLEM_CODE: Record<BackendProblem['reason'], Code> = {
   RefNotPermitted: 'MSIM3125',
   InvalidKind: 'MSIM3126',
   InvalidFilter: 'MSIM3127',
+  // Another hard conversion error (buildDestination's InvalidDestination): no routes either.
+  InvalidDestination: 'MSIM3127',
 };
 
 /**
@@ -102,7 +104,7 @@ export function backendConditions(
         PROBLEM_CODE[p.reason],
         s,
         who,
-        `ResolvedRefs=False (${p.reason}): ${p.message}; ${p.reason === 'InvalidFilter' ? 'istiod generates no routes for this HTTPRoute' : 'requests sent to it get 500'}`,
+        `ResolvedRefs=False (${p.reason}): ${p.message}; ${p.reason === 'InvalidFilter' || p.reason === 'InvalidDestination' ? 'istiod generates no routes for this HTTPRoute' : 'requests sent to it get 500'}`,
       ),
     );
   }

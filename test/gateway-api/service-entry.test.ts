@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { brief, generated, load, route, SERVICES } from './helpers.js';
+
+/** A ServiceEntry for two external hosts on port 443 and 80 (resolution DNS, as egress entries are). */
+const ENTRY = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: payments, namespace: production}
+spec:
+  hosts: [api.payments.example, pay.example.com]
+  location: MESH_EXTERNAL
+  resolution: DNS
+  ports: [{number: 80, name: http, protocol: HTTP}]
+`;
+const SE_PARENT =
+  '  parentRefs: [{group: networking.istio.io, kind: ServiceEntry, name: payments, port: 80}]\n';
+
+describe('HTTPRoute with a ServiceEntry parent (route_collections.go: one VirtualService per ServiceEntry host)', () => {
+  it('is the mesh parent: one VirtualService per host of the ServiceEntry, keyed by namespace, port and host', () => {
+    const { config, diagnostics } = load(
+      SERVICES,
+      ENTRY,
+      route(`${SE_PARENT}  rules:\n  - backendRefs: [{name: product-service-v1, port: 8080}]\n`),
+    );
+    expect(brief(diagnostics)).toEqual([]);
+    const vs = generated(config);
+    expect(vs.map((v) => v.meta.name)).toEqual([
+      'production~80~api.payments.example',
+      'production~80~pay.example.com',
+    ]);
+    expect(vs.map((v) => v.hosts)).toEqual([['api.payments.example'], ['pay.example.com']]);
+    for (const v of vs) {
+      expect(v.gateways).toEqual(['mesh']);
+      // The route is in the ServiceEntry's namespace: a producer route, seen by every namespace.
+      expect(v.exportTo).toEqual([]);
+      expect(v.http[0]!.match[0]!.port).toBe(80);
+      expect(v.http[0]!.route[0]!.destination).toEqual({
+        host: 'product-service-v1.production.svc.cluster.local',
+        port: 8080,
+      });
+    }
+  });
+
+  it('a route in another namespace than the ServiceEntry is a consumer route (its own namespace only)', () => {
+    const { config } = load(
+      SERVICES,
+      ENTRY,
+      route(
+        '  parentRefs: [{group: networking.istio.io, kind: ServiceEntry, name: payments, namespace: production}]\n  rules:\n  - backendRefs: [{name: product-service-v1, namespace: production, port: 8080}]\n',
+        'mine',
+        'frontend',
+      ),
+    );
+    const vs = generated(config);
+    expect(vs.map((v) => v.meta.name)).toEqual(['frontend~api.payments.example', 'frontend~pay.example.com']);
+    expect(vs.map((v) => v.exportTo)).toEqual([['.'], ['.']]);
+  });
+
+  it('no such ServiceEntry: Accepted=False NoMatchingParent and nothing generated', () => {
+    const { config, diagnostics } = load(
+      SERVICES,
+      route(`${SE_PARENT}  rules:\n  - backendRefs: [{name: product-service-v1, port: 8080}]\n`),
+    );
+    expect(generated(config)).toEqual([]);
+    expect(brief(diagnostics)).toEqual([
+      'MSIM3121 Accepted=False (NoMatchingParent) for parentRef ServiceEntry production/payments: parent service entry: "payments" not found',
+    ]);
+    expect(diagnostics[0]!.path).toBe('spec.parentRefs[0]');
+  });
+
+  it('a ServiceEntry in another namespace than the parentRef names is not found either', () => {
+    const { diagnostics } = load(
+      SERVICES,
+      ENTRY,
+      route(
+        '  parentRefs: [{group: networking.istio.io, kind: ServiceEntry, name: payments, namespace: frontend}]\n  rules:\n  - backendRefs: [{name: product-service-v1, port: 8080}]\n',
+      ),
+    );
+    expect(brief(diagnostics)).toEqual([
+      'MSIM3121 Accepted=False (NoMatchingParent) for parentRef ServiceEntry frontend/payments: parent service entry: "payments" not found',
+    ]);
+  });
+
+  it('a ServiceEntry of another group (or kind) is no parent istiod knows', () => {
+    const { diagnostics } = load(
+      SERVICES,
+      ENTRY,
+      route(
+        '  parentRefs: [{group: example.com, kind: ServiceEntry, name: payments}]\n  rules:\n  - backendRefs: [{name: product-service-v1, port: 8080}]\n',
+      ),
+    );
+    expect(brief(diagnostics)).toEqual([
+      'MSIM3121 Accepted=False (NoMatchingParent) for parentRef ServiceEntry production/payments: unsupported parent: example.com/ServiceEntry',
+    ]);
+  });
+});
+
+describe('backendRef kind Hostname (group networking.istio.io): a ServiceEntry host (conversion.go buildDestination)', () => {
+  const hostRoute = (backend: string) =>
+    route(
+      `  parentRefs: [{group: "", kind: Service, name: product-service, port: 8080}]\n  rules:\n  - backendRefs: [${backend}]\n`,
+    );
+
+  it('routes to the host as written, on the backendRef port', () => {
+    const { config, diagnostics } = load(
+      SERVICES,
+      ENTRY,
+      hostRoute('{group: networking.istio.io, kind: Hostname, name: pay.example.com, port: 80}'),
+    );
+    expect(brief(diagnostics)).toEqual([]);
+    expect(generated(config)[0]!.http[0]!.route).toEqual([
+      { destination: { host: 'pay.example.com', port: 80 }, weight: 0 },
+    ]);
+  });
+
+  it('a Kubernetes Service FQDN is a host too (PushContext.GetService)', () => {
+    const { diagnostics } = load(
+      SERVICES,
+      hostRoute(
+        '{group: networking.istio.io, kind: Hostname, name: product-service-v2.production.svc.cluster.local, port: 8080}',
+      ),
+    );
+    expect(brief(diagnostics)).toEqual([]);
+  });
+
+  it('an unknown host: ResolvedRefs=False BackendNotFound, its share answered 500', () => {
+    const { config, diagnostics } = load(
+      SERVICES,
+      ENTRY,
+      hostRoute('{group: networking.istio.io, kind: Hostname, name: nope.example.com, port: 80}'),
+    );
+    expect(brief(diagnostics)).toEqual([
+      'MSIM3124 ResolvedRefs=False (BackendNotFound): backend(nope.example.com) not found; requests sent to it get 500',
+    ]);
+    expect(generated(config)[0]!.http[0]!.clusterNotFoundStatus).toBe(500);
+  });
+
+  it.each([
+    [
+      'no port',
+      '{group: networking.istio.io, kind: Hostname, name: pay.example.com}',
+      'port is required in backendRef',
+    ],
+    [
+      'a namespace',
+      '{group: networking.istio.io, kind: Hostname, name: pay.example.com, namespace: production, port: 80}',
+      'namespace may not be set with Hostname type',
+    ],
+  ])('with %s: InvalidDestination, a hard error (no routes for the HTTPRoute)', (_what, backend, message) => {
+    const { config, diagnostics } = load(SERVICES, ENTRY, hostRoute(backend));
+    expect(generated(config)).toEqual([]);
+    expect(brief(diagnostics)).toEqual([
+      `MSIM3127 ResolvedRefs=False (InvalidDestination): ${message}; istiod generates no routes for this HTTPRoute`,
+    ]);
+  });
+
+  it('kind ServiceEntry as a backend is InvalidKind (istiod resolves only Service, ServiceImport, Hostname)', () => {
+    const { diagnostics } = load(
+      SERVICES,
+      ENTRY,
+      hostRoute('{group: networking.istio.io, kind: ServiceEntry, name: payments, port: 80}'),
+    );
+    expect(brief(diagnostics)).toEqual([
+      'MSIM3126 ResolvedRefs=False (InvalidKind): referencing unsupported backendRef: group "networking.istio.io" kind "ServiceEntry"; requests sent to it get 500',
+    ]);
+  });
+});
