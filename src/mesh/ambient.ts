@@ -3,9 +3,10 @@ import { dnsCandidates } from '../config/hosts.js';
 import type { AmbientSpec } from '../config/scenario/index.js';
 import type { ServiceConfig, WorkloadConfig } from '../config/types.js';
 import type { Rng } from '../engine/index.js';
-import type { HttpRequest } from '../envoy/index.js';
+import type { ClusterDirectory, ClusterSpec, HttpRequest } from '../envoy/index.js';
 import { Dataplane, type Pod } from './pod.js';
 import { WaypointProxy, waypointPodLabels } from './waypoint.js';
+import { waypointClusterDirectory } from './waypoint-clusters.js';
 import type { World } from './world.js';
 import { type TrafficDistribution, trafficDistributionOf } from './ztunnel-load-balancing.js';
 import { ZtunnelMetrics } from './ztunnel-metrics.js';
@@ -95,6 +96,26 @@ export class AmbientMesh {
       this.byService.set(svc.fqdn, w);
     }
     return w ?? undefined;
+  }
+
+  /**
+   * A waypoint pod's clusters: `inbound-vip|...` for the Services bound to its waypoint, the sidecar's
+   * outbound clusters for any other (waypoint-clusters.ts).
+   */
+  clusterDirectoryFor(pod: Pod, base: ClusterDirectory): ClusterDirectory {
+    const wp = this.waypoints.get(`${pod.namespace}/${pod.labels[GATEWAY_NAME_LABEL]}`);
+    if (wp === undefined) return base;
+    return waypointClusterDirectory(base, (fqdn) => {
+      const svc = this.world.services.get(fqdn);
+      return svc !== undefined && this.waypointOf(svc) === wp;
+    });
+  }
+
+  /** `specs` as `pod`'s Envoy names them (istioctl proxy-config cluster): renamed at a waypoint pod only. */
+  clusterSpecsAt(pod: Pod, specs: readonly ClusterSpec[]): ClusterSpec[] {
+    if (pod.dataplane !== Dataplane.Waypoint) return [...specs];
+    const dir = this.world.clusterDirectoryFor(pod);
+    return specs.map((s) => dir.lookup(s.name) ?? s);
   }
 
   distributionOf(svc: ServiceConfig): TrafficDistribution {

@@ -19,6 +19,7 @@ import {
   WorkloadAggregate,
 } from './aggregates.js';
 import { type IstioReporter, istioMetricLabels } from './istio-labels.js';
+import { clusterSubset } from './waypoint-clusters.js';
 import type { InboundExchange } from './wire.js';
 import type { ZtunnelMetrics } from './ztunnel-metrics.js';
 import { servedByZtunnel } from './ztunnel-inbound.js';
@@ -363,9 +364,12 @@ interface SeriesWorkload {
 
 const REPORTER_INDEX: Readonly<Record<IstioReporter, number>> = { source: 0, destination: 1, waypoint: 2 };
 
-/** The subset of `outbound|PORT|SUBSET|FQDN`, `(default)` for the service's own cluster. */
+/**
+ * The subset of `outbound|PORT|SUBSET|FQDN` (or a waypoint's `inbound-vip|PORT|http/SUBSET|FQDN`),
+ * `(default)` for the service's own cluster.
+ */
 function subsetOf(cluster: string): string {
-  const subset = cluster.split('|')[2] ?? '';
+  const subset = clusterSubset(cluster);
   return subset === '' ? '(default)' : subset;
 }
 

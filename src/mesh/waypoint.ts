@@ -25,9 +25,9 @@ export function waypointPodLabels(name: string): Record<string, string> {
  *
  * NOTE: simplification: the client sees the waypoint's response flags in meshsim's client table, as an
  * ingress gateway's external client does (a real ambient client sees only the status).
- * NOTE: simplification: the waypoint's clusters are named `outbound|PORT|SUBSET|FQDN` as a sidecar's
- * (istiod names them `inbound-vip|PORT|http|FQDN`); the route configuration is the one a sidecar in the
- * waypoint's namespace gets, not only the bound Services' routes.
+ * Its clusters for the Services it serves carry istiod's `inbound-vip|...` names (waypoint-clusters.ts).
+ * NOTE: simplification: the route configuration is the one a sidecar in the waypoint's namespace gets,
+ * not only the bound Services' routes.
  */
 export class WaypointProxy {
   readonly pods: Pod[] = [];

@@ -200,7 +200,7 @@ export class World implements PodDirectory {
   clusterDirectoryFor(pod: Pod): ClusterDirectory {
     const scope = this.scopes.of(pod.namespace, pod.labels);
     const lookup = this.controlPlane.lookup;
-    return {
+    const directory: ClusterDirectory = {
       lookup(name) {
         // Only outbound service clusters are scoped (inbound and catch-all clusters are always there).
         if (name.startsWith('outbound|') && !scope.imported.has(name.slice(name.lastIndexOf('|') + 1)))
@@ -208,6 +208,10 @@ export class World implements PodDirectory {
         return lookup(name);
       },
     };
+    // A waypoint names its clusters of the Services it serves `inbound-vip|...` (waypoint-clusters.ts).
+    return pod.dataplane === Dataplane.Waypoint
+      ? this.ambient.clusterDirectoryFor(pod, directory)
+      : directory;
   }
   /** A sidecar's upstream transport: pods through the mesh, external hosts directly (external-transport.ts). */
   transportFor(pod: Pod): ExternalAwareTransport {

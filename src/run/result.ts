@@ -47,7 +47,7 @@ export interface ServiceResult {
 }
 
 export interface ClusterResult {
-  /** `outbound|PORT|SUBSET|FQDN` */
+  /** `outbound|PORT|SUBSET|FQDN`; at a waypoint, for the Services it serves, `inbound-vip|PORT|http[/SUBSET]|FQDN` */
   name: string;
   /** How many client sidecars used this cluster (stats are summed over them). */
   sidecars: number;

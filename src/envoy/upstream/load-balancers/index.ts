@@ -29,7 +29,9 @@ export {
 export function createLoadBalancer(cluster: Cluster): LoadBalancer {
   const { policy } = cluster.spec;
   const lb = policy.loadBalancer;
-  const rng = cluster.ctx.streams.stream(`lb/${cluster.ctx.sidecar}/${cluster.name}`);
+  const rng = cluster.ctx.streams.stream(
+    `lb/${cluster.ctx.sidecar}/${cluster.spec.routeName ?? cluster.name}`,
+  );
   const stats = cluster.stats.counters;
   const params: LbParams = {
     prioritySet: cluster.prioritySet,
