@@ -65,6 +65,7 @@ export const CODES = {
   MSIM3200: { severity: 'warning', title: 'HPA scale target not found' },
   MSIM3201: { severity: 'warning', title: 'HPA metric not simulated' },
   MSIM3202: { severity: 'warning', title: 'HPA cpu utilization without cpu requests' },
+  MSIM3203: { severity: 'error', title: 'Invalid sidecar.istio.io/proxyCPU quantity' },
   // --- views (describe, per-sidecar views): MSIM3090-3099
   MSIM3090: { severity: 'error', title: 'No such service or pod to describe' },
   MSIM3091: { severity: 'error', title: 'No such pod (--pod)' },

@@ -94,6 +94,11 @@ export interface WorkloadConfig {
   }[];
   /** Annotations of the pod template (`sidecar.istio.io/proxyCPU` ...). */
   podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * The injected istio-proxy's `resources.requests.cpu` in millicores: the pod template's
+   * `sidecar.istio.io/proxyCPU`, or undefined for Istio's default (100m).
+   */
+  proxyCpuRequestMilli?: number;
 }
 
 export interface NamespaceConfig {

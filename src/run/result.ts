@@ -6,6 +6,7 @@ import type { HpaRecord } from '../mesh/autoscaling/hpa-record.js';
 import type { JsonDiagnostic, SimulatedMisconfiguration } from '../config/analysis/json.js';
 import type { FortioBucket, LatencySummary } from '../engine/index.js';
 import type { ControllerResult } from '../mesh/progressive-delivery/timeline.js';
+import type { TimelineEvent } from './timeline-events.js';
 
 /** Latency percentiles in ms: the HDR summary without its count. */
 export type LatencyMs = Omit<LatencySummary, 'count'>;
@@ -161,4 +162,9 @@ export interface Result {
   autoscaling?: HpaRecord[];
   /** Flagger Canaries and Argo Rollouts: each controller's decision timeline, outcome and user impact. */
   progressiveDelivery?: ControllerResult[];
+  /**
+   * What changed the mesh and when, time-ordered: chaos events and their reverts, HPA rescales, rollout
+   * decisions (run/timeline-events.ts). Absent when the run has none.
+   */
+  timelineEvents?: TimelineEvent[];
 }

@@ -4,6 +4,7 @@
  */
 import { parseMilliQuantity } from '../quantity.js';
 import { serviceFqdn } from '../hosts.js';
+import { resolveProxyCpuRequest } from './proxy-resources.js';
 import type { Reporter } from '../report.js';
 import type { DeploymentDoc, ServiceDoc, StatefulSetDoc } from '../schema/kubernetes.js';
 import { labelProblem } from '../validate/common.js';
@@ -128,6 +129,7 @@ export function resolveWorkload(
     }
   checkLabelMap(r, ['spec', 'template', 'metadata', 'labels'], podLabels);
   if (!ok) return undefined;
+  const proxyCpuRequestMilli = resolveProxyCpuRequest(r, spec.template.metadata?.annotations);
   return {
     meta,
     kind,
@@ -153,5 +155,6 @@ export function resolveWorkload(
     ...(spec.template.metadata?.annotations
       ? { podAnnotations: { ...spec.template.metadata.annotations } }
       : {}),
+    ...(proxyCpuRequestMilli !== undefined ? { proxyCpuRequestMilli } : {}),
   };
 }
