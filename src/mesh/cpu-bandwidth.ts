@@ -45,7 +45,15 @@ export function cfsQuotaMs(limitMilli: number, periodMs: number): number {
   return Math.max(1, (limitMilli * periodMs) / 1000);
 }
 
-export class CpuBandwidth<T> {
+/** The counters a report reads (cpu.stat), whatever the work's token type. */
+export interface CfsStat {
+  readonly nrPeriods: number;
+  readonly nrThrottled: number;
+  readonly throttledMs: number;
+  settle(nowMs: number): void;
+}
+
+export class CpuBandwidth<T> implements CfsStat {
   state = BandwidthState.Idle;
   /** Period timer expirations while active (cpu.stat nr_periods, container_cpu_cfs_periods_total). */
   nrPeriods = 0;
