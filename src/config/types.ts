@@ -84,13 +84,17 @@ export interface WorkloadConfig {
   meta: ObjectMeta;
   kind: 'Deployment' | 'StatefulSet';
   replicas: number;
+  /** The istio-proxy's CPU limit (`sidecar.istio.io/proxyCPULimit`), millicores; undefined = none. */
+  proxyCpuLimitMilli?: number;
   /** Labels of the pod template: what Services and subsets select. */
   podLabels: Readonly<Record<string, string>>;
   containers: readonly {
     name: string;
     ports: readonly { name?: string; containerPort: number }[];
-    /** `resources.requests.cpu` in millicores; undefined = not set. */
+    /** `resources.requests.cpu` in millicores (the limit when only a limit is set); undefined = not set. */
     cpuRequestMilli?: number;
+    /** `resources.limits.cpu` in millicores: a CFS quota (config/resolve/cpu-limits.ts); undefined = none. */
+    cpuLimitMilli?: number;
   }[];
   /** Annotations of the pod template (`sidecar.istio.io/proxyCPU` ...). */
   podAnnotations?: Readonly<Record<string, string>>;

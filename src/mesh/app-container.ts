@@ -67,12 +67,16 @@ export class AppContainer {
   /** The container runs again (restarted, or a new pod became ready): its slots count as capacity. */
   resume(): void {
     this.capacity.set(this.world.sim.now, this.behaviour.concurrency);
+    this.pod.appBandwidth?.setBackground(this.behaviour.cpu.idleMilli);
   }
 
   /** The behaviour changed (chaos `set`): the new concurrency is the capacity from now on. */
   setBehaviour(b: WorkloadBehaviour): void {
     this.behaviour = b;
-    if (this.capacity.value > 0) this.capacity.set(this.world.sim.now, b.concurrency);
+    if (this.capacity.value > 0) {
+      this.capacity.set(this.world.sim.now, b.concurrency);
+      this.pod.appBandwidth?.setBackground(b.cpu.idleMilli);
+    }
   }
 
   get queued(): number {
@@ -83,7 +87,7 @@ export class AppContainer {
     const now = this.world.sim.now;
     const b = this.behaviour;
     // The istio-proxy's CPU for the inbound request (the HPA's cpu metric counts every container).
-    this.pod.proxyCpuMs += this.world.opts.scenario.sidecar.cpuPerRequestMs;
+    this.pod.chargeProxyCpu(this.world.opts.scenario.sidecar.cpuPerRequestMs);
     this.pod.requestsIn++;
     if (this.busy < b.concurrency) {
       this.inSystem.add(now, 1);
@@ -120,6 +124,9 @@ export class AppContainer {
     this.queue = [];
     this.head = 0;
     this.busy = 0;
+    // Its threads are gone: their CPU work with them, and no idle CPU until it runs again.
+    this.pod.appBandwidth?.clear();
+    this.pod.appBandwidth?.setBackground(0);
   }
 
   private begin(x: InboundExchange): void {
@@ -129,7 +136,8 @@ export class AppContainer {
     const wait = now - x.arrivedMs;
     this.waitSumMs += wait;
     this.served++;
-    this.pod.appCpuMs += this.behaviour.cpu.perRequestMs;
+    // Under a CPU limit the CPU is counted as it runs (cpu-bandwidth.ts), not when service starts.
+    if (this.pod.appBandwidth === null) this.pod.appCpuMs += this.behaviour.cpu.perRequestMs;
     if (x.arrivedMs >= this.world.opts.scenario.warmupMs) this.figures.recordWait(wait);
     this.linkInService(x);
     const calls = this.behaviour.calls;
@@ -140,7 +148,18 @@ export class AppContainer {
   /** Downstream calls are done: spend the service time, then answer. `failure` is a call's failed status. */
   work(x: InboundExchange, failure: number): void {
     x.callFailure = failure;
-    this.world.sim.schedule(this.behaviour.latency.sample(this.rng), AppContainer.onServiceDone, x);
+    const serviceMs = this.behaviour.latency.sample(this.rng);
+    const cfs = this.pod.appBandwidth;
+    const cpuMs = this.behaviour.cpu.perRequestMs;
+    // Under a CPU limit the request's CPU runs first, throttled by the CFS quota; the rest of its service
+    // time follows (afterCpu). NOTE: simplification: a request's CPU is the start of its service time.
+    if (cfs !== null && cpuMs > 0) return cfs.submit(x, cpuMs, serviceMs - cpuMs);
+    this.world.sim.schedule(serviceMs, AppContainer.onServiceDone, x);
+  }
+
+  /** The request's CPU has run (cpu-bandwidth.ts): the remaining `restMs` of its service time follows. */
+  static afterCpu(x: InboundExchange, restMs: number): void {
+    x.app!.world.sim.schedule(Math.max(restMs, 0), AppContainer.onServiceDone, x);
   }
 
   private static onServiceDone(x: InboundExchange): void {
@@ -291,7 +310,7 @@ class OutboundCall {
     };
     if (this.call.timeoutMs > 0)
       this.timer = world.sim.schedule(this.call.timeoutMs, OutboundCall.onTimeout, this);
-    app.pod.proxyCpuMs += world.opts.scenario.sidecar.cpuPerRequestMs;
+    app.pod.chargeProxyCpu(world.opts.scenario.sidecar.cpuPerRequestMs);
     this.active = world.outboundOf(app.pod).outbound(req, this);
   }
 

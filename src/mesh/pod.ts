@@ -1,5 +1,7 @@
 import type { Locality } from '../envoy/index.js';
+import type { CpuBandwidth } from './cpu-bandwidth.js';
 import type { InboundListener } from './inbound-listener.js';
+import type { InboundExchange } from './wire.js';
 
 /** Pod lifecycle (ARCHITECTURE rule 7): one explicit state, changed only through `transition`. */
 export enum PodState {
@@ -50,6 +52,9 @@ export class Pod {
   /** Cumulative CPU time of its app container and its istio-proxy, as cAdvisor counts it (ms). */
   appCpuMs = 0;
   proxyCpuMs = 0;
+  /** CFS bandwidth of the app container's and the istio-proxy's CPU limits; null = no limit (container-cpu.ts). */
+  appBandwidth: CpuBandwidth<InboundExchange> | null = null;
+  proxyBandwidth: CpuBandwidth<null> | null = null;
   /** Requests that reached its app container: the per-pod request rate an HPA Pods metric reads. */
   requestsIn = 0;
   /** Removed from endpoints by a chaos event even though it runs. */
@@ -85,6 +90,12 @@ export class Pod {
   /** Whether the pod's IP answers at all (a Gone pod or a downed zone black-holes packets). */
   get reachable(): boolean {
     return this.state !== PodState.Gone;
+  }
+
+  /** The istio-proxy's CPU for one request through it: run under its CPU limit when it has one. */
+  chargeProxyCpu(ms: number): void {
+    if (this.proxyBandwidth === null) this.proxyCpuMs += ms;
+    else if (ms > 0) this.proxyBandwidth.submit(null, ms, 0);
   }
 
   setReady(ready: boolean, nowMs: number): void {

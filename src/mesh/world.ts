@@ -7,6 +7,7 @@ import { resolveAmbient, waypointGateways } from '../config/resolve/ambient.js';
 import { AmbientMesh } from './ambient.js';
 import type { OutboundEntry } from './ambient-entry.js';
 import { AppContainer } from './app-container.js';
+import { attachCpuLimits } from './container-cpu.js';
 import { ClusterSpecs } from './control-plane/cluster-directory.js';
 import { type buildRouteTable, RouteConfigs } from './control-plane/route-config.js';
 import { SidecarScopes } from './control-plane/sidecar-scope.js';
@@ -331,6 +332,9 @@ export class World implements PodDirectory {
       this.recorder.workload(rt.key),
     );
     this.apps.set(pod, app);
+    // CPU limits as CFS quotas (container-cpu.ts); an initial pod's idle CPU runs from the start.
+    attachCpuLimits(pod, w, this.sim, this.opts.scenario.sidecar.concurrency, AppContainer.afterCpu);
+    if (initial) pod.appBandwidth?.setBackground(rt.behaviour.cpu.idleMilli);
     // A later pod serves nothing until it is ready (chaos resumes it then).
     if (!initial) app.capacity.set(this.sim.now, 0);
     if (initial) {

@@ -1,10 +1,12 @@
 import { ISTIO_DURATION_BUCKETS_MS } from '../mesh/recorder.js';
 import type { Result } from '../run/result.js';
+import { renderCadvisorCfs } from './cadvisor-cfs.js';
 
 /**
  * Istio's standard metrics in the Prometheus exposition format: `istio_requests_total` and
  * `istio_request_duration_milliseconds` with Istio's label names (istio.io, "Istio Standard Metrics"),
  * as the sidecars report them (a request its client gave up on: response_code="0", response_flags="DC").
+ * Containers with a CPU limit add cAdvisor's CFS counters (cadvisor-cfs.ts).
  * meshsim's own figures follow under `meshsim_`: the window and the requests the drain limit cut off.
  */
 export function renderPrometheus(r: Result): string {
@@ -41,6 +43,8 @@ export function renderPrometheus(r: Result): string {
     for (const s of r.istioTcp)
       out.push(`istio_tcp_connections_closed_total{${labels(s.labels)}} ${s.closed}`);
   }
+  // cAdvisor's CFS counters of containers with a CPU limit (none without limits).
+  out.push(...renderCadvisorCfs(r, esc));
   out.push(
     '# HELP meshsim_client_unfinished_requests Requests started in the window and still in flight when the drain limit ended the run.',
     '# TYPE meshsim_client_unfinished_requests gauge',

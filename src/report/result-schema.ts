@@ -80,6 +80,25 @@ export const resultSchema = z.strictObject({
       queueWaitMs: z.strictObject({ mean: z.number(), p99: z.number(), max: z.number() }),
       maxQueueLength: z.number().int(),
       saturation: z.number().min(0),
+      cpuThrottling: z
+        .array(
+          z.strictObject({
+            container: z.string(),
+            limitMilli: z.number().int(),
+            periods: z.number().int(),
+            throttledPeriods: z.number().int(),
+            throttledMs: z.number().min(0),
+            pods: z.array(
+              z.strictObject({
+                pod: z.string(),
+                periods: z.number().int(),
+                throttledPeriods: z.number().int(),
+                throttledMs: z.number().min(0),
+              }),
+            ),
+          }),
+        )
+        .optional(),
     }),
   ),
   clusters: z.array(

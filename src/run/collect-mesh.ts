@@ -2,6 +2,7 @@ import { formatResponseFlags } from '../envoy/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
 import { cmp, round } from './collect.js';
+import { cpuThrottlingOf } from './cpu-throttling.js';
 import type { HopResult, WorkloadResult } from './result.js';
 
 /** The hop table, sorted by source, service, subset. */
@@ -49,6 +50,7 @@ export function workloadResults(world: World, rec: Recorder, endMs: number): Wor
       },
       maxQueueLength: maxQueue,
       saturation: slots > 0 ? round(busy / slots, 4) : 0,
+      ...cpuThrottlingOf(rt, endMs),
     });
   }
   return out.sort((a, b) => cmp(a.workload, b.workload));

@@ -98,6 +98,24 @@ export interface WorkloadResult {
   maxQueueLength: number;
   /** Busy slot time over the slots there were (concurrency x time a pod runs), window to drain end. */
   saturation: number;
+  /** CFS throttling of the containers with a CPU limit (docs/autoscaling.md "CPU limits"); absent = none. */
+  cpuThrottling?: CpuThrottlingResult[];
+}
+
+/**
+ * One container's CFS counters over the whole run (warm-up included), as cAdvisor exports the kernel's
+ * cpu.stat: container_cpu_cfs_periods_total and container_cpu_cfs_throttled_periods_total.
+ */
+export interface CpuThrottlingResult {
+  /** The app container's name, or `istio-proxy`. */
+  container: string;
+  limitMilli: number;
+  /** Summed over the workload's pods. */
+  periods: number;
+  throttledPeriods: number;
+  /** Wall time spent throttled (ms, summed over pods). */
+  throttledMs: number;
+  pods: { pod: string; periods: number; throttledPeriods: number; throttledMs: number }[];
 }
 
 export interface SeriesPoint {

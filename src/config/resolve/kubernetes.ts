@@ -2,12 +2,12 @@
  * Kubernetes objects → resolved config, with the API server's checks meshsim relies on (MSIM0100):
  * a Deployment whose selector does not match its pod template, Service ports without unique names...
  */
-import { parseMilliQuantity } from '../quantity.js';
 import { serviceFqdn } from '../hosts.js';
 import { resolveProxyCpuRequest } from './proxy-resources.js';
 import type { Reporter } from '../report.js';
 import type { DeploymentDoc, ServiceDoc, StatefulSetDoc } from '../schema/kubernetes.js';
 import { labelProblem } from '../validate/common.js';
+import { resolveContainerCpu, resolveProxyCpuLimit } from './cpu-limits.js';
 import type { ObjectMeta, ServiceConfig, ServicePort, WorkloadConfig } from '../types.js';
 
 const PROTOCOLS = [
@@ -113,6 +113,12 @@ export function resolveWorkload(
   const podLabels = spec.template.metadata?.labels ?? {};
   const matchLabels = spec.selector.matchLabels ?? {};
   let ok = true;
+  // CPU requests and limits (cpu-limits.ts): a request above its limit is refused by the API server.
+  const cpu = spec.template.spec.containers.map((c, i) =>
+    resolveContainerCpu(r, ['spec', 'template', 'spec', 'containers', i, 'resources'], c.resources),
+  );
+  if (cpu.some((c) => c.rejected)) ok = false;
+  const proxyCpuLimitMilli = resolveProxyCpuLimit(r, spec.template.metadata?.annotations);
   if (Object.keys(matchLabels).length === 0 && spec.selector.matchExpressions === undefined) {
     r.add('MSIM0100', ['spec', 'selector'], 'spec.selector: empty selector is invalid for a workload');
     ok = false;
@@ -135,6 +141,7 @@ export function resolveWorkload(
     kind,
     // Kubernetes defaults replicas to 1.
     replicas: spec.replicas ?? 1,
+    ...(proxyCpuLimitMilli !== undefined ? { proxyCpuLimitMilli } : {}),
     podLabels: { ...podLabels },
     containers: spec.template.spec.containers.map((c, i) => {
       const ports = (c.ports ?? []).map((p) =>
@@ -142,15 +149,13 @@ export function resolveWorkload(
           ? { name: p.name, containerPort: p.containerPort }
           : { containerPort: p.containerPort },
       );
-      const cpu = c.resources?.requests?.cpu;
-      if (cpu === undefined) return { name: c.name, ports };
-      const q = parseMilliQuantity(cpu);
-      if ('error' in q) {
-        const at = ['spec', 'template', 'spec', 'containers', i, 'resources', 'requests', 'cpu'];
-        r.add('MSIM0100', at, q.error);
-        return { name: c.name, ports };
-      }
-      return { name: c.name, ports, cpuRequestMilli: q.milli };
+      const { cpuRequestMilli, cpuLimitMilli } = cpu[i]!;
+      return {
+        name: c.name,
+        ports,
+        ...(cpuRequestMilli !== undefined ? { cpuRequestMilli } : {}),
+        ...(cpuLimitMilli !== undefined ? { cpuLimitMilli } : {}),
+      };
     }),
     ...(spec.template.metadata?.annotations
       ? { podAnnotations: { ...spec.template.metadata.annotations } }

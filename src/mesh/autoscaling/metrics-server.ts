@@ -38,6 +38,9 @@ export class MetricsServer {
         continue;
       }
       const prev = this.byPod.get(pod);
+      // Under CPU limits, CPU is counted as it runs: bring it up to the scrape (container-cpu.ts).
+      pod.appBandwidth?.settle(nowMs);
+      pod.proxyBandwidth?.settle(nowMs);
       // Idle CPU is not in the pod's own counter: add the window's share before sampling it.
       if (prev !== undefined && pod.state === PodState.Running)
         pod.appCpuMs += (idleMilli * (nowMs - prev.t)) / 1000;
