@@ -209,7 +209,8 @@ export class Recorder implements EnvoyObserver {
     hop.requests++;
     bump(hop.byStatus, e.status);
     bump(hop.byFlags, e.flags);
-    const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : hop.service;
+    // The hop's service is the cluster's host (or the authority's for a local reply): no second lookup.
+    const host = hop.service;
     // A waypoint's Envoy reports reporter="waypoint" with the ambient client as its source (istio.io,
     // "Istio Standard Metrics": reporter is source, destination or waypoint).
     const client = this.ambient === null ? undefined : this.ambient.waypointSource(e.sidecar, e.request);
