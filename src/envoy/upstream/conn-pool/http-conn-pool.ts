@@ -320,7 +320,8 @@ export class HttpConnPool implements ConnPool {
     const { resourceManager: rm, stats } = this.cluster;
     if (!rm.requests.canCreate()) {
       cb.onPoolFailure('overflow');
-      // max_requests overflow: upstream_rq_active_overflow since Envoy 1.38, pending_overflow before.
+      // max_requests overflow: upstream_rq_active_overflow since Envoy 1.38 (PR #44164, runtime guard
+      // skip_pending_overflow_count_on_active_rq, default true), upstream_rq_pending_overflow before.
       cb.counters.counters[this.config.maxRequestsOverflowCounter]++;
       return;
     }
