@@ -296,6 +296,8 @@ export interface ConnectionPoolSettings {
     h2UpgradePolicy: 'DEFAULT' | 'DO_NOT_UPGRADE' | 'UPGRADE';
     useClientProtocol: boolean;
     maxConcurrentStreams: number; // 0 = Envoy default (2^31-1)
+    /** `http2KeepAlive` (Istio 1.31): HTTP/2 PING interval and ACK timeout; absent = no keepalive. */
+    http2KeepAlive?: { intervalMs: number; timeoutMs: number };
   };
 }
 

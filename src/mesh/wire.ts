@@ -10,6 +10,7 @@ import type {
 import { ResponseFlag } from '../envoy/index.js';
 import type { AppContainer } from './app-container.js';
 import { InboundListener } from './inbound-listener.js';
+import { KeepalivePing } from './keepalive-ping.js';
 import { InboundRequest } from './inbound-router.js';
 import { acceptAmbient } from './ztunnel-inbound.js';
 import { Dataplane, type Pod, PodState } from './pod.js';
@@ -318,5 +319,11 @@ export class MeshTransport implements UpstreamTransport {
     const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb, endpoint);
     w.sim.schedule(w.network.oneWayMs(this.from, x.to) + w.inboundHopMs(x.to), InboundExchange.onArrive, x);
     return x;
+  }
+
+  /** An HTTP/2 keepalive PING to the endpoint's sidecar (keepalive-ping.ts). */
+  ping(endpoint: Endpoint, onAck: () => void): WireStream {
+    const w = this.world;
+    return KeepalivePing.send(w, this.from, w.podOfEndpoint(endpoint), w.keepaliveRng, onAck);
   }
 }

@@ -110,6 +110,7 @@ export class World implements PodDirectory {
   progressiveDelivery: ProgressiveDelivery | undefined;
   /** MeshConfig ISTIO_META_ENABLE_SELF_DISCOVERY: sidecars get a local cluster (zone-aware routing). */
   private readonly selfDiscovery: boolean;
+  private pingRng: Rng | undefined;
 
   constructor(readonly opts: WorldOptions) {
     const { scenario, config } = opts;
@@ -428,6 +429,12 @@ export class World implements PodDirectory {
    * NOTE: simplification: "first" is the config's Service order, the first port's endpoints are used, and
    * pods of one workload are not told apart by pod-template-hash.
    */
+  /** The network draws of HTTP/2 keepalive PINGs (created on the first PING). */
+  get keepaliveRng(): Rng {
+    if (this.pingRng === undefined) this.pingRng = this.streams.stream('keepalive-network');
+    return this.pingRng;
+  }
+
   localClusterFor(pod: Pod): LocalCluster | undefined {
     if (!this.selfDiscovery) return undefined;
     const svc = this.opts.config.services.find((s) => serviceSelects(s, pod.namespace, pod.labels));
