@@ -23,10 +23,14 @@ spec:
       containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]
 `;
 
-/** Runs `manifests` (one file) for 10 s with seed 4 and the given `traffic:` entries; web answers in 5 ms. */
+/**
+ * Runs `manifests` (one file) for 10 s with seed 4 and the given `traffic:` entries; web answers in 5 ms.
+ * `spec` adds scenario fields (indented two spaces), e.g. `external:` hosts.
+ */
 export async function runInline(
   manifests: string,
   traffic: string,
+  spec = '',
 ): Promise<{ result: Result; diagnostics: readonly Diagnostic[] }> {
   const scenario = `apiVersion: meshsim.dev/v1alpha1
 kind: Scenario
@@ -37,7 +41,7 @@ spec:
   seed: 4
   workloads:
     production/web: {latency: {constant: 5ms}}
-  traffic:
+${spec}  traffic:
 ${traffic}`;
   const load = loadScenarioFromTexts({ file: 's.yaml', text: scenario }, [
     { file: 'm.yaml', text: manifests },
