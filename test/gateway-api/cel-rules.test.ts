@@ -226,3 +226,74 @@ describe('parentRefs to one parent (standard channel: sectionName only)', () => 
     expect(cel(load(route(B.replace('    ', '  - '), refs)).diagnostics)).toEqual(expected);
   });
 });
+
+describe('Gateway CEL rules (standard channel v1.6), just inside and just outside', () => {
+  const gw = (listeners: string, addresses = '') => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: web, namespace: edge}
+spec:
+  gatewayClassName: istio
+${addresses}  listeners:
+${listeners}`;
+  const CERT = 'tls: {certificateRefs: [{name: cert}]}';
+  it.each([
+    [
+      'listener names unique',
+      '  - {name: a, port: 80, protocol: HTTP}\n  - {name: b, port: 81, protocol: HTTP}\n',
+      '  - {name: a, port: 80, protocol: HTTP}\n  - {name: a, port: 81, protocol: HTTP}\n',
+      'spec.listeners[1].name: Listener name must be unique within the Gateway ("a" is also listeners[0])',
+    ],
+    [
+      'port, protocol and hostname unique',
+      '  - {name: a, port: 80, protocol: HTTP, hostname: a.example.com}\n  - {name: b, port: 80, protocol: HTTP, hostname: b.example.com}\n',
+      '  - {name: a, port: 80, protocol: HTTP, hostname: a.example.com}\n  - {name: b, port: 80, protocol: HTTP, hostname: a.example.com}\n',
+      'spec.listeners[1]: Combination of port, protocol and hostname must be unique for each listener (same as listeners[0])',
+    ],
+    [
+      'no tls on HTTP',
+      '  - {name: a, port: 80, protocol: HTTP}\n',
+      `  - {name: a, port: 80, protocol: HTTP, ${CERT}}\n`,
+      "spec.listeners[0].tls: tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']",
+    ],
+    [
+      'tls on TLS',
+      '  - {name: a, port: 443, protocol: TLS, tls: {mode: Passthrough}}\n',
+      '  - {name: a, port: 443, protocol: TLS}\n',
+      'spec.listeners[0]: tls mode must be set for protocol TLS',
+    ],
+    [
+      'HTTPS terminates',
+      `  - {name: a, port: 443, protocol: HTTPS, tls: {mode: Terminate, certificateRefs: [{name: cert}]}}\n`,
+      '  - {name: a, port: 443, protocol: HTTPS, tls: {mode: Passthrough}}\n',
+      'spec.listeners[0].tls.mode: tls mode must be Terminate for protocol HTTPS',
+    ],
+    [
+      'Terminate needs certificateRefs or options',
+      '  - {name: a, port: 443, protocol: HTTPS, tls: {options: {example.com/key: v}}}\n',
+      '  - {name: a, port: 443, protocol: HTTPS, tls: {certificateRefs: []}}\n',
+      'spec.listeners[0].tls: certificateRefs or options must be specified when mode is Terminate',
+    ],
+    [
+      'no hostname on TCP',
+      '  - {name: a, port: 9000, protocol: TCP}\n',
+      '  - {name: a, port: 9000, protocol: TCP, hostname: a.example.com}\n',
+      "spec.listeners[0].hostname: hostname must not be specified for protocols ['TCP', 'UDP']",
+    ],
+  ])('%s', (_rule, inside, outside, expected) => {
+    expect(cel(load(gw(inside)).diagnostics)).toEqual([]);
+    expect(cel(load(gw(outside)).diagnostics)).toEqual([expected]);
+  });
+
+  it.each([
+    ['IPAddress', '10.0.0.1', '10.0.0.2'],
+    ['Hostname', 'a.example.com', 'b.example.com'],
+  ])('%s address values unique', (type, a, b) => {
+    const L = '  - {name: a, port: 80, protocol: HTTP}\n';
+    const addr = (x: string, y: string) =>
+      `  addresses: [{type: ${type}, value: ${x}}, {type: ${type}, value: ${y}}]\n`;
+    expect(cel(load(gw(L, addr(a, b))).diagnostics)).toEqual([]);
+    expect(cel(load(gw(L, addr(a, a))).diagnostics)).toEqual([
+      `spec.addresses[1]: ${type} values must be unique`,
+    ]);
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { binomialBand } from '../support/run-model.js';
 import { brief, generated, load, route, SERVICES } from './helpers.js';
+import { APP, runInline } from './run-inline.js';
 
 /** A ServiceEntry for two external hosts on port 443 and 80 (resolution DNS, as egress entries are). */
 const ENTRY = `apiVersion: networking.istio.io/v1
@@ -162,5 +164,52 @@ describe('backendRef kind Hostname (group networking.istio.io): a ServiceEntry h
     expect(brief(diagnostics)).toEqual([
       'MSIM3126 ResolvedRefs=False (InvalidKind): referencing unsupported backendRef: group "networking.istio.io" kind "ServiceEntry"; requests sent to it get 500',
     ]);
+  });
+});
+
+describe('at run time: a ServiceEntry parent and a Hostname backend route real traffic', () => {
+  const EXTERNAL = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: payments, namespace: production}
+spec:
+  hosts: [pay.example.com]
+  location: MESH_EXTERNAL
+  resolution: DNS
+  ports: [{number: 80, name: http, protocol: HTTP}]
+`;
+  const SPEC = '  external:\n    pay.example.com: {latency: 20ms}\n';
+
+  it('calls to the ServiceEntry host follow the route: to the web Service instead of the external host', async () => {
+    const { result, diagnostics } = await runInline(
+      `${APP}---\n${EXTERNAL}---\n${route('  parentRefs: [{group: networking.istio.io, kind: ServiceEntry, name: payments, port: 80}]\n  rules:\n  - matches: [{path: {value: /local}}]\n    backendRefs: [{name: web, port: 8080}]\n')}`,
+      '    - {name: c, namespace: production, rate: 100/s, requests: [{url: "http://pay.example.com/local/x"}, {url: "http://pay.example.com/other"}]}\n',
+      SPEC,
+    );
+    expect(diagnostics.filter((d) => d.code.startsWith('MSIM312'))).toEqual([]);
+    const hops = Object.fromEntries(result.hops.map((h) => [`${h.service} ${h.subset}`, h.byStatus]));
+    const local = hops['web.production.svc.cluster.local (default)']!['200']!;
+    const c = result.clients[0]!;
+    // Half the requests (/local/...) go to web; /other matches no rule of the generated VirtualService.
+    const band = binomialBand(c.requests, 0.5);
+    expect(local).toBeGreaterThan(band.low);
+    expect(local).toBeLessThan(band.high);
+    expect(c.byStatus['404']).toBe(c.requests - local);
+    expect(result.workloads.find((w) => w.workload === 'production/web')!.served).toBe(local);
+  });
+
+  it('a Hostname backend sends its share to the ServiceEntry host (the external server answers)', async () => {
+    const { result, diagnostics } = await runInline(
+      `${APP}---\n${EXTERNAL}---\n${route('  parentRefs: [{group: "", kind: Service, name: web, port: 8080}]\n  rules:\n  - backendRefs: [{name: web, port: 8080}, {group: networking.istio.io, kind: Hostname, name: pay.example.com, port: 80}]\n')}`,
+      '    - {name: c, namespace: production, rate: 200/s, requests: [{url: "http://web:8080/"}]}\n',
+      SPEC,
+    );
+    expect(diagnostics.filter((d) => d.code.startsWith('MSIM312'))).toEqual([]);
+    const c = result.clients[0]!;
+    expect(c.byStatus).toEqual({ '200': c.requests });
+    const external = result.hops.find((h) => h.service === 'pay.example.com')!.requests;
+    const band = binomialBand(c.requests, 0.5);
+    expect(external).toBeGreaterThan(band.low);
+    expect(external).toBeLessThan(band.high);
+    expect(result.workloads.find((w) => w.workload === 'production/web')!.served).toBe(c.requests - external);
   });
 });
