@@ -98,6 +98,9 @@ export const CODES = {
   MSIM3142: { severity: 'warning', title: 'Waypoint does not accept Service traffic' },
   MSIM3143: { severity: 'warning', title: 'L7 policy ignored for ambient clients: no waypoint' },
   MSIM3144: { severity: 'info', title: 'Sidecar injection wins over ambient enrolment' },
+  MSIM3145: { severity: 'warning', title: 'Waypoint does not accept workload traffic' },
+  MSIM3146: { severity: 'warning', title: 'DestinationRule workloadSelector picks only ambient pods' },
+  MSIM3147: { severity: 'warning', title: 'Load balancing or TLS ignored for ambient clients: no waypoint' },
   // --- progressive delivery: Flagger Canary, Argo Rollouts (MSIM3160-3179)
   MSIM3160: { severity: 'error', title: 'Invalid Canary, Rollout or template' },
   MSIM3161: { severity: 'info', title: 'Progressive-delivery field not simulated' },

@@ -12,6 +12,8 @@ import { type TrafficDistribution, trafficDistributionOf } from './ztunnel-load-
 import { ZtunnelMetrics } from './ztunnel-metrics.js';
 import { ZtunnelOutbound } from './ztunnel.js';
 
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 /**
  * Ambient mode in the world: which pods are enrolled and on which node, the waypoints and their pods,
  * the ztunnel each ambient pod sends through, and the Service -> waypoint bindings, each resolved once.
@@ -21,6 +23,7 @@ export class AmbientMesh {
   readonly metrics = new ZtunnelMetrics();
   private readonly waypoints = new Map<string, WaypointProxy>();
   private readonly byService = new Map<string, WaypointProxy | null>();
+  private readonly byWorkload = new WeakMap<Pod, WaypointProxy | null>();
   private readonly distributions = new Map<string, TrafficDistribution>();
   private readonly ztunnels = new Map<Pod, ZtunnelOutbound>();
   /** The ambient client of each request a waypoint carries (reporter="waypoint"'s source). */
@@ -82,6 +85,35 @@ export class AmbientMesh {
       if (s !== undefined) return s;
     }
     return null;
+  }
+
+  /**
+   * The pod a request's authority addresses by IP (`10.0.0.5:9080`: no Service has that name), or null.
+   * Called once per authority and client (ZtunnelOutbound caches it).
+   */
+  podAddressed(authority: string): Pod | null {
+    const host = authority.split(':')[0]!;
+    if (!IPV4.test(host)) return null;
+    for (const p of this.world.pods) if (p.ip === host) return p;
+    return null;
+  }
+
+  /**
+   * The workload waypoint of an ambient pod (config/resolve/ambient.ts workloadBindingOf): traffic
+   * addressed to its IP goes through it [ztunnel src/proxy/outbound.rs fetch_workload_waypoint].
+   */
+  workloadWaypointOf(pod: Pod): WaypointProxy | undefined {
+    if (pod.dataplane !== Dataplane.Ambient) return undefined;
+    let w = this.byWorkload.get(pod);
+    if (w === undefined) {
+      const b = this.config.workloadBindingOf(pod.namespace, pod.labels);
+      w =
+        b.kind === 'bound'
+          ? (this.waypoints.get(`${b.waypoint.namespace}/${b.waypoint.name}`) ?? null)
+          : null;
+      this.byWorkload.set(pod, w);
+    }
+    return w ?? undefined;
   }
 
   /** The waypoint that takes the Service's traffic (config/resolve/ambient.ts bindingOf), or undefined. */

@@ -225,6 +225,16 @@ export class Recorder implements EnvoyObserver {
     );
   }
 
+  /**
+   * reporter="waypoint" for a request a workload waypoint carried to the pod it was addressed to
+   * (waypoint-direct.ts): the ambient client as source, the pod as destination, counted by its arrival.
+   */
+  onWaypointDirect(client: string, dstPod: string, status: number, startMs: number, endMs: number): void {
+    if (startMs < this.warmupMs) return;
+    // No Service: Istio's labels for it are "unknown" (istio.io, "Istio Standard Metrics").
+    this.istioObserve('waypoint', client, dstPod, 'unknown', status, 0, endMs - startMs);
+  }
+
   /** The hop of a source sidecar's request: by cluster, or by authority for a local reply without one. */
   private hop(sidecar: string, cluster: string | null, authority: string): HopAggregate {
     let bySidecar = this.hopIndex.get(sidecar);

@@ -508,7 +508,8 @@ export class World implements PodDirectory {
     return undefined;
   }
 
-  private endpoint(pod: Pod, port: number): Endpoint {
+  /** The endpoint `pod:port` (one object per pair): EDS's, and ztunnel's for traffic addressed to a pod IP. */
+  endpoint(pod: Pod, port: number): Endpoint {
     const k = `${pod.name}:${port}`;
     let id = this.endpointIds.get(k);
     if (id === undefined) {
