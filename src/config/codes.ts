@@ -66,6 +66,8 @@ export const CODES = {
   MSIM3201: { severity: 'warning', title: 'HPA metric not simulated' },
   MSIM3202: { severity: 'warning', title: 'HPA cpu utilization without cpu requests' },
   MSIM3203: { severity: 'error', title: 'Invalid sidecar.istio.io/proxyCPU quantity' },
+  // CPU limits (config/scenario/cpu-demand.ts): from MSIM3210, clear of the HPA's own codes
+  MSIM3210: { severity: 'warning', title: 'CPU limit below the steady CPU demand' },
   // --- views (describe, per-sidecar views): MSIM3090-3099
   MSIM3090: { severity: 'error', title: 'No such service or pod to describe' },
   MSIM3091: { severity: 'error', title: 'No such pod (--pod)' },

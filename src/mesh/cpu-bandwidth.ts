@@ -217,19 +217,33 @@ export class CpuBandwidth<T> implements CfsStat {
     const now = b.sim.now;
     b.advance(now);
     // Work that has had its CPU completes first (a thread finishing exactly as the quota runs out).
-    while (b.size > 0 && b.keys[0]! <= b.progress + EPS) {
+    while (b.size > 0 && b.due(now)) {
       const token = b.tokens[0]!;
       const tag = b.tags[0]!;
       b.pop();
       b.done?.(token, tag);
     }
     if (now >= b.periodEndMs - EPS) b.expire(now);
-    else if (b.state === BandwidthState.Running && b.size > 0 && b.runtimeMs <= EPS) {
+    else if (b.state === BandwidthState.Running && b.size > 0 && b.spent(now)) {
       b.runtimeMs = 0;
       b.state = BandwidthState.Throttled;
       b.throttledSinceMs = now;
     }
     b.reschedule(now);
+  }
+
+  /**
+   * The first piece of work has had its CPU: within EPS, or so close that its completion time rounds to
+   * now (binary noise must not keep a timer firing at the same instant).
+   */
+  private due(nowMs: number): boolean {
+    const left = this.keys[0]! - this.progress;
+    return left <= EPS || nowMs + (left * this.size) / this.cores() <= nowMs;
+  }
+
+  /** The period's runtime is used up (within EPS, or too little to last beyond this instant). */
+  private spent(nowMs: number): boolean {
+    return this.runtimeMs <= EPS || nowMs + this.runtimeMs / this.cores() <= nowMs;
   }
 
   /** do_sched_cfs_period_timer: count the period, refill the quota, unthrottle, or stop when idle. */

@@ -6,6 +6,7 @@ import { resolveGatewayTarget } from '../resolve/gateway-target.js';
 import { didYouMean } from '../suggest.js';
 import type { MeshConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
+import { checkCpuLimits } from './cpu-demand.js';
 import { checkScenarioSize } from './size.js';
 import type { Scenario } from './types.js';
 
@@ -84,6 +85,8 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
       path: 'spec.meshConfig',
     });
   }
+  // CPU limits below the steady demand the traffic sends (MSIM3210, cpu-demand.ts).
+  out.push(...checkCpuLimits(doc, s, config));
   // What the run would cost, refused up front when over the limits table (MSIM2006).
   out.push(...checkScenarioSize(doc, s, config));
   return out;
