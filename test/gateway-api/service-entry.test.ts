@@ -82,7 +82,7 @@ describe('HTTPRoute with a ServiceEntry parent (route_collections.go: one Virtua
     ]);
   });
 
-  it('a ServiceEntry of another group (or kind) is no parent istiod knows', () => {
+  it('a ServiceEntry of another group is no parent istiod knows: ignored, no status (info MSIM3130)', () => {
     const { diagnostics } = load(
       SERVICES,
       ENTRY,
@@ -91,7 +91,7 @@ describe('HTTPRoute with a ServiceEntry parent (route_collections.go: one Virtua
       ),
     );
     expect(brief(diagnostics)).toEqual([
-      'MSIM3121 Accepted=False (NoMatchingParent) for parentRef ServiceEntry production/payments: unsupported parent: example.com/ServiceEntry',
+      'MSIM3130 parentRef example.com/ServiceEntry production/payments is no kind istiod handles (Gateway, Service, ServiceEntry): it ignores the reference and writes no status for it (another controller may own it)',
     ]);
   });
 });

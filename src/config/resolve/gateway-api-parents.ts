@@ -43,7 +43,8 @@ export interface RouteParentReference {
   readonly internalName: string;
   readonly listener?: ListenerParent;
   readonly denied?: {
-    reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname';
+    /** UnsupportedParent: a kind istiod does not handle; it ignores the parentRef (no status at all). */
+    reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname' | 'UnsupportedParent';
     message: string;
   };
 }
@@ -144,10 +145,12 @@ export function routeParents(
       continue;
     }
     if (ref.group !== 'gateway.networking.k8s.io' || ref.kind !== 'Gateway') {
+      // toInternalParentReference fails: "Cannot handle the reference. Maybe it is for another
+      // controller, so we just ignore it" (no status for it).
       out.push({
         ref,
         internalName: '',
-        denied: { reason: 'NoMatchingParent', message: `unsupported parent: ${ref.group}/${ref.kind}` },
+        denied: { reason: 'UnsupportedParent', message: `unsupported parent: ${ref.group}/${ref.kind}` },
       });
       continue;
     }
