@@ -88,7 +88,7 @@ export const CODES = {
   MSIM3124: { severity: 'warning', title: 'Route ResolvedRefs False: BackendNotFound' },
   MSIM3125: { severity: 'warning', title: 'Route ResolvedRefs False: RefNotPermitted' },
   MSIM3126: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidKind' },
-  MSIM3127: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidFilter' },
+  MSIM3127: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidFilter or InvalidDestination' },
   MSIM3128: { severity: 'warning', title: 'Gateway not Accepted: InvalidGatewayClass' },
   MSIM3129: { severity: 'warning', title: 'Listener not Accepted or Conflicted' },
   MSIM3130: { severity: 'info', title: 'Gateway API part not simulated' },
