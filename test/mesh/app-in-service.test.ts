@@ -18,7 +18,16 @@ function harness(serviceTimesMs: number[]) {
     sim,
     opts: { scenario: { warmupMs: 0, sidecar: { cpuPerRequestMs: 0 } } },
   } as unknown as World;
-  const pod = { proxyCpuMs: 0, appCpuMs: 0, requestsIn: 0 } as unknown as Pod;
+  // A pod without a CPU limit (appBandwidth null: no CFS throttling); only the counters the app touches.
+  const pod = {
+    proxyCpuMs: 0,
+    appCpuMs: 0,
+    requestsIn: 0,
+    appBandwidth: null,
+    chargeProxyCpu(ms: number) {
+      this.proxyCpuMs += ms;
+    },
+  } as unknown as Pod;
   let next = 0;
   const behaviour = {
     concurrency: 100,
