@@ -13,6 +13,8 @@ export function emitJob(o: {
   parallelism: number;
   claim: string;
   simulateMisconfig?: boolean;
+  /** `--istio-version` of the emitting command, passed to every shard. */
+  istioVersion?: string;
 }): string {
   const name = `meshsim-sweep-${o.sweepPath
     .split('/')
@@ -49,7 +51,7 @@ spec:
         - name: meshsim
           image: ${o.image}
           workingDir: /work
-          command: [meshsim, sweep, ${JSON.stringify(o.sweepPath)}, --format, json, --no-progress, --out, "/results/shard-{shard}.json"${o.simulateMisconfig ? ', --simulate-misconfig' : ''}]
+          command: [meshsim, sweep, ${JSON.stringify(o.sweepPath)}, --format, json, --no-progress, --out, "/results/shard-{shard}.json"${o.simulateMisconfig ? ', --simulate-misconfig' : ''}${o.istioVersion !== undefined ? `, --istio-version, "${o.istioVersion}"` : ''}]
           env:
             - name: MESHSIM_SHARDS
               value: "${o.shards}"

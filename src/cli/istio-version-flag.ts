@@ -1,4 +1,8 @@
-/** `--istio-version`, shared by run, validate and describe: overrides the scenario's spec.istio.version. */
+/**
+ * `--istio-version`, shared by run (also with --replications), validate, describe, sweep and tune: overrides
+ * the scenario's spec.istio.version. Studies carry it in their plan, so worker threads and shards load
+ * every point for the same line.
+ */
 import { Option } from 'commander';
 import { ISTIO_VERSIONS, type IstioProfile, parseIstioVersion } from '../config/istio-version.js';
 import { UsageError } from './exit-codes.js';

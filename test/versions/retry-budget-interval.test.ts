@@ -3,7 +3,7 @@ import { resolveConnectionPool, resolveLoadBalancer } from '../../src/config/def
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
 import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import type { ClusterPolicy, RetryBudgetSettings } from '../../src/config/types.js';
-import { ResourceManager } from '../../src/envoy/upstream/resource-manager.js';
+import { ResourceManager, remainingGauges } from '../../src/envoy/upstream/resource-manager.js';
 import { RetryBudgetWindow } from '../../src/envoy/upstream/retry-budget-window.js';
 import { runScenario } from '../../src/run/index.js';
 
@@ -82,6 +82,31 @@ describe('retryBudget.budgetInterval: the budget counts the requests of the last
     );
     for (let i = 0; i < 10; i++) rm.pendingRequests.inc();
     expect(rm.retryLimit()).toBe(1);
+  });
+});
+
+describe('retry budget without budgetInterval, as Envoy computes it', () => {
+  it('in-flight: 14, 15 and 16 active requests at 20 % allow 2, 3 and 3 retries (truncated, not 2.8)', () => {
+    const clock = { now: 0 };
+    const limits = [14, 15, 16].map((n) => {
+      const rm = new ResourceManager(policy({ percent: 20, minRetryConcurrency: 1 }), null, clock);
+      for (let i = 0; i < n; i++) rm.requests.inc();
+      return rm.retryLimit();
+    });
+    expect(limits).toEqual([2, 3, 3]);
+  });
+
+  it('remaining_retries is held at 0 while a budget replaces max_retries (RetryBudgetImpl::clearRemainingGauge)', () => {
+    const clock = { now: 0 };
+    const budget = new ResourceManager(policy({ percent: 20, minRetryConcurrency: 3 }), null, clock);
+    const plain = new ResourceManager(
+      { ...policy({ percent: 20, minRetryConcurrency: 3 }), retryBudget: undefined },
+      null,
+      clock,
+    );
+    const remaining = (rm: ResourceManager) =>
+      Object.fromEntries(remainingGauges(rm))['circuit_breakers.default.remaining_retries'];
+    expect([remaining(budget), remaining(plain)]).toEqual([0, 4294967295]);
   });
 });
 
@@ -175,8 +200,8 @@ function retries(budget: string): [number | undefined, number | undefined] {
 }
 
 describe('budgetInterval end to end (Istio 1.31): a burst of 20 failures, 50 % budget', () => {
-  it('unset: in-flight requests only; decision i sees 19 - i requests active, so 7 retries (i < 0.5 (19 - i))', () => {
-    expect(retries('')).toEqual([7, 13]);
+  it('unset: in-flight requests only; decision i sees 19 - i requests active, so 6 retries (i < trunc(0.5 (19 - i)))', () => {
+    expect(retries('')).toEqual([6, 14]);
   });
   it('1 s: the 20 requests of the window give a constant limit of 10: 10 retries, 10 overflows', () => {
     expect(retries(', budgetInterval: 1s')).toEqual([10, 10]);

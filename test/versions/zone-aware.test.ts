@@ -288,3 +288,17 @@ describe('zoneAwareLbSetting end to end (Istio 1.31, ISTIO_META_ENABLE_SELF_DISC
     expect(disabled.map((w) => [w.a, w.b])).toEqual(off.map((w) => [w.a, w.b]));
   });
 });
+
+describe('self discovery is read from MeshConfig defaultConfig.proxyMetadata as Go strconv.ParseBool', () => {
+  it.each([
+    ['"true"', true],
+    ['"1"', true],
+    ['"True"', true],
+    ['"false"', undefined],
+    ['"yes"', undefined],
+  ])('ISTIO_META_ENABLE_SELF_DISCOVERY: %s', (value, expected) => {
+    const meshConfig = `  meshConfig: {defaultConfig: {proxyMetadata: {ISTIO_META_ENABLE_SELF_DISCOVERY: ${value}}}}\n`;
+    const r = loadScenarioFromTexts({ file: 's.yaml', text: mesh(meshConfig, '{enabled: true}') }, [], {});
+    expect(r.loaded?.scenario.meshConfig?.selfDiscovery).toBe(expected);
+  });
+});

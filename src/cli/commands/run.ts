@@ -150,11 +150,6 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
       badFlags.map((f) => formatParseError(f.source.text, f.error, '--assert')).join('\n'),
     );
   const istio = istioVersionFlag(flags.istioVersion);
-  // Replications reload the scenario text in workers: the version must be in the file there.
-  if (istio !== undefined && replications !== undefined)
-    throw new UsageError(
-      '--istio-version does not combine with --replications: set spec.istio.version in the scenario',
-    );
   const load = await loadScenarioFile(path, { analysis: analysisMode(flags), ...(istio ? { istio } : {}) });
   if (load.loaded === undefined) {
     printDiagnostics(io, load.diagnostics, flags.verbose);
@@ -192,6 +187,8 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
       load: load.loaded,
       findings,
       gateReport,
+      // Workers reload the scenario's texts: the plan carries the version for them.
+      ...(istio !== undefined ? { istioVersion: istio.version } : {}),
     });
   const bar = new LazyProgress(io, flags.progress !== false);
   if (views !== undefined)
@@ -289,6 +286,7 @@ async function replicate(
     load: { scenario: Scenario; config: Parameters<typeof defaultMetrics>[1] };
     findings: Findings;
     gateReport: GateReportOptions;
+    istioVersion?: string;
   },
 ): Promise<number> {
   const format = studyFormat(flags.format);
@@ -332,6 +330,7 @@ async function replicatePlan(
     inputsFingerprint: inputsFingerprint(read.inputs),
     diagnostics: o.findings.json,
     ...(o.findings.simulated ? { simulatedMisconfiguration: o.findings.simulated } : {}),
+    ...(o.istioVersion !== undefined ? { istioVersion: o.istioVersion } : {}),
   });
   const ran = await runPlan(io, plan, [read.inputs], {
     shard,

@@ -18,6 +18,7 @@ import {
 import { checkStudyTargets } from '../../run/study/gate-check.js';
 import { readStudyInputs } from '../../run/study/read-inputs.js';
 import { EXIT, EXIT_HELP, UsageError } from '../exit-codes.js';
+import { istioVersionFlag, istioVersionOption } from '../istio-version-flag.js';
 import {
   analysisMode,
   entryPosition,
@@ -53,6 +54,7 @@ interface SweepFlags extends FindingsFlags {
   parallelism?: string;
   shards?: string;
   resultsClaim: string;
+  istioVersion?: string;
 }
 
 export function registerSweep(program: Command, io: CliIo, result: { code: number }): void {
@@ -79,7 +81,8 @@ export function registerSweep(program: Command, io: CliIo, result: { code: numbe
       '--results-claim <name>',
       'PersistentVolumeClaim the Job writes shard files to',
       'meshsim-results',
-    );
+    )
+    .addOption(istioVersionOption());
   for (const o of findingsOptions()) cmd.addOption(o);
   cmd
     .addHelpText(
@@ -107,8 +110,9 @@ export interface LoadedSweep {
 export async function loadSweep(
   io: CliIo,
   path: string,
-  flags: FindingsFlags = {},
+  flags: FindingsFlags & { istioVersion?: string } = {},
 ): Promise<LoadedSweep | { code: number }> {
+  const istio = istioVersionFlag(flags.istioVersion);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -129,7 +133,8 @@ export async function loadSweep(
     return { code: read.diagnostics.some((d) => d.code === 'MSIM0007') ? EXIT.USAGE : EXIT.FINDINGS };
   }
   const analysis = analysisMode(flags);
-  const base = loadInputs(read.inputs, { analysis });
+  const opts = { analysis, ...(istio !== undefined ? { istio } : {}) };
+  const base = loadInputs(read.inputs, opts);
   if (base.loaded === undefined) {
     printDiagnostics(io, base.diagnostics, flags.verbose);
     notRun(io, file, base.simulable);
@@ -163,7 +168,7 @@ export async function loadSweep(
     points.push(p);
   }
   const vetPoint = (i: number): string | undefined => {
-    const l = loadInputs(points[i]!, { analysis });
+    const l = loadInputs(points[i]!, opts);
     if (l.loaded === undefined)
       return `${label(i)} does not load:\n${l.errors.join('\n')}${l.simulable ? '\n(to simulate its analysis errors on purpose, add --simulate-misconfig)' : ''}`;
     if (l.simulatedErrors > base.simulatedErrors)
@@ -188,6 +193,7 @@ export async function loadSweep(
     inputsFingerprint: inputsFingerprint(read.inputs),
     diagnostics: findings.json,
     ...(findings.simulated ? { simulatedMisconfiguration: findings.simulated } : {}),
+    ...(istio !== undefined ? { istioVersion: istio.version } : {}),
   });
   return { plan, points, vetPoint, findings };
 }
@@ -207,6 +213,9 @@ async function sweepCommand(path: string, flags: SweepFlags, io: CliIo): Promise
         claim: flags.resultsClaim,
         // Each shard must make the same choice as the command that emitted the Job.
         simulateMisconfig: flags.simulateMisconfig === true,
+        ...(flags.istioVersion !== undefined
+          ? { istioVersion: istioVersionFlag(flags.istioVersion)!.version }
+          : {}),
       }),
     );
     return EXIT.OK;

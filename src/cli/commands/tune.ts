@@ -36,6 +36,7 @@ import {
   notRun,
   printDiagnostics,
 } from '../findings.js';
+import { istioVersionFlag, istioVersionOption } from '../istio-version-flag.js';
 import type { CliIo } from '../main.js';
 import { displayPath, openExecutor, type StudyExecutor, workerCount, writeOut } from '../study-io.js';
 
@@ -45,6 +46,7 @@ interface TuneFlags extends FindingsFlags {
   workers?: string;
   progress?: boolean;
   top: string;
+  istioVersion?: string;
 }
 
 export function registerTune(program: Command, io: CliIo, result: { code: number }): void {
@@ -58,7 +60,8 @@ export function registerTune(program: Command, io: CliIo, result: { code: number
     .option('-o, --out <file>', 'write the report to a file')
     .option('-w, --workers <n>', 'worker threads (default: the number of cores)')
     .option('--top <n>', 'rows of the ranking to print', '10')
-    .option('--no-progress', 'never show a progress bar');
+    .option('--no-progress', 'never show a progress bar')
+    .addOption(istioVersionOption());
   for (const o of findingsOptions()) cmd.addOption(o);
   cmd
     .addHelpText(
@@ -109,6 +112,8 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
   ]).metrics;
   // Per scenario: its plan (points = candidates) and the texts of every candidate.
   const analysis = analysisMode(flags);
+  const istio = istioVersionFlag(flags.istioVersion);
+  const opts = { analysis, ...(istio !== undefined ? { istio } : {}) };
   const studies: { plan: StudyPlan; points: StudyInputs[] }[] = [];
   const diagnostics: Diagnostic[] = [];
   let simulatedErrors = 0;
@@ -118,7 +123,7 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
       printDiagnostics(io, read.diagnostics);
       return EXIT.USAGE;
     }
-    const base = loadInputs(read.inputs, { analysis });
+    const base = loadInputs(read.inputs, opts);
     if (base.loaded === undefined) {
       printDiagnostics(io, base.diagnostics, flags.verbose);
       notRun(io, `${spec.file}: ${s}`, base.simulable);
@@ -148,7 +153,7 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
     const points: StudyInputs[] = [];
     for (const [i, v] of space.points.entries()) {
       const p = pointInputs(read.inputs, spec.parameters, v);
-      const l = typeof p === 'string' ? undefined : loadInputs(p, { analysis });
+      const l = typeof p === 'string' ? undefined : loadInputs(p, opts);
       if (typeof p === 'string' || l?.loaded === undefined) {
         const bad = typeof p === 'string' ? p : l!.errors.join('\n');
         io.stderr(`${spec.file}: ${s}: candidate ${i} (${v.join(', ')}): ${bad}\n`);
@@ -170,6 +175,7 @@ async function tune(path: string, flags: TuneFlags, io: CliIo, exec: StudyExecut
       assertions: [],
       inputsFingerprint: inputsFingerprint(read.inputs),
       ...(spec.background ? { background: spec.background } : {}),
+      ...(istio !== undefined ? { istioVersion: istio.version } : {}),
     });
     studies.push({ plan, points });
   }

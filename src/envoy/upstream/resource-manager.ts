@@ -94,14 +94,16 @@ export class ResourceManager {
   /** max_retries, or the retry budget's current limit. */
   retryLimit(): number {
     if (this.budget === undefined) return this.retries.max;
-    if (this.window !== null)
-      // Envoy converts to uint64: the budget share is truncated before min_retry_concurrency applies.
-      return Math.max(
-        Math.floor((this.budget.percent / 100) * this.window.requests()),
-        this.budget.minRetryConcurrency,
-      );
-    const outstanding = this.requests.count + this.pendingRequests.count;
-    return Math.max((this.budget.percent / 100) * outstanding, this.budget.minRetryConcurrency);
+    // The requests of the budget_interval window, else those in flight (active + pending).
+    const requests =
+      this.window !== null ? this.window.requests() : this.requests.count + this.pendingRequests.count;
+    // Envoy converts to uint64: the budget share is truncated before min_retry_concurrency applies.
+    return Math.max(Math.floor((this.budget.percent / 100) * requests), this.budget.minRetryConcurrency);
+  }
+
+  /** A retry budget replaces max_retries (Envoy RetryBudgetImpl::useRetryBudget; istiod always sets budget_percent). */
+  get hasRetryBudget(): boolean {
+    return this.budget !== undefined;
   }
 }
 
@@ -116,6 +118,11 @@ export function remainingGauges(rm: ResourceManager): [string, number][] {
     ['circuit_breakers.default.remaining_cx', left(rm.connections)],
     ['circuit_breakers.default.remaining_pending', left(rm.pendingRequests)],
     ['circuit_breakers.default.remaining_rq', left(rm.requests)],
-    ['circuit_breakers.default.remaining_retries', Math.max(0, rm.retryLimit() - rm.retries.count)],
+    // With a retry budget Envoy holds remaining_retries at 0 (RetryBudgetImpl::clearRemainingGauge: the
+    // budget depends on other resources, so a remaining count would be meaningless).
+    [
+      'circuit_breakers.default.remaining_retries',
+      rm.hasRetryBudget ? 0 : Math.max(0, rm.retries.max - rm.retries.count),
+    ],
   ];
 }

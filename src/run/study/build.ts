@@ -60,6 +60,8 @@ export interface PlanInput {
   diagnostics?: JsonDiagnostic[];
   simulatedMisconfiguration?: SimulatedMisconfiguration;
   background?: Background;
+  /** `--istio-version`; kept in the plan only when given (plans without it are unchanged). */
+  istioVersion?: string;
 }
 
 /** Replication r uses seed baseSeed + r at every point (common random numbers across points). */
@@ -80,6 +82,7 @@ export function makePlan(p: PlanInput): StudyPlan {
     ...(p.diagnostics !== undefined && p.diagnostics.length > 0 ? { diagnostics: p.diagnostics } : {}),
     ...(p.simulatedMisconfiguration ? { simulatedMisconfiguration: p.simulatedMisconfiguration } : {}),
     ...(p.background ? { background: p.background } : {}),
+    ...(p.istioVersion !== undefined ? { istioVersion: p.istioVersion } : {}),
   };
   plan.fingerprint = fingerprint([p.inputsFingerprint, JSON.stringify(plan)]);
   return plan;

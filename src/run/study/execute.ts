@@ -108,6 +108,7 @@ export function tasksFor(
     durationMs: plan.durationMs,
     metrics: plan.metrics,
     ...(plan.background ? { background: plan.background } : {}),
+    ...(plan.istioVersion !== undefined ? { istioVersion: plan.istioVersion } : {}),
   }));
 }
 

@@ -40,6 +40,11 @@ export interface StudyPlan {
   simulatedMisconfiguration?: SimulatedMisconfiguration;
   /** Errors and slow responses given to healthy pods (tune's scenarios, background.ts). */
   background?: Background;
+  /**
+   * The Istio release line every unit loads its inputs for (`--istio-version`), when the command was given
+   * one; absent: each scenario's own spec.istio.version (config/istio-version.ts).
+   */
+  istioVersion?: string;
 }
 
 /** One simulation: a point at one replication. Unit index = point x replications + replication. */

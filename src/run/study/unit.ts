@@ -1,4 +1,5 @@
 import { type Diagnostic, formatDiagnostic } from '../../config/diagnostics.js';
+import { type IstioProfile, parseIstioVersion } from '../../config/istio-version.js';
 import { loadScenarioFromTexts } from '../../config/scenario/index.js';
 import type { ScenarioLoadOptions } from '../../config/scenario/load.js';
 import type { LoadedScenario } from '../run-scenario.js';
@@ -18,6 +19,8 @@ export interface UnitTask {
   metrics: readonly string[];
   /** Background errors and slow responses for healthy pods (tune), applied after loading. */
   background?: Background;
+  /** The plan's Istio release line (`--istio-version`), which wins over the scenario's spec.istio.version. */
+  istioVersion?: string;
 }
 
 const cache = new Map<string, LoadedScenario>();
@@ -51,7 +54,7 @@ function loadCached(task: UnitTask): LoadedScenario {
   let l = cache.get(task.key);
   if (l === undefined) {
     // The calling thread vetted these inputs (with the analysis the user asked for): no analysis here.
-    const r = loadInputs(task.inputs, { analysis: 'skip' });
+    const r = loadInputs(task.inputs, { analysis: 'skip', ...istioOption(task.istioVersion) });
     if (r.loaded === undefined) throw new Error(`point does not load:\n${r.errors.join('\n')}`);
     l = task.background
       ? { ...r.loaded, scenario: withBackground(r.loaded.scenario, task.background) }
@@ -60,6 +63,14 @@ function loadCached(task: UnitTask): LoadedScenario {
     cache.set(task.key, l);
   }
   return l;
+}
+
+/** The load option for a plan's Istio version (vetted by the calling thread's flag parsing). */
+export function istioOption(version: string | undefined): { istio?: IstioProfile } {
+  if (version === undefined) return {};
+  const p = parseIstioVersion(version);
+  if (!p.ok) throw new Error(`plan Istio version: ${p.message}`);
+  return { istio: p.profile };
 }
 
 export function figuresOf(o: Observation, metrics: readonly string[]): (number | null)[] {
