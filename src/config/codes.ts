@@ -129,7 +129,6 @@ export const CODES = {
   MSIM3101: { severity: 'error', title: 'Field unknown to the chosen Istio version' },
   MSIM3102: { severity: 'warning', title: 'MeshConfig field ignored by the chosen Istio version' },
   MSIM3103: { severity: 'warning', title: 'trafficDistribution value ignored by the chosen Istio version' },
-  MSIM3104: { severity: 'info', title: 'Field read and not simulated' },
   MSIM3105: { severity: 'info', title: "zoneAwareLbSetting needs the proxies' local cluster" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
