@@ -75,18 +75,27 @@ describe('chaos on waypoint replicas', () => {
     file: f,
     text: readFileSync(`${dir}/${f}`, 'utf8'),
   }));
-  const withEvent = (target: string) =>
-    `${readFileSync(`${dir}/waypoint-replicas.scenario.yaml`, 'utf8')}  events:\n    - {at: 1s, target: ${target}, crash: {pods: 1}}\n`;
-  const errors = (target: string) =>
-    loadScenarioFromTexts({ file: 's.yaml', text: withEvent(target) }, manifests)
+  const withEvent = (target: string, action: string) =>
+    `${readFileSync(`${dir}/waypoint-replicas.scenario.yaml`, 'utf8')}  events:\n    - {at: 1s, target: ${target}, ${action}}\n`;
+  const errors = (target: string, action: string) =>
+    loadScenarioFromTexts({ file: 's.yaml', text: withEvent(target, action) }, manifests)
       .diagnostics.filter((d) => d.severity === 'error')
       .map((d) => `${d.code} ${d.path}`);
 
-  it('is refused (MSIM3148), not silently ignored: a waypoint Deployment runs no app', () => {
-    expect(errors('ambient-3/three-replicas')).toEqual(['MSIM3148 spec.events[0].target']);
+  it('crash reaches a waypoint replica (models/ambient/waypoint-replica-crash)', () => {
+    expect(errors('ambient-3/three-replicas', 'crash: {pods: 1}')).toEqual([]);
   });
 
-  it('an app workload behind the waypoint is still a valid target', () => {
-    expect(errors('ambient-3/httpbin-ambient-3')).toEqual([]);
+  it('other actions on a waypoint are refused (MSIM3148), not silently ignored', () => {
+    expect(errors('ambient-3/three-replicas', 'scale: {replicas: 1}')).toEqual([
+      'MSIM3148 spec.events[0].target',
+    ]);
+    expect(errors('ambient-3/three-replicas', 'crashContainer: {pods: 1}')).toEqual([
+      'MSIM3148 spec.events[0].target',
+    ]);
+  });
+
+  it('an app workload behind the waypoint is a valid target for any action', () => {
+    expect(errors('ambient-3/httpbin-ambient-3', 'scale: {replicas: 1}')).toEqual([]);
   });
 });

@@ -49,12 +49,12 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
   s.events.forEach((e, i) => {
     if (e.target !== undefined && !workloads.includes(e.target))
       report(['spec', 'events', i, 'target'], 'MSIM2010', unknownWorkload(e.target));
-    // A waypoint's Deployment runs Envoys, not apps: the chaos timeline does not act on them (docs/ambient.md).
-    else if (e.target !== undefined && waypoints.has(e.target))
+    // A waypoint's Deployment runs Envoys, not apps: only `crash` acts on its replicas (docs/ambient.md).
+    else if (e.target !== undefined && waypoints.has(e.target) && e.action.kind !== 'crash')
       report(
         ['spec', 'events', i, 'target'],
         'MSIM3148',
-        `${e.target} is a waypoint's Deployment: meshsim does not simulate chaos on waypoint replicas (its Envoys would neither crash nor scale); set its replicas in the manifests, or target an app workload`,
+        `${e.target} is a waypoint's Deployment: meshsim simulates only \`crash\` on waypoint replicas (not ${e.action.kind}); set its replicas in the manifests, or target an app workload`,
       );
   });
   const known = knownHosts(config);
