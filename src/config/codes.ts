@@ -103,6 +103,8 @@ export const CODES = {
   MSIM3145: { severity: 'warning', title: 'Waypoint does not accept workload traffic' },
   MSIM3146: { severity: 'warning', title: 'DestinationRule workloadSelector picks only ambient pods' },
   MSIM3147: { severity: 'warning', title: 'Load balancing or TLS ignored for ambient clients: no waypoint' },
+  // Reported by the scenario check (config/scenario/check.ts), not by analysis.
+  MSIM3148: { severity: 'error', title: 'Chaos on a waypoint not simulated' },
   // --- progressive delivery: Flagger Canary, Argo Rollouts (MSIM3160-3179)
   MSIM3160: { severity: 'error', title: 'Invalid Canary, Rollout or template' },
   MSIM3161: { severity: 'info', title: 'Progressive-delivery field not simulated' },

@@ -7,7 +7,7 @@ import type { ClusterDirectory, ClusterSpec, HttpRequest } from '../envoy/index.
 import { Dataplane, type Pod } from './pod.js';
 import { WaypointProxy, waypointPodLabels } from './waypoint.js';
 import { waypointClusterDirectory } from './waypoint-clusters.js';
-import type { World } from './world.js';
+import type { World, WorkloadRuntime } from './world.js';
 import { type TrafficDistribution, trafficDistributionOf } from './ztunnel-load-balancing.js';
 import { ZtunnelMetrics } from './ztunnel-metrics.js';
 import { ZtunnelOutbound } from './ztunnel.js';
@@ -75,6 +75,23 @@ export class AmbientMesh {
         wp.pods.push(pod);
       }
     }
+  }
+
+  /**
+   * A waypoint's Deployment (`namespace/name`) as the chaos timeline sees it: its pods, so `crash` can
+   * kill replicas (config/scenario/check.ts refuses the other actions on a waypoint: MSIM3148).
+   */
+  waypointRuntime(key: string): WorkloadRuntime | undefined {
+    const wp = this.waypoints.get(key);
+    const config = this.world.opts.config.workloads.find((w) => `${w.meta.namespace}/${w.meta.name}` === key);
+    if (wp === undefined || config === undefined) return undefined;
+    return { key, config, behaviour: this.world.opts.scenario.defaultBehaviour, pods: wp.pods };
+  }
+
+  /** A pod crashed (chaos): a waypoint pod's Envoy loses the requests it held. */
+  onPodDown(pod: Pod): void {
+    if (pod.dataplane !== Dataplane.Waypoint) return;
+    this.waypoints.get(`${pod.namespace}/${pod.labels[GATEWAY_NAME_LABEL]}`)?.onPodDown(pod);
   }
 
   /** The Service a request's Host header names from the client's namespace (cluster DNS), or null. */

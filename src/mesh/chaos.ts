@@ -25,7 +25,12 @@ export class ChaosTimeline {
   private applyEvent(e: ChaosEvent): (() => void) | undefined {
     const w = this.world;
     const a = e.action;
-    const rt = e.target !== undefined ? w.workloads.get(e.target) : undefined;
+    // A waypoint's Deployment is no app workload: only `crash` reaches its pods (ambient.ts waypointRuntime).
+    const rt =
+      e.target !== undefined
+        ? (w.workloads.get(e.target) ??
+          (a.kind === 'crash' ? w.ambient.waypointRuntime(e.target) : undefined))
+        : undefined;
     switch (a.kind) {
       case 'set': {
         if (rt === undefined) return undefined;
@@ -100,6 +105,7 @@ export class ChaosTimeline {
     p.transition(PodState.Crashed);
     w.appOf(p)?.crash();
     proxyDown(p);
+    w.ambient.onPodDown(p);
     w.closeConnectionsTo(p);
     w.sim.schedule(w.opts.scenario.kubernetes.readinessDelayMs, ChaosTimeline.markUnready, { w, p });
   }

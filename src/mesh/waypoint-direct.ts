@@ -19,7 +19,8 @@ const NO_INFO: RequestInfo = { cluster: null, attempts: 0, upstreamPod: null };
  * NOTE: simplification: the waypoint's `encap` cluster (ORIGINAL_DST, istiod's default circuit-breaker
  * thresholds) is not built as an Envoy cluster: the leg has no Envoy stats, pools or response flags, only
  * the waypoint's proxy hop and its reporter="waypoint" series; the waypoint-to-pod leg pays the ztunnel
- * hop cost twice (as a ztunnel-to-ztunnel leg) where the waypoint's own HBONE client pays one.
+ * hop cost twice (as a ztunnel-to-ztunnel leg) where the waypoint's own HBONE client pays one. A crash
+ * of the waypoint pod does not reset the requests already on this leg.
  */
 export class WaypointDirect implements DownstreamCallbacks, OutboundStream {
   private leg: ZtunnelStream | null = null;
@@ -53,7 +54,8 @@ export class WaypointDirect implements DownstreamCallbacks, OutboundStream {
     d.arrivedMs = w.sim.now;
     const leg = new ZtunnelStream(w, d.waypoint, d);
     d.leg = leg;
-    leg.start(w.endpoint(d.to, d.request.port), d.request, d.ambient);
+    // The waypoint replica crashed meanwhile: nothing accepts the request (a reset).
+    leg.start(d.waypoint.listening ? w.endpoint(d.to, d.request.port) : null, d.request, d.ambient);
   }
 
   /** The pod's answer (or a reset) reached the waypoint: count it, then send it back to the client. */

@@ -1,6 +1,12 @@
 import { GATEWAY_NAME_LABEL, type WaypointConfig } from '../config/resolve/ambient.js';
 import type { Rng } from '../engine/index.js';
-import { ActiveRequest, type DownstreamCallbacks, type HttpRequest } from '../envoy/index.js';
+import {
+  ActiveRequest,
+  type DownstreamCallbacks,
+  type HttpRequest,
+  type HttpResponse,
+  type RequestInfo,
+} from '../envoy/index.js';
 import type { AmbientMesh } from './ambient.js';
 import type { OutboundStream } from './ambient-entry.js';
 import { GatewayDownstream } from './gateway-entry.js';
@@ -32,9 +38,12 @@ export function waypointPodLabels(name: string): Record<string, string> {
  */
 export class WaypointProxy {
   readonly pods: Pod[] = [];
+  /** The requests each waypoint pod's Envoy holds: a crash of the pod resets them. */
+  private readonly inFlight = new Map<Pod, Set<Tracked>>();
+  /** ztunnel's view of the waypoint's pods: the ready ones (a crashed pod stays listed until unready). */
   private readonly podAt = (i: number): Pod | null => {
     const p = this.pods[i]!;
-    return p.ready && p.listening ? p : null;
+    return p.ready ? p : null;
   };
 
   constructor(
@@ -58,14 +67,24 @@ export class WaypointProxy {
       return s;
     }
     const pod = this.pods[i]!;
+    if (!pod.listening) {
+      // A crashed replica ztunnel still lists: its connection is refused, the client's reset.
+      const s = new ZtunnelStream(w, client, downstream);
+      s.start(null, request, this.ambient);
+      return s;
+    }
     const sidecar = w.sidecarOf(pod);
     this.ambient.noteSource(request, client);
-    const back = new GatewayDownstream(w, pod, client, downstream);
+    let held = this.inFlight.get(pod);
+    if (held === undefined) this.inFlight.set(pod, (held = new Set()));
+    const back = new Tracked(held, pod, new GatewayDownstream(w, pod, client, downstream));
     const r = new ActiveRequest(sidecar, request, back, sidecar.acceptWorker());
+    back.request = r;
+    held.add(back);
     w.sim.schedule(
       this.ambient.ztunnelLatencyMs() + w.network.oneWayMs(client, pod) + w.sidecarLatencyMs(),
       WaypointProxy.onArrive,
-      r,
+      back,
     );
     return r;
   }
@@ -82,7 +101,7 @@ export class WaypointProxy {
     lb: Rng,
   ): OutboundStream {
     const i = ztunnelPick(client, this.pods.length, this.podAt, 'any', lb);
-    if (i < 0) {
+    if (i < 0 || !this.pods[i]!.listening) {
       const s = new ZtunnelStream(this.world, client, downstream);
       s.start(null, request, this.ambient);
       return s;
@@ -92,7 +111,34 @@ export class WaypointProxy {
     return d;
   }
 
-  private static onArrive(r: ActiveRequest): void {
-    r.start();
+  /**
+   * A waypoint pod crashed (chaos): its Envoy's requests are lost, each client sees its connection reset
+   * (status 0; the client table shows the waypoint's DC flag, as for any waypoint response flag).
+   */
+  onPodDown(pod: Pod): void {
+    const held = this.inFlight.get(pod);
+    if (held === undefined) return;
+    for (const t of [...held]) t.request?.cancelFromDownstream();
+    held.clear();
+  }
+
+  private static onArrive(t: Tracked): void {
+    // The replica crashed while the request was on its way: nothing accepts it.
+    if (!t.pod.listening) return t.request!.cancelFromDownstream();
+    t.request!.start();
+  }
+}
+
+/** A client's request held by a waypoint pod's Envoy, forgotten when its answer leaves. */
+class Tracked implements DownstreamCallbacks {
+  request: ActiveRequest | null = null;
+  constructor(
+    private readonly held: Set<Tracked>,
+    readonly pod: Pod,
+    private readonly inner: DownstreamCallbacks,
+  ) {}
+  onResponse(response: HttpResponse, info: RequestInfo): void {
+    this.held.delete(this);
+    this.inner.onResponse(response, info);
   }
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { podSuffix } from '../../src/mesh/pod-names.js';
 import type { Result } from '../../src/run/index.js';
 import { cli } from '../support/cli.js';
@@ -64,5 +66,36 @@ describe('models/ambient/waypoint-replicas: the same DR per client, per one wayp
       [192, 20],
       [179, 17],
     ]);
+  });
+});
+
+describe('chaos on waypoint replicas', () => {
+  const dir = 'models/ambient';
+  const manifests = ['circuit-breaker.manifests.yaml', 'waypoint-replicas.manifests.yaml'].map((f) => ({
+    file: f,
+    text: readFileSync(`${dir}/${f}`, 'utf8'),
+  }));
+  const withEvent = (target: string, action: string) =>
+    `${readFileSync(`${dir}/waypoint-replicas.scenario.yaml`, 'utf8')}  events:\n    - {at: 1s, target: ${target}, ${action}}\n`;
+  const errors = (target: string, action: string) =>
+    loadScenarioFromTexts({ file: 's.yaml', text: withEvent(target, action) }, manifests)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.code} ${d.path}`);
+
+  it('crash reaches a waypoint replica (models/ambient/waypoint-replica-crash)', () => {
+    expect(errors('ambient-3/three-replicas', 'crash: {pods: 1}')).toEqual([]);
+  });
+
+  it('other actions on a waypoint are refused (MSIM3148), not silently ignored', () => {
+    expect(errors('ambient-3/three-replicas', 'scale: {replicas: 1}')).toEqual([
+      'MSIM3148 spec.events[0].target',
+    ]);
+    expect(errors('ambient-3/three-replicas', 'crashContainer: {pods: 1}')).toEqual([
+      'MSIM3148 spec.events[0].target',
+    ]);
+  });
+
+  it('an app workload behind the waypoint is a valid target for any action', () => {
+    expect(errors('ambient-3/httpbin-ambient-3', 'scale: {replicas: 1}')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { dnsCandidates } from '../hosts.js';
 import { formatPath } from '../diagnostics.js';
-import { ambientEnrolled } from '../resolve/ambient.js';
+import { ambientEnrolled, resolveAmbient, waypointGateways } from '../resolve/ambient.js';
 import { resolveGatewayTarget } from '../resolve/gateway-target.js';
 import { didYouMean } from '../suggest.js';
 import type { MeshConfig } from '../types.js';
@@ -16,6 +16,7 @@ export const SCENARIO_CHECK_CODES = {
   MSIM2011: 'Unknown host',
   MSIM3002: 'Unknown ingress gateway',
   MSIM3003: 'Nothing listens on the gateway port',
+  MSIM3148: 'Chaos on a waypoint not simulated',
 } as const;
 
 /**
@@ -42,9 +43,20 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
   };
   for (const key of s.workloads.keys())
     if (!workloads.includes(key)) report(['spec', 'workloads', key], 'MSIM2010', unknownWorkload(key), true);
+  const gw = waypointGateways(config);
+  const waypoints = new Set(
+    resolveAmbient(config, gw.gateways, gw.classes).waypoints.map((w) => `${w.namespace}/${w.name}`),
+  );
   s.events.forEach((e, i) => {
     if (e.target !== undefined && !workloads.includes(e.target))
       report(['spec', 'events', i, 'target'], 'MSIM2010', unknownWorkload(e.target));
+    // A waypoint's Deployment runs Envoys, not apps: only `crash` acts on its replicas (docs/ambient.md).
+    else if (e.target !== undefined && waypoints.has(e.target) && e.action.kind !== 'crash')
+      report(
+        ['spec', 'events', i, 'target'],
+        'MSIM3148',
+        `${e.target} is a waypoint's Deployment: meshsim simulates only \`crash\` on waypoint replicas (not ${e.action.kind}); set its replicas in the manifests, or target an app workload`,
+      );
   });
   const known = knownHosts(config);
   // Hosts outside the mesh the scenario describes (spec.external) exist too: passthrough destinations.
