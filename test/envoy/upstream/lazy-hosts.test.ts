@@ -8,7 +8,7 @@ import { Cluster } from '../../../src/envoy/upstream/cluster.js';
 import type { ClusterSpec } from '../../../src/envoy/upstream/cluster-spec.js';
 import { PrioritySet } from '../../../src/envoy/upstream/host-set.js';
 import { buildLoadAssignment } from '../../../src/envoy/upstream/locality/index.js';
-import { balancerFor } from '../../../src/envoy/upstream/load-balancers/index.js';
+import { balancerFor, type LbContext } from '../../../src/envoy/upstream/load-balancers/index.js';
 import { FakeTransport, policy } from './support.js';
 
 /**
@@ -78,6 +78,13 @@ function eagerTwin(s: ClusterSpec, sidecar = 'client-0', seed = 7) {
   });
   return { ps, lb, byId: new Map(hosts.map((h) => [h.endpoint.id, h])) };
 }
+
+/** The router's previous_hosts predicate over `tried` (identity, as router-filter.ts compares). */
+const previousHosts = (tried: Host[]): LbContext => ({
+  hashKey: undefined,
+  hostSelectionRetryMaxAttempts: 3,
+  shouldSelectAnotherHost: (h) => tried.includes(h),
+});
 
 const own = (c: Cluster) => c.prioritySet.allHosts.filter((h) => !h.isIdle).length;
 
@@ -182,9 +189,10 @@ describe('lazy Hosts', () => {
           for (const [op, k] of steps) {
             const { lazy, eager, active } = sides[k % 2]!;
             if (op <= 1) {
-              // A pick; the request stays active on both.
-              const l = lazy.chooseHost(null);
-              const e = eager.lb.chooseHost(null);
+              // A pick (op 1: a retry's, whose previous_hosts predicate rejects every host still
+              // active on that side); the request stays active on both.
+              const l = lazy.chooseHost(op === 1 ? previousHosts(active.map(([h]) => h)) : null);
+              const e = eager.lb.chooseHost(op === 1 ? previousHosts(active.map(([, h]) => h)) : null);
               expect(l?.endpoint.id).toBe(e?.endpoint.id);
               if (l === null || e === null) continue;
               l.rqActive++;
