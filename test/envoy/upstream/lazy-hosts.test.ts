@@ -128,6 +128,32 @@ describe('lazy Hosts', () => {
     expect(own(a)).toBe(6);
   });
 
+  it('per-locality lists, built on first use, follow the flat list: own Hosts before and after, ejections', () => {
+    const c = cluster(spec(endpoints(6)));
+    const set = c.prioritySet.hostSets[0]!;
+    const first = c.chooseHost(null)!;
+    const ids = (hs: readonly Host[]) => hs.map((h) => `${h.endpoint.id}${h.isIdle ? '' : '*'}`);
+    // Built now, from the flat list as it is (zone-a: even endpoints, zone-b: odd ones).
+    const before = ids(set.hostsPerLocality.flat());
+    expect(before.filter((x) => x.endsWith('*'))).toEqual([`${first.endpoint.id}*`]);
+    expect(set.hostsPerLocality.map((hs) => hs.length)).toEqual([3, 3]);
+    expect(set.healthyHostsPerLocality).toBe(set.hostsPerLocality);
+    // A later first pick is put in place in the built lists too.
+    let second = c.chooseHost(null)!;
+    while (second === first) second = c.chooseHost(null)!;
+    expect(
+      ids(set.hostsPerLocality.flat())
+        .filter((x) => x.endsWith('*'))
+        .sort(),
+    ).toEqual([`${first.endpoint.id}*`, `${second.endpoint.id}*`].sort());
+    // An ejection: the healthy lists are filtered per locality, the host lists keep every member.
+    first.healthFlags = HealthFlag.FAILED_OUTLIER_CHECK;
+    c.onHostHealthChanged();
+    expect(set.healthyHostsPerLocality.flat()).not.toContain(first);
+    expect(set.healthyHostsPerLocality.map((hs) => hs.length).sort()).toEqual([2, 3]);
+    expect(set.hostsPerLocality.flat()).toContain(first);
+  });
+
   it('a membership change keeps own Hosts, placeholders and join times; a new member joins at its update', () => {
     const eps = endpoints(4);
     const s = spec(eps);
