@@ -67,8 +67,8 @@ export const LIMITS = {
  * connection pool and an idle connection for the run (Istio's idle timeout is 1 h). A run uses at most
  * min(pairs, upstream requests) pairs.
  * NOTE: simplification: three constants stand for the real, configuration-dependent cost. Measured
- * (retained heap after a full GC): 3.1-3.6 KB per pod before any request; 21 bytes per idle pair with
- * 1,000 endpoints per cluster and 79 with 100 (each cluster's own ~6 KB spread over fewer pairs);
+ * (retained heap after a full GC): 3.1-3.7 KB per pod before any request; 13 bytes per idle pair with
+ * 1,000 endpoints per cluster and 69 with 100 (each cluster's own ~6 KB spread over fewer pairs);
  * 563 bytes per pair picked for the first time, 3 x 1,000 pods over 5 s (retained heap grew from 102 to
  * 128 MiB with 48,488 more used pairs and nothing else). Each is rounded up. Clusters whose balancer
  * keeps every Host (RING_HASH, MAGLEV, PASSTHROUGH, unequal weights, warmup) hold ~90 bytes per idle pair,

@@ -22,47 +22,73 @@ export const DEFAULT_OVERPROVISIONING_FACTOR = 140;
 /**
  * The hosts of one cluster at one priority level (Envoy's HostSet): all hosts, the healthy ones, and both
  * split per locality with each locality's weight. Recomputed when membership or health changes, never
- * per request.
+ * per request. The per-locality lists are built on first use: only locality-weighted balancing and
+ * reports read them, and with several localities each would cost a second slot per (sidecar, endpoint)
+ * pair (issue #14).
  */
 export class HostSet {
   hosts: Host[] = [];
   healthyHosts: Host[] = [];
-  hostsPerLocality: Host[][] = [];
-  healthyHostsPerLocality: Host[][] = [];
   localities: Locality[] = [];
   /** load_balancing_weight per locality index (parallel to hostsPerLocality). */
   localityWeights: number[] = [];
   readonly overprovisioningFactor = DEFAULT_OVERPROVISIONING_FACTOR;
+  /** Where each locality's hosts start in `hosts`, and the end. */
+  private localityStarts: number[] = [0];
+  private perLocality: Host[][] | null = null;
+  private healthyPerLocality: Host[][] | null = null;
 
   constructor(readonly priority: number) {}
 
+  /** The hosts of each locality (parallel to `localities`), in `hosts` order. */
+  get hostsPerLocality(): Host[][] {
+    if (this.perLocality === null) {
+      const starts = this.localityStarts;
+      // One locality: its list is the flat list (one array slot per host, not two).
+      if (this.localities.length === 1) this.perLocality = [this.hosts];
+      else {
+        this.perLocality = [];
+        for (let i = 0; i + 1 < starts.length; i++)
+          this.perLocality.push(this.hosts.slice(starts[i], starts[i + 1]));
+      }
+    }
+    return this.perLocality;
+  }
+
+  /**
+   * The healthy hosts of each locality. While every host is healthy (the usual case) these are the
+   * host lists themselves.
+   */
+  get healthyHostsPerLocality(): Host[][] {
+    if (this.healthyHosts === this.hosts) return this.hostsPerLocality;
+    this.healthyPerLocality ??= this.hostsPerLocality.map((hs) => hs.filter((h) => h.healthy));
+    return this.healthyPerLocality;
+  }
+
   /** Replaces the members with these locality groups (all of this priority). */
   update(groups: readonly LocalityLbEndpoints[]): void {
-    this.hostsPerLocality = [];
     this.localities = [];
     this.localityWeights = [];
+    this.localityStarts = [0];
+    this.perLocality = null;
     let total = 0;
-    const p = this.priority;
     for (const g of groups) {
-      const hs = g.hosts.slice();
-      for (let i = 0; i < hs.length; i++) {
-        const h = hs[i]!;
-        // An idle placeholder is shared: another priority takes that priority's placeholder.
-        if (!h.isIdle) h.priority = p;
-        else if (h.priority !== p) hs[i] = idleHost(h.endpoint, p);
-      }
-      this.hostsPerLocality.push(hs);
       this.localities.push(g.locality);
       this.localityWeights.push(g.weight);
-      total += hs.length;
+      total += g.hosts.length;
+      this.localityStarts.push(total);
     }
-    // One locality: the flat list is that locality's list (one array slot per host, not two).
-    if (this.hostsPerLocality.length === 1) this.hosts = this.hostsPerLocality[0]!;
-    else {
-      this.hosts = new Array<Host>(total);
-      let i = 0;
-      for (const hs of this.hostsPerLocality) for (const h of hs) this.hosts[i++] = h;
+    const p = this.priority;
+    const hosts = new Array<Host>(total);
+    let i = 0;
+    for (const g of groups) {
+      for (const h of g.hosts) {
+        // An idle placeholder is shared: another priority takes that priority's placeholder.
+        if (!h.isIdle) h.priority = p;
+        hosts[i++] = !h.isIdle || h.priority === p ? h : idleHost(h.endpoint, p);
+      }
     }
+    this.hosts = hosts;
     this.refreshHealth();
   }
 
@@ -72,13 +98,8 @@ export class HostSet {
    * (sidecar, endpoint) pair instead of two (issue #14).
    */
   refreshHealth(): void {
-    if (allHealthy(this.hosts)) {
-      this.healthyHosts = this.hosts;
-      this.healthyHostsPerLocality = this.hostsPerLocality;
-      return;
-    }
-    this.healthyHosts = this.hosts.filter((h) => h.healthy);
-    this.healthyHostsPerLocality = this.hostsPerLocality.map((hs) => hs.filter((h) => h.healthy));
+    this.healthyPerLocality = null;
+    this.healthyHosts = allHealthy(this.hosts) ? this.hosts : this.hosts.filter((h) => h.healthy);
   }
 
   /**
@@ -88,10 +109,12 @@ export class HostSet {
    */
   replaceIdle(idle: Host, own: Host): void {
     replaceIn(this.hosts, idle, own);
-    for (const hs of this.hostsPerLocality) if (hs !== this.hosts) replaceIn(hs, idle, own);
+    if (this.perLocality !== null)
+      for (const hs of this.perLocality) if (hs !== this.hosts) replaceIn(hs, idle, own);
     if (this.healthyHosts === this.hosts) return;
     replaceIn(this.healthyHosts, idle, own);
-    for (const hs of this.healthyHostsPerLocality) if (hs !== this.healthyHosts) replaceIn(hs, idle, own);
+    if (this.healthyPerLocality !== null)
+      for (const hs of this.healthyPerLocality) if (hs !== this.healthyHosts) replaceIn(hs, idle, own);
   }
 }
 

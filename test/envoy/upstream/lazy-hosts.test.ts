@@ -8,7 +8,7 @@ import { Cluster } from '../../../src/envoy/upstream/cluster.js';
 import type { ClusterSpec } from '../../../src/envoy/upstream/cluster-spec.js';
 import { PrioritySet } from '../../../src/envoy/upstream/host-set.js';
 import { buildLoadAssignment } from '../../../src/envoy/upstream/locality/index.js';
-import { balancerFor } from '../../../src/envoy/upstream/load-balancers/index.js';
+import { balancerFor, type LbContext } from '../../../src/envoy/upstream/load-balancers/index.js';
 import { FakeTransport, policy } from './support.js';
 
 /**
@@ -79,6 +79,13 @@ function eagerTwin(s: ClusterSpec, sidecar = 'client-0', seed = 7) {
   return { ps, lb, byId: new Map(hosts.map((h) => [h.endpoint.id, h])) };
 }
 
+/** The router's previous_hosts predicate over `tried` (identity, as router-filter.ts compares). */
+const previousHosts = (tried: Host[]): LbContext => ({
+  hashKey: undefined,
+  hostSelectionRetryMaxAttempts: 3,
+  shouldSelectAnotherHost: (h) => tried.includes(h),
+});
+
 const own = (c: Cluster) => c.prioritySet.allHosts.filter((h) => !h.isIdle).length;
 
 describe('lazy Hosts', () => {
@@ -119,6 +126,32 @@ describe('lazy Hosts', () => {
     for (let i = 0; i < 5; i++) a.chooseHost(null);
     expect(a.chooseHost(null)).toBe(picked);
     expect(own(a)).toBe(6);
+  });
+
+  it('per-locality lists, built on first use, follow the flat list: own Hosts before and after, ejections', () => {
+    const c = cluster(spec(endpoints(6)));
+    const set = c.prioritySet.hostSets[0]!;
+    const first = c.chooseHost(null)!;
+    const ids = (hs: readonly Host[]) => hs.map((h) => `${h.endpoint.id}${h.isIdle ? '' : '*'}`);
+    // Built now, from the flat list as it is (zone-a: even endpoints, zone-b: odd ones).
+    const before = ids(set.hostsPerLocality.flat());
+    expect(before.filter((x) => x.endsWith('*'))).toEqual([`${first.endpoint.id}*`]);
+    expect(set.hostsPerLocality.map((hs) => hs.length)).toEqual([3, 3]);
+    expect(set.healthyHostsPerLocality).toBe(set.hostsPerLocality);
+    // A later first pick is put in place in the built lists too.
+    let second = c.chooseHost(null)!;
+    while (second === first) second = c.chooseHost(null)!;
+    expect(
+      ids(set.hostsPerLocality.flat())
+        .filter((x) => x.endsWith('*'))
+        .sort(),
+    ).toEqual([`${first.endpoint.id}*`, `${second.endpoint.id}*`].sort());
+    // An ejection: the healthy lists are filtered per locality, the host lists keep every member.
+    first.healthFlags = HealthFlag.FAILED_OUTLIER_CHECK;
+    c.onHostHealthChanged();
+    expect(set.healthyHostsPerLocality.flat()).not.toContain(first);
+    expect(set.healthyHostsPerLocality.map((hs) => hs.length).sort()).toEqual([2, 3]);
+    expect(set.hostsPerLocality.flat()).toContain(first);
   });
 
   it('a membership change keeps own Hosts, placeholders and join times; a new member joins at its update', () => {
@@ -182,9 +215,10 @@ describe('lazy Hosts', () => {
           for (const [op, k] of steps) {
             const { lazy, eager, active } = sides[k % 2]!;
             if (op <= 1) {
-              // A pick; the request stays active on both.
-              const l = lazy.chooseHost(null);
-              const e = eager.lb.chooseHost(null);
+              // A pick (op 1: a retry's, whose previous_hosts predicate rejects every host still
+              // active on that side); the request stays active on both.
+              const l = lazy.chooseHost(op === 1 ? previousHosts(active.map(([h]) => h)) : null);
+              const e = eager.lb.chooseHost(op === 1 ? previousHosts(active.map(([, h]) => h)) : null);
               expect(l?.endpoint.id).toBe(e?.endpoint.id);
               if (l === null || e === null) continue;
               l.rqActive++;

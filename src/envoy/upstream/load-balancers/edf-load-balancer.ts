@@ -52,6 +52,9 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     this.p.prioritySet.hostSets.forEach((set, priority) => {
       this.addHostsSource(sourceKey(priority, SourceType.AllHosts), set.hosts);
       this.addHostsSource(sourceKey(priority, SourceType.HealthyHosts), set.healthyHosts);
+      // Locality sources are picked only through a locality schedule, which exists only when the
+      // cluster is locality-weighted (zone-aware.ts): no schedule, no per-locality lists.
+      if (!this.p.localityWeighted) return;
       set.healthyHostsPerLocality.forEach((hs, i) => {
         this.addHostsSource(sourceKey(priority, SourceType.LocalityHealthyHosts, i), hs);
       });
