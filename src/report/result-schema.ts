@@ -182,6 +182,70 @@ export const resultSchema = z.strictObject({
     )
     .optional()
     .describe('HorizontalPodAutoscalers: each sync and rescale (docs/autoscaling.md)'),
+  progressiveDelivery: z
+    .array(
+      z.strictObject({
+        controller: z.enum(['flagger', 'argo-rollouts']),
+        kind: z.enum(['Canary', 'Rollout']),
+        name: z.string(),
+        outcome: z.string(),
+        finishedAtMs: z.number().nullable(),
+        finalWeight: z.number(),
+        decisions: z.array(
+          z.strictObject({
+            timeMs: z.number(),
+            step: z.number().int(),
+            weight: z.number(),
+            phase: z.string(),
+            verdict: z.enum([
+              'start',
+              'advance',
+              'hold',
+              'promote',
+              'finalise',
+              'succeeded',
+              'rollback',
+              'pause',
+              'measure',
+              'abort',
+              'paused-indefinitely',
+            ]),
+            metrics: z.array(
+              z.strictObject({
+                name: z.string(),
+                value: z.number().nullable(),
+                verdict: z.enum(['pass', 'fail', 'no-data', 'inconclusive', 'error', 'skipped']),
+              }),
+            ),
+            message: z.string(),
+            failedChecks: z.number().int().optional(),
+          }),
+        ),
+        impact: z.strictObject({
+          fromMs: z.number(),
+          toMs: z.number(),
+          served: z.array(
+            z.strictObject({
+              workload: z.string(),
+              requests: z.number().int(),
+              errors5xx: z.number().int(),
+              errorRate: z.number(),
+              p99Ms: z.number().nullable(),
+            }),
+          ),
+          callers: z.strictObject({
+            requests: z.number().int(),
+            errors5xx: z.number().int(),
+            errorRate: z.number(),
+            p99Ms: z.number().nullable(),
+          }),
+        }),
+      }),
+    )
+    .optional()
+    .describe(
+      'Flagger Canaries and Argo Rollouts: decisions, outcome, user impact (docs/progressive-delivery.md)',
+    ),
   timelineEvents: z
     .array(
       z.strictObject({

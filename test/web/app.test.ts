@@ -269,9 +269,9 @@ describe('the web app (built, in Chromium)', () => {
     await page.click('#tab-studies');
     const items = page.locator('#studies li');
     await items.first().waitFor();
-    // One report per notebook: breaker-tuning, calibrate-replay, canary-impact, outlier-ejection,
-    // retry-storm, rollout-outcome.
-    expect(await items.count()).toBe(6);
+    // One report per notebook: breaker-tuning, calibrate-replay, canary-impact, hpa-ramp,
+    // outlier-ejection, retry-storm, rollout-outcome.
+    expect(await items.count()).toBe(7);
     const titles = await page.locator('#studies li button').allTextContents();
     expect(titles.every((t) => t.length > 10)).toBe(true);
     await page.locator('#studies li button').first().click();

@@ -57,7 +57,16 @@ describe('panel series (the canary whose v2 slows for 10 s)', () => {
   it('no panel has a point inside the warm-up, and every panel shares the run as its x domain', async () => {
     const out = await queueRun();
     const axis = timeAxis(out);
-    expect(axis).toEqual({ domain: [0, out.result.simulatedMs / 1000], warmupS: 5, loadEndS: 40 });
+    expect(axis).toEqual({
+      domain: [0, out.result.simulatedMs / 1000],
+      warmupS: 5,
+      loadEndS: 40,
+      // The fixture's chaos event (v2 slows at 20 s for 10 s) and its revert, marked on every panel.
+      markers: [
+        { s: 20, kind: 'chaos', title: '20 s · chaos → shop/reviews-v2: set latency' },
+        { s: 30, kind: 'chaos-revert', title: '30 s · chaos → shop/reviews-v2: revert set latency' },
+      ],
+    });
     for (const c of chartData(out))
       for (const l of c.lines)
         for (const [t] of l.points) expect(t, `${c.id} ${l.key}`).toBeGreaterThanOrEqual(5);

@@ -1,4 +1,12 @@
-import { axisLeft, line as d3line, scaleLinear, select, type Selection } from 'd3';
+import {
+  axisLeft,
+  curveLinear,
+  curveStepAfter,
+  line as d3line,
+  scaleLinear,
+  select,
+  type Selection,
+} from 'd3';
 import { type LegendEntry, renderLegend } from './legend.js';
 import { PALETTE, yDomain } from './scales.js';
 import type { ChartData, Line, TimeAxis } from './series.js';
@@ -75,7 +83,8 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .text((d) => d);
   const path = d3line<[number, number]>()
     .x((p) => x(p[0]))
-    .y((p) => y(p[1]));
+    .y((p) => y(p[1]))
+    .curve(v.data.curve === 'step' ? curveStepAfter : curveLinear);
   drawLines(svg, 'base', v.baseline?.lines ?? [], path, color, true);
   drawLines(
     svg,
@@ -108,7 +117,7 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
         style: l.incomplete ? 'dotted' : 'solid',
       }),
     ),
-    v.baseline ? ['dashed: baseline'] : [],
+    [...(v.baseline ? ['dashed: baseline'] : []), ...(v.data.notes ?? [])],
   );
 }
 

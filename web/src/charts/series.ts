@@ -1,7 +1,9 @@
+import type { TimelineEventKind } from '../../../src/index.js';
 import type { RunOutput } from '../worker/protocol.js';
 import { clientPanels } from './panels-clients.js';
 import { proxyPanels } from './panels-proxy.js';
 import { requestPanels } from './panels-requests.js';
+import { replicasPanel } from './panels-workloads.js';
 import type { Unit } from './units.js';
 
 /** One line of a chart: [simulated seconds, value] points. */
@@ -25,6 +27,10 @@ export interface ChartData {
   lines: Line[];
   /** Shown inside the plot when the run has no line for this panel (e.g. no response flags). */
   empty?: string;
+  /** Lines of text under the legend (what the panel's markers mean ...). */
+  notes?: string[];
+  /** `step`: a count that changes at an instant (replicas), drawn flat until the next point. */
+  curve?: 'step';
 }
 
 /** What every panel of one run shares: the x domain (the whole simulated run) and the warm-up. */
@@ -34,6 +40,15 @@ export interface TimeAxis {
   warmupS: number;
   /** The load stops here (window.toMs): after it only the drain finishes requests in flight. */
   loadEndS: number;
+  /** The run's timeline events (Result.timelineEvents), marked on every panel at their time. */
+  markers: TimeMarker[];
+}
+
+export interface TimeMarker {
+  s: number;
+  kind: TimelineEventKind;
+  /** The tooltip: time, who acted, on what, and what happened. */
+  title: string;
 }
 
 export function timeAxis(run: RunOutput): TimeAxis {
@@ -42,6 +57,11 @@ export function timeAxis(run: RunOutput): TimeAxis {
     domain: [0, Math.max(r.simulatedMs, 1) / 1000],
     warmupS: r.warmupMs / 1000,
     loadEndS: r.window.toMs / 1000,
+    markers: (r.timelineEvents ?? []).map((e) => ({
+      s: e.timeMs / 1000,
+      kind: e.kind,
+      title: `${e.timeMs / 1000} s · ${e.source}${e.target && e.target !== e.source.split(' ')[1] ? ` → ${e.target}` : ''}: ${e.text}`,
+    })),
   };
 }
 
@@ -100,10 +120,11 @@ export function shortHost(fqdn: string): string {
 /**
  * The panels of one run, as plain data (pure: the same run gives the same lines), in the order of
  * Istio's service dashboard: request volume, success rate, duration, requests by code and by flag, then
- * the proxies' and apps' gauges. The ejection timeline is drawn separately (ejection-timeline.ts).
+ * the proxies' and apps' gauges, the replicas per workload. The ejection timeline is drawn separately
+ * (ejection-timeline.ts).
  */
 export function chartData(run: RunOutput): ChartData[] {
   const iv = intervals(run);
   const [volume, ...byRequest] = requestPanels(run, iv);
-  return [volume!, ...clientPanels(run, iv), ...byRequest, ...proxyPanels(run, iv)];
+  return [volume!, ...clientPanels(run, iv), ...byRequest, ...proxyPanels(run, iv), replicasPanel(run, iv)];
 }

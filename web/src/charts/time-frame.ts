@@ -1,12 +1,13 @@
 import { axisBottom, type ScaleLinear, type Selection } from 'd3';
-import type { TimeAxis } from './series.js';
+import type { TimeAxis, TimeMarker } from './series.js';
 
 type Svg = Selection<SVGSVGElement, null, HTMLElement, unknown>;
 
 /**
  * What every panel draws the same way over simulated time: the shared x axis (the whole run), the
  * warm-up shaded and labelled (nothing is measured there, so no series has a point inside it), the drain
- * after the load stops shaded too, and the cursor at the time slider's position.
+ * after the load stops shaded too, the run's timeline events as markers, and the cursor at the time
+ * slider's position.
  */
 export function drawTimeFrame(
   svg: Svg,
@@ -58,6 +59,7 @@ export function drawTimeFrame(
     .attr('font-size', 9)
     .attr('fill', '#607d8b')
     .text((d) => d.label);
+  drawMarkers(svg, x, axis, top, bottom);
   // The bands sit under every line and bar.
   svg.selectAll('text.band').lower();
   svg.selectAll('rect.band').lower();
@@ -73,4 +75,62 @@ export function drawTimeFrame(
     .attr('y2', bottom)
     .attr('stroke', '#555')
     .attr('stroke-width', 1);
+}
+
+/** Marker colours by event kind: chaos red, its revert grey, rescales blue, rollout decisions purple. */
+export const MARKER_COLOR: Record<TimeMarker['kind'], string> = {
+  chaos: '#c62828',
+  'chaos-revert': '#78909c',
+  rescale: '#1565c0',
+  rollout: '#6a1b9a',
+};
+
+/**
+ * The timeline events (chaos, HPA rescales, rollout decisions) as thin dashed verticals with a small
+ * triangle on top, each with its event as a tooltip, under the lines so they never hide data. Several
+ * events in one pixel column draw as one marker whose tooltip lists them all.
+ */
+function drawMarkers(
+  svg: Svg,
+  x: ScaleLinear<number, number>,
+  axis: TimeAxis,
+  top: number,
+  bottom: number,
+): void {
+  const byPx = new Map<number, { px: number; s: number; kind: TimeMarker['kind']; titles: string[] }>();
+  for (const m of axis.markers) {
+    const px = Math.round(x(m.s));
+    const g = byPx.get(px);
+    if (g === undefined) byPx.set(px, { px, s: m.s, kind: m.kind, titles: [m.title] });
+    else g.titles.push(m.title);
+  }
+  const groups = [...byPx.values()];
+  const g = svg
+    .selectAll<SVGGElement, (typeof groups)[number]>('g.marker')
+    .data(groups, (d) => String(d.px))
+    .join((enter) => {
+      const e = enter.append('g');
+      e.append('line');
+      e.append('path');
+      e.append('title');
+      return e;
+    })
+    .attr('class', (d) => `marker ${d.kind}`)
+    .attr('data-s', (d) => String(d.s))
+    .attr('data-count', (d) => String(d.titles.length));
+  g.select('line')
+    .attr('x1', (d) => d.px)
+    .attr('x2', (d) => d.px)
+    .attr('y1', top)
+    .attr('y2', bottom)
+    .attr('stroke', (d) => MARKER_COLOR[d.kind])
+    .attr('stroke-width', 1)
+    .attr('stroke-dasharray', '2 2')
+    .attr('opacity', 0.7);
+  g.select('path')
+    .attr('d', (d) => `M${d.px - 3},${top - 5}L${d.px + 3},${top - 5}L${d.px},${top}Z`)
+    .attr('fill', (d) => MARKER_COLOR[d.kind]);
+  g.select('title').text((d) => d.titles.join('\n'));
+  // Under the lines, in time order: the last marker is lowered first.
+  for (const n of g.nodes().reverse()) n.parentNode?.insertBefore(n, n.parentNode.firstChild);
 }

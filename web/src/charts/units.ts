@@ -5,7 +5,7 @@ import { format } from 'd3';
  * `percentunit` for success rate and `s` for durations): every tick label carries its unit, so a latency
  * axis reads "1.5 s", never a bare "1.5k".
  */
-export type Unit = 'req/s' | '/s' | 'percent' | 'ms' | 'requests';
+export type Unit = 'req/s' | '/s' | 'percent' | 'ms' | 'requests' | 'pods';
 
 const si = format('~s');
 const fixed = (v: number) => (Number.isInteger(v) ? String(v) : format('~r')(+v.toPrecision(3)));
@@ -29,6 +29,7 @@ export function formatTick(unit: Unit, v: number): string {
     case '/s':
       return `${v < 1000 ? fixed(v) : si(v)}/s`;
     case 'requests':
+    case 'pods':
       return v < 1000 ? fixed(v) : si(v);
   }
 }
@@ -46,5 +47,7 @@ export function unitTitle(unit: Unit): string {
       return 'per second';
     case 'requests':
       return 'requests';
+    case 'pods':
+      return 'pods';
   }
 }
