@@ -44,6 +44,14 @@ describe('models/autoscaling/cpu-limits: the same API with and without a 500m li
     expect(limited.successRate).toBe(1);
   });
 
+  it('the text report has the CFS table: limited containers only', async () => {
+    const { code, out } = await cli('run', MODEL);
+    expect(code).toBe(0);
+    expect(out).toMatch(/WORKLOAD\s+CONTAINER\s+LIMIT\s+PERIODS\s+THROTTLED\s+SHARE\s+THROTTLED TIME/);
+    expect(out).toMatch(/shop\/api\s+api\s+500m\s+1197\s+562\s+47\.0 %\s+26\.961s/);
+    expect(out).not.toMatch(/shop\/api-nolimit\s+api\s/);
+  });
+
   it('the Prometheus export carries the cAdvisor counters per pod and container', async () => {
     const { code, out } = await cli('run', MODEL, '-f', 'prometheus');
     expect(code).toBe(0);
