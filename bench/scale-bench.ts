@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { MeshParams } from './scale/generate-mesh.js';
-import type { ScaleFigures } from './scale/run-case.js';
+import type { IdleFigures, RetainedFigures, ScaleFigures } from './scale/run-case.js';
 
 const CASE = fileURLToPath(new URL('./scale/run-case.ts', import.meta.url));
 
 interface ScaleCase {
   name: string;
   params: MeshParams;
-  /** Also measure the idle per-pair heap (in a second process). */
+  /** Also measure the idle per-pair and per-pod heap, and the retained heap over time (in two more processes). */
   idle?: boolean;
 }
 
@@ -69,9 +69,9 @@ export function scaleCases(scale: number, full: boolean): ScaleCase[] {
   return cases;
 }
 
-function runChild<T>(c: ScaleCase, mode: 'run' | 'idle'): T {
+function runChild<T>(c: ScaleCase, mode: 'run' | 'idle' | 'retained'): T {
   const args = ['--expose-gc', '--import', 'tsx', CASE, JSON.stringify(c.params)];
-  if (mode === 'idle') args.push('idle');
+  if (mode !== 'run') args.push(mode);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`scale case ${c.name} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
@@ -83,15 +83,24 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 /**
  * Scaling figures (issue #14): each generated mesh in its own Node process (peak RSS and GC are per
  * case), then the ratios the issue's targets are stated in. `MESHSIM_BENCH_FULL=1` or `--full` runs
- * the reference large mesh for its full 10 simulated minutes.
+ * the reference large mesh for its full 10 simulated minutes; `--cases=a,b` runs only the cases named.
  */
 export async function scaleBench(scale: number) {
   const full = process.argv.includes('--full') || process.env.MESHSIM_BENCH_FULL === '1';
+  const only = process.argv
+    .find((a) => a.startsWith('--cases='))
+    ?.slice('--cases='.length)
+    .split(',');
   const out: Record<string, ScaleFigures> = {};
   for (const c of scaleCases(scale, full)) {
+    if (only !== undefined && !only.includes(c.name)) continue;
     const f = runChild<ScaleFigures>(c, 'run');
-    if (c.idle)
-      f.idleBytesPerPair = runChild<{ idleBytesPerPair: number | null }>(c, 'idle').idleBytesPerPair;
+    if (c.idle) {
+      const idle = runChild<IdleFigures>(c, 'idle');
+      f.idleBytesPerPair = idle.idleBytesPerPair;
+      f.bytesPerPod = idle.bytesPerPod;
+      f.retained = runChild<RetainedFigures>(c, 'retained');
+    }
     out[c.name] = f;
   }
   const ratios = (rate: (f: ScaleFigures | undefined) => number | undefined) => ({

@@ -30,6 +30,10 @@ export interface ScaleFigures {
   /** Retained heap per pair once every cluster the call graph needs exists, before any request
    * (measured in a second process: measureIdlePairs). */
   idleBytesPerPair: number | null;
+  /** Retained heap per pod (measureIdlePairs), with idleBytesPerPair. */
+  bytesPerPod?: number;
+  /** measureRetained, for the cases that measure idle pairs. */
+  retained?: RetainedFigures;
   /** Main-thread GC pause time over wall time of the run. */
   gcShare: number;
   peakRssMiB: number;
@@ -62,18 +66,20 @@ export function createCallGraphClusters(world: World, layers: readonly string[][
   }
 }
 
-export function countPairs(world: World): { pairs: number; usedPairs: number } {
+export function countPairs(world: World): { pairs: number; usedPairs: number; ownHosts: number } {
   let pairs = 0;
   let usedPairs = 0;
+  let ownHosts = 0;
   for (const s of world.allSidecars()) {
     for (const c of s.clusters.all()) {
       for (const h of c.prioritySet.allHosts) {
         pairs++;
         if (h.pool !== undefined) usedPairs++;
+        if (!h.isIdle) ownHosts++;
       }
     }
   }
-  return { pairs, usedPairs };
+  return { pairs, usedPairs, ownHosts };
 }
 
 function loadMesh(p: MeshParams) {
@@ -83,13 +89,23 @@ function loadMesh(p: MeshParams) {
   return { mesh, loaded: load.loaded };
 }
 
+/** What measureIdlePairs finds (retained heap, each figure a full GC apart). */
+export interface IdleFigures {
+  pairs: number;
+  idleBytesPerPair: number | null;
+  /** The world with every sidecar built, before any cluster, per pod (config and recorder included). */
+  bytesPerPod: number;
+}
+
 /**
  * Retained heap per idle (sidecar, endpoint) pair: every sidecar first (its own cost is not per pair),
  * then the cluster of every service its pod calls, each a full GC apart. Run it in its own process
  * (it holds every pair at once, which would distort the run's peak RSS).
  */
-export function measureIdlePairs(p: MeshParams): { pairs: number; idleBytesPerPair: number | null } {
+export function measureIdlePairs(p: MeshParams): IdleFigures {
   const { mesh, loaded } = loadMesh(p);
+  gcNow();
+  const hStart = process.memoryUsage().heapUsed;
   const { world } = buildRun(loaded);
   for (const pod of world.pods) world.sidecarOf(pod);
   gcNow();
@@ -98,7 +114,51 @@ export function measureIdlePairs(p: MeshParams): { pairs: number; idleBytesPerPa
   gcNow();
   const h1 = process.memoryUsage().heapUsed;
   const { pairs } = countPairs(world);
-  return { pairs, idleBytesPerPair: pairs > 0 ? Math.round((h1 - h0) / pairs) : null };
+  return {
+    pairs,
+    idleBytesPerPair: pairs > 0 ? Math.round((h1 - h0) / pairs) : null,
+    bytesPerPod: Math.round((h0 - hStart) / world.pods.length),
+  };
+}
+
+/** What measureRetained finds: the heap that survives a full GC as simulated time goes by. */
+export interface RetainedFigures {
+  /** Retained heap (MiB, after a full GC) at 25 %, 50 %, 75 % and 100 % of simulated time. */
+  retainedMiBOverTime: number[];
+  /** Pairs with the cluster's own Host (picked at least once) at the same points. */
+  ownHostsOverTime: number[];
+  /**
+   * Retained bytes added per pair picked for the first time, between half time and the end (a used
+   * pair keeps its Host, pool and idle connection: Istio's idle timeout is 1 h); null if none was added.
+   */
+  bytesPerUsedPair: number | null;
+}
+
+/**
+ * Runs the mesh with a full GC at each quarter of simulated time: what stays live as the run goes on
+ * (in its own process: the forced GCs distort the run's CPU and GC figures).
+ */
+export function measureRetained(p: MeshParams): RetainedFigures {
+  const { world } = buildRun(loadMesh(p).loaded);
+  const retained: number[] = [];
+  const own: number[] = [];
+  let mark = 0.25;
+  runToEnd(world, {
+    progressEveryMs: p.durationMs / 100,
+    onProgress: (f) => {
+      if (f + 1e-9 < mark) return;
+      mark += 0.25;
+      gcNow();
+      retained.push(process.memoryUsage().heapUsed);
+      own.push(countPairs(world).ownHosts);
+    },
+  });
+  const added = (own[3] ?? 0) - (own[1] ?? 0);
+  return {
+    retainedMiBOverTime: retained.map((b) => Math.round((b / MiB) * 10) / 10),
+    ownHostsOverTime: own,
+    bytesPerUsedPair: added > 0 ? Math.round((retained[3]! - retained[1]!) / added) : null,
+  };
 }
 
 /** Runs one generated mesh and measures it. */
@@ -174,12 +234,14 @@ export async function finishGcShare(): Promise<number> {
   return Math.round((g.read() / g.wallMs) * 1000) / 1000;
 }
 
-// Child-process entry: `run-case.ts '<MeshParams JSON>' [idle]` prints ScaleFigures (or, with `idle`,
-// the idle-pair figures) as JSON.
+// Child-process entry: `run-case.ts '<MeshParams JSON>' [idle|retained]` prints ScaleFigures (or, with
+// `idle`, the idle-pair figures; with `retained`, the retained heap over time) as JSON.
 if (process.argv[1]?.endsWith('run-case.ts')) {
   const params = JSON.parse(process.argv[2]!) as MeshParams;
   if (process.argv[3] === 'idle') {
     console.log(JSON.stringify(measureIdlePairs(params)));
+  } else if (process.argv[3] === 'retained') {
+    console.log(JSON.stringify(measureRetained(params)));
   } else {
     const figures = runScaleCase(params);
     figures.gcShare = await finishGcShare();

@@ -65,6 +65,7 @@ export const CODES = {
   MSIM3200: { severity: 'warning', title: 'HPA scale target not found' },
   MSIM3201: { severity: 'warning', title: 'HPA metric not simulated' },
   MSIM3202: { severity: 'warning', title: 'HPA cpu utilization without cpu requests' },
+  MSIM3203: { severity: 'error', title: 'Invalid sidecar.istio.io/proxyCPU quantity' },
   // CPU limits (config/scenario/cpu-demand.ts): from MSIM3210, clear of the HPA's own codes
   MSIM3210: { severity: 'warning', title: 'CPU limit below the steady CPU demand' },
   // --- views (describe, per-sidecar views): MSIM3090-3099
@@ -87,7 +88,7 @@ export const CODES = {
   MSIM3124: { severity: 'warning', title: 'Route ResolvedRefs False: BackendNotFound' },
   MSIM3125: { severity: 'warning', title: 'Route ResolvedRefs False: RefNotPermitted' },
   MSIM3126: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidKind' },
-  MSIM3127: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidFilter' },
+  MSIM3127: { severity: 'warning', title: 'Route ResolvedRefs False: InvalidFilter or InvalidDestination' },
   MSIM3128: { severity: 'warning', title: 'Gateway not Accepted: InvalidGatewayClass' },
   MSIM3129: { severity: 'warning', title: 'Listener not Accepted or Conflicted' },
   MSIM3130: { severity: 'info', title: 'Gateway API part not simulated' },
@@ -99,6 +100,9 @@ export const CODES = {
   MSIM3142: { severity: 'warning', title: 'Waypoint does not accept Service traffic' },
   MSIM3143: { severity: 'warning', title: 'L7 policy ignored for ambient clients: no waypoint' },
   MSIM3144: { severity: 'info', title: 'Sidecar injection wins over ambient enrolment' },
+  MSIM3145: { severity: 'warning', title: 'Waypoint does not accept workload traffic' },
+  MSIM3146: { severity: 'warning', title: 'DestinationRule workloadSelector picks only ambient pods' },
+  MSIM3147: { severity: 'warning', title: 'Load balancing or TLS ignored for ambient clients: no waypoint' },
   // --- progressive delivery: Flagger Canary, Argo Rollouts (MSIM3160-3179)
   MSIM3160: { severity: 'error', title: 'Invalid Canary, Rollout or template' },
   MSIM3161: { severity: 'info', title: 'Progressive-delivery field not simulated' },
@@ -126,6 +130,7 @@ export const CODES = {
   MSIM3102: { severity: 'warning', title: 'MeshConfig field ignored by the chosen Istio version' },
   MSIM3103: { severity: 'warning', title: 'trafficDistribution value ignored by the chosen Istio version' },
   MSIM3104: { severity: 'info', title: 'Field read and not simulated' },
+  MSIM3105: { severity: 'info', title: "zoneAwareLbSetting needs the proxies' local cluster" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type Code = keyof typeof CODES;

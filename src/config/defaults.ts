@@ -73,6 +73,15 @@ export function resolveConnectionPool(cp: ConnectionPoolDoc | undefined): Connec
       h2UpgradePolicy: http?.h2UpgradePolicy ?? 'DEFAULT',
       useClientProtocol: http?.useClientProtocol ?? false,
       maxConcurrentStreams: Math.max(0, http?.maxConcurrentStreams ?? 0),
+      // istiod sets connection_keepalive only with both fields (validation requires both).
+      ...(http?.http2KeepAlive?.interval !== undefined && http.http2KeepAlive.timeout !== undefined
+        ? {
+            http2KeepAlive: {
+              intervalMs: ms(http.http2KeepAlive.interval, 0),
+              timeoutMs: ms(http.http2KeepAlive.timeout, 0),
+            },
+          }
+        : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Version notes on single resources: Service `trafficDistribution` values the chosen Istio does not act
- * on (MSIM3103), and the Istio 1.31 DestinationRule fields meshsim reads without simulating (MSIM3104).
+ * on (MSIM3103), and what zoneAwareLbSetting needs from the proxies (MSIM3105).
  */
 import type { IstioProfile } from './istio-version.js';
 import type { Reporter } from './report.js';
@@ -32,7 +32,11 @@ export function checkTrafficDistribution(
   );
 }
 
-/** Fields read, validated and shown in proxy-config, whose effect is not simulated (docs/fidelity/versions.md). */
+/**
+ * zoneAwareLbSetting routes by zone only from sidecars that have a local cluster, which istiod injects
+ * with `ISTIO_META_ENABLE_SELF_DISCOVERY: "true"` in proxyMetadata (ZoneAwareLoadBalancerSetting reference,
+ * istio.io); the DestinationRule alone cannot tell, so the note says what else is needed.
+ */
 export function destinationRuleVersionNotes(r: Reporter, spec: DestinationRuleDoc['spec']): void {
   const visit = (tp: TrafficPolicyDoc | undefined, p: YamlPath) => {
     if (tp === undefined) return;
@@ -41,11 +45,14 @@ export function destinationRuleVersionNotes(r: Reporter, spec: DestinationRuleDo
       ...(tp.portLevelSettings ?? []).map((b, i) => ({ b, at: [...p, 'portLevelSettings', i] })),
     ];
     for (const { b, at } of blocks)
-      if (b.loadBalancer?.zoneAwareLbSetting !== undefined)
+      if (
+        b.loadBalancer?.zoneAwareLbSetting !== undefined &&
+        b.loadBalancer.zoneAwareLbSetting.enabled !== false
+      )
         r.add(
-          'MSIM3104',
+          'MSIM3105',
           [...at, 'loadBalancer', 'zoneAwareLbSetting'],
-          "zoneAwareLbSetting is validated and not simulated: Envoy's zone-aware routing needs the proxy's local cluster, which meshsim does not model; the default locality failover applies",
+          'zoneAwareLbSetting routes by zone only from sidecars with a local cluster: set ISTIO_META_ENABLE_SELF_DISCOVERY: "true" in meshConfig.defaultConfig.proxyMetadata, and give the calling pods a Service',
           { key: true },
         );
   };

@@ -186,7 +186,8 @@ export const VERSION_CHANGES: readonly VersionChange[] = [
     before: 'upstream_rq_pending_overflow',
     after: 'upstream_rq_active_overflow',
     what: 'a max_requests overflow is counted in upstream_rq_active_overflow (Envoy 1.38)',
-    source: 'Envoy 1.38 changelog (not re-confirmed here: see docs/fidelity/versions.md)',
+    source:
+      'Envoy 1.38.0 changelog, minor behavior changes, conn_pool (envoyproxy/envoy PR #44164): ConnPoolImplBase::attachStreamToClient, runtime guard envoy.reloadable_features.skip_pending_overflow_count_on_active_rq (default true)',
   },
   {
     since: '1.31',

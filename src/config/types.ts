@@ -98,6 +98,11 @@ export interface WorkloadConfig {
   }[];
   /** Annotations of the pod template (`sidecar.istio.io/proxyCPU` ...). */
   podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * The injected istio-proxy's `resources.requests.cpu` in millicores: the pod template's
+   * `sidecar.istio.io/proxyCPU`, or undefined for Istio's default (100m).
+   */
+  proxyCpuRequestMilli?: number;
 }
 
 export interface NamespaceConfig {
@@ -291,6 +296,8 @@ export interface ConnectionPoolSettings {
     h2UpgradePolicy: 'DEFAULT' | 'DO_NOT_UPGRADE' | 'UPGRADE';
     useClientProtocol: boolean;
     maxConcurrentStreams: number; // 0 = Envoy default (2^31-1)
+    /** `http2KeepAlive` (Istio 1.31): HTTP/2 PING interval and ACK timeout; absent = no keepalive. */
+    http2KeepAlive?: { intervalMs: number; timeoutMs: number };
   };
 }
 

@@ -28,6 +28,7 @@ export type { ClusterSpec, ClusterDirectory } from './upstream/cluster-spec.js';
 export { clusterName } from './upstream/cluster-spec.js';
 export { Cluster } from './upstream/cluster.js';
 export type { ClusterContext } from './upstream/cluster.js';
+export type { LocalCluster } from './upstream/locality/index.js';
 export { ClusterManager } from './upstream/cluster-manager.js';
 export type {
   UpstreamTransport,

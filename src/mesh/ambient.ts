@@ -3,13 +3,16 @@ import { dnsCandidates } from '../config/hosts.js';
 import type { AmbientSpec } from '../config/scenario/index.js';
 import type { ServiceConfig, WorkloadConfig } from '../config/types.js';
 import type { Rng } from '../engine/index.js';
-import type { HttpRequest } from '../envoy/index.js';
+import type { ClusterDirectory, ClusterSpec, HttpRequest } from '../envoy/index.js';
 import { Dataplane, type Pod } from './pod.js';
 import { WaypointProxy, waypointPodLabels } from './waypoint.js';
+import { waypointClusterDirectory } from './waypoint-clusters.js';
 import type { World } from './world.js';
 import { type TrafficDistribution, trafficDistributionOf } from './ztunnel-load-balancing.js';
 import { ZtunnelMetrics } from './ztunnel-metrics.js';
 import { ZtunnelOutbound } from './ztunnel.js';
+
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /**
  * Ambient mode in the world: which pods are enrolled and on which node, the waypoints and their pods,
@@ -20,6 +23,7 @@ export class AmbientMesh {
   readonly metrics = new ZtunnelMetrics();
   private readonly waypoints = new Map<string, WaypointProxy>();
   private readonly byService = new Map<string, WaypointProxy | null>();
+  private readonly byWorkload = new WeakMap<Pod, WaypointProxy | null>();
   private readonly distributions = new Map<string, TrafficDistribution>();
   private readonly ztunnels = new Map<Pod, ZtunnelOutbound>();
   /** The ambient client of each request a waypoint carries (reporter="waypoint"'s source). */
@@ -83,6 +87,35 @@ export class AmbientMesh {
     return null;
   }
 
+  /**
+   * The pod a request's authority addresses by IP (`10.0.0.5:9080`: no Service has that name), or null.
+   * Called once per authority and client (ZtunnelOutbound caches it).
+   */
+  podAddressed(authority: string): Pod | null {
+    const host = authority.split(':')[0]!;
+    if (!IPV4.test(host)) return null;
+    for (const p of this.world.pods) if (p.ip === host) return p;
+    return null;
+  }
+
+  /**
+   * The workload waypoint of an ambient pod (config/resolve/ambient.ts workloadBindingOf): traffic
+   * addressed to its IP goes through it [ztunnel src/proxy/outbound.rs fetch_workload_waypoint].
+   */
+  workloadWaypointOf(pod: Pod): WaypointProxy | undefined {
+    if (pod.dataplane !== Dataplane.Ambient) return undefined;
+    let w = this.byWorkload.get(pod);
+    if (w === undefined) {
+      const b = this.config.workloadBindingOf(pod.namespace, pod.labels);
+      w =
+        b.kind === 'bound'
+          ? (this.waypoints.get(`${b.waypoint.namespace}/${b.waypoint.name}`) ?? null)
+          : null;
+      this.byWorkload.set(pod, w);
+    }
+    return w ?? undefined;
+  }
+
   /** The waypoint that takes the Service's traffic (config/resolve/ambient.ts bindingOf), or undefined. */
   waypointOf(svc: ServiceConfig): WaypointProxy | undefined {
     let w = this.byService.get(svc.fqdn);
@@ -95,6 +128,26 @@ export class AmbientMesh {
       this.byService.set(svc.fqdn, w);
     }
     return w ?? undefined;
+  }
+
+  /**
+   * A waypoint pod's clusters: `inbound-vip|...` for the Services bound to its waypoint, the sidecar's
+   * outbound clusters for any other (waypoint-clusters.ts).
+   */
+  clusterDirectoryFor(pod: Pod, base: ClusterDirectory): ClusterDirectory {
+    const wp = this.waypoints.get(`${pod.namespace}/${pod.labels[GATEWAY_NAME_LABEL]}`);
+    if (wp === undefined) return base;
+    return waypointClusterDirectory(base, (fqdn) => {
+      const svc = this.world.services.get(fqdn);
+      return svc !== undefined && this.waypointOf(svc) === wp;
+    });
+  }
+
+  /** `specs` as `pod`'s Envoy names them (istioctl proxy-config cluster): renamed at a waypoint pod only. */
+  clusterSpecsAt(pod: Pod, specs: readonly ClusterSpec[]): ClusterSpec[] {
+    if (pod.dataplane !== Dataplane.Waypoint) return [...specs];
+    const dir = this.world.clusterDirectoryFor(pod);
+    return specs.map((s) => dir.lookup(s.name) ?? s);
   }
 
   distributionOf(svc: ServiceConfig): TrafficDistribution {

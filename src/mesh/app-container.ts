@@ -20,8 +20,13 @@ export class AppContainer {
   busy = 0;
   private queue: InboundExchange[] = [];
   private head = 0;
-  /** Requests in service or queued, for resets when the container crashes. */
-  private readonly inService = new Set<InboundExchange>();
+  /**
+   * Requests in service, oldest first, for resets when the container crashes: an intrusive doubly linked
+   * list through the exchanges (O(1) insert and removal, nothing allocated per request; a Set's entries
+   * churned with every request, issue #14).
+   */
+  private serviceHead: InboundExchange | null = null;
+  private serviceTail: InboundExchange | null = null;
   readonly queueLength: TimeWeightedGauge;
   readonly inSystem: TimeWeightedGauge;
   /**
@@ -102,8 +107,15 @@ export class AppContainer {
   /** The container crashed: every request it holds is reset (the client sees the connection die). */
   crash(): void {
     const now = this.world.sim.now;
-    for (const x of this.inService) x.reset();
-    this.inService.clear();
+    let x = this.serviceHead;
+    this.serviceHead = this.serviceTail = null;
+    while (x !== null) {
+      const next = x.nextInService;
+      x.inService = false;
+      x.prevInService = x.nextInService = null;
+      x.reset();
+      x = next;
+    }
     for (let i = this.head; i < this.queue.length; i++) this.queue[i]!.reset();
     this.queueLength.set(now, 0);
     this.inSystem.set(now, 0);
@@ -127,7 +139,7 @@ export class AppContainer {
     // Under a CPU limit the CPU is counted as it runs (cpu-bandwidth.ts), not when service starts.
     if (this.pod.appBandwidth === null) this.pod.appCpuMs += this.behaviour.cpu.perRequestMs;
     if (x.arrivedMs >= this.world.opts.scenario.warmupMs) this.figures.recordWait(wait);
-    this.inService.add(x);
+    this.linkInService(x);
     const calls = this.behaviour.calls;
     if (calls.length === 0) return this.work(x, 0);
     new CallChain(this, x, calls, this.behaviour.callMode).start();
@@ -152,9 +164,30 @@ export class AppContainer {
 
   private static onServiceDone(x: InboundExchange): void {
     const app = x.app!;
-    if (!app.inService.delete(x)) return; // reset by a crash meanwhile
+    if (!x.inService) return; // reset by a crash meanwhile
+    app.unlinkInService(x);
     x.respond({ status: app.statusFor(x), flags: 0 });
     app.release();
+  }
+
+  private linkInService(x: InboundExchange): void {
+    x.inService = true;
+    x.prevInService = this.serviceTail;
+    x.nextInService = null;
+    if (this.serviceTail === null) this.serviceHead = x;
+    else this.serviceTail.nextInService = x;
+    this.serviceTail = x;
+  }
+
+  private unlinkInService(x: InboundExchange): void {
+    const prev = x.prevInService;
+    const next = x.nextInService;
+    if (prev === null) this.serviceHead = next;
+    else prev.nextInService = next;
+    if (next === null) this.serviceTail = prev;
+    else next.prevInService = prev;
+    x.inService = false;
+    x.prevInService = x.nextInService = null;
   }
 
   private statusFor(x: InboundExchange): number {

@@ -49,6 +49,22 @@ export class ExternalAwareTransport implements UpstreamTransport {
   }
 
   /**
+   * An HTTP/2 PING: mesh endpoints answer per the mesh transport; an external server always answers, one
+   * round trip later (its latency drawn as for a request).
+   */
+  ping(endpoint: Endpoint, onAck: () => void): WireStream {
+    const target = this.external.target(endpoint);
+    if (target === undefined) {
+      if (this.mesh.ping === undefined) return { cancel() {} };
+      return this.mesh.ping(endpoint, onAck);
+    }
+    const c = { cancelled: false, onAck };
+    const rtt = 2 * this.oneWayMs(endpoint, target === 'original-dst' ? undefined : target);
+    this.sim.schedule(rtt, (x: typeof c) => !x.cancelled && x.onAck(), c);
+    return { cancel: () => void (c.cancelled = true) };
+  }
+
+  /**
    * One-way latency to an external address: its `network` distribution when the scenario gives one, else
    * by locality like pod to pod (same zone, same region, other), an endpoint without locality counting as
    * another zone of the pod's region.

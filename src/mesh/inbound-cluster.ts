@@ -100,7 +100,7 @@ export class InboundCluster {
         envoy: istioOf(world.opts.config).envoy,
       },
     );
-    this.host = this.cluster.prioritySet.allHosts[0]!;
+    this.host = this.cluster.ownHost(this.cluster.prioritySet.allHosts[0]!);
     this.retry = opts.retry;
     this.retryRng = world.streams.stream(`inbound-retry/${pod.name}/${port}`);
     this.workerRng = world.streams.stream(`inbound-worker/${pod.name}/${port}`);

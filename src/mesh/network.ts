@@ -14,14 +14,15 @@ export class Network {
     private readonly rng: Rng,
   ) {}
 
-  oneWayMs(from: Pod, to: Pod): number {
+  /** `rng`: the stream to draw from (PINGs draw from their own). */
+  oneWayMs(from: Pod, to: Pod, rng: Rng = this.rng): number {
     const a = from.locality;
     const b = to.locality;
     let d: Distribution;
     if (a.zone === b.zone) d = this.spec.sameZone;
     else if (a.region === b.region) d = this.spec.crossZone;
     else d = this.spec.crossRegion;
-    const base = d.sample(this.rng);
+    const base = d.sample(rng);
     if (this.extra.size === 0 || a.zone === b.zone) return base;
     return base + (this.extra.get(key(a.zone, b.zone)) ?? 0);
   }

@@ -19,6 +19,7 @@ import {
   WorkloadAggregate,
 } from './aggregates.js';
 import { type IstioReporter, istioMetricLabels } from './istio-labels.js';
+import { clusterSubset } from './waypoint-clusters.js';
 import type { InboundExchange } from './wire.js';
 import type { ZtunnelMetrics } from './ztunnel-metrics.js';
 import { servedByZtunnel } from './ztunnel-inbound.js';
@@ -83,17 +84,15 @@ export class Recorder implements EnvoyObserver {
   /** source sidecar (pod) -> cluster name or authority -> its hop. */
   private readonly hopIndex = new Map<string, Map<string, HopAggregate>>();
   /**
-   * reporter -> source -> destination -> host -> (status << 16 | flags) -> series, where source and
-   * destination are the pods' workloads (seriesKeyOf): the labels of a series depend on the workload, not
-   * the pod, so the index grows with workload pairs, not pod pairs (issue #14).
+   * Series index: source workload -> (destination workload id, reporter) -> host -> (status << 16 | flags)
+   * -> series. Source and destination are the pods' workloads (workloadOf): the labels of a series depend on
+   * the workload, not the pod, so the index grows with workload pairs, not pod pairs (issue #14). The
+   * per-request path does two pod lookups and three small maps keyed by integers and the host.
    */
-  private readonly istioIndex = new Map<
-    string,
-    Map<string, Map<string, Map<string, Map<number, IstioSeries>>>>
-  >();
+  private readonly seriesWorkloads = new Map<string, SeriesWorkload>();
 
-  /** Pod name -> the key its Istio labels are indexed by (its workload, or the pod when unknown). */
-  private readonly seriesKeys = new Map<string, string>();
+  /** Pod name -> its workload's entry in the series index (its workload, or the pod when unknown). */
+  private readonly podWorkloads = new Map<string, SeriesWorkload>();
 
   constructor(
     readonly warmupMs: number,
@@ -210,7 +209,8 @@ export class Recorder implements EnvoyObserver {
     hop.requests++;
     bump(hop.byStatus, e.status);
     bump(hop.byFlags, e.flags);
-    const host = e.cluster !== null ? this.clusterTarget(e.cluster).host : hop.service;
+    // The hop's service is the cluster's host (or the authority's for a local reply): no second lookup.
+    const host = hop.service;
     // A waypoint's Envoy reports reporter="waypoint" with the ambient client as its source (istio.io,
     // "Istio Standard Metrics": reporter is source, destination or waypoint).
     const client = this.ambient === null ? undefined : this.ambient.waypointSource(e.sidecar, e.request);
@@ -223,6 +223,16 @@ export class Recorder implements EnvoyObserver {
       e.flags,
       e.timeMs - e.startMs,
     );
+  }
+
+  /**
+   * reporter="waypoint" for a request a workload waypoint carried to the pod it was addressed to
+   * (waypoint-direct.ts): the ambient client as source, the pod as destination, counted by its arrival.
+   */
+  onWaypointDirect(client: string, dstPod: string, status: number, startMs: number, endMs: number): void {
+    if (startMs < this.warmupMs) return;
+    // No Service: Istio's labels for it are "unknown" (istio.io, "Istio Standard Metrics").
+    this.istioObserve('waypoint', client, dstPod, 'unknown', status, 0, endMs - startMs);
   }
 
   /** The hop of a source sidecar's request: by cluster, or by authority for a local reply without one. */
@@ -265,7 +275,8 @@ export class Recorder implements EnvoyObserver {
 
   /**
    * Counts one request in Istio's standard metrics. Runs twice per request, so series are found through
-   * nested maps keyed by what varies (pods, host, code and flags) and labels are built only once per series.
+   * small maps keyed by what varies (the workloads' integer ids and the reporter in one key, the host, code
+   * and flags in one number) and labels are built only once per series.
    */
   private istioObserve(
     reporter: IstioReporter,
@@ -276,12 +287,12 @@ export class Recorder implements EnvoyObserver {
     flags: number,
     latencyMs: number,
   ): void {
-    const src = this.seriesKeyOf(srcPod);
-    const dst = this.seriesKeyOf(dstPod);
-    const byCode = nested(nested(nested(nested(this.istioIndex, reporter), src), dst), host) as Map<
-      number,
-      IstioSeries
-    >;
+    const src = this.workloadOf(srcPod);
+    const peer = this.workloadOf(dstPod).id * 4 + REPORTER_INDEX[reporter];
+    let byHost = src.peers.get(peer);
+    if (byHost === undefined) src.peers.set(peer, (byHost = new Map()));
+    let byCode = byHost.get(host);
+    if (byCode === undefined) byHost.set(host, (byCode = new Map()));
     const code = status * 65536 + flags;
     let s = byCode.get(code);
     if (s === undefined) {
@@ -308,20 +319,23 @@ export class Recorder implements EnvoyObserver {
 
   /**
    * A series' labels read only the pod's owner, namespace and labels (the destination Service too:
-   * serviceOf depends on the pod's namespace and labels), so pods that share all three share a key: the
-   * pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
+   * serviceOf depends on the pod's namespace and labels), so pods that share all three share an entry (and
+   * its integer id): the pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
    */
-  private seriesKeyOf(pod: string): string {
-    let k = this.seriesKeys.get(pod);
-    if (k === undefined) {
+  private workloadOf(pod: string): SeriesWorkload {
+    let w = this.podWorkloads.get(pod);
+    if (w === undefined) {
       const info = pod === '' ? undefined : this.pods.podInfo(pod);
-      k =
+      const key =
         info === undefined
           ? `pod\u0000${pod}`
           : `workload\u0000${info.owner}\u0000${info.namespace}\u0000${JSON.stringify(Object.entries(info.labels).sort())}`;
-      this.seriesKeys.set(pod, k);
+      w = this.seriesWorkloads.get(key);
+      if (w === undefined)
+        this.seriesWorkloads.set(key, (w = { id: this.seriesWorkloads.size, peers: new Map() }));
+      this.podWorkloads.set(pod, w);
     }
-    return k;
+    return w;
   }
 
   private istioLabels(
@@ -352,16 +366,21 @@ interface ClusterTarget {
   series: TimeSeries;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a generic nested-map step used only by istioObserve
-function nested(m: Map<string, any>, k: string): Map<any, any> {
-  let v = m.get(k);
-  if (v === undefined) m.set(k, (v = new Map()));
-  return v;
+/** A workload's entry in the Istio series index: a small integer id and its series by peer. */
+interface SeriesWorkload {
+  readonly id: number;
+  /** (peer workload id * 4 + reporter index) -> host -> (status << 16 | flags) -> series. */
+  readonly peers: Map<number, Map<string, Map<number, IstioSeries>>>;
 }
 
-/** The subset of `outbound|PORT|SUBSET|FQDN`, `(default)` for the service's own cluster. */
+const REPORTER_INDEX: Readonly<Record<IstioReporter, number>> = { source: 0, destination: 1, waypoint: 2 };
+
+/**
+ * The subset of `outbound|PORT|SUBSET|FQDN` (or a waypoint's `inbound-vip|PORT|http/SUBSET|FQDN`),
+ * `(default)` for the service's own cluster.
+ */
 function subsetOf(cluster: string): string {
-  const subset = cluster.split('|')[2] ?? '';
+  const subset = clusterSubset(cluster);
   return subset === '' ? '(default)' : subset;
 }
 

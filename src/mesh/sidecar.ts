@@ -47,6 +47,7 @@ export class Sidecar implements RouterContext {
       transport: world.transportFor(pod),
       observer: world.observer,
       envoy: istioOf(world.opts.config).envoy,
+      localCluster: world.localClusterFor(pod),
     });
   }
 
@@ -67,8 +68,12 @@ export class Sidecar implements RouterContext {
   }
 
   routeTable(port: number): RouteTable | undefined {
-    if (!this.tables.has(port)) this.tables.set(port, this.world.controlPlane.routeTable(this.pod, port));
-    return this.tables.get(port);
+    // One lookup per request once the port's table is fetched (has() only for a port with none).
+    const t = this.tables.get(port);
+    if (t !== undefined || this.tables.has(port)) return t;
+    const fetched = this.world.controlPlane.routeTable(this.pod, port);
+    this.tables.set(port, fetched);
+    return fetched;
   }
 
   /** istiod pushed new routes (World.pushRoutes): the next request on each port fetches them. */

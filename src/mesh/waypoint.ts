@@ -4,6 +4,7 @@ import { ActiveRequest, type DownstreamCallbacks, type HttpRequest } from '../en
 import type { AmbientMesh } from './ambient.js';
 import type { OutboundStream } from './ambient-entry.js';
 import { GatewayDownstream } from './gateway-entry.js';
+import { WaypointDirect } from './waypoint-direct.js';
 import type { Pod } from './pod.js';
 import type { World } from './world.js';
 import { ZtunnelStream } from './ztunnel.js';
@@ -25,9 +26,9 @@ export function waypointPodLabels(name: string): Record<string, string> {
  *
  * NOTE: simplification: the client sees the waypoint's response flags in meshsim's client table, as an
  * ingress gateway's external client does (a real ambient client sees only the status).
- * NOTE: simplification: the waypoint's clusters are named `outbound|PORT|SUBSET|FQDN` as a sidecar's
- * (istiod names them `inbound-vip|PORT|http|FQDN`); the route configuration is the one a sidecar in the
- * waypoint's namespace gets, not only the bound Services' routes.
+ * Its clusters for the Services it serves carry istiod's `inbound-vip|...` names (waypoint-clusters.ts).
+ * NOTE: simplification: the route configuration is the one a sidecar in the waypoint's namespace gets,
+ * not only the bound Services' routes.
  */
 export class WaypointProxy {
   readonly pods: Pod[] = [];
@@ -67,6 +68,28 @@ export class WaypointProxy {
       r,
     );
     return r;
+  }
+
+  /**
+   * A client ztunnel sends a request addressed to `to`'s IP here (its workload waypoint): any ready
+   * waypoint pod, then the direct pod access chain (waypoint-direct.ts). No ready waypoint pod: a reset.
+   */
+  enterWorkload(
+    client: Pod,
+    to: Pod,
+    request: HttpRequest,
+    downstream: DownstreamCallbacks,
+    lb: Rng,
+  ): OutboundStream {
+    const i = ztunnelPick(client, this.pods.length, this.podAt, 'any', lb);
+    if (i < 0) {
+      const s = new ZtunnelStream(this.world, client, downstream);
+      s.start(null, request, this.ambient);
+      return s;
+    }
+    const d = new WaypointDirect(this.world, this.ambient, client, this.pods[i]!, to, request, downstream);
+    d.start();
+    return d;
   }
 
   private static onArrive(r: ActiveRequest): void {

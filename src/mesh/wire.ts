@@ -10,6 +10,7 @@ import type {
 import { ResponseFlag } from '../envoy/index.js';
 import type { AppContainer } from './app-container.js';
 import { InboundListener } from './inbound-listener.js';
+import { KeepalivePing } from './keepalive-ping.js';
 import { InboundRequest } from './inbound-router.js';
 import { acceptAmbient } from './ztunnel-inbound.js';
 import { Dataplane, type Pod, PodState } from './pod.js';
@@ -59,6 +60,13 @@ export class InboundExchange implements WireStream {
   /** Status of a failed downstream call the app propagates (0 = none). */
   callFailure = 0;
   app: AppContainer | null = null;
+  /**
+   * Links of the app container's in-service list (intrusive: no Set entry per request). `inService`
+   * tells a request still in service from one a crash reset meanwhile.
+   */
+  inService = false;
+  prevInService: InboundExchange | null = null;
+  nextInService: InboundExchange | null = null;
   /** Set while the server sidecar's inbound cluster carries this request: its stream to the app. */
   appSide: StreamCallbacks | null = null;
   /** The server sidecar's router for this request, when it goes through the inbound cluster. */
@@ -311,5 +319,11 @@ export class MeshTransport implements UpstreamTransport {
     const x = new InboundExchange(w, this.from, w.podOfEndpoint(endpoint), request, cb, endpoint);
     w.sim.schedule(w.network.oneWayMs(this.from, x.to) + w.inboundHopMs(x.to), InboundExchange.onArrive, x);
     return x;
+  }
+
+  /** An HTTP/2 keepalive PING to the endpoint's sidecar (keepalive-ping.ts). */
+  ping(endpoint: Endpoint, onAck: () => void): WireStream {
+    const w = this.world;
+    return KeepalivePing.send(w, this.from, w.podOfEndpoint(endpoint), w.keepaliveRng, onAck);
   }
 }

@@ -2,7 +2,7 @@ import { selectorMatches, serviceSelects } from '../config/labels.js';
 import { dnsCandidates, type Scenario, type WorkloadBehaviour } from '../config/scenario/index.js';
 import type { MeshConfig, ServiceConfig, VirtualServiceConfig, WorkloadConfig } from '../config/types.js';
 import { type Rng, RandomStreams, Simulation } from '../engine/index.js';
-import type { ClusterDirectory, Endpoint, EnvoyObserver } from '../envoy/index.js';
+import type { ClusterDirectory, Endpoint, EnvoyObserver, LocalCluster } from '../envoy/index.js';
 import { resolveAmbient, waypointGateways } from '../config/resolve/ambient.js';
 import { AmbientMesh } from './ambient.js';
 import type { OutboundEntry } from './ambient-entry.js';
@@ -108,6 +108,9 @@ export class World implements PodDirectory {
   private readonly registry: readonly ServiceConfig[];
   /** Flagger / Argo Rollouts controllers of this run (mesh/progressive-delivery), when the config has any. */
   progressiveDelivery: ProgressiveDelivery | undefined;
+  /** MeshConfig ISTIO_META_ENABLE_SELF_DISCOVERY: sidecars get a local cluster (zone-aware routing). */
+  private readonly selfDiscovery: boolean;
+  private pingRng: Rng | undefined;
 
   constructor(readonly opts: WorldOptions) {
     const { scenario, config } = opts;
@@ -128,6 +131,7 @@ export class World implements PodDirectory {
     // spec.meshConfig overrides the istio ConfigMap (docs/scenario.md).
     const meshConfig = scenario.meshConfig ?? config.istioMeshConfig;
     const scoped: MeshConfig = meshConfig ? { ...config, istioMeshConfig: meshConfig } : config;
+    this.selfDiscovery = meshConfig?.selfDiscovery === true;
     this.external = new ExternalEndpoints(scenario, this.sim, this.streams);
     this.externalNetworkRng = this.streams.stream('external-network');
     const specs = new ClusterSpecs(
@@ -198,7 +202,7 @@ export class World implements PodDirectory {
   clusterDirectoryFor(pod: Pod): ClusterDirectory {
     const scope = this.scopes.of(pod.namespace, pod.labels);
     const lookup = this.controlPlane.lookup;
-    return {
+    const directory: ClusterDirectory = {
       lookup(name) {
         // Only outbound service clusters are scoped (inbound and catch-all clusters are always there).
         if (name.startsWith('outbound|') && !scope.imported.has(name.slice(name.lastIndexOf('|') + 1)))
@@ -206,6 +210,10 @@ export class World implements PodDirectory {
         return lookup(name);
       },
     };
+    // A waypoint names its clusters of the Services it serves `inbound-vip|...` (waypoint-clusters.ts).
+    return pod.dataplane === Dataplane.Waypoint
+      ? this.ambient.clusterDirectoryFor(pod, directory)
+      : directory;
   }
   /** A sidecar's upstream transport: pods through the mesh, external hosts directly (external-transport.ts). */
   transportFor(pod: Pod): ExternalAwareTransport {
@@ -413,6 +421,33 @@ export class World implements PodDirectory {
     return pod?.namespace === name.slice(dot + 1) ? pod : undefined;
   }
 
+  /**
+   * The sidecar's `local_cluster` with self discovery on: the endpoints of the first Service that
+   * selects the pod, restricted to its region and workload (istio/istio PR #60765: "the endpoints in the
+   * first Service that selects the given proxy, further filtered by region, WorkloadName and
+   * pod-template-hash"); undefined without self discovery or without such a Service.
+   * NOTE: simplification: "first" is the config's Service order, the first port's endpoints are used, and
+   * pods of one workload are not told apart by pod-template-hash.
+   */
+  /** The network draws of HTTP/2 keepalive PINGs (created on the first PING). */
+  get keepaliveRng(): Rng {
+    if (this.pingRng === undefined) this.pingRng = this.streams.stream('keepalive-network');
+    return this.pingRng;
+  }
+
+  localClusterFor(pod: Pod): LocalCluster | undefined {
+    if (!this.selfDiscovery) return undefined;
+    const svc = this.opts.config.services.find((s) => serviceSelects(s, pod.namespace, pod.labels));
+    const port = svc?.ports[0];
+    if (svc === undefined || port === undefined) return undefined;
+    const source = this.endpointSource(svc.fqdn, port.port);
+    const { owner, locality } = pod;
+    return {
+      source,
+      member: (e) => e.locality.region === locality.region && this.endpointPods.get(e.id)?.owner === owner,
+    };
+  }
+
   // --- endpoints (EDS)
   endpointSource(fqdn: string, port: number): ServiceEndpoints {
     const k = `${fqdn}|${port}`;
@@ -473,7 +508,8 @@ export class World implements PodDirectory {
     return undefined;
   }
 
-  private endpoint(pod: Pod, port: number): Endpoint {
+  /** The endpoint `pod:port` (one object per pair): EDS's, and ztunnel's for traffic addressed to a pod IP. */
+  endpoint(pod: Pod, port: number): Endpoint {
     const k = `${pod.name}:${port}`;
     let id = this.endpointIds.get(k);
     if (id === undefined) {

@@ -41,6 +41,8 @@ export class ZtunnelOutbound implements OutboundEntry {
   private readonly lb: Rng;
   /** The Service each Host header names from this pod's namespace (null: none), looked up once. */
   private readonly services = new Map<string, ServiceConfig | null>();
+  /** The pod each IP authority addresses (null: none), looked up once. */
+  private readonly addressed = new Map<string, Pod | null>();
   private eps: readonly Endpoint[] = [];
   private readonly podAt = (k: number): Pod | null => this.world.podOfEndpoint(this.eps[k]!);
 
@@ -64,9 +66,28 @@ export class ZtunnelOutbound implements OutboundEntry {
     if (svc !== null) {
       const wp = this.ambient.waypointOf(svc);
       if (wp !== undefined) return wp.enter(this.pod, request, downstream, this.lb);
+    } else {
+      let to = this.addressed.get(request.authority);
+      if (to === undefined)
+        this.addressed.set(request.authority, (to = this.ambient.podAddressed(request.authority)));
+      if (to !== null) return this.toPod(to, request, downstream);
     }
     const s = new ZtunnelStream(this.world, this.pod, downstream);
     s.start(svc === null ? null : this.pick(svc, request.port), request, this.ambient);
+    return s;
+  }
+
+  /**
+   * Traffic addressed to a pod's IP: through the pod's workload waypoint when it has one, else straight
+   * to the pod (at L4, ready or not: an IP is dialled, no endpoint list is consulted). A Service's
+   * waypoint never applies here, and a workload waypoint never applies to Service-addressed traffic
+   * [ztunnel src/proxy/outbound.rs: "Don't traverse waypoint if traffic was addressed to a service"].
+   */
+  private toPod(to: Pod, request: HttpRequest, downstream: DownstreamCallbacks): OutboundStream {
+    const wp = this.ambient.workloadWaypointOf(to);
+    if (wp !== undefined) return wp.enterWorkload(this.pod, to, request, downstream, this.lb);
+    const s = new ZtunnelStream(this.world, this.pod, downstream);
+    s.start(this.world.endpoint(to, request.port), request, this.ambient);
     return s;
   }
 

@@ -3,12 +3,14 @@ import { renderAutoscaling } from './autoscaling-text.js';
 import { cpuThrottlingBlock } from './cpu-throttling-text.js';
 import { clientBlock } from './fortio-client.js';
 import { progressiveDeliveryBlock } from './progressive-delivery.js';
+import { renderTimeline } from './timeline-text.js';
 import { codes, fmtSecs, pct, table } from './text-table.js';
 
 /**
  * The default text report: the measurement window, per client a fortio block (fortio-client.ts), then
  * requests by hop as the source sidecars saw them, upstream tries by service and subset, the workloads'
- * queues, ejections, and the Envoy stats that moved.
+ * queues, ejections, the timeline of chaos events, rescales and rollout decisions, the HPAs and
+ * rollouts, and the Envoy stats that moved.
  */
 export function renderText(r: Result): string {
   const out: string[] = [
@@ -73,6 +75,7 @@ export function renderText(r: Result): string {
       ]);
     out.push(...table(rows));
   }
+  out.push(...renderTimeline(r));
   out.push(...renderAutoscaling(r));
   if (r.progressiveDelivery) out.push(...progressiveDeliveryBlock(r.progressiveDelivery));
   const moved = r.clusters.flatMap((c) =>

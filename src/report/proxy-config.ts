@@ -44,11 +44,13 @@ export function clusterTable(config: MeshConfig, specs: readonly ClusterSpec[]):
   const rows = [['SERVICE FQDN', 'PORT', 'SUBSET', 'DIRECTION', 'TYPE', 'DESTINATION RULE']];
   for (const s of specs) {
     const dr = destinationRuleFor(config, s.serviceHost);
+    // DIRECTION and SUBSET as istioctl's ParseSubsetKey splits the name (a waypoint's `inbound-vip|9080|http/v1|...`).
+    const [direction, , subset] = s.name.split('|');
     rows.push([
       s.serviceHost,
       String(s.port),
-      s.subset === '' ? '-' : s.subset,
-      'outbound',
+      subset === '' || subset === undefined ? '-' : subset,
+      direction ?? 'outbound',
       'EDS',
       dr === undefined ? '' : `${dr.meta.name}.${dr.meta.namespace}`,
     ]);

@@ -182,6 +182,19 @@ export const resultSchema = z.strictObject({
     )
     .optional()
     .describe('HorizontalPodAutoscalers: each sync and rescale (docs/autoscaling.md)'),
+  timelineEvents: z
+    .array(
+      z.strictObject({
+        timeMs: z.number(),
+        kind: z.enum(['chaos', 'chaos-revert', 'rescale', 'rollout']),
+        source: z.string(),
+        target: z.string(),
+        text: z.string(),
+        replicas: z.strictObject({ from: z.number().int(), to: z.number().int() }).optional(),
+      }),
+    )
+    .optional()
+    .describe('chaos events and reverts, HPA rescales and rollout decisions, time-ordered (docs/output.md)'),
   conservation: z.strictObject({
     started: z.number().int(),
     finished: z.number().int(),

@@ -11,6 +11,7 @@ import type { LatencySummary } from '../engine/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
 import { hopResults, workloadResults } from './collect-mesh.js';
+import { timelineEvents } from './timeline-events.js';
 import type { ClientResult, ClusterResult, LatencyMs, Result, SeriesPoint } from './result.js';
 
 /** Turns a finished world and its recorder into the Result (sorted keys and arrays: stable bytes). */
@@ -18,6 +19,8 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
   const istio = istioOf(world.opts.config);
   const fromMs = scenario.warmupMs;
   const drainedUntilMs = world.sim.now;
+  const rollouts = world.progressiveDelivery?.result();
+  const timeline = timelineEvents(rec.chaos, rec.autoscaling, rollouts ?? [], drainedUntilMs);
   const inFlight = unfinishedByClient(world, fromMs);
   let started = 0;
   let finished = 0;
@@ -121,7 +124,8 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
     http: httpTotals(world),
     conservation: { started, finished, inFlightAtEnd: started - finished },
     ...(rec.autoscaling.length > 0 ? { autoscaling: rec.autoscaling } : {}),
-    ...(world.progressiveDelivery ? { progressiveDelivery: world.progressiveDelivery.result() } : {}),
+    ...(rollouts ? { progressiveDelivery: rollouts } : {}),
+    ...(timeline.length > 0 ? { timelineEvents: timeline } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import type { HpaRecord } from '../mesh/autoscaling/hpa-record.js';
 import type { JsonDiagnostic, SimulatedMisconfiguration } from '../config/analysis/json.js';
 import type { FortioBucket, LatencySummary } from '../engine/index.js';
 import type { ControllerResult } from '../mesh/progressive-delivery/timeline.js';
+import type { TimelineEvent } from './timeline-events.js';
 
 /** Latency percentiles in ms: the HDR summary without its count. */
 export type LatencyMs = Omit<LatencySummary, 'count'>;
@@ -47,7 +48,7 @@ export interface ServiceResult {
 }
 
 export interface ClusterResult {
-  /** `outbound|PORT|SUBSET|FQDN` */
+  /** `outbound|PORT|SUBSET|FQDN`; at a waypoint, for the Services it serves, `inbound-vip|PORT|http[/SUBSET]|FQDN` */
   name: string;
   /** How many client sidecars used this cluster (stats are summed over them). */
   sidecars: number;
@@ -179,4 +180,9 @@ export interface Result {
   autoscaling?: HpaRecord[];
   /** Flagger Canaries and Argo Rollouts: each controller's decision timeline, outcome and user impact. */
   progressiveDelivery?: ControllerResult[];
+  /**
+   * What changed the mesh and when, time-ordered: chaos events and their reverts, HPA rescales, rollout
+   * decisions (run/timeline-events.ts). Absent when the run has none.
+   */
+  timelineEvents?: TimelineEvent[];
 }

@@ -10,7 +10,7 @@ import {
   type UpstreamAttemptEvent,
 } from '../envoy/index.js';
 import { LogHistogram } from '../engine/index.js';
-import type { ConnPool } from '../envoy/upstream/conn-pool/conn-pool.js';
+import { poolsOf } from '../envoy/upstream/cluster.js';
 import type { Pod } from '../mesh/pod.js';
 import type { Sidecar } from '../mesh/sidecar.js';
 import type { World } from '../mesh/world.js';
@@ -177,8 +177,7 @@ function clusterViews(s: Sidecar, hostStats: HostStatsObserver): ClusterView[] {
       for (const h of set.hosts) {
         const counters = hostStats.hosts.get(`${s.pod.name}|${c.name}|${h.endpoint.podName}`);
         let cxActive = 0;
-        for (const p of (h.pool as (ConnPool | undefined)[] | undefined) ?? [])
-          cxActive += p?.activeConnections ?? 0;
+        for (const p of poolsOf(h)) cxActive += p.activeConnections;
         hosts.push({
           address: h.endpoint.address,
           pod: h.endpoint.podName,

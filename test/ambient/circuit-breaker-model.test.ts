@@ -10,7 +10,8 @@ import { istioCount } from './support.js';
  */
 const stats = (r: Result, name: string) => r.clusters.find((c) => c.name === name)!.stats;
 const SIDECARS = 'outbound|8000||httpbin.sidecars.svc.cluster.local';
-const AMBIENT = 'outbound|8000||httpbin.ambient.svc.cluster.local';
+// The waypoint's cluster for the Service it serves, as istiod names it (cluster_waypoint.go).
+const AMBIENT = 'inbound-vip|8000|http|httpbin.ambient.svc.cluster.local';
 
 describe('models/ambient/circuit-breaker: the same DestinationRule, per client vs per waypoint', async () => {
   const r = await runModel('models/ambient/circuit-breaker.scenario.yaml');

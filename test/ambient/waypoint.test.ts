@@ -59,9 +59,11 @@ ${labels}      connections: 1
 `;
 const THREE = fortio('a') + fortio('b') + fortio('c');
 
+/** Pending overflows of web's cluster: at client sidecars `outbound|...`, at a waypoint `inbound-vip|...`. */
 const overflow = (r: Result) =>
-  r.clusters.find((c) => c.name === 'outbound|9080||web.shop.svc.cluster.local')?.stats
-    .upstream_rq_pending_overflow ?? 0;
+  r.clusters
+    .filter((c) => c.name.endsWith('|web.shop.svc.cluster.local'))
+    .reduce((n, c) => n + (c.stats.upstream_rq_pending_overflow ?? 0), 0);
 const viaWaypoint = (r: Result) => istioCount(r, { reporter: 'waypoint' });
 
 describe('which Services use the waypoint', () => {

@@ -95,6 +95,42 @@ describe('LatencyHistogram', () => {
       { numRuns: 300, seed: 42 },
     );
   });
+  it('percentile(p) and merge() give hdr-histogram-js getValueAtPercentile on the same values (clamped), up to 10^8 ms', () => {
+    // The fixed bucket layout must equal HDR's (1 µs, 3 digits) everywhere, past 2^32 µs (71.6 minutes) too.
+    const round3 = (x: number) => Math.round(x * 1000) / 1000;
+    const percentiles = [0, 0.1, 1, 25, 50, 75, 90, 99, 99.9, 99.99, 100];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: 0, max: 3, noNaN: true }),
+            fc.double({ min: 0, max: 1e5, noNaN: true }),
+            fc.double({ min: 4e6, max: 1e8, noNaN: true }),
+            fc.constantFrom(0, 2.047, 2.048, 2.049, 4.095, 4.096, 4294967.295, 4294967.296, 4294967.297),
+          ),
+          { minLength: 2, maxLength: 300 },
+        ),
+        (values) => {
+          const half = values.length >> 1;
+          const a = new LatencyHistogram();
+          const b = new LatencyHistogram();
+          const hdr = new Int32Histogram(1, 2, 3);
+          hdr.autoResize = true;
+          values.forEach((v, i) => {
+            (i < half ? a : b).record(v);
+            hdr.recordValue(Math.round(v * 1000));
+          });
+          a.merge(b);
+          const min = round3(Math.min(...values));
+          const max = round3(Math.max(...values));
+          for (const p of percentiles)
+            expect(a.percentile(p)).toBe(Math.min(max, Math.max(min, hdr.getValueAtPercentile(p) / 1000)));
+          expect(a.count).toBe(values.length);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
   it('countAtPercentile rounds up except within one ulp, and never goes below the first value', () => {
     expect(countAtPercentile(50, 1000)).toBe(500); // exactly at a count
     expect(countAtPercentile(50, 1001)).toBe(501); // 500.5 rounds up

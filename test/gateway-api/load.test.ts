@@ -180,7 +180,11 @@ describe('Gateway API validation: the CRDs schemas and CEL rules (MSIM3120)', ()
       '  parentRefs:\n',
       '  parentRefs:\n  - {name: product-service, kind: Service, group: ""}\n',
     );
-    expect(bad(text).some((d) => d.includes('sectionName or port must be specified'))).toBe(true);
+    expect(
+      bad(text).some((d) =>
+        d.includes('sectionName must be unique when parentRefs includes 2 or more references'),
+      ),
+    ).toBe(true);
   });
 
   it('Gateway listeners: unique names, tls for HTTPS, no hostname on TCP', () => {
@@ -195,7 +199,7 @@ describe('Gateway API validation: the CRDs schemas and CEL rules (MSIM3120)', ()
     const ds = bad(text);
     expect(ds.some((d) => d.includes('spec.listeners[1].name: Listener name must be unique'))).toBe(true);
     expect(
-      ds.some((d) => d.includes("spec.listeners[1]: tls mode must be set for protocols ['HTTPS', 'TLS']")),
+      ds.some((d) => d.includes('spec.listeners[1]: an HTTPS listener needs tls (with certificateRefs)')),
     ).toBe(true);
     expect(ds.some((d) => d.includes('spec.listeners[2].hostname: hostname must not be specified'))).toBe(
       true,

@@ -1,47 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../src/config/diagnostics.js';
-import { loadScenarioFromTexts } from '../../src/config/scenario/load.js';
-import { runScenario } from '../../src/run/index.js';
 import { binomialBand } from '../support/run-model.js';
 import { gateway, HTTP_LISTENER, route } from './helpers.js';
+import { APP, runInline } from './run-inline.js';
 
-const APP = `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: production}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 8080}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: production}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]
-`;
-
-async function run(manifests: string, traffic: string) {
-  const scenario = `apiVersion: meshsim.dev/v1alpha1
-kind: Scenario
-metadata: {name: t}
-spec:
-  manifests: [m.yaml]
-  duration: 10s
-  seed: 4
-  workloads:
-    production/web: {latency: {constant: 5ms}}
-  traffic:
-${traffic}`;
-  const load = loadScenarioFromTexts({ file: 's.yaml', text: scenario }, [
-    { file: 'm.yaml', text: manifests },
-  ]);
-  if (!load.loaded) throw new Error(load.diagnostics.map(formatDiagnostic).join('\n'));
-  return runScenario(load.loaded, {});
-}
+const run = async (manifests: string, traffic: string) => (await runInline(manifests, traffic)).result;
 
 describe('Gateway semantics at run time', () => {
   it('an unresolved backend answers 500 NC for its share; the resolved one serves the rest', async () => {

@@ -161,26 +161,28 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
     // 4,471 x (4,471 + 1) pairs (19,994,312) pass the 20,000,000 limit, 4,472 x 4,473 do not.
     expect(errors({ replicas: 4471, db: 4471 })).toEqual([]);
     expect(errors({ replicas: 4472, db: 4472 })).toEqual([
-      `m.yaml:12:13 error MSIM2006 the scenario needs 8,945 pods, 20,003,256 (sidecar, endpoint) pairs, about 2.3 GiB; meshsim's limit is 20,000,000 pairs (Scenario s, spec.replicas)`,
+      `m.yaml:12:13 error MSIM2006 the scenario needs 8,945 pods, 20,003,256 (sidecar, endpoint) pairs, about 682 MiB; meshsim's limit is 20,000,000 pairs (Scenario s, spec.replicas)`,
     ]);
   });
 
   it('memory: used pairs count up to the upstream requests; refused above about 4 GiB', () => {
-    // 4,000 api pods x 4,000 db pods: 16 M idle pairs (~1.8 GiB). At 100,000/s each request uses up to
-    // two pairs: 5 s (1 M used) passes, 20 s (4 M used, ~3.4 GiB more) does not.
+    // 4,000 api pods x 4,000 db pods: 16 M idle pairs (~0.5 GiB). At 100,000/s each request uses up to
+    // two pairs: 29 s (5.8 M used, 4,289,672,192 bytes in all) passes just below 4 GiB, 30 s (6 M used,
+    // 4,417,672,192 bytes) does not.
     const at = (duration: string) =>
       errors({ replicas: 4000, db: 4000, spec: `  duration: ${duration}\n`, traffic: BIG_TRAFFIC });
-    expect(at('5s')).toEqual([]);
-    const e = at('20s');
+    expect(at('29s')).toEqual([]);
+    const e = at('30s');
     expect(e).toHaveLength(1);
     expect(e[0]).toBe(
-      `m.yaml:12:13 error MSIM2006 the scenario needs 8,001 pods, 16,004,000 (sidecar, endpoint) pairs, about 5.2 GiB (4,000,000 pairs used at most); meshsim's limit is about 4.0 GiB (Scenario s, spec.replicas)`,
+      `m.yaml:12:13 error MSIM2006 the scenario needs 8,001 pods, 16,004,000 (sidecar, endpoint) pairs, about 4.1 GiB (6,000,000 pairs used at most); meshsim's limit is about 4.0 GiB (Scenario s, spec.replicas)`,
     );
-    const big = load({ replicas: 4000, db: 4000, spec: '  duration: 20s\n', traffic: BIG_TRAFFIC }).loaded;
+    const big = load({ replicas: 4000, db: 4000, spec: '  duration: 30s\n', traffic: BIG_TRAFFIC }).loaded;
     expect(big).toBeUndefined();
-    const ok = load({ replicas: 4000, db: 4000, spec: '  duration: 5s\n', traffic: BIG_TRAFFIC }).loaded!;
+    const ok = load({ replicas: 4000, db: 4000, spec: '  duration: 29s\n', traffic: BIG_TRAFFIC }).loaded!;
     const size = estimateScenarioSize(ok.scenario, ok.config);
-    expect(size.usedPairsAtMost).toBe(1_000_000);
+    expect(size.usedPairsAtMost).toBe(5_800_000);
+    expect(size.memoryBytes).toBe(4_289_672_192);
     expect(size.memoryBytes).toBeLessThanOrEqual(LIMITS.maxMemoryBytes);
   });
 
@@ -208,7 +210,7 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
         events: '  events:\n    - {at: 1s, target: default/db, scale: {replicas: 7000}}\n',
       })[0],
     ).toBe(
-      "s.yaml:11:54 error MSIM2006 the scenario needs 10,001 pods, 21,003,000 (sidecar, endpoint) pairs, about 2.4 GiB; meshsim's limit is 20,000,000 pairs (Scenario s, spec.events[0].scale.replicas)",
+      "s.yaml:11:54 error MSIM2006 the scenario needs 10,001 pods, 21,003,000 (sidecar, endpoint) pairs, about 720 MiB; meshsim's limit is 20,000,000 pairs (Scenario s, spec.events[0].scale.replicas)",
     );
   });
   it('a service calling itself: a losing loop passes, a loop that feeds itself is refused', () => {

@@ -11,8 +11,9 @@ function timeline(r: Result): string[] {
 }
 
 // The tutorial's podinfo HPA (minReplicas 2) runs too since autoscaling landed: it scales the canary
-// Deployment from 1 to 2 pods at its first sync (15 s), as it would in a cluster; the decisions are the
-// same as without it, the metric values are those of two canary pods.
+// Deployment from 1 to 2 pods at its first sync (15 s), as it would in a cluster; and the Canary's
+// autoscalerRef makes Flagger copy it into podinfo-primary, which scales the primary from 1 to 2 at the
+// same sync. The decisions are the same as without them, the metric values those of 2 + 2 pods.
 describe('models/progressive-delivery: golden decision timelines (their seeds)', () => {
   it('models/progressive-delivery/flagger/podinfo-canary.scenario.yaml', async () => {
     const r = await runModel('models/progressive-delivery/flagger/podinfo-canary.scenario.yaml');
@@ -24,17 +25,23 @@ describe('models/progressive-delivery: golden decision timelines (their seeds)',
       '120 2 10 Progressing advance',
       '180 3 20 Progressing advance request-success-rate=99.924642 request-duration=82',
       '240 4 30 Progressing advance request-success-rate=99.787573 request-duration=72',
-      '300 5 40 Progressing advance request-success-rate=99.826011 request-duration=67',
-      '360 6 50 Progressing advance request-success-rate=99.774944 request-duration=77',
-      '420 7 50 Promoting promote request-success-rate=99.845249 request-duration=48',
+      '300 5 40 Progressing advance request-success-rate=99.826011 request-duration=51',
+      '360 6 50 Progressing advance request-success-rate=99.774859 request-duration=75',
+      '420 7 50 Promoting promote request-success-rate=99.721879 request-duration=49',
       '480 8 0 Finalising finalise',
       '540 9 0 Succeeded succeeded',
     ]);
     expect(c.impact.served.map((s) => [s.workload, s.requests, s.errors5xx])).toEqual([
-      ['test/podinfo', 23107, 37],
-      ['test/podinfo-primary', 41923, 25],
+      ['test/podinfo', 23104, 44],
+      ['test/podinfo-primary', 41925, 20],
     ]);
-    expect([c.impact.callers.requests, c.impact.callers.errors5xx]).toEqual([64981, 14]);
+    expect([c.impact.callers.requests, c.impact.callers.errors5xx]).toEqual([64982, 17]);
+    expect(
+      r.autoscaling!.map((a) => [a.name, a.target, a.events.map((e) => [e.timeMs, e.from, e.to])]),
+    ).toEqual([
+      ['test/podinfo', 'Deployment/podinfo', [[15000, 1, 2]]],
+      ['test/podinfo-primary', 'Deployment/podinfo-primary', [[15000, 1, 2]]],
+    ]);
   });
 
   it('models/progressive-delivery/flagger/podinfo-canary-faulty.scenario.yaml', async () => {
@@ -45,18 +52,18 @@ describe('models/progressive-delivery: golden decision timelines (their seeds)',
       '60 1 0 Progressing start',
       '120 2 0 Progressing start',
       '120 2 10 Progressing advance',
-      '180 3 10 Progressing hold request-success-rate=96.922216',
-      '240 4 10 Progressing hold request-success-rate=96.933798',
-      '300 5 10 Progressing hold request-success-rate=96.913137',
-      '360 6 10 Progressing hold request-success-rate=97.343173',
-      '420 7 10 Progressing hold request-success-rate=96.573876',
+      '180 3 10 Progressing hold request-success-rate=97.53069',
+      '240 4 10 Progressing hold request-success-rate=97.542135',
+      '300 5 10 Progressing hold request-success-rate=97.186147',
+      '360 6 10 Progressing hold request-success-rate=97.056659',
+      '420 7 10 Progressing hold request-success-rate=96.857143',
       '480 8 0 Failed rollback',
     ]);
     expect(c.impact.served.map((s) => [s.workload, s.requests, s.errors5xx])).toEqual([
-      ['test/podinfo', 13492, 394],
-      ['test/podinfo-primary', 44359, 0],
+      ['test/podinfo', 13465, 386],
+      ['test/podinfo-primary', 44366, 0],
     ]);
-    expect([c.impact.callers.requests, c.impact.callers.errors5xx]).toEqual([57743, 286]);
+    expect([c.impact.callers.requests, c.impact.callers.errors5xx]).toEqual([57742, 297]);
   });
 
   it('models/progressive-delivery/argo/istio-subset-split.scenario.yaml', async () => {

@@ -141,10 +141,12 @@ describe('webhook validation of the new fields (pkg/config/validation)', () => {
     ]);
   });
 
-  it('a valid zoneAwareLbSetting is loaded with an MSIM3104 note that its effect is not simulated', () => {
+  it('a valid zoneAwareLbSetting is loaded with an MSIM3105 note on the local cluster it needs', () => {
     const r = load(dr('    loadBalancer: {zoneAwareLbSetting: {enabled: true, minClusterSize: 2}}'), '1.31');
     expect(r.lines).toEqual([
-      expect.stringMatching(/m\.yaml:7:20 info MSIM3104 zoneAwareLbSetting is validated and not simulated/),
+      expect.stringMatching(
+        /m\.yaml:7:20 info MSIM3105 zoneAwareLbSetting routes by zone only from sidecars with a local cluster: set ISTIO_META_ENABLE_SELF_DISCOVERY/,
+      ),
     ]);
     expect(r.config.destinationRules[0]!.trafficPolicy!.loadBalancer!.zoneAware).toEqual({
       enabled: true,

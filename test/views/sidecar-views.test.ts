@@ -65,6 +65,22 @@ describe("one sidecar's Envoy admin views (--pod, -f envoy-clusters)", () => {
     expect(cluster.stats.upstream_rq_total).toBeLessThan(summed.stats.upstream_rq_total!);
   });
 
+  it('a host only one Envoy worker has used (one pool, not a list per worker) shows its connection', async () => {
+    const loaded = await loadModel('models/outlier/one-bad-of-five.scenario.yaml');
+    // 15 ms: productpage-0 has sent its first request, on one worker, to one ratings pod.
+    const ran = runWithViews(loaded, { durationMs: 15 }, { pod: 'productpage-0', sidecars: true });
+    if (ran.kind !== 'ran') throw new Error('ran');
+    const [cluster] = ran.sidecars![0]!.clusters;
+    expect(cluster!.stats.upstream_cx_total).toBe(1);
+    expect(cluster!.hosts.map((h) => [h.stats.cx_active, h.stats.rq_total])).toEqual([
+      [0, 0],
+      [1, 1],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
   it('an unknown --pod is MSIM3091 with close names, exit 1', async () => {
     const r = await cli(
       'run',

@@ -130,11 +130,14 @@ function proxyConfig(
   if (pod === undefined) return output === 'text' ? '' : structured([], output);
   if (t.kind === 'service')
     io.stderr(`meshsim: the config of ${t.service.fqdn} as the sidecar of pod ${pod.name} has it\n`);
-  const specs = clusterSpecsFor(world, config, fqdn);
+  // A waypoint pod names the clusters of the Services it serves `inbound-vip|...` (mesh/waypoint-clusters.ts).
+  const outbound = clusterSpecsFor(world, config, fqdn);
+  const specs = world.ambient.clusterSpecsAt(pod, outbound);
   if (kind === 'cluster')
     return output === 'text' ? clusterTable(config, specs) : structured(specs.map(envoyCluster), output);
   if (kind === 'endpoint') {
-    const clusters = podClusters(world, pod, specs);
+    // The proxy's clusters are keyed by the names its routes use (outbound|...).
+    const clusters = podClusters(world, pod, outbound);
     return output === 'text' ? endpointTable(clusters) : structured(envoyEndpoints(clusters), output);
   }
   const tables = routePorts(config).map((port) => ({

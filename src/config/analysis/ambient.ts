@@ -7,6 +7,7 @@
  */
 import { DATAPLANE_MODE_LABEL, resolveAmbient, waypointGateways } from '../resolve/ambient.js';
 import type { MeshConfig } from '../types.js';
+import { analyzeAmbientWorkloads } from './ambient-workloads.js';
 import type { Findings } from './context.js';
 
 export function analyzeAmbient(config: MeshConfig, f: Findings): void {
@@ -56,6 +57,7 @@ export function analyzeAmbient(config: MeshConfig, f: Findings): void {
     );
   }
   analyzeL7WithoutWaypoint(config, ambient, f);
+  analyzeAmbientWorkloads(config, ambient, f);
   for (const n of config.namespaces)
     if (n.meta.labels[DATAPLANE_MODE_LABEL] === 'ambient' && n.meta.labels['istio-injection'] === 'enabled')
       f.add(

@@ -40,7 +40,10 @@ export interface WaypointConfig {
   source: SourceRef;
 }
 
-/** Why a Service that asks for a waypoint has none (istiod's status messages, ambient/waypoints.go). */
+/**
+ * Why a Service (or pod) that asks for a waypoint has none (istiod's status messages, ambient/waypoints.go);
+ * `via: 'service'` means the object's own label (a Service's or a pod's), `'namespace'` its namespace's.
+ */
 export type WaypointBinding =
   | { kind: 'none' }
   | { kind: 'bound'; waypoint: WaypointConfig; via: 'service' | 'namespace' }
@@ -52,6 +55,8 @@ export interface AmbientConfig {
   /** Whether any namespace, workload or load generator could be enrolled (cheap check for the world). */
   anyEnrolled: boolean;
   bindingOf(svc: ServiceConfig): WaypointBinding;
+  /** The waypoint for traffic addressed to a pod (its namespace and labels), as istiod binds workloads. */
+  workloadBindingOf(namespace: string, podLabels: Labels): WaypointBinding;
   namespaceLabels(ns: string): Labels;
 }
 
@@ -130,20 +135,37 @@ export function resolveAmbient(
     anyEnrolled,
     namespaceLabels: labelsOf,
     bindingOf(svc) {
-      // The Service's own label first, then its namespace's [ambient/waypoints.go fetchWaypointForTarget].
-      const own = useWaypoint(svc.meta.labels, svc.meta.namespace);
-      if (own === 'none') return { kind: 'none' };
-      const via = own !== undefined ? 'service' : 'namespace';
-      const ref = own ?? useWaypoint(labelsOf(svc.meta.namespace), svc.meta.namespace);
-      if (ref === undefined || ref === 'none') return { kind: 'none' };
-      const w = byKey.get(`${ref.namespace}/${ref.name}`);
-      if (w === undefined) return { kind: 'missing', name: ref.name, namespace: ref.namespace, via };
+      const b = target(svc.meta.namespace, svc.meta.labels);
       // A waypoint for workloads only does not take Service traffic [fetchWaypointForService].
-      if (w.trafficType !== 'service' && w.trafficType !== 'all')
-        return { kind: 'unsupported-traffic-type', waypoint: w, via };
-      return { kind: 'bound', waypoint: w, via };
+      if (b.kind === 'bound' && b.waypoint.trafficType !== 'service' && b.waypoint.trafficType !== 'all')
+        return { kind: 'unsupported-traffic-type', waypoint: b.waypoint, via: b.via };
+      return b;
+    },
+    workloadBindingOf(namespace, podLabels) {
+      // A waypoint itself never has one [fetchWaypointForService: "This is a waypoint, so it cannot have a waypoint"].
+      if (podLabels[GATEWAY_NAME_LABEL] !== undefined) return { kind: 'none' };
+      const b = target(namespace, podLabels);
+      if (b.kind !== 'bound' || b.waypoint.trafficType === 'workload' || b.waypoint.trafficType === 'all')
+        return b;
+      // A service waypoint inherited from the namespace is no error: the pod has no workload waypoint;
+      // the pod's own label naming it is [ambient/waypoints.go fetchWaypointForWorkload].
+      return b.via === 'namespace'
+        ? { kind: 'none' }
+        : { kind: 'unsupported-traffic-type', waypoint: b.waypoint, via: b.via };
     },
   };
+
+  /** The object's own label first, then its namespace's [ambient/waypoints.go fetchWaypointForTarget]. */
+  function target(namespace: string, labels: Labels): WaypointBinding {
+    const own = useWaypoint(labels, namespace);
+    if (own === 'none') return { kind: 'none' };
+    const via = own !== undefined ? 'service' : 'namespace';
+    const ref = own ?? useWaypoint(labelsOf(namespace), namespace);
+    if (ref === undefined || ref === 'none') return { kind: 'none' };
+    const w = byKey.get(`${ref.namespace}/${ref.name}`);
+    if (w === undefined) return { kind: 'missing', name: ref.name, namespace: ref.namespace, via };
+    return { kind: 'bound', waypoint: w, via };
+  }
 }
 
 function isTrafficType(s: string): s is WaypointTrafficType {

@@ -8,12 +8,14 @@
  * reconcileService); DestinationRules `<svc>-canary` and `<svc>-primary` with `service.trafficPolicy`;
  * the VirtualService `<svc>` with hosts `service.hosts` + `<svc>`, gateways `service.gateways` or
  * `mesh` when none, one HTTP rule with the service's match/timeout/retries/headers routing 100 to the
- * primary and 0 to the canary (pkg/router/istio.go reconcileVirtualService, makeDestination).
+ * primary and 0 to the canary (pkg/router/istio.go reconcileVirtualService, makeDestination); with an
+ * `autoscalerRef`, the `<hpa>-primary` HorizontalPodAutoscaler on the primary (flagger-autoscaler.ts).
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { CanaryDoc } from '../schema/flagger.js';
-import type { ObjectMeta, WorkloadConfig } from '../types.js';
+import type { HorizontalPodAutoscalerConfig, ObjectMeta, WorkloadConfig } from '../types.js';
 import { shortHostToFqdn } from '../hosts.js';
+import { primaryAutoscaler } from './flagger-autoscaler.js';
 import { diagnosticAt, durationMs } from './rollout-common.js';
 import { parsePromQL } from './rollout-promql.js';
 import type { CanaryConfig, CanaryMetricConfig, MetricTemplateConfig } from './rollout-types.js';
@@ -73,6 +75,7 @@ export function expandCanary(
   doc: CanaryDoc,
   workloads: ReadonlyMap<string, WorkloadConfig>,
   templates: ReadonlyMap<string, MetricTemplateConfig>,
+  hpas: ReadonlyMap<string, HorizontalPodAutoscalerConfig>,
   out: Diagnostic[],
 ): CanaryExpansion {
   const ns = meta.namespace;
@@ -120,11 +123,25 @@ export function expandCanary(
       kind: 'Deployment',
       metadata: { name: primaryName, namespace: ns, labels: { [label]: `${value}-primary` } },
       spec: {
-        replicas: target.replicas,
+        // createPrimaryDeployment: the target's replicas, or 1 when it has none.
+        replicas: target.replicas > 0 ? target.replicas : 1,
         selector: { matchLabels: { [label]: `${value}-primary` } },
         template: {
-          metadata: { labels: primaryLabels },
-          spec: { containers: target.containers.map((c) => ({ name: c.name, ports: c.ports })) },
+          // The pod template is the target's (getPrimaryDeploymentTemplateSpec): the cpu requests and
+          // the annotations (sidecar.istio.io/proxyCPU ...) an HPA on the primary divides by.
+          metadata: {
+            labels: primaryLabels,
+            ...(target.podAnnotations ? { annotations: { ...target.podAnnotations } } : {}),
+          },
+          spec: {
+            containers: target.containers.map((c) => ({
+              name: c.name,
+              ports: c.ports,
+              ...(c.cpuRequestMilli !== undefined
+                ? { resources: { requests: { cpu: `${c.cpuRequestMilli}m` } } }
+                : {}),
+            })),
+          },
         },
       },
     },
@@ -135,6 +152,11 @@ export function expandCanary(
     destinationRule(names.primary, ns, spec.service.trafficPolicy),
     virtualService(names, ns, spec.service, analysis?.match),
   ];
+  if (spec.autoscalerRef !== undefined) {
+    const a = primaryAutoscaler(meta, spec.autoscalerRef, primaryName, hpas);
+    if (a.ok) generated.push(a.document);
+    else diag(a.path, a.code, a.message);
+  }
 
   const model = {
     namespace: ns,
@@ -252,12 +274,6 @@ function notSimulated(doc: CanaryDoc, diag: (path: string, code: 'MSIM3161', mes
       `${at}.webhooks`,
       'MSIM3161',
       'webhooks are not called: gates pass at once and load-test hooks send no traffic (add it as scenario traffic)',
-    );
-  if (doc.spec.autoscalerRef !== undefined)
-    diag(
-      'spec.autoscalerRef',
-      'MSIM3161',
-      "the HorizontalPodAutoscaler is not simulated: both Deployments keep the target's replicas",
     );
   if (a?.sessionAffinity !== undefined)
     diag(`${at}.sessionAffinity`, 'MSIM3161', 'session affinity is not simulated');

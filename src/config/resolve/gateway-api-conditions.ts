@@ -26,12 +26,13 @@ export function diag(code: Code, at: SourceRef, res: Res, message: string, path?
   return d;
 }
 
-const RANK: Record<NonNullable<RouteParentReference['denied']>['reason'], number> = {
+type Denial = Exclude<NonNullable<RouteParentReference['denied']>['reason'], 'UnsupportedParent'>;
+const RANK: Record<Denial, number> = {
   NotAllowedByListeners: 1,
   NoMatchingListenerHostname: 2,
   NoMatchingParent: 4,
 };
-const CODE_OF: Record<NonNullable<RouteParentReference['denied']>['reason'], Code> = {
+const CODE_OF: Record<Denial, Code> = {
   NoMatchingParent: 'MSIM3121',
   NotAllowedByListeners: 'MSIM3122',
   NoMatchingListenerHostname: 'MSIM3123',
@@ -58,9 +59,23 @@ export function routeConditions(
   route.parentRefs.forEach((ref, i) => {
     const mine = parents.filter((p) => p.ref === ref);
     if (mine.length === 0 || mine.some((p) => p.denied === undefined)) return;
-    const best = Math.min(...mine.map((p) => RANK[p.denied!.reason]));
-    const shown = mine.filter((p) => RANK[p.denied!.reason] === best);
-    const reason = shown[0]!.denied!.reason;
+    if (mine[0]!.denied!.reason === 'UnsupportedParent') {
+      // istiod ignores the reference and writes no status for it; say so, as information.
+      out.push(
+        diag(
+          'MSIM3130',
+          ref.source,
+          who,
+          `parentRef ${ref.group}/${ref.kind} ${ref.namespace}/${ref.name} is no kind istiod handles (Gateway, Service, ServiceEntry): it ignores the reference and writes no status for it (another controller may own it)`,
+          `spec.parentRefs[${i}]`,
+        ),
+      );
+      return;
+    }
+    const rank = (p: RouteParentReference) => RANK[p.denied!.reason as Denial];
+    const best = Math.min(...mine.map(rank));
+    const shown = mine.filter((p) => rank(p) === best);
+    const reason = shown[0]!.denied!.reason as Denial;
     const message = [...new Set(shown.map((p) => p.denied!.message))].join('; ');
     out.push(
       diag(
@@ -79,6 +94,8 @@ const PROBLEM_CODE: Record<BackendProblem['reason'], Code> = {
   RefNotPermitted: 'MSIM3125',
   InvalidKind: 'MSIM3126',
   InvalidFilter: 'MSIM3127',
+  // Another hard conversion error (buildDestination's InvalidDestination): no routes either.
+  InvalidDestination: 'MSIM3127',
 };
 
 /**
@@ -102,7 +119,7 @@ export function backendConditions(
         PROBLEM_CODE[p.reason],
         s,
         who,
-        `ResolvedRefs=False (${p.reason}): ${p.message}; ${p.reason === 'InvalidFilter' ? 'istiod generates no routes for this HTTPRoute' : 'requests sent to it get 500'}`,
+        `ResolvedRefs=False (${p.reason}): ${p.message}; ${p.reason === 'InvalidFilter' || p.reason === 'InvalidDestination' ? 'istiod generates no routes for this HTTPRoute' : 'requests sent to it get 500'}`,
       ),
     );
   }

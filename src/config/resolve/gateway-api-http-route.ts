@@ -91,6 +91,7 @@ function backendTarget(
     kind: b.kind ?? 'Service',
     name: b.name,
     namespace: b.namespace ?? ns,
+    ...(b.namespace !== undefined ? { namespaceWritten: true as const } : {}),
     ...(b.port !== undefined ? { port: b.port } : {}),
     source,
   };

@@ -43,7 +43,8 @@ export interface RouteParentReference {
   readonly internalName: string;
   readonly listener?: ListenerParent;
   readonly denied?: {
-    reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname';
+    /** UnsupportedParent: a kind istiod does not handle; it ignores the parentRef (no status at all). */
+    reason: 'NoMatchingParent' | 'NotAllowedByListeners' | 'NoMatchingListenerHostname' | 'UnsupportedParent';
     message: string;
   };
 }
@@ -122,26 +123,34 @@ export function routeParents(
   route: HTTPRouteConfig,
   listeners: readonly ListenerParent[],
   serviceExists: (namespace: string, name: string) => boolean,
+  serviceEntryExists: (namespace: string, name: string) => boolean,
 ): RouteParentReference[] {
   const out: RouteParentReference[] = [];
   const ns = route.meta.namespace;
   const hostnames = route.hostnames.length > 0 ? route.hostnames : ['*'];
   for (const ref of route.parentRefs) {
-    if (ref.group === '' && ref.kind === 'Service') {
-      if (!serviceExists(ref.namespace, ref.name))
+    // Service and ServiceEntry parents are the `mesh` parent; referenceAllowed only checks that the
+    // object exists ("parent service: %q not found", "parent service entry: %q not found").
+    const mesh = meshParentKind(ref);
+    if (mesh !== undefined) {
+      const exists = mesh === 'Service' ? serviceExists : serviceEntryExists;
+      const what = mesh === 'Service' ? 'service' : 'service entry';
+      if (!exists(ref.namespace, ref.name))
         out.push({
           ref,
           internalName: 'mesh',
-          denied: { reason: 'NoMatchingParent', message: `parent service: "${ref.name}" not found` },
+          denied: { reason: 'NoMatchingParent', message: `parent ${what}: "${ref.name}" not found` },
         });
       else out.push({ ref, internalName: 'mesh' });
       continue;
     }
     if (ref.group !== 'gateway.networking.k8s.io' || ref.kind !== 'Gateway') {
+      // toInternalParentReference fails: "Cannot handle the reference. Maybe it is for another
+      // controller, so we just ignore it" (no status for it).
       out.push({
         ref,
         internalName: '',
-        denied: { reason: 'NoMatchingParent', message: `unsupported parent: ${ref.group}/${ref.kind}` },
+        denied: { reason: 'UnsupportedParent', message: `unsupported parent: ${ref.group}/${ref.kind}` },
       });
       continue;
     }
@@ -169,6 +178,16 @@ export function routeParents(
     }
   }
   return out;
+}
+
+/**
+ * toInternalParentReference's mesh kinds: a core Service (GAMMA) or Istio's ServiceEntry (group
+ * networking.istio.io), whose hosts the generated VirtualServices take (route_collections.go).
+ */
+export function meshParentKind(ref: ParentRefConfig): 'Service' | 'ServiceEntry' | undefined {
+  if (ref.group === '' && ref.kind === 'Service') return 'Service';
+  if (ref.group === 'networking.istio.io' && ref.kind === 'ServiceEntry') return 'ServiceEntry';
+  return undefined;
 }
 
 function referenceAllowed(

@@ -30,7 +30,7 @@ import type {
  * InvalidFilter is a hard error for the whole route (no routes are generated for it).
  */
 export interface BackendProblem {
-  reason: 'BackendNotFound' | 'RefNotPermitted' | 'InvalidKind' | 'InvalidFilter';
+  reason: 'BackendNotFound' | 'RefNotPermitted' | 'InvalidKind' | 'InvalidFilter' | 'InvalidDestination';
   message: string;
   /** Where to report it: the backendRef, or the filter. */
   at: SourceRef;
@@ -56,8 +56,30 @@ function unsupportedFilter(rule: HTTPRouteRuleConfig): { type: string; at: Sourc
   return undefined;
 }
 
+/** The `Hostname` pseudo-kind of group networking.istio.io: a backendRef naming a ServiceEntry host. */
+export const ISTIO_GROUP = 'networking.istio.io';
+
+/**
+ * buildDestination's InvalidDestination for a `Hostname` backend (no port, or a namespace): not one of
+ * the "invalid backend" reasons a backend survives (isInvalidBackend), so a hard error for the route.
+ */
+function invalidDestination(rule: HTTPRouteRuleConfig): { message: string; at: SourceRef } | undefined {
+  const refs: Omit<BackendRefConfig, 'weight' | 'filters'>[] = rule.backendRefs.filter((b) => b.weight !== 0);
+  for (const f of rule.filters) if (f.type === 'RequestMirror') refs.push(f.backendRef);
+  for (const b of refs) {
+    if (b.group !== ISTIO_GROUP || b.kind !== 'Hostname') continue;
+    if (b.port === undefined) return { message: 'port is required in backendRef', at: b.source };
+    if (b.namespaceWritten) return { message: 'namespace may not be set with Hostname type', at: b.source };
+  }
+  return undefined;
+}
+
 export interface BackendLookup {
   serviceExists(namespace: string, name: string): boolean;
+  /** PushContext.GetService: a Kubernetes Service's FQDN or a ServiceEntry's host, exactly. */
+  hostExists(host: string): boolean;
+  /** serviceEntryHosts: the hosts of ServiceEntry namespace/name ([] when there is none). */
+  serviceEntryHosts(namespace: string, name: string): readonly string[];
   /** ReferenceGrant check for a cross-namespace reference from an HTTPRoute in `fromNamespace`. */
   granted(fromNamespace: string, kind: string, group: string, namespace: string, name: string): boolean;
 }
@@ -81,6 +103,11 @@ export function convertHTTPRouteRule(
   const bad = unsupportedFilter(rule);
   if (bad) {
     problems.push({ reason: 'InvalidFilter', message: `unsupported filter type "${bad.type}"`, at: bad.at });
+    return null;
+  }
+  const invalid = invalidDestination(rule);
+  if (invalid) {
+    problems.push({ reason: 'InvalidDestination', message: invalid.message, at: invalid.at });
     return null;
   }
   const out: HttpRoute = {
@@ -247,9 +274,10 @@ function buildDestinations(
 }
 
 /**
- * buildDestination for the kinds meshsim has (core Service): `<name>.<ns>.svc.cluster.local` on the
- * backendRef's port; a cross-namespace reference needs a ReferenceGrant when the parent is a Gateway
- * (enforceRefGrant: not for mesh parents). A missing Service still gets its destination (no cluster).
+ * buildDestination for a core Service (`<name>.<ns>.svc.cluster.local` on the backendRef's port) and
+ * Istio's `Hostname` kind (group networking.istio.io: the name is a host, a ServiceEntry's, used as
+ * written); a cross-namespace reference needs a ReferenceGrant when the parent is a Gateway (enforceRefGrant:
+ * not for mesh parents). A missing Service or host still gets its destination (no cluster).
  */
 function buildDestination(
   b: Omit<BackendRefConfig, 'weight' | 'filters'>,
@@ -265,6 +293,12 @@ function buildDestination(
       at: b.source,
     });
     return undefined;
+  }
+  if (b.group === ISTIO_GROUP && b.kind === 'Hostname') {
+    // invalidDestination already refused a Hostname without port or with a namespace.
+    if (!lookup.hostExists(b.name))
+      problems.push({ reason: 'BackendNotFound', message: `backend(${b.name}) not found`, at: b.source });
+    return b.port !== undefined ? { host: b.name, port: b.port } : { host: b.name };
   }
   if (!(b.group === '' && b.kind === 'Service')) {
     problems.push({

@@ -3,6 +3,7 @@ import type {
   GatewayConfig,
   NamespaceConfig,
   ServiceConfig,
+  ServiceEntryConfig,
   VirtualServiceConfig,
   WorkloadConfig,
 } from '../types.js';
@@ -36,6 +37,7 @@ export interface GatewayApiTranslation {
 
 interface Base {
   services: readonly ServiceConfig[];
+  serviceEntries?: readonly ServiceEntryConfig[];
   workloads: readonly WorkloadConfig[];
   namespaces: readonly NamespaceConfig[];
 }
@@ -58,8 +60,13 @@ export function translateGatewayApi(res: GatewayApiResources, base: Base): Gatew
     out.gateways.push(internalGateway(p, selector));
   }
   const serviceExists = (ns: string, name: string) => svcByFqdn.has(`${name}.${ns}.svc.cluster.local`);
+  const entries = base.serviceEntries ?? [];
+  const serviceEntry = (ns: string, name: string) =>
+    entries.find((e) => e.meta.namespace === ns && e.meta.name === name);
   const lookup: BackendLookup = {
     serviceExists,
+    hostExists: (host) => svcByFqdn.has(host) || entries.some((e) => e.hosts.includes(host)),
+    serviceEntryHosts: (ns, name) => serviceEntry(ns, name)?.hosts ?? [],
     granted: (from, kind, group, ns, name) =>
       res.referenceGrants.some(
         (g) =>
@@ -72,7 +79,7 @@ export function translateGatewayApi(res: GatewayApiResources, base: Base): Gatew
   };
   const routes = res.httpRoutes.map((route) => ({
     route,
-    parents: routeParents(route, parents, serviceExists),
+    parents: routeParents(route, parents, serviceExists, (ns, name) => serviceEntry(ns, name) !== undefined),
   }));
   for (const { route, parents: rp } of routes) routeConditions(route, rp, out.diagnostics);
   const problems = new Map<HTTPRouteConfig, BackendProblem[]>();

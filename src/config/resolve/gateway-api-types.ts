@@ -77,6 +77,8 @@ export interface BackendRefConfig {
   kind: string;
   name: string;
   namespace: string;
+  /** `namespace` was written (istiod refuses it on a `Hostname` backend); absent when defaulted. */
+  namespaceWritten?: true;
   /** Required for a Service (istiod: "port is required in backendRef"); absent stays absent. */
   port?: number;
   weight: number;

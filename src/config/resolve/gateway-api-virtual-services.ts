@@ -7,7 +7,7 @@
  * Gateway API precedence (conversion.go sortHTTPRoutes); the merged name is the key with "/" → "~".
  */
 import type { HttpRoute, ObjectMeta, VirtualServiceConfig } from '../types.js';
-import type { RouteParentReference } from './gateway-api-parents.js';
+import { meshParentKind, type RouteParentReference } from './gateway-api-parents.js';
 import { type BackendLookup, type BackendProblem, convertHTTPRouteRule } from './gateway-api-rules.js';
 import type { HTTPRouteConfig } from './gateway-api-types.js';
 
@@ -108,7 +108,11 @@ function routeVirtualServices(
         routes = routes.map((r) => ({ ...r, match: r.match.map((m) => ({ ...m, port })) }));
         key += `/${port}`;
       }
-      hosts = [`${p.ref.name}.${p.ref.namespace}.svc.cluster.local`];
+      // A ServiceEntry parent: one VirtualService per host of the ServiceEntry (route_collections.go).
+      hosts =
+        meshParentKind(p.ref) === 'ServiceEntry'
+          ? [...lookup.serviceEntryHosts(p.ref.namespace, p.ref.name)]
+          : [`${p.ref.name}.${p.ref.namespace}.svc.cluster.local`];
     }
     if (routes.length === 0) continue;
     for (const h of hosts) {
@@ -117,7 +121,7 @@ function routeVirtualServices(
         key: `${key}/${h}`,
         route,
         order,
-        vs: generated(route, h, p.internalName, routes),
+        vs: generated(route, h, p.internalName, p.ref.namespace, routes),
       });
     }
   }
@@ -128,6 +132,7 @@ function generated(
   route: HTTPRouteConfig,
   host: string,
   gateway: string,
+  parentNamespace: string,
   http: HttpRoute[],
 ): VirtualServiceConfig {
   const meta: ObjectMeta = {
@@ -144,10 +149,10 @@ function generated(
       ? { creationTimestamp: route.meta.creationTimestamp }
       : {}),
   };
-  // A consumer route (in another namespace than its Service) applies only to that namespace's
-  // proxies (route.go: "Gateway allows only routes from the namespace of the proxy, or namespace of
-  // the destination"): exported to its own namespace only.
-  const consumer = gateway === 'mesh' && !host.endsWith(`.${route.meta.namespace}.svc.cluster.local`);
+  // A consumer route (in another namespace than its Service or ServiceEntry) applies only to that
+  // namespace's proxies (route.go: "Gateway allows only routes from the namespace of the proxy, or
+  // namespace of the destination"): exported to its own namespace only.
+  const consumer = gateway === 'mesh' && parentNamespace !== route.meta.namespace;
   return {
     meta,
     hosts: [host],

@@ -3,6 +3,7 @@
  * a Deployment whose selector does not match its pod template, Service ports without unique names...
  */
 import { serviceFqdn } from '../hosts.js';
+import { resolveProxyCpuRequest } from './proxy-resources.js';
 import type { Reporter } from '../report.js';
 import type { DeploymentDoc, ServiceDoc, StatefulSetDoc } from '../schema/kubernetes.js';
 import { labelProblem } from '../validate/common.js';
@@ -134,6 +135,7 @@ export function resolveWorkload(
     }
   checkLabelMap(r, ['spec', 'template', 'metadata', 'labels'], podLabels);
   if (!ok) return undefined;
+  const proxyCpuRequestMilli = resolveProxyCpuRequest(r, spec.template.metadata?.annotations);
   return {
     meta,
     kind,
@@ -158,5 +160,6 @@ export function resolveWorkload(
     ...(spec.template.metadata?.annotations
       ? { podAnnotations: { ...spec.template.metadata.annotations } }
       : {}),
+    ...(proxyCpuRequestMilli !== undefined ? { proxyCpuRequestMilli } : {}),
   };
 }

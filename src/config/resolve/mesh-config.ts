@@ -56,6 +56,13 @@ export interface IstioMeshConfig {
   rootNamespace: string;
   /** `defaultConfig.concurrency`, parsed only: the scenario's `spec.sidecar.concurrency` sets the workers. */
   concurrency?: number;
+  /**
+   * `defaultConfig.proxyMetadata.ISTIO_META_ENABLE_SELF_DISCOVERY` (Istio 1.31): every sidecar gets a
+   * `local_cluster` (its own Service's endpoints in its region and workload), which Envoy's zone-aware
+   * routing needs (zoneAwareLbSetting reference, istio.io; istio/istio PR #60765). Parsed as Go's
+   * strconv.ParseBool.
+   */
+  selfDiscovery?: true;
   /** Where it was read from (undefined for the defaults). */
   source?: SourceRef;
 }
@@ -94,6 +101,8 @@ export function resolveIstioMeshConfig(
     out.defaultHttpRetryPolicy = translateRetries(doc.defaultHttpRetryPolicy, profile);
   const c = doc.defaultConfig?.concurrency;
   if (c !== undefined && c > 0) out.concurrency = c;
+  const sd = doc.defaultConfig?.proxyMetadata?.ISTIO_META_ENABLE_SELF_DISCOVERY;
+  if (sd !== undefined && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(sd)) out.selfDiscovery = true;
   if (source) out.source = source;
   return out;
 }

@@ -1,13 +1,19 @@
 /**
  * What the progressive-delivery controllers add to the cluster before the first analysis step, as
- * loadManifests sees it: Flagger's generated Deployment, Services, DestinationRules and VirtualService
- * per Canary (flagger.ts), Argo's stable and canary ReplicaSets per Rollout and its label edits on the
+ * loadManifests sees it: Flagger's generated Deployment, Services, DestinationRules, VirtualService
+ * and primary HorizontalPodAutoscaler per Canary (flagger.ts), Argo's stable and canary ReplicaSets per Rollout and its label edits on the
  * Services or DestinationRule subsets (argo-rollouts.ts). Generated objects are loaded like the user's
  * manifests, from a file named after the resource that implies them.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import { diagnosticAt } from './rollout-common.js';
-import type { DestinationRuleConfig, MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
+import type {
+  DestinationRuleConfig,
+  HorizontalPodAutoscalerConfig,
+  MeshConfig,
+  ServiceConfig,
+  WorkloadConfig,
+} from '../types.js';
 import { expandRollout } from './argo-rollouts.js';
 import { expandCanary } from './flagger.js';
 import type { ProgressiveDeliveryResource } from './rollout-load.js';
@@ -43,10 +49,14 @@ export function expandProgressiveDelivery(
   const pd = resources.filter(isProgressiveDeliveryResource);
   if (pd.length === 0) return undefined;
   const workloads = new Map<string, WorkloadConfig>();
+  const hpas = new Map<string, HorizontalPodAutoscalerConfig>();
   for (const r of resources)
     if (r.kind === 'Workload') {
       const w = r.value as WorkloadConfig;
       workloads.set(`${w.meta.namespace}/${w.meta.name}`, w);
+    } else if (r.kind === 'HorizontalPodAutoscaler') {
+      const h = r.value as HorizontalPodAutoscalerConfig;
+      hpas.set(`${h.meta.namespace}/${h.meta.name}`, h);
     }
   const metricTemplates = new Map<string, MetricTemplateConfig>();
   const analysisTemplates = new Map<string, AnalysisTemplateConfig>();
@@ -66,7 +76,7 @@ export function expandProgressiveDelivery(
   for (const r of pd) {
     const m = r.value.meta;
     if (r.kind === 'Canary') {
-      const e = expandCanary(m, r.doc, workloads, metricTemplates, out);
+      const e = expandCanary(m, r.doc, workloads, metricTemplates, hpas, out);
       if (e.config) x.canaries.push(e.config);
       if (e.generated.length)
         x.generated.push({

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { dnsCandidates } from '../hosts.js';
 import { formatPath } from '../diagnostics.js';
+import { ambientEnrolled } from '../resolve/ambient.js';
 import { resolveGatewayTarget } from '../resolve/gateway-target.js';
 import { didYouMean } from '../suggest.js';
 import type { MeshConfig } from '../types.js';
@@ -55,15 +56,18 @@ export function checkScenario(doc: SourceDocument, s: Scenario, config: MeshConf
       if (problem) report(['spec', 'traffic', i, 'gateway'], problem.code, problem.message);
       return;
     }
+    const ambient = enrolled(config, t.namespace, t.labels);
     t.requests.forEach((r, j) => {
-      const problem = hostProblem(r.url, t.namespace, known);
+      const problem = hostProblem(r.url, t.namespace, known, ambient);
       if (problem) report(['spec', 'traffic', i, 'requests', j, 'url'], 'MSIM2011', problem);
     });
   });
   for (const [key, b] of s.workloads) {
     const ns = key.split('/')[0]!;
+    const w = config.workloads.find((x) => `${x.meta.namespace}/${x.meta.name}` === key);
+    const ambient = w !== undefined && enrolled(config, ns, w.podLabels);
     b.calls.forEach((c, j) => {
-      const problem = hostProblem(c.url, ns, known);
+      const problem = hostProblem(c.url, ns, known, ambient);
       if (problem) report(['spec', 'workloads', key, 'calls', j, 'url'], 'MSIM2011', problem);
     });
   }
@@ -138,10 +142,18 @@ function knownHosts(config: MeshConfig): Set<string> {
   return hosts;
 }
 
-function hostProblem(url: string, ns: string, known: Set<string>): string | undefined {
+/** Whether a caller in `ns` with these pod labels runs in ambient mode (its ztunnel dials pod IPs). */
+function enrolled(config: MeshConfig, ns: string, labels: Readonly<Record<string, string>>): boolean {
+  return ambientEnrolled(config.namespaces.find((n) => n.meta.name === ns)?.meta.labels ?? {}, labels);
+}
+
+function hostProblem(url: string, ns: string, known: Set<string>, ambient = false): string | undefined {
   const m = /^https?:\/\/([^/:?#]+)/.exec(url);
   if (m === null) return undefined; // the URL syntax error is reported by the schema pass
   const host = m[1]!;
+  // An ambient caller may address a pod by its IP (docs/ambient.md "Workload waypoints"): its ztunnel
+  // sends it to that pod, or to the pod's workload waypoint; an IP no pod has gets a reset.
+  if (ambient && /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return undefined;
   if (dnsCandidates(host, ns).some((c) => known.has(c))) return undefined;
   // Wildcard hosts (a ServiceEntry or VirtualService for `*.example.com`) cover their subdomains.
   const lower = host.toLowerCase();

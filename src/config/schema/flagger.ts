@@ -14,6 +14,19 @@ const any = z.unknown().optional();
 
 const targetRef = obj({ apiVersion: str().optional(), kind: nonEmpty(), name: nonEmpty() });
 
+/** v1beta1 AutoscalerRefernce (sic, canary.go): an HPA or a KEDA ScaledObject / HTTPScaledObject. */
+const autoscalerRef = obj({
+  apiVersion: str().optional(),
+  kind: nonEmpty(),
+  name: nonEmpty(),
+  primaryScalerQueries: stringMap().optional(),
+  primaryScalerReplicas: obj({
+    minReplicas: int(0).optional(),
+    maxReplicas: int(1).optional(),
+  }).optional(),
+  primaryScalingSet: any,
+});
+
 const canaryService = obj({
   name: str().optional(),
   port: port(),
@@ -76,7 +89,7 @@ export const canary = obj({
   spec: obj({
     provider: str().optional(),
     targetRef,
-    autoscalerRef: any,
+    autoscalerRef: autoscalerRef.optional(),
     ingressRef: any,
     routeRef: any,
     upstreamRef: any,

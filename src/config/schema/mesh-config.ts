@@ -23,7 +23,12 @@ export const meshConfigSchema = z.looseObject({
   defaultHttpRetryPolicy: httpRetry.optional(),
   enableAutoMtls: bool().optional(),
   rootNamespace: z.string().optional(),
-  defaultConfig: z.looseObject({ concurrency: int(0, 1024).optional() }).optional(),
+  defaultConfig: z
+    .looseObject({
+      concurrency: int(0, 1024).optional(),
+      proxyMetadata: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
 });
 
 export type MeshConfigDoc = z.infer<typeof meshConfigSchema>;

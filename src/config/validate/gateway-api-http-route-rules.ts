@@ -1,6 +1,7 @@
 /**
- * The HTTPRoute CRD's CEL rules (x-kubernetes-validations in gateway.networking.k8s.io_httproutes.yaml;
- * gateway-api.sigs.k8s.io API reference "HTTPRoute") that relate several fields, plus the RE2 check
+ * The HTTPRoute CRD's CEL rules (x-kubernetes-validations in the standard channel's
+ * config/crd/standard/gateway.networking.k8s.io_httproutes.yaml, Gateway API v1.6; gateway-api.sigs.k8s.io
+ * API reference "HTTPRoute") that relate several fields, with the CRD's messages, plus the RE2 check
  * istiod applies to RegularExpression matches (conversion.go createURIMatch/createHeadersMatch build
  * Istio regex StringMatches). The API server rejects an object breaking a CEL rule: errors (MSIM3120).
  */
@@ -28,7 +29,16 @@ const FIELD_OF: Record<string, keyof HTTPRouteFilterDoc> = {
   CORS: 'cors',
   ExternalAuth: 'externalAuth',
 };
-const NOT_REPEATED = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite'];
+const NOT_REPEATED = [
+  'RequestHeaderModifier',
+  'ResponseHeaderModifier',
+  'RequestRedirect',
+  'URLRewrite',
+  'CORS',
+];
+
+/** The CEL rule on HTTPPathMatch.value for Exact and PathPrefix: RFC 3986 path characters. */
+const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
 
 export function validateHTTPRouteSpec(r: Reporter, spec: HTTPRouteSpecDoc): void {
   parentRefRules(r, spec);
@@ -36,7 +46,8 @@ export function validateHTTPRouteSpec(r: Reporter, spec: HTTPRouteSpecDoc): void
   const ruleNames = new Set<string>();
   (spec.rules ?? []).forEach((rule, i) => {
     const at: YamlPath = ['spec', 'rules', i];
-    totalMatches += rule.matches?.length ?? 0;
+    // The CRD defaults absent matches to one PathPrefix "/" match before the CEL rules run.
+    totalMatches += rule.matches?.length ?? 1;
     if (rule.name !== undefined) {
       if (ruleNames.has(rule.name)) r.add(CODE, [...at, 'name'], 'Rule name must be unique within the route');
       ruleNames.add(rule.name);
@@ -66,31 +77,34 @@ export function validateHTTPRouteSpec(r: Reporter, spec: HTTPRouteSpecDoc): void
     r.add(
       CODE,
       ['spec', 'rules'],
-      `the total number of matches across all rules in a route must be at most 128 (got ${totalMatches})`,
+      `While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128 (got ${totalMatches})`,
     );
 }
 
+/**
+ * The standard channel's two rules on parentRefs to one parent (same group, kind, name and namespace):
+ * either all of them or none have a sectionName, and each sectionName (or its absence) appears once. The
+ * standard rules do not look at `port` (the experimental channel's "sectionName or port" rules do).
+ */
 function parentRefRules(r: Reporter, spec: HTTPRouteSpecDoc): void {
   const refs = spec.parentRefs ?? [];
   const parent = (p: (typeof refs)[number]) =>
     `${p.group ?? 'gateway.networking.k8s.io'}/${p.kind ?? 'Gateway'}/${p.namespace ?? ''}/${p.name}`;
+  const section = (p: (typeof refs)[number]) => p.sectionName ?? '';
   refs.forEach((p, i) => {
     const same = refs.filter((q) => parent(q) === parent(p));
     if (same.length < 2) return;
-    if (p.sectionName === undefined && p.port === undefined)
+    if (same.some((q) => (section(q) === '') !== (section(p) === '')))
       r.add(
         CODE,
         ['spec', 'parentRefs', i],
-        'sectionName or port must be specified when parentRefs includes 2 or more references to the same parent',
+        'sectionName must be specified when parentRefs includes 2 or more references to the same parent',
       );
-    else if (
-      refs.findIndex((q) => parent(q) === parent(p) && q.sectionName === p.sectionName && q.port === p.port) <
-      i
-    )
+    else if (same.filter((q) => section(q) === section(p)).length > 1)
       r.add(
         CODE,
         ['spec', 'parentRefs', i],
-        'sectionName or port must be unique when parentRefs includes 2 or more references to the same parent',
+        'sectionName must be unique when parentRefs includes 2 or more references to the same parent',
       );
   });
 }
@@ -133,6 +147,8 @@ export function pathProblem(v: string): string | undefined {
     if (v.includes(bad)) return `must not contain '${bad}' when type one of ['Exact', 'PathPrefix']`;
   if (v.endsWith('/..')) return "must not end with '/..' when type one of ['Exact', 'PathPrefix']";
   if (v.endsWith('/.')) return "must not end with '/.' when type one of ['Exact', 'PathPrefix']";
+  if (!PATH_CHARS.test(v))
+    return `must only contain valid characters (matching ${PATH_CHARS.source}) for types ['Exact', 'PathPrefix']`;
   return undefined;
 }
 
@@ -141,11 +157,12 @@ function filterListRules(r: Reporter, at: YamlPath, filters: readonly HTTPRouteF
   filters.forEach((f, i) => {
     count.set(f.type, (count.get(f.type) ?? 0) + 1);
     for (const [type, field] of Object.entries(FIELD_OF)) {
-      if (type === f.type && f[field] === undefined && type !== 'ExtensionRef')
+      if (type === f.type && f[field] === undefined)
         r.add(CODE, [...at, i], `filter.${field} must be specified for ${type} filter.type`);
       if (type !== f.type && f[field] !== undefined)
         r.add(CODE, [...at, i, field], `filter.${field} must be nil if the filter.type is not ${type}`);
     }
+    corsRules(r, [...at, i, 'cors'], f.cors);
     const m = f.requestMirror;
     if (m?.percent !== undefined && m.fraction)
       r.add(
@@ -185,6 +202,36 @@ function filterListRules(r: Reporter, at: YamlPath, filters: readonly HTTPRouteF
     if ((count.get(t) ?? 0) > 1) r.add(CODE, at, `${t} filter cannot be repeated`);
 }
 
+/** The CORS filter's list rules: "*" stands alone in allowOrigins, allowMethods and allowHeaders. */
+function corsRules(r: Reporter, at: YamlPath, cors: unknown): void {
+  if (typeof cors !== 'object' || cors === null) return;
+  for (const [key, name, what] of [
+    ['allowOrigins', 'AllowOrigins', 'origins'],
+    ['allowMethods', 'AllowMethods', 'methods'],
+    ['allowHeaders', 'AllowHeaders', 'methods'],
+  ] as const) {
+    const list = (cors as Record<string, unknown>)[key];
+    if (Array.isArray(list) && list.includes('*') && list.length > 1)
+      r.add(CODE, [...at, key], `${name} cannot contain '*' alongside other ${what}`);
+  }
+}
+
+/** Whether exactly one of `filters` is a `key` filter with a ReplacePrefixMatch path (CEL exists_one). */
+function oneReplacePrefix(
+  filters: readonly HTTPRouteFilterDoc[] | undefined,
+  key: 'requestRedirect' | 'urlRewrite',
+): boolean {
+  const n = (filters ?? []).filter(
+    (f) => f[key]?.path?.type === 'ReplacePrefixMatch' && f[key]?.path?.replacePrefixMatch !== undefined,
+  ).length;
+  return n === 1;
+}
+
+/**
+ * The rule-level rules: no RequestRedirect beside backendRefs, and a ReplacePrefixMatch (in the rule's
+ * filters, or in the filters of one backendRef) only with exactly one PathPrefix match. The CRD's rules
+ * use exists_one, so they apply when exactly one filter (or exactly one backendRef) has such a path.
+ */
 function ruleRules(r: Reporter, at: YamlPath, rule: HTTPRouteRuleDoc): void {
   const filters = rule.filters ?? [];
   if ((rule.backendRefs?.length ?? 0) > 0 && filters.some((f) => f.requestRedirect !== undefined))
@@ -192,16 +239,30 @@ function ruleRules(r: Reporter, at: YamlPath, rule: HTTPRouteRuleDoc): void {
   // The CRD defaults matches to one PathPrefix "/" match and a match's path to PathPrefix "/".
   const matches = rule.matches ?? [{}];
   const prefixOnly = matches.length === 1 && (matches[0]!.path?.type ?? 'PathPrefix') === 'PathPrefix';
-  filters.forEach((f, i) => {
-    for (const [key, name] of [
-      ['requestRedirect', 'RequestRedirect'],
-      ['urlRewrite', 'URLRewrite'],
-    ] as const)
-      if (f[key]?.path?.type === 'ReplacePrefixMatch' && !prefixOnly)
-        r.add(
-          CODE,
-          [...at, 'filters', i, key, 'path'],
-          `When using ${name} filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified`,
-        );
-  });
+  if (prefixOnly) return;
+  for (const [key, name] of [
+    ['requestRedirect', 'RequestRedirect'],
+    ['urlRewrite', 'URLRewrite'],
+  ] as const) {
+    if (oneReplacePrefix(filters, key))
+      r.add(
+        CODE,
+        [
+          ...at,
+          'filters',
+          filters.findIndex((f) => f[key]?.path?.type === 'ReplacePrefixMatch'),
+          key,
+          'path',
+        ],
+        `When using ${name} filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified`,
+      );
+    const refs = rule.backendRefs ?? [];
+    const withOne = refs.map((b, j) => (oneReplacePrefix(b.filters, key) ? j : -1)).filter((j) => j >= 0);
+    if (withOne.length === 1)
+      r.add(
+        CODE,
+        [...at, 'backendRefs', withOne[0]!, 'filters'],
+        `Within backendRefs, ${name === 'RequestRedirect' ? 'when' : 'When'} using ${name} filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified`,
+      );
+  }
 }

@@ -1,25 +1,46 @@
-import * as Int32HistogramModule from 'hdr-histogram-js/dist/Int32Histogram.js';
+/**
+ * HdrHistogram's bucket layout for lowestDiscernibleValue 1 and 3 significant digits (HdrHistogram's
+ * AbstractHistogram / hdr-histogram-js JsHistogram): 2048 sub-buckets, of which bucket k >= 1 uses the upper
+ * 1024 at a width of 2^k units. Index of value v: k * 1024 + floor(v / 2^k), with k = max(0, floor(log2 v) - 10).
+ * Written here on a fixed layout so recording is a few bit operations (hdr-histogram-js computes
+ * Math.floor(Math.log2(v)) and Math.pow per value): same buckets, same counts, same percentiles.
+ */
+const SUB_HALF_MAGNITUDE = 10;
+const SUB_HALF = 1 << SUB_HALF_MAGNITUDE;
+/** Counts for values below 2^(11 + k) (k buckets above the first): grows as larger values come. */
+const INITIAL_LENGTH = 2 * SUB_HALF;
+const TWO_32 = 2 ** 32;
 
-// hdr-histogram-js ships CommonJS; Node's ESM loader and bundlers disagree on where the default export
-// lands, so accept both shapes. Importing only Int32Histogram keeps the web worker bundle small.
-type HdrCtor = new (lowest: number, highest: number, digits: number) => HdrHistogram;
-interface HdrHistogram {
-  autoResize: boolean;
-  readonly totalCount: number;
-  readonly countsArrayLength: number;
-  maxValue: number;
-  minNonZeroValue: number;
-  recordValue(v: number): void;
-  getValueAtPercentile(p: number): number;
-  getCountAtIndex(i: number): number;
-  valueFromIndex(i: number): number;
-  highestEquivalentValue(v: number): number;
-  medianEquivalentValue(v: number): number;
-  add(other: HdrHistogram): void;
-  reset(): void;
+/** Counts-array index of an integer value >= 0 (units of 1 µs). */
+function indexOf(v: number): number {
+  if (v < TWO_32) {
+    // v | 2047 keeps small values in bucket 0, as HdrHistogram's subBucketMask does.
+    const k = 31 - Math.clz32(v | (2 * SUB_HALF - 1)) - SUB_HALF_MAGNITUDE;
+    return k * SUB_HALF + (v >>> k);
+  }
+  // Beyond 71 minutes in µs (never on the hot path): HdrHistogram's own arithmetic.
+  const k = Math.max(Math.floor(Math.log2(v)) - SUB_HALF_MAGNITUDE, 0);
+  return k * SUB_HALF + Math.floor(v / 2 ** k);
 }
-const mod = Int32HistogramModule as unknown as { default: HdrCtor | { default: HdrCtor } };
-const Int32Histogram: HdrCtor = typeof mod.default === 'function' ? mod.default : mod.default.default;
+
+/** The highest value (µs) counted at index i: HdrHistogram's highestEquivalentValue(valueFromIndex(i)). */
+function highestAt(i: number): number {
+  if (i < INITIAL_LENGTH) return i;
+  const k = Math.floor(i / SUB_HALF) - 1;
+  return ((i % SUB_HALF) + SUB_HALF + 1) * 2 ** k - 1;
+}
+
+/** The lowest value (µs) counted at index i (HdrHistogram's lowestEquivalentValue, for percentile 0). */
+function lowestAt(i: number): number {
+  if (i < INITIAL_LENGTH) return i;
+  const k = Math.floor(i / SUB_HALF) - 1;
+  return ((i % SUB_HALF) + SUB_HALF) * 2 ** k;
+}
+
+/** Array length HdrHistogram grows to for an index: whole buckets of 1024 beyond the first 2048. */
+function lengthFor(index: number): number {
+  return (Math.floor(index / SUB_HALF) + 1) * SUB_HALF;
+}
 
 /** Resolution of recorded latencies: values are kept in microseconds, reported in milliseconds. */
 const UNITS_PER_MS = 1000;
@@ -50,17 +71,14 @@ export interface LatencySummary {
  * A 0 ms value is recorded and reported (min 0).
  */
 export class LatencyHistogram {
-  private readonly h: HdrHistogram;
+  private counts = new Uint32Array(INITIAL_LENGTH);
+  private total = 0;
   private minMs = Number.POSITIVE_INFINITY;
   private maxMs = Number.NEGATIVE_INFINITY;
   private sumMs = 0;
   private sumSqMs = 0;
-  constructor() {
-    this.h = new Int32Histogram(1, 2, 3);
-    this.h.autoResize = true;
-  }
   get count(): number {
-    return this.h.totalCount;
+    return this.total;
   }
   /** Exact sum of the recorded values, ms. */
   get sum(): number {
@@ -69,15 +87,22 @@ export class LatencyHistogram {
   record(ms: number): void {
     // Negative and NaN durations (never produced) count as 0.
     const v = !(ms > 0) ? 0 : ms;
-    this.h.recordValue(Math.round(v * UNITS_PER_MS));
+    const i = indexOf(Math.round(v * UNITS_PER_MS));
+    if (i >= this.counts.length) this.grow(lengthFor(i));
+    this.counts[i]!++;
+    this.total++;
     if (v < this.minMs) this.minMs = v;
     if (v > this.maxMs) this.maxMs = v;
     this.sumMs += v;
     this.sumSqMs += v * v;
   }
-  /** Adds every value of `other` into this histogram. */
+  /** Adds every value of `other` into this histogram (same layout: counts add index by index). */
   merge(other: LatencyHistogram): void {
-    this.h.add(other.h);
+    const oc = other.counts;
+    if (oc.length > this.counts.length) this.grow(oc.length);
+    const c = this.counts;
+    for (let i = 0; i < oc.length; i++) c[i]! += oc[i]!;
+    this.total += other.total;
     if (other.minMs < this.minMs) this.minMs = other.minMs;
     if (other.maxMs > this.maxMs) this.maxMs = other.maxMs;
     this.sumMs += other.sumMs;
@@ -85,16 +110,24 @@ export class LatencyHistogram {
   }
   /** The value at percentile p (0-100), clamped into [min, max]; 0 when empty. */
   percentile(p: number): number {
-    if (this.h.totalCount === 0) return 0;
-    return this.clamp(this.h.getValueAtPercentile(p) / UNITS_PER_MS);
+    const total = this.total;
+    if (total === 0) return 0;
+    // HdrHistogram's getValueAtPercentile: the first index where the running count reaches the target.
+    const target = countAtPercentile(p, total);
+    const c = this.counts;
+    let seen = 0;
+    for (let i = 0; i < c.length; i++) {
+      seen += c[i]!;
+      if (seen >= target) return this.clamp((p === 0 ? lowestAt(i) : highestAt(i)) / UNITS_PER_MS);
+    }
+    return this.clamp(0);
   }
   /**
-   * One pass over the counts gives the five percentiles that five `getValueAtPercentile` calls compute
-   * (the same bucket values: test/engine/stats.test.ts checks them against HDR's own), then clamps them.
+   * One pass over the counts gives the five percentiles that five `percentile` calls compute (the same
+   * bucket values: test/engine/stats.test.ts checks them against hdr-histogram-js), then clamps them.
    */
   summary(): LatencySummary {
-    const h = this.h;
-    const total = h.totalCount;
+    const total = this.total;
     if (total === 0)
       return {
         count: 0,
@@ -111,14 +144,15 @@ export class LatencyHistogram {
       };
     for (let k = 0; k < SUMMARY_PERCENTILES.length; k++)
       pendingCounts[k] = countAtPercentile(SUMMARY_PERCENTILES[k]!, total);
+    const c = this.counts;
     let seen = 0;
     let next = 0;
     // Past the last recorded value every count is zero: stop there.
-    for (let i = 0; seen < total && i < h.countsArrayLength; i++) {
-      const c = h.getCountAtIndex(i);
-      if (c === 0) continue;
-      seen += c;
-      const highest = h.highestEquivalentValue(h.valueFromIndex(i));
+    for (let i = 0; seen < total && i < c.length; i++) {
+      const n = c[i]!;
+      if (n === 0) continue;
+      seen += n;
+      const highest = highestAt(i);
       while (next < SUMMARY_PERCENTILES.length && seen >= pendingCounts[next]!) valuesAt[next++] = highest;
     }
     const mean = this.sumMs / total;
@@ -138,11 +172,17 @@ export class LatencyHistogram {
     };
   }
   reset(): void {
-    this.h.reset();
+    this.counts.fill(0);
+    this.total = 0;
     this.minMs = Number.POSITIVE_INFINITY;
     this.maxMs = Number.NEGATIVE_INFINITY;
     this.sumMs = 0;
     this.sumSqMs = 0;
+  }
+  private grow(length: number): void {
+    const c = new Uint32Array(length);
+    c.set(this.counts);
+    this.counts = c;
   }
   /** A bucket value into [min, max], both at 1 µs. */
   private clamp(v: number): number {

@@ -53,7 +53,7 @@ export class LogHistogram {
 export function bucketOf(v: number): number {
   if (v < SUB) return v;
   const e = 31 - Math.clz32(v); // position of the top bit, >= SUB_BITS
-  const sub = (v / 2 ** (e - SUB_BITS)) & (SUB - 1);
+  const sub = (v >>> (e - SUB_BITS)) & (SUB - 1); // v < 2^32: a shift, not a power
   return (e - SUB_BITS + 1) * SUB + sub;
 }
 

@@ -56,14 +56,53 @@ export type RetryDecision =
   | { kind: 'retry'; backoffMs: number }
   | { kind: 'no'; reason: 'not-retriable' | 'limit-exceeded' | 'overflow' };
 
-const NOT_RETRIABLE: RetryDecision = { kind: 'no', reason: 'not-retriable' };
+export const NOT_RETRIABLE: RetryDecision = { kind: 'no', reason: 'not-retriable' };
 const LIMIT_EXCEEDED: RetryDecision = { kind: 'no', reason: 'limit-exceeded' };
 const OVERFLOW: RetryDecision = { kind: 'no', reason: 'overflow' };
 
 /**
- * Envoy's RetryStateImpl for one downstream request (Istio retry.go; Envoy retry_state_impl.cc, retry_state_impl.cc): decides from
- * each upstream outcome whether to retry, enforcing num_retries (URX) and the retry circuit breaker
- * (max_retries or the retry budget: UO), and draws the jittered back-off.
+ * `wouldRetryFromHeaders` (Envoy retry_state_impl.cc RetryStateImpl::wouldRetryFromHeaders): evaluated on
+ * every upstream response. A pure function of the policy, so a request needs no RetryState to ask it.
+ */
+export function wouldRetryResponse(bits: number, policy: RetryPolicy, r: HttpResponse): boolean {
+  const b = bits;
+  if (r.headers?.has('x-envoy-ratelimited')) return (b & On['envoy-ratelimited']) !== 0;
+  const s = r.status;
+  if (b & On['5xx'] && s >= 500 && s <= 599) return true;
+  if (b & On['gateway-error'] && s >= 502 && s <= 504) return true;
+  if (b & On['retriable-4xx'] && s === 409) return true;
+  if (b & On['retriable-status-codes'] && policy.retriableStatusCodes.includes(s)) return true;
+  // NOTE: simplification: retriable-headers never matches (response header matchers are not modelled).
+  if (r.grpcStatus !== undefined) {
+    const token = GRPC_TOKEN[r.grpcStatus];
+    if (token !== undefined && b & token) return true;
+  }
+  return false;
+}
+
+/**
+ * `wouldRetryFromReset` (Envoy retry_state_impl.cc RetryStateImpl::wouldRetryFromReset). `requestSent`:
+ * some of the request reached the upstream.
+ */
+export function wouldRetryReset(bits: number, reason: ResetReason, requestSent: boolean): boolean {
+  const b = bits;
+  // Circuit-breaker overflows are never retried.
+  if (reason === 'overflow') return false;
+  if ((reason === 'connection-failure' || reason === 'connection-timeout') && b & On['connect-failure'])
+    return true;
+  // A reset "counts as a 5xx": 5xx, gateway-error and reset retry any reset, including per-try timeouts.
+  if (b & (On['5xx'] | On['gateway-error'] | On.reset)) return true;
+  if (b & On['reset-before-request'] && !requestSent) return true;
+  // NOTE: simplification: refused-stream (HTTP/2 REFUSED_STREAM) never occurs in the model.
+  return false;
+}
+
+/**
+ * Envoy's RetryStateImpl for one downstream request (Istio retry.go; Envoy retry_state_impl.cc): enforces
+ * num_retries (URX) and the retry circuit breaker (max_retries or the retry budget: UO), and draws the
+ * jittered back-off. The outbound router creates it when the request's first retry is wanted
+ * (wouldRetryResponse or wouldRetryReset said yes; issue #14: most requests never retry): until then the
+ * state would be the initial one, whose "no" decision counts nothing and holds nothing.
  *
  * NOTE: simplification: the request headers x-envoy-retry-on, x-envoy-retry-grpc-on, x-envoy-max-retries
  * and x-envoy-retriable-status-codes are not honoured; requests carry no body, so the buffer-limit
@@ -72,7 +111,8 @@ const OVERFLOW: RetryDecision = { kind: 'no', reason: 'overflow' };
 export class RetryState {
   private remaining: number;
   private readonly bits: number;
-  private readonly backoff: JitteredExponentialBackOff;
+  /** Created with the first back-off drawn (a retry that hits num_retries or overflow draws none). */
+  private backoff: JitteredExponentialBackOff | null = null;
   /** A `retries` resource is held from scheduling a retry until the next decision or the end. */
   private holdingRetry = false;
   /** Retries scheduled so far. */
@@ -83,42 +123,20 @@ export class RetryState {
     private readonly resources: ResourceManager,
     /** The request's counters (its cluster's, or the discard instance outside the window). */
     private readonly stats: ClusterCounters,
-    rng: Rng,
+    private readonly rng: Rng,
   ) {
     this.remaining = policy.numRetries;
     this.bits = retryOnBits(policy);
-    this.backoff = new JitteredExponentialBackOff(policy.backoffBaseMs, policy.backoffBaseMs * 10, rng);
   }
 
-  /** `wouldRetryFromHeaders`: evaluated on every upstream response. */
+  /** wouldRetryResponse with this state's policy. */
   wouldRetryResponse(r: HttpResponse): boolean {
-    const b = this.bits;
-    if (r.headers?.has('x-envoy-ratelimited')) return (b & On['envoy-ratelimited']) !== 0;
-    const s = r.status;
-    if (b & On['5xx'] && s >= 500 && s <= 599) return true;
-    if (b & On['gateway-error'] && s >= 502 && s <= 504) return true;
-    if (b & On['retriable-4xx'] && s === 409) return true;
-    if (b & On['retriable-status-codes'] && this.policy.retriableStatusCodes.includes(s)) return true;
-    // NOTE: simplification: retriable-headers never matches (response header matchers are not modelled).
-    if (r.grpcStatus !== undefined) {
-      const token = GRPC_TOKEN[r.grpcStatus];
-      if (token !== undefined && b & token) return true;
-    }
-    return false;
+    return wouldRetryResponse(this.bits, this.policy, r);
   }
 
-  /** `wouldRetryFromReset`. `requestSent`: some of the request reached the upstream. */
+  /** wouldRetryReset with this state's policy. */
   wouldRetryReset(reason: ResetReason, requestSent: boolean): boolean {
-    const b = this.bits;
-    // Circuit-breaker overflows are never retried.
-    if (reason === 'overflow') return false;
-    if ((reason === 'connection-failure' || reason === 'connection-timeout') && b & On['connect-failure'])
-      return true;
-    // A reset "counts as a 5xx": 5xx, gateway-error and reset retry any reset, including per-try timeouts.
-    if (b & (On['5xx'] | On['gateway-error'] | On.reset)) return true;
-    if (b & On['reset-before-request'] && !requestSent) return true;
-    // NOTE: simplification: refused-stream (HTTP/2 REFUSED_STREAM) never occurs in the model.
-    return false;
+    return wouldRetryReset(this.bits, reason, requestSent);
   }
 
   /** The retry gate, in Envoy's order: would-retry → remaining → retry circuit breaker → back-off. */
@@ -142,6 +160,8 @@ export class RetryState {
     this.retried++;
     this.stats.counters.upstream_rq_retry++;
     this.stats.counters.upstream_rq_retry_backoff_exponential++;
+    const p = this.policy;
+    this.backoff ??= new JitteredExponentialBackOff(p.backoffBaseMs, p.backoffBaseMs * 10, this.rng);
     return { kind: 'retry', backoffMs: this.backoff.nextBackOffMs() };
   }
 

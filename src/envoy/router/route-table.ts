@@ -23,6 +23,8 @@ export interface VirtualHost {
 export class RouteTable {
   private readonly byDomain = new Map<string, VirtualHost>();
   private readonly wildcards: { suffix: string; vhost: VirtualHost }[] = [];
+  /** Authority as sent -> its virtual host (null: none), filled by virtualHost. */
+  private readonly resolved = new Map<string, VirtualHost | null>();
 
   constructor(
     readonly virtualHosts: readonly VirtualHost[],
@@ -43,7 +45,21 @@ export class RouteTable {
     this.wildcards.sort((a, b) => b.suffix.length - a.suffix.length);
   }
 
+  /**
+   * The virtual host for an authority. Its resolution (lower-casing, the port rule, exact domain, then
+   * wildcard suffixes, then `*`) depends on the authority string alone, so it is memoised: a request
+   * costs one map lookup here (issue #14). The memo is a cache of a pure function, so a table shared by
+   * several sidecars stays as immutable as istiod's output; it stops growing at MEMO_LIMIT authorities.
+   */
   virtualHost(authority: string): VirtualHost | undefined {
+    const hit = this.resolved.get(authority);
+    if (hit !== undefined) return hit ?? undefined;
+    const vh = this.resolve(authority);
+    if (this.resolved.size < MEMO_LIMIT) this.resolved.set(authority, vh ?? null);
+    return vh;
+  }
+
+  private resolve(authority: string): VirtualHost | undefined {
     let key = authority.toLowerCase();
     if (this.ignorePortInHostMatching) {
       const colon = key.lastIndexOf(':');
@@ -59,7 +75,12 @@ export class RouteTable {
   route(request: HttpRequest): RouteAction | null {
     const vh = this.virtualHost(request.authority);
     if (vh === undefined) return null;
-    for (const r of vh.routes) if (routeMatches(r.match, request)) return r.action;
+    const routes = vh.routes;
+    for (let i = 0; i < routes.length; i++)
+      if (routeMatches(routes[i]!.match, request)) return routes[i]!.action;
     return null;
   }
 }
+
+/** Distinct authorities memoised per route table (a mesh's requests name a few hosts each). */
+const MEMO_LIMIT = 4096;

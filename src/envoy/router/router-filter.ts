@@ -15,7 +15,15 @@ import { decideAbort, decideDelay } from './fault-filter.js';
 import { requestHashKey } from './hash-policy.js';
 import { redirectLocation } from './redirect.js';
 import { PreviousPrioritiesRetryPriority } from './retry-priority.js';
-import { type RetryDecision, RetryState } from './retry-state.js';
+import type { RetryPolicy } from '../../config/types.js';
+import {
+  NOT_RETRIABLE,
+  type RetryDecision,
+  RetryState,
+  retryOnBits,
+  wouldRetryReset,
+  wouldRetryResponse,
+} from './retry-state.js';
 import { applyRewrite } from './rewrite.js';
 import type { RouteAction, RouteEntry, WeightedCluster } from './route-entry.js';
 import type { RouteTable } from './route-table.js';
@@ -91,6 +99,10 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
   private weighted: WeightedCluster | null = null;
   /** RequestInfo: the cluster the route chose (written only by this router). */
   cluster: Cluster | null = null;
+  /** The route's retry policy and its retry_on bits, or null: no retries. */
+  private retryPolicy: RetryPolicy | null = null;
+  private retryBits = 0;
+  /** Created when the first retry is wanted (decideRetry): most requests never need one. */
   private retry: RetryState | null = null;
   private attempt: UpstreamRequest | null = null;
   /** RequestInfo: tries made so far (written only by this router). */
@@ -241,7 +253,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
         this.retryPriority = rp;
         this.determinePriorityLoad = (ps, original) => rp.determinePriorityLoad(ps, original);
       }
-      this.retry = new RetryState(policy, cluster.resourceManager, this.counters, ctx.rng);
+      this.retryPolicy = policy;
+      this.retryBits = retryOnBits(policy);
       this.avoidPreviousHosts = route.retryPreviousHosts;
       this.hostSelectionRetryMaxAttempts = route.retryPreviousHosts
         ? policy.hostSelectionRetryMaxAttempts
@@ -361,8 +374,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     cluster.outlierDetector?.putHttpResponseCode(a.host, response.status);
     this.observeAttempt(a, response.status, response.flags);
     let extra = 0;
-    if (this.retry !== null) {
-      const d = this.retry.decide(this.retry.wouldRetryResponse(response));
+    if (this.retryPolicy !== null) {
+      const d = this.decideRetry(wouldRetryResponse(this.retryBits, this.retryPolicy, response));
       if (d.kind === 'retry') {
         // Filter::onUpstreamHeaders: a retried response is charged under retry.upstream_rq_* only.
         this.counters.chargeRetriedResponse(response.status);
@@ -390,8 +403,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       this.observeAttempt(a, 503, flag);
     }
     let extra = 0;
-    if (this.retry !== null) {
-      const d = this.retry.decide(this.retry.wouldRetryReset(reason, requestSent));
+    if (this.retryPolicy !== null) {
+      const d = this.decideRetry(wouldRetryReset(this.retryBits, reason, requestSent));
       if (d.kind === 'retry') return this.scheduleRetry(d.backoffMs);
       extra = noRetryFlag(d);
     }
@@ -423,8 +436,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     r.observeAttempt(a, 504, ResponseFlag.UT);
     // A per-try timeout is a local reset: retried only with 5xx, gateway-error or reset (Istio retry.go; Envoy retry_state_impl.cc).
     let extra = 0;
-    if (r.retry !== null) {
-      const d = r.retry.decide(r.retry.wouldRetryReset('local-reset', true));
+    if (r.retryPolicy !== null) {
+      const d = r.decideRetry(wouldRetryReset(r.retryBits, 'local-reset', true));
       if (d.kind === 'retry') return r.scheduleRetry(d.backoffMs);
       extra = noRetryFlag(d);
     }
@@ -459,6 +472,21 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     r.backoffTimer = NO_TIMER;
     if (r.phase !== RequestPhase.Backoff) return;
     r.startAttempt();
+  }
+
+  /**
+   * The retry gate for a request whose route has a retry policy. A "no" before any retry needs no state:
+   * a fresh RetryState would count nothing and hold nothing for it; so the state (and its back-off) is
+   * created only when a retry is wanted.
+   */
+  private decideRetry(wouldRetry: boolean): RetryDecision {
+    let state = this.retry;
+    if (state === null) {
+      if (!wouldRetry) return NOT_RETRIABLE;
+      state = new RetryState(this.retryPolicy!, this.cluster!.resourceManager, this.counters, this.ctx.rng);
+      this.retry = state;
+    }
+    return state.decide(wouldRetry);
   }
 
   private scheduleRetry(backoffMs: number): void {

@@ -40,6 +40,14 @@ export const CLUSTER_COUNTERS = [
   'upstream_cx_idle_timeout',
   'retry_or_shadow_abandoned',
   'lb_healthy_panic',
+  'lb_recalculate_zone_structures',
+  'lb_local_cluster_not_ok',
+  'lb_zone_cluster_too_small',
+  'lb_zone_routing_all_directly',
+  'lb_zone_routing_sampled',
+  'lb_zone_routing_cross_zone',
+  'lb_zone_no_capacity_left',
+  'http2.keepalive_timeout',
   'outlier_detection.ejections_enforced_total',
   'outlier_detection.ejections_enforced_consecutive_5xx',
   'outlier_detection.ejections_enforced_consecutive_gateway_failure',
@@ -70,12 +78,25 @@ export const CLUSTER_GAUGES = [
 export type ClusterCounter = (typeof CLUSTER_COUNTERS)[number];
 
 /**
- * Counters only some Envoy versions have (upstream_rq_active_overflow: Envoy >= 1.38), reported only
- * when they moved so the outputs of every other model keep their keys.
+ * Counters only some Envoy versions have (upstream_rq_active_overflow: Envoy >= 1.38) or only clusters
+ * with zone-aware routing or HTTP/2 keepalive move (lb_zone_*, lb_recalculate_zone_structures,
+ * lb_local_cluster_not_ok, http2.keepalive_timeout),
+ * reported only when they moved so the outputs of every other model keep their keys.
  * NOTE: simplification: Envoy lists such a counter at 0 too; meshsim omits it while it is 0.
  */
+const REPORTED_WHEN_MOVED: ReadonlySet<string> = new Set<ClusterCounter>([
+  'upstream_rq_active_overflow',
+  'lb_recalculate_zone_structures',
+  'lb_local_cluster_not_ok',
+  'lb_zone_cluster_too_small',
+  'lb_zone_routing_all_directly',
+  'lb_zone_routing_sampled',
+  'lb_zone_routing_cross_zone',
+  'lb_zone_no_capacity_left',
+  'http2.keepalive_timeout',
+]);
 export function reportedCounter(name: ClusterCounter, value: number): boolean {
-  return value !== 0 || name !== 'upstream_rq_active_overflow';
+  return value !== 0 || !REPORTED_WHEN_MOVED.has(name);
 }
 export type ClusterGauge = (typeof CLUSTER_GAUGES)[number];
 

@@ -7,6 +7,12 @@ import type { EndpointSource } from './host.js';
  */
 export interface ClusterSpec {
   readonly name: string;
+  /**
+   * The name the proxy's routes use for this cluster when the proxy names it otherwise (an ambient
+   * waypoint's `inbound-vip|...` clusters are routed to as `outbound|...`); it keys the cluster's random
+   * stream, so naming a cluster differently never reshuffles its draws (common random numbers).
+   */
+  readonly routeName?: string;
   readonly serviceHost: string;
   readonly port: number;
   /** '' for the service's default cluster. */

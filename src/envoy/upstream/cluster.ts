@@ -1,14 +1,16 @@
 import type { EnvoyBehaviour } from '../../config/istio-version.js';
+import type { LoadBalancerSettings } from '../../config/types.js';
 import type { RandomStreams, Simulation } from '../../engine/index.js';
 import type { EnvoyObserver } from '../observer.js';
 import { ClusterStats } from '../stats/cluster-stats.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { ConnPool } from './conn-pool/conn-pool.js';
 import { createConnPool, type HttpConnPool } from './conn-pool/index.js';
-import { Host, type Locality } from './host.js';
+import { type Endpoint, Host, type Locality } from './host.js';
+import { idleHost } from './idle-host.js';
 import { NEWEST_ENVOY_BEHAVIOUR } from './envoy-behaviour.js';
 import { PrioritySet } from './host-set.js';
-import { buildLoadAssignment } from './locality/index.js';
+import { buildLoadAssignment, type LocalCluster } from './locality/index.js';
 import { createLoadBalancer } from './load-balancers/index.js';
 import type { LbContext, LoadBalancer } from './load-balancers/load-balancer.js';
 import { createOutlierDetector } from './outlier-detection/index.js';
@@ -30,6 +32,8 @@ export interface ClusterContext {
   readonly observer: EnvoyObserver;
   /** What this Envoy's version does differently (config/istio-version.ts, resolved once by the world); absent: the newest line. */
   readonly envoy?: EnvoyBehaviour;
+  /** The proxy's `local_cluster` when self discovery is on (ISTIO_META_ENABLE_SELF_DISCOVERY), for zone-aware routing. */
+  readonly localCluster?: LocalCluster;
 }
 
 /**
@@ -45,14 +49,22 @@ export class Cluster {
   readonly lb: LoadBalancer;
   readonly outlierDetector: OutlierDetectorSink | null;
   readonly envoy: EnvoyBehaviour;
+  /**
+   * Members never picked are listed by shared idle placeholders (Host.idle) and get their own Host on
+   * first pick: only where balancing picks by index (LEAST_REQUEST, ROUND_ROBIN, RANDOM without slow
+   * start and with equal weights), since EDF schedules, hash rings and Maglev tables keep the Hosts
+   * they were built from (issue #14).
+   */
+  private readonly lazyHosts: boolean;
   private seenVersion = -1;
 
   constructor(
     readonly spec: ClusterSpec,
     readonly ctx: ClusterContext,
   ) {
-    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges);
+    this.resourceManager = new ResourceManager(spec.policy, this.stats.gauges, ctx.sim);
     this.envoy = ctx.envoy ?? NEWEST_ENVOY_BEHAVIOUR;
+    this.lazyHosts = pickByIndex(spec.policy.loadBalancer);
     this.syncMembership();
     this.lb = createLoadBalancer(this);
     this.outlierDetector = createOutlierDetector(this);
@@ -64,7 +76,13 @@ export class Cluster {
 
   chooseHost(lbCtx: LbContext | null): Host | null {
     this.syncMembership();
-    return this.lb.chooseHost(lbCtx);
+    const h = this.lb.chooseHost(lbCtx);
+    return h === null || !h.isIdle ? h : this.prioritySet.ownHost(h);
+  }
+
+  /** This cluster's own Host for a member (one listed by its idle placeholder gets it now). */
+  ownHost(host: Host): Host {
+    return this.prioritySet.ownHost(host);
   }
 
   /**
@@ -115,10 +133,23 @@ export class Cluster {
     // cost an entry per (sidecar, endpoint) pair for the whole run (issue #14).
     const byId = new Map<number, Host>();
     for (const h of previous) byId.set(h.endpoint.id, h);
-    const hosts: Host[] = [];
+    const members: Endpoint[] = [];
+    let weight = -1;
+    let equalWeights = true;
     for (const e of src.endpoints) {
       if (!matchesLabels(e.labels, labels)) continue;
-      hosts.push(byId.get(e.id) ?? new Host(e));
+      members.push(e);
+      if (weight >= 0 && e.weight !== weight) equalWeights = false;
+      weight = e.weight;
+    }
+    const lazy = this.lazyHosts && equalWeights;
+    const hosts: Host[] = new Array<Host>(members.length);
+    for (let i = 0; i < members.length; i++) {
+      const e = members[i]!;
+      const h = byId.get(e.id);
+      // A placeholder stays one while the cluster is lazy; else the cluster's own Host takes over.
+      if (h === undefined) hosts[i] = lazy ? idleHost(e, 0) : new Host(e);
+      else hosts[i] = lazy || !h.isIdle ? h : this.prioritySet.ownHost(h);
     }
     // istiod's per-proxy locality pass assigns priorities and locality weights (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go).
     const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
@@ -139,7 +170,8 @@ export class Cluster {
     if (previous.length === 0) return;
     const kept = new Set(current);
     for (const h of previous) {
-      if (kept.has(h)) continue;
+      // A placeholder has no state to drop.
+      if (h.isIdle || kept.has(h)) continue;
       this.outlierDetector?.onHostRemoved(h);
       for (const pool of poolsOf(h)) pool.drain();
     }
@@ -155,6 +187,12 @@ export class Cluster {
     this.stats.gauges.membership_total = total;
     this.stats.gauges.membership_healthy = healthy;
   }
+}
+
+/** Balancers whose unweighted pick is by index into the live host lists (see Cluster.lazyHosts). */
+function pickByIndex(lb: LoadBalancerSettings): boolean {
+  if (lb.policy !== 'LEAST_REQUEST' && lb.policy !== 'ROUND_ROBIN' && lb.policy !== 'RANDOM') return false;
+  return lb.warmup === undefined || lb.warmup.durationMs <= 0;
 }
 
 /** The pools a host has, one per worker that used it (see Cluster.connPool), in worker order. */

@@ -1,4 +1,5 @@
-import type { Host, Locality } from './host.js';
+import { Host, type Locality } from './host.js';
+import { idleHost } from './idle-host.js';
 
 /**
  * One locality's endpoints at one priority with the group's load_balancing_weight, as istiod pushes them
@@ -41,9 +42,15 @@ export class HostSet {
     this.localities = [];
     this.localityWeights = [];
     let total = 0;
+    const p = this.priority;
     for (const g of groups) {
       const hs = g.hosts.slice();
-      for (const h of hs) h.priority = this.priority;
+      for (let i = 0; i < hs.length; i++) {
+        const h = hs[i]!;
+        // An idle placeholder is shared: another priority takes that priority's placeholder.
+        if (!h.isIdle) h.priority = p;
+        else if (h.priority !== p) hs[i] = idleHost(h.endpoint, p);
+      }
       this.hostsPerLocality.push(hs);
       this.localities.push(g.locality);
       this.localityWeights.push(g.weight);
@@ -73,6 +80,24 @@ export class HostSet {
     this.healthyHosts = this.hosts.filter((h) => h.healthy);
     this.healthyHostsPerLocality = this.hostsPerLocality.map((hs) => hs.filter((h) => h.healthy));
   }
+
+  /**
+   * Puts the cluster's own Host in place of an idle placeholder in every list of this set. Counts,
+   * order and health do not change (a placeholder is healthy and idle, like a fresh Host), so balancers
+   * keep their cached state: the version does not move.
+   */
+  replaceIdle(idle: Host, own: Host): void {
+    replaceIn(this.hosts, idle, own);
+    for (const hs of this.hostsPerLocality) if (hs !== this.hosts) replaceIn(hs, idle, own);
+    if (this.healthyHosts === this.hosts) return;
+    replaceIn(this.healthyHosts, idle, own);
+    for (const hs of this.healthyHostsPerLocality) if (hs !== this.healthyHosts) replaceIn(hs, idle, own);
+  }
+}
+
+function replaceIn(hosts: Host[], idle: Host, own: Host): void {
+  const i = hosts.indexOf(idle);
+  if (i >= 0) hosts[i] = own;
 }
 
 /**
@@ -85,6 +110,12 @@ export class PrioritySet {
   version = 0;
   /** The time of each membership update in which some host joined, indexed by Host.joinUpdate. */
   private readonly joinTimes: number[] = [];
+  /**
+   * Join updates of members still listed by their idle placeholder (shared, so it cannot carry them):
+   * `idleJoin` for most, the exceptions by endpoint id (members that joined in a later update).
+   */
+  private idleJoin = -1;
+  private idleJoins: Map<number, number> | undefined;
 
   /**
    * Replaces the members with istiod's locality groups (any priorities, any order). Hosts that were
@@ -120,7 +151,29 @@ export class PrioritySet {
 
   /** When `host` joined this cluster's membership (its slow-start window start; 0 if never a member). */
   joinedAtMs(host: Host): number {
-    return host.joinUpdate < 0 ? 0 : this.joinTimes[host.joinUpdate]!;
+    const u = this.joinUpdateOf(host);
+    return u < 0 ? 0 : this.joinTimes[u]!;
+  }
+
+  /** Host.joinUpdate, also for a member listed by its idle placeholder. */
+  joinUpdateOf(host: Host): number {
+    if (!host.isIdle) return host.joinUpdate;
+    return this.idleJoins?.get(host.endpoint.id) ?? this.idleJoin;
+  }
+
+  /**
+   * The cluster's own Host for a member listed by its idle placeholder (priority and join update carried
+   * over), put in its place in the lists; a Host that is already the cluster's own is returned as is.
+   */
+  ownHost(host: Host): Host {
+    if (!host.isIdle) return host;
+    const own = new Host(host.endpoint);
+    own.priority = host.priority;
+    const u = this.joinUpdateOf(host);
+    if (u >= 0) own.joinUpdate = u;
+    this.idleJoins?.delete(host.endpoint.id);
+    this.hostSets[host.priority]?.replaceIdle(host, own);
+    return own;
   }
 
   get allHosts(): Host[] {
@@ -132,15 +185,21 @@ export class PrioritySet {
    * number; the update's time is kept once, in joinTimes, only when some host joined in it.
    */
   private markJoined(before: readonly Host[], nowMs: number): void {
+    // Own Hosts by identity (a returning endpoint gets a fresh Host), placeholders by endpoint (a member
+    // whose priority changed is listed by another placeholder, or by the own Host made from it).
     const previous = before.length === 0 ? undefined : new Set(before);
+    let idleBefore: Set<number> | undefined;
+    for (const h of before) if (h.isIdle) (idleBefore ??= new Set()).add(h.endpoint.id);
     const update = this.joinTimes.length;
     let joined = false;
     for (const s of this.hostSets) {
-      for (const h of s.hosts)
-        if (previous === undefined || !previous.has(h)) {
-          h.joinUpdate = update;
-          joined = true;
-        }
+      for (const h of s.hosts) {
+        if (previous !== undefined && (previous.has(h) || idleBefore?.has(h.endpoint.id) === true)) continue;
+        joined = true;
+        if (!h.isIdle) h.joinUpdate = update;
+        else if (this.idleJoin < 0) this.idleJoin = update;
+        else if (update !== this.idleJoin) (this.idleJoins ??= new Map()).set(h.endpoint.id, update);
+      }
     }
     if (joined) this.joinTimes.push(nowMs);
   }

@@ -38,8 +38,10 @@ export const HealthFlag = {
 
 const HEALTH_MASK = 0xf;
 const PRIORITY_SHIFT = 4;
-const PRIORITY_MAX = 0xfff;
+const PRIORITY_MAX = 0x7ff;
 const PRIORITY_MASK = PRIORITY_MAX << PRIORITY_SHIFT;
+/** Bit 15: an idle placeholder shared by every cluster that lists the endpoint (see `Host.idle`). */
+const IDLE_BIT = 0x8000;
 /** joinUpdate + 1 counts in units of 2^16 above the health and priority bits. */
 const JOIN_UNIT = 0x10000;
 
@@ -56,7 +58,7 @@ export class Host {
    */
   rqActive = 0;
   /**
-   * Health flags (bits 0-3), priority (bits 4-15) and joinUpdate + 1 (from bit 16, by arithmetic so any
+   * Health flags (bits 0-3), priority (bits 4-14), the idle-placeholder bit (15) and joinUpdate + 1 (from bit 16, by arithmetic so any
    * count stays exact) in one small integer: three fields in one, since idle (sidecar, endpoint) pairs are
    * the bulk of a large mesh's memory and each field costs 8 bytes per pair (issue #14).
    */
@@ -68,6 +70,24 @@ export class Host {
 
   constructor(readonly endpoint: Endpoint) {}
 
+  /**
+   * An idle placeholder: the member-list entry of an endpoint a cluster has never picked, shared by every
+   * cluster that lists the endpoint at this priority (issue #14: a sidecar knows thousands of hosts and
+   * uses a few). It reads as a fresh Host (no active request, healthy, no pool, no outlier state) and is
+   * never written: Cluster.ownHost replaces it with the cluster's own Host before anything records state.
+   */
+  static idle(endpoint: Endpoint, priority: number): Host {
+    const h = new Host(endpoint);
+    h.priority = priority;
+    h.packed += IDLE_BIT;
+    return h;
+  }
+
+  /** Whether this is a shared idle placeholder (Host.idle), not a cluster's own Host. */
+  get isIdle(): boolean {
+    return (this.packed & IDLE_BIT) !== 0;
+  }
+
   get healthy(): boolean {
     return (this.packed & HEALTH_MASK) === 0;
   }
@@ -77,6 +97,7 @@ export class Host {
     return this.packed & HEALTH_MASK;
   }
   set healthFlags(f: number) {
+    this.assertOwn();
     if (f < 0 || f > HEALTH_MASK) throw new RangeError(`health flags out of range: ${f}`);
     this.packed = this.packed - (this.packed & HEALTH_MASK) + f;
   }
@@ -86,6 +107,7 @@ export class Host {
     return (this.packed & PRIORITY_MASK) >> PRIORITY_SHIFT;
   }
   set priority(p: number) {
+    if (this.isIdle) this.assertOwn();
     if (p < 0 || p > PRIORITY_MAX) throw new RangeError(`priority out of range: ${p}`);
     this.packed = this.packed - (this.packed & PRIORITY_MASK) + (p << PRIORITY_SHIFT);
   }
@@ -100,6 +122,11 @@ export class Host {
     return Math.floor(this.packed / JOIN_UNIT) - 1;
   }
   set joinUpdate(u: number) {
+    this.assertOwn();
     this.packed = (this.packed % JOIN_UNIT) + (u + 1) * JOIN_UNIT;
+  }
+
+  private assertOwn(): void {
+    if (this.isIdle) throw new Error(`idle placeholder of ${this.endpoint.address} written to`);
   }
 }

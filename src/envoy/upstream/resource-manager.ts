@@ -1,5 +1,6 @@
 import type { ClusterPolicy, RetryBudgetSettings } from '../../config/types.js';
 import type { ClusterGauge } from '../stats/cluster-stats.js';
+import { RetryBudgetWindow } from './retry-budget-window.js';
 
 type Gauges = Record<ClusterGauge, number>;
 
@@ -11,6 +12,8 @@ type Gauges = Record<ClusterGauge, number>;
  */
 export class Resource {
   count = 0;
+  /** ManagedResourceImpl's `on_inc_cb_`: set on `requests` when the retry budget has a budget_interval. */
+  window: RetryBudgetWindow | null = null;
   constructor(
     public max: number,
     private readonly gauges: Gauges | null = null,
@@ -22,6 +25,7 @@ export class Resource {
   inc(): void {
     this.count++;
     this.updateOpen();
+    if (this.window !== null) this.window.write();
   }
   dec(): void {
     this.count--;
@@ -43,7 +47,8 @@ export class Resource {
  * (max_pending_requests) before queueing, `requests` (max_requests) when attaching a stream, `retries`
  * (max_retries) by the router's retry state (Envoy conn_pool_base.cc).
  * With a retry budget, the retry limit is dynamic: max(budget% x (active + pending), minRetryConcurrency)
- * [E:resource_manager_impl.h RetryBudgetImpl].
+ * [E:resource_manager_impl.h RetryBudgetImpl]; with a budget_interval (Envoy 1.39, Istio 1.31) the
+ * requests started over the interval replace active + pending (retry-budget-window.ts).
  */
 export class ResourceManager {
   readonly connections: Resource;
@@ -51,9 +56,17 @@ export class ResourceManager {
   readonly requests: Resource;
   readonly retries: Resource;
   private readonly budget: RetryBudgetSettings | undefined;
+  private readonly window: RetryBudgetWindow | null = null;
 
-  /** `gauges`: the cluster's stats gauges, so the `circuit_breakers.default.*_open` gauges follow. */
-  constructor(policy: ClusterPolicy, gauges: Gauges | null = null) {
+  /**
+   * `gauges`: the cluster's stats gauges, so the `circuit_breakers.default.*_open` gauges follow.
+   * `clock`: the simulation, read by a retry budget with a budget_interval (required for one).
+   */
+  constructor(
+    policy: ClusterPolicy,
+    gauges: Gauges | null = null,
+    clock: { readonly now: number } | null = null,
+  ) {
     const p = policy.connectionPool;
     this.connections = new Resource(p.tcp.maxConnections, gauges, 'circuit_breakers.default.cx_open');
     this.pendingRequests = new Resource(
@@ -64,6 +77,12 @@ export class ResourceManager {
     this.requests = new Resource(p.http.http2MaxRequests, gauges, 'circuit_breakers.default.rq_open');
     this.retries = new Resource(p.http.maxRetries, gauges, 'circuit_breakers.default.rq_retry_open');
     this.budget = policy.retryBudget;
+    const intervalMs = this.budget?.budgetIntervalMs;
+    if (intervalMs !== undefined && intervalMs > 0) {
+      if (clock === null) throw new Error('a retry budget with budgetInterval needs the simulation clock');
+      this.window = new RetryBudgetWindow(intervalMs, clock);
+      this.requests.window = this.window;
+    }
   }
 
   /** Whether one more concurrent retry may start (max_retries or the retry budget). */
@@ -75,6 +94,12 @@ export class ResourceManager {
   /** max_retries, or the retry budget's current limit. */
   retryLimit(): number {
     if (this.budget === undefined) return this.retries.max;
+    if (this.window !== null)
+      // Envoy converts to uint64: the budget share is truncated before min_retry_concurrency applies.
+      return Math.max(
+        Math.floor((this.budget.percent / 100) * this.window.requests()),
+        this.budget.minRetryConcurrency,
+      );
     const outstanding = this.requests.count + this.pendingRequests.count;
     return Math.max((this.budget.percent / 100) * outstanding, this.budget.minRetryConcurrency);
   }

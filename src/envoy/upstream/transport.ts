@@ -39,4 +39,9 @@ export interface UpstreamTransport {
   connect(endpoint: Endpoint, cb: ConnectCallbacks): WireStream;
   /** Sends `request` to the endpoint's pod; exactly one stream callback fires unless cancelled. */
   send(endpoint: Endpoint, request: HttpRequest, cb: StreamCallbacks): WireStream;
+  /**
+   * An HTTP/2 PING on an established connection to the endpoint: `onAck` when the peer's ACK is back, never
+   * when the peer stopped answering. Transports without it carry no keepalive.
+   */
+  ping?(endpoint: Endpoint, onAck: () => void): WireStream;
 }

@@ -296,7 +296,8 @@ function readyPods(rt: WorkloadRuntime): number {
 
 /**
  * calculatePodRequests: the sum of the containers' requests, the injected istio-proxy's included (its
- * request is `sidecar.istio.io/proxyCPU` or Istio's default 100m); undefined when an app container has
+ * request is `sidecar.istio.io/proxyCPU`, resolved in config/resolve/proxy-resources.ts, or Istio's
+ * default 100m); undefined when an app container has
  * none, for which the controller reports "missing request for cpu".
  * NOTE: simplification: the istio-proxy is counted as a regular container (Istio before native sidecars).
  */
@@ -304,7 +305,7 @@ export function podCpuRequest(
   cfg: WorkloadRuntime['config'],
   container: string | undefined,
 ): number | undefined {
-  const proxy = proxyCpuRequest(cfg.podAnnotations?.['sidecar.istio.io/proxyCPU']);
+  const proxy = cfg.proxyCpuRequestMilli ?? PROXY_CPU_REQUEST_MILLI;
   if (container === PROXY_CONTAINER) return proxy;
   if (container !== undefined) return cfg.containers.find((c) => c.name === container)?.cpuRequestMilli;
   let sum = proxy;
@@ -313,13 +314,6 @@ export function podCpuRequest(
     sum += c.cpuRequestMilli;
   }
   return sum;
-}
-
-function proxyCpuRequest(annotation: string | undefined): number {
-  if (annotation === undefined) return PROXY_CPU_REQUEST_MILLI;
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(annotation.trim());
-  if (m === null) return PROXY_CPU_REQUEST_MILLI;
-  return Math.ceil(Number(m[1]) * (m[2] === 'm' ? 1 : 1000));
 }
 
 /** The names the controller uses in its events and conditions. */

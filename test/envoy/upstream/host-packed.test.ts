@@ -12,9 +12,9 @@ describe('Host packed state', () => {
   it('each field is written without touching the other two, at the bounds of its range', () => {
     const h = new Host(endpoint('a'));
     h.joinUpdate = 0;
-    h.priority = 4095;
+    h.priority = 2047;
     h.healthFlags |= HealthFlag.FAILED_OUTLIER_CHECK;
-    expect([h.healthFlags, h.priority, h.joinUpdate, h.healthy]).toEqual([1, 4095, 0, false]);
+    expect([h.healthFlags, h.priority, h.joinUpdate, h.healthy]).toEqual([1, 2047, 0, false]);
     h.priority = 3;
     expect([h.healthFlags, h.priority, h.joinUpdate]).toEqual([1, 3, 0]);
     h.healthFlags &= ~HealthFlag.FAILED_OUTLIER_CHECK;
@@ -36,7 +36,7 @@ describe('Host packed state', () => {
   it('refuses values that would spill into another field', () => {
     const h = new Host(endpoint('a'));
     expect(() => {
-      h.priority = 4096;
+      h.priority = 2048;
     }).toThrow(RangeError);
     expect(() => {
       h.healthFlags = 16;

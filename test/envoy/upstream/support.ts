@@ -139,7 +139,7 @@ export class FakeCluster {
     hostCount: number,
     sim = new Simulation(),
   ) {
-    this.resourceManager = new ResourceManager(policy, this.stats.gauges);
+    this.resourceManager = new ResourceManager(policy, this.stats.gauges, sim);
     this.prioritySet = { hostSets: [{ hosts: [] }] };
     for (let i = 0; i < hostCount; i++)
       this.prioritySet.hostSets[0]!.hosts.push(new Host(endpoint(`backend-${i}`)));

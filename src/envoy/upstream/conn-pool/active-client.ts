@@ -1,6 +1,7 @@
 import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
 import type { ConnectCallbacks, WireStream } from '../transport.js';
 import type { HttpConnPool } from './http-conn-pool.js';
+import type { ConnectionKeepalive } from './keepalive.js';
 import type { ActiveStream } from './pool-stream.js';
 
 /**
@@ -49,6 +50,8 @@ export class ActiveClient implements ConnectCallbacks {
   idleSinceMs = 0;
   /** The connect timer fired (pool failure reason Timeout). */
   timedOut = false;
+  /** HTTP/2 PING keepalive once connected, when the cluster has one (keepalive.ts). */
+  keepalive: ConnectionKeepalive | null = null;
   /** Neighbours in the pool's list of every connection (creation order). */
   prev: ActiveClient | null = null;
   next: ActiveClient | null = null;

@@ -4,6 +4,7 @@ import type { Host } from '../host.js';
 import type { ResetReason } from '../transport.js';
 import { ActiveClient, ClientState } from './active-client.js';
 import type { Cancellable, ConnPool, PoolCallbacks, PoolFailureReason } from './conn-pool.js';
+import { ConnectionKeepalive } from './keepalive.js';
 import type { PoolConfig } from './pool-config.js';
 import { ActiveStream, PendingState, PendingStream, StreamState } from './pool-stream.js';
 
@@ -188,8 +189,18 @@ export class HttpConnPool implements ConnPool {
     this.cluster.ctx.sim.cancel(c.timer);
     c.timer = NO_TIMER;
     this.transition(c, ClientState.Ready);
+    const ka = this.config.keepalive;
+    if (ka !== null) {
+      c.keepalive = new ConnectionKeepalive(c, ka);
+      c.keepalive.start();
+    }
     this.onUpstreamReady();
     this.checkForIdle(c);
+  }
+
+  /** The peer did not ACK a keepalive PING in time: the codec closes the connection (NoFlush). */
+  onKeepaliveTimeout(c: ActiveClient): void {
+    this.closeClient(c, 'local', 'connection-termination');
   }
 
   /** The transport reports the connection refused, timed out or closed by the peer. */
@@ -211,6 +222,7 @@ export class HttpConnPool implements ConnPool {
     if (wasConnecting) this.connectingStreamCapacity -= c.effectiveLimit;
     c.wire?.cancel();
     c.wire = null;
+    c.keepalive?.stop();
     // The connect timer while connecting, else any idle timer.
     sim.cancel(c.timer);
     c.timer = NO_TIMER;
@@ -308,7 +320,8 @@ export class HttpConnPool implements ConnPool {
     const { resourceManager: rm, stats } = this.cluster;
     if (!rm.requests.canCreate()) {
       cb.onPoolFailure('overflow');
-      // max_requests overflow: upstream_rq_active_overflow since Envoy 1.38, pending_overflow before.
+      // max_requests overflow: upstream_rq_active_overflow since Envoy 1.38 (PR #44164, runtime guard
+      // skip_pending_overflow_count_on_active_rq, default true), upstream_rq_pending_overflow before.
       cb.counters.counters[this.config.maxRequestsOverflowCounter]++;
       return;
     }

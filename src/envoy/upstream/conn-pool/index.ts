@@ -17,7 +17,10 @@ const configs = new WeakMap<Cluster, PoolConfig>();
 export function createConnPool(cluster: Cluster, host: Host, worker = 0): HttpConnPool {
   let cfg = configs.get(cluster);
   if (cfg === undefined) {
-    cfg = poolConfig(cluster.spec, cluster.envoy);
+    const { streams, sidecar } = cluster.ctx;
+    cfg = poolConfig(cluster.spec, cluster.envoy, () =>
+      streams.stream(`keepalive/${sidecar}/${cluster.name}`),
+    );
     configs.set(cluster, cfg);
   }
   return new HttpConnPool(cluster, host, cfg, worker);

@@ -1,6 +1,8 @@
 import type { EnvoyBehaviour } from '../../../config/istio-version.js';
+import type { Rng } from '../../../engine/index.js';
 import { NEWEST_ENVOY_BEHAVIOUR } from '../envoy-behaviour.js';
 import type { ClusterSpec } from '../cluster-spec.js';
+import { DEFAULT_KEEPALIVE_JITTER_PERCENT, type KeepaliveConfig } from './keepalive.js';
 
 /** Envoy's common_http_protocol_options.idle_timeout default when istiod leaves it out (Istio cluster_traffic_policy.go applyConnectionPool). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
@@ -27,16 +29,24 @@ export interface PoolConfig {
   readonly concurrentStreamLimit: number;
   /** The counter a max_requests overflow charges (EnvoyBehaviour: active_overflow since Envoy 1.38). */
   readonly maxRequestsOverflowCounter: EnvoyBehaviour['maxRequestsOverflowCounter'];
+  /** HTTP/2 connection_keepalive (DR http2KeepAlive), HTTP/2 clusters only; null = none. */
+  readonly keepalive: KeepaliveConfig | null;
 }
 
+/**
+ * `keepaliveRng`: the codec random source of the cluster, needed when the cluster has an HTTP/2 keepalive
+ * (the interval jitter); without one the keepalive is left out.
+ */
 export function poolConfig(
   spec: Pick<ClusterSpec, 'policy' | 'protocol'>,
   envoy: Pick<
     EnvoyBehaviour,
     'http2MaxConcurrentStreamsDefault' | 'maxRequestsOverflowCounter'
   > = NEWEST_ENVOY_BEHAVIOUR,
+  keepaliveRng: (() => Rng) | null = null,
 ): PoolConfig {
   const { tcp, http } = spec.policy.connectionPool;
+  const ka = http.http2KeepAlive;
   return {
     protocol: spec.protocol,
     connectTimeoutMs: tcp.connectTimeoutMs,
@@ -55,5 +65,15 @@ export function poolConfig(
           ? http.maxConcurrentStreams
           : envoy.http2MaxConcurrentStreamsDefault,
     maxRequestsOverflowCounter: envoy.maxRequestsOverflowCounter,
+    // istiod writes connection_keepalive into http2_protocol_options: HTTP/1.1 clusters have none.
+    keepalive:
+      ka !== undefined && spec.protocol === 'http2' && keepaliveRng !== null
+        ? {
+            intervalMs: ka.intervalMs,
+            timeoutMs: ka.timeoutMs,
+            jitterPercent: DEFAULT_KEEPALIVE_JITTER_PERCENT,
+            rng: keepaliveRng(),
+          }
+        : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { LoadBalancerSettings } from '../../../config/types.js';
 import type { Cluster } from '../cluster.js';
-import { localityWeightedLbEnabled } from '../locality/index.js';
+import { localityWeightedLbEnabled, zoneAwareRoutingFor } from '../locality/index.js';
 import type { SlowStartConfig } from './edf-load-balancer.js';
 import { LeastRequestLoadBalancer } from './least-request.js';
 import type { LoadBalancer } from './load-balancer.js';
@@ -29,7 +29,9 @@ export {
 export function createLoadBalancer(cluster: Cluster): LoadBalancer {
   const { policy } = cluster.spec;
   const lb = policy.loadBalancer;
-  const rng = cluster.ctx.streams.stream(`lb/${cluster.ctx.sidecar}/${cluster.name}`);
+  const rng = cluster.ctx.streams.stream(
+    `lb/${cluster.ctx.sidecar}/${cluster.spec.routeName ?? cluster.name}`,
+  );
   const stats = cluster.stats.counters;
   const params: LbParams = {
     prioritySet: cluster.prioritySet,
@@ -40,6 +42,9 @@ export function createLoadBalancer(cluster: Cluster): LoadBalancer {
     onPanic: () => {
       stats.lb_healthy_panic++;
     },
+    zoneAware: zoneAwareRoutingFor(lb, cluster.ctx.localCluster, cluster.ctx.locality, (n) => {
+      stats[n]++;
+    }),
   };
   return balancerFor(lb, params);
 }

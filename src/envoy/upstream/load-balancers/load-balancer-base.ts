@@ -1,6 +1,7 @@
 import type { Rng } from '../../../engine/index.js';
 import type { Host } from '../host.js';
 import type { PrioritySet } from '../host-set.js';
+import type { ZoneAwareRouting } from '../locality/zone-aware.js';
 import type { LbContext, LoadBalancer } from './load-balancer.js';
 import { PriorityLoad } from './priority-load.js';
 
@@ -21,6 +22,8 @@ export interface LbParams {
   readonly clock: { readonly now: number };
   /** Called on every pick served from a priority in panic (stat `lb_healthy_panic`). */
   readonly onPanic: () => void;
+  /** Zone-aware routing (zone_aware_lb_config with a local cluster), else null (locality/zone-aware.ts). */
+  readonly zoneAware?: ZoneAwareRouting | null;
 }
 
 /**

@@ -30,8 +30,9 @@ const localityWeight = (e: LocalityEntry): number => e.weight;
  * the priority, a priority in panic serves all its hosts, locality-weighted clusters pick a locality by
  * EDF over effective locality weights, otherwise the priority's healthy hosts.
  *
- * NOTE: simplification: zone-aware routing (local-cluster based) is not modelled; Istio sidecars do not
- * use it (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go). Locality schedules are re-seeded from the LB's stream on each rebuild.
+ * Zone-aware routing (zone_aware_lb_config and a local cluster, Istio 1.31 `zoneAwareLbSetting`) picks the
+ * locality of priority-0 picks when it is latched (locality/zone-aware.ts). Locality schedules are
+ * re-seeded from the LB's stream on each rebuild.
  * A retry priority plugin on the context (previous_priorities, for retryRemoteLocalities) may replace
  * the priority load of a pick.
  */
@@ -86,6 +87,17 @@ export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
       if (entry !== null) {
         this.srcType = SourceType.LocalityHealthyHosts;
         this.srcLocality = entry.index;
+        return true;
+      }
+    }
+    // Latched zone routing for priority 0 (Envoy: after NoLocalityRouting, routing_enabled and the
+    // local cluster's panic checks; tryChooseLocalLocalityHosts picks the locality).
+    const za = this.p.zoneAware;
+    if (za != null) {
+      za.maybeRegenerate(this.p.prioritySet.hostSets[0], this.p.prioritySet.version);
+      if (za.routes(priority)) {
+        this.srcType = SourceType.LocalityHealthyHosts;
+        this.srcLocality = za.chooseLocality(this.p.rng);
         return true;
       }
     }

@@ -2,6 +2,7 @@ import type { LoadBalancerSettings, LocalityLbSetting } from '../../../config/ty
 import type { Host, Locality } from '../host.js';
 import { groupByLocality, type LocalityLbEndpoints } from '../host-set.js';
 import { lbPriority, localityMatch, withTopologyLabels } from './locality-match.js';
+import { zoneAwarePriorities } from './zone-aware.js';
 
 /** The client proxy a cluster belongs to: load assignments are computed relative to it (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go). */
 export interface ProxyPlacement {
@@ -39,6 +40,8 @@ export function buildLoadAssignment(
   hasOutlierDetection: boolean,
 ): LocalityLbEndpoints[] {
   const groups = groupByLocality(hosts) as Group[];
+  // zoneAwareLbSetting (Istio 1.31): region tiers, zones balanced by Envoy (zone-aware.ts).
+  if (lb.zoneAware?.enabled) return zoneAwarePriorities(groups, proxy.locality, lb.zoneAware.failover);
   const s = lb.locality;
   if (!s.enabled) return groups;
   if (s.distribute.length > 0) return applyLocalityWeights(proxy.locality, groups, s.distribute);
@@ -62,6 +65,8 @@ export function buildLoadAssignment(
  */
 export function localityWeightedLbEnabled(lb: LoadBalancerSettings, hasOutlierDetection: boolean): boolean {
   const s = lb.locality;
+  // zone_aware_lb_config and locality_weighted_lb_config are one oneof (Envoy CommonLbConfig).
+  if (lb.zoneAware?.enabled) return false;
   if (!s.enabled) return false;
   if (s.distribute.length > 0) return true;
   return hasOutlierDetection && (s.failover.length > 0 || s.failoverPriority.length > 0);
