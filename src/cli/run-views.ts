@@ -153,7 +153,7 @@ export async function runViews(
   let text: string;
   let header: HeaderFormat;
   if (v.format === 'openmetrics') {
-    text = renderOpenMetrics(ran.istioHistory!.series());
+    text = renderOpenMetrics(ran.istioHistory!.series(), ran.cfsHistory?.series());
     // OpenMetrics allows no free comments: the misconfiguration warning goes to stderr only.
     header = 'json';
   } else if (v.format === 'envoy-clusters') {

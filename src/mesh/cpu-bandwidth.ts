@@ -51,6 +51,7 @@ export interface CfsStat {
   readonly nrThrottled: number;
   readonly throttledMs: number;
   settle(nowMs: number): void;
+  periodsAt(nowMs: number): number;
 }
 
 export class CpuBandwidth<T> implements CfsStat {
@@ -154,6 +155,18 @@ export class CpuBandwidth<T> implements CfsStat {
       }
     }
     this.runtimeMs = this.refill();
+  }
+
+  /**
+   * nr_periods as of `nowMs` without changing anything (a scrape that must not perturb the run): the
+   * expiries since the last event that settle would count.
+   */
+  periodsAt(nowMs: number): number {
+    if (this.size > 0 || this.state !== BandwidthState.Running || nowMs < this.periodEndMs)
+      return this.nrPeriods;
+    const crossed = Math.floor((nowMs - this.periodEndMs) / this.periodMs) + 1;
+    if (this.backgroundMilli > 0) return this.nrPeriods + crossed;
+    return this.nrPeriods + Math.min(crossed, this.used ? 2 : 1);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Result } from '../run/result.js';
 import { renderAutoscaling } from './autoscaling-text.js';
+import { cpuThrottlingBlock } from './cpu-throttling-text.js';
 import { clientBlock } from './fortio-client.js';
 import { progressiveDeliveryBlock } from './progressive-delivery.js';
 import { renderTimeline } from './timeline-text.js';
@@ -59,6 +60,7 @@ export function renderText(r: Result): string {
       ]);
     out.push(...table(rows));
   }
+  out.push(...cpuThrottlingBlock(r));
   if (r.ejections.length > 0) {
     out.push('', 'Outlier ejections:');
     const rows = [['TIME', 'CLIENT', 'CLUSTER', 'POD', 'REASON', 'FOR']];

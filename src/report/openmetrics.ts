@@ -1,4 +1,5 @@
 import { ISTIO_DURATION_BUCKETS_MS } from '../mesh/recorder.js';
+import type { CfsSeriesHistory } from '../run/cfs-history.js';
 import type { IstioSeriesHistory } from '../run/istio-history.js';
 import { cmp } from '../run/collect.js';
 import { unixSeconds } from './sim-time.js';
@@ -9,9 +10,13 @@ import { unixSeconds } from './sim-time.js';
  * metric (`# TYPE`, `# HELP`), a counter's samples named `<family>_total`, a histogram's `_bucket` (with
  * `le` ending at `+Inf`), `_count` and `_sum`; every sample with its timestamp in seconds; per family the
  * series sorted by their labels, each series' points in time order, and `# EOF` last. A point is one
- * scrape of the series interval (timestamps from the fixed epoch of sim-time.ts).
+ * scrape of the series interval (timestamps from the fixed epoch of sim-time.ts). Containers with a CPU
+ * limit add cAdvisor's CFS counters (`cfs`, docs/autoscaling.md "CPU limits") as the same kind of series.
  */
-export function renderOpenMetrics(series: readonly IstioSeriesHistory[]): string {
+export function renderOpenMetrics(
+  series: readonly IstioSeriesHistory[],
+  cfs: readonly CfsSeriesHistory[] = [],
+): string {
   const sorted = series.map((s) => ({ s, l: labelText(s.labels) })).sort((a, b) => cmp(a.l, b.l));
   const out: string[] = ['# TYPE istio_requests counter', '# HELP istio_requests Total requests.'];
   for (const { s, l } of sorted)
@@ -33,6 +38,7 @@ export function renderOpenMetrics(series: readonly IstioSeriesHistory[]): string
       out.push(`istio_request_duration_milliseconds_sum{${l}} ${+p.sumMs.toFixed(3)} ${ts}`);
     }
   }
+  if (cfs.length > 0) out.push(...cfsFamilies(cfs));
   out.push('# EOF');
   return `${out.join('\n')}\n`;
 }
@@ -41,4 +47,27 @@ function labelText(l: Record<string, string>): string {
   return Object.entries(l)
     .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
     .join(',');
+}
+
+/** cAdvisor's container_cpu_cfs_* counters, one family each, series sorted by labels. */
+function cfsFamilies(cfs: readonly CfsSeriesHistory[]): string[] {
+  const sorted = cfs.map((s) => ({ s, l: labelText(s.labels) })).sort((a, b) => cmp(a.l, b.l));
+  const out: string[] = [];
+  const family = (name: string, help: string, value: (p: CfsSeriesHistory['points'][number]) => number) => {
+    out.push(`# TYPE ${name} counter`, `# HELP ${name} ${help}`);
+    for (const { s, l } of sorted)
+      for (const p of s.points) out.push(`${name}_total{${l}} ${value(p)} ${unixSeconds(p.tMs)}`);
+  };
+  family('container_cpu_cfs_periods', 'Number of elapsed enforcement period intervals.', (p) => p.periods);
+  family(
+    'container_cpu_cfs_throttled_periods',
+    'Number of throttled period intervals.',
+    (p) => p.throttledPeriods,
+  );
+  family(
+    'container_cpu_cfs_throttled_seconds',
+    'Total time duration the container has been throttled.',
+    (p) => +(p.throttledMs / 1000).toFixed(6),
+  );
+  return out;
 }

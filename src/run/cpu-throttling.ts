@@ -9,7 +9,8 @@ const PROXY_CONTAINER = 'istio-proxy';
 
 /**
  * A workload's CFS counters per limited container (mesh/container-cpu.ts), brought up to `endMs`;
- * `{}` when no container has a CPU limit, so results without limits keep their shape.
+ * `{}` when no container has a CPU limit that metered CPU (a limit on an app the scenario gives no `cpu`
+ * counts no period), so such results keep their shape.
  */
 export function cpuThrottlingOf(
   rt: WorkloadRuntime,
@@ -22,7 +23,9 @@ export function cpuThrottlingOf(
   const proxy = rt.config.proxyCpuLimitMilli;
   if (proxy !== undefined && proxy > 0)
     out.push(container(PROXY_CONTAINER, proxy, rt.pods, (p) => p.proxyBandwidth, endMs));
-  return out.length > 0 ? { cpuThrottling: out } : {};
+  // A quota that never metered any CPU (the scenario gives the container none) says nothing.
+  const metered = out.filter((c) => c.periods > 0);
+  return metered.length > 0 ? { cpuThrottling: metered } : {};
 }
 
 function container(

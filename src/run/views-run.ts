@@ -1,9 +1,9 @@
 import type { EnvoyObserver } from '../envoy/index.js';
 import type { Pod } from '../mesh/pod.js';
-import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
 import { VERSION } from '../version.js';
 import { collectResult } from './collect.js';
+import { CfsHistory } from './cfs-history.js';
 import { IstioHistory } from './istio-history.js';
 import { fanOutObservers } from './observers.js';
 import { buildRun, type LoadedScenario, type RunOptions } from './run-scenario.js';
@@ -29,6 +29,8 @@ export type ViewsRun =
       observation: Observation;
       sidecars?: SidecarView[];
       istioHistory?: IstioHistory;
+      /** cAdvisor's CFS counters of containers with a CPU limit, scraped with istioHistory. */
+      cfsHistory?: CfsHistory;
       /** The selected pods (for views that filter by sidecar). */
       pods: readonly Pod[];
     }
@@ -62,7 +64,18 @@ export function runWithViews(loaded: LoadedScenario, opts: RunOptions, views: Ru
     return { kind: 'unknown-pod', name: selected.unknown, closeNames: selected.closeNames };
   lazy?.init();
   const history = views.istioHistory ? new IstioHistory() : undefined;
-  runSampled(world, built.recorder, opts, history);
+  const cfs = views.istioHistory ? new CfsHistory(world) : undefined;
+  const recorder = built.recorder;
+  runSampled(
+    world,
+    opts,
+    history && cfs
+      ? (t) => {
+          history.scrape(recorder, t);
+          cfs.scrape(t);
+        }
+      : undefined,
+  );
   const observation: Observation = {
     result: collectResult(world, built.recorder, loaded.scenario, VERSION),
     healthyPods: healthyPods(world, loaded.scenario),
@@ -73,38 +86,34 @@ export function runWithViews(loaded: LoadedScenario, opts: RunOptions, views: Ru
     pods: selected.pods,
     ...(hostStats ? { sidecars: sidecarViews(world, selected.pods, hostStats) } : {}),
     ...(history ? { istioHistory: history } : {}),
+    ...(cfs ? { cfsHistory: cfs } : {}),
   };
 }
 
-/** runToEnd with a scrape at every series interval of the load and of the drain, and at its end. */
-function runSampled(
-  world: World,
-  recorder: Recorder,
-  opts: RunOptions,
-  history: IstioHistory | undefined,
-): void {
+/** runToEnd with a scrape (Istio metrics, CFS counters) at every series interval of the load and of the drain, and at its end. */
+function runSampled(world: World, opts: RunOptions, scrape: ((tMs: number) => void) | undefined): void {
   const end = world.endMs;
-  const every = history
+  const every = scrape
     ? world.opts.scenario.seriesIntervalMs
     : (opts.progressEveryMs ?? Math.max(1000, end / 100));
   world.start();
   for (let t = every; t < end; t += every) {
     world.sim.runUntil(t);
-    history?.scrape(recorder, t);
+    scrape?.(t);
     opts.onProgress?.(t / end);
   }
   world.sim.runUntil(end);
-  history?.scrape(recorder, end);
+  scrape?.(end);
   if (world.beginDrain()) {
     for (let t = end + every; ; t += every) {
       const until = Math.min(t, world.drainLimitMs);
       const o = world.sim.runUntil(until);
       if (o.reason !== 'until' && o.reason !== 'empty') break;
       if (until >= world.drainLimitMs) break;
-      history?.scrape(recorder, until);
+      scrape?.(until);
     }
   }
-  history?.scrape(recorder, world.sim.now);
+  scrape?.(world.sim.now);
   opts.onProgress?.(1);
 }
 

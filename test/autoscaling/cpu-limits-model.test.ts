@@ -44,6 +44,29 @@ describe('models/autoscaling/cpu-limits: the same API with and without a 500m li
     expect(limited.successRate).toBe(1);
   });
 
+  it('the text report has the CFS table: limited containers only', async () => {
+    const { code, out } = await cli('run', MODEL);
+    expect(code).toBe(0);
+    expect(out).toMatch(/WORKLOAD\s+CONTAINER\s+LIMIT\s+PERIODS\s+THROTTLED\s+SHARE\s+THROTTLED TIME/);
+    expect(out).toMatch(/shop\/api\s+api\s+500m\s+1197\s+562\s+47\.0 %\s+26\.961s/);
+    expect(out).not.toMatch(/shop\/api-nolimit\s+api\s/);
+  });
+
+  it('OpenMetrics carries them as series scraped every interval, ending at the JSON totals', async () => {
+    const { code, out } = await cli('run', MODEL, '-f', 'openmetrics');
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    const at = (name: string, pod: string) =>
+      lines.filter((l) => l.startsWith(`${name}{container="api",namespace="shop",pod="${pod}"}`));
+    const periods = at('container_cpu_cfs_periods_total', 'api-d77b9-0');
+    // One point per second of the run (the series interval) and one at the end of the drain.
+    expect(periods[0]).toMatch(/ 10 \d+$/);
+    expect(periods.at(-1)).toMatch(/ 600 \d+\.031$/);
+    expect(at('container_cpu_cfs_throttled_periods_total', 'api-d77b9-1').at(-1)).toMatch(/ 276 \d+\.031$/);
+    expect(lines).toContain('# TYPE container_cpu_cfs_throttled_periods counter');
+    expect(lines.at(-2)).toBe('# EOF');
+  });
+
   it('the Prometheus export carries the cAdvisor counters per pod and container', async () => {
     const { code, out } = await cli('run', MODEL, '-f', 'prometheus');
     expect(code).toBe(0);

@@ -24,7 +24,7 @@ function harness(serviceTimesMs: number[]) {
     appCpuMs: 0,
     requestsIn: 0,
     appBandwidth: null,
-    chargeProxyCpu(ms: number) {
+    chargeProxyCpu(this: { proxyCpuMs: number }, ms: number) {
       this.proxyCpuMs += ms;
     },
   } as unknown as Pod;
