@@ -117,3 +117,34 @@ describe('metrics-server under a CPU limit: usage is capped by the limit, reques
     expect([pod.appBandwidth.nrPeriods, pod.appBandwidth.nrThrottled]).toEqual([150, 150]);
   });
 });
+
+describe('models/autoscaling/cpu-limits under chaos', () => {
+  it('a container crash drops its throttled work; it restarts with the same quota and the run stays deterministic', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { loadScenarioFromTexts } = await import('../../src/config/scenario/index.js');
+    const { runScenario } = await import('../../src/run/index.js');
+    const dir = 'models/autoscaling/cpu-limits';
+    const text = readFileSync(`${dir}/cpu-limits.scenario.yaml`, 'utf8').replace(
+      '  traffic:\n',
+      '  events:\n    - { at: 20s, target: shop/api, crashContainer: { pods: 1 }, for: 5s }\n  traffic:\n',
+    );
+    const manifests = [{ file: `${dir}/api.yaml`, text: readFileSync(`${dir}/api.yaml`, 'utf8') }];
+    const run = () => {
+      const load = loadScenarioFromTexts({ file: `${dir}/chaos.scenario.yaml`, text }, manifests);
+      if (!load.loaded) throw new Error(load.diagnostics.map((d) => d.message).join('\n'));
+      return runScenario(load.loaded);
+    };
+    const a = run();
+    const b = run();
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    const pods = a.workloads.find((w) => w.workload === 'shop/api')!.cpuThrottling![0]!.pods;
+    // Both pods metered CPU and were throttled; the crashed one ran (and counted periods) for less time.
+    // The crashed pod counts no period while its container is down (and until it is ready again); the
+    // other pod takes its traffic meanwhile and is throttled more than without the crash (276).
+    expect(pods).toEqual([
+      { pod: 'api-d77b9-0', periods: 501, throttledPeriods: 294, throttledMs: 17729.323 },
+      { pod: 'api-d77b9-1', periods: 599, throttledPeriods: 379, throttledMs: 26266.596 },
+    ]);
+    expect(a.conservation.started).toBe(a.conservation.finished + a.conservation.inFlightAtEnd);
+  });
+});
