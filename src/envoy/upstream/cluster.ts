@@ -6,11 +6,10 @@ import { ClusterStats } from '../stats/cluster-stats.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { ConnPool } from './conn-pool/conn-pool.js';
 import { createConnPool, type HttpConnPool } from './conn-pool/index.js';
-import { type Endpoint, Host, type Locality } from './host.js';
-import { idleHost } from './idle-host.js';
+import { Host, type Locality } from './host.js';
 import { NEWEST_ENVOY_BEHAVIOUR } from './envoy-behaviour.js';
 import { PrioritySet } from './host-set.js';
-import { buildLoadAssignment, type LocalCluster } from './locality/index.js';
+import { type LocalCluster, type SharedAssignment, sharedAssignment } from './locality/index.js';
 import { createLoadBalancer } from './load-balancers/index.js';
 import type { LbContext, LoadBalancer } from './load-balancers/load-balancer.js';
 import { createOutlierDetector } from './outlier-detection/index.js';
@@ -127,39 +126,58 @@ export class Cluster {
     const src = this.spec.endpoints;
     if (src.version === this.seenVersion) return;
     this.seenVersion = src.version;
-    const labels = this.spec.subsetLabels;
+    // istiod's per-proxy locality pass assigns priorities and locality weights (Envoy load_balancer_impl.cc
+    // locality; Istio loadbalancer.go), once per placement for every sidecar (shared-assignment.ts).
+    const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
+    const assignment = sharedAssignment(this.spec, proxy);
+    const lazy = this.lazyHosts && assignment.equalWeights;
     const previous = this.prioritySet.allHosts;
+    if (previous.length === 0 && lazy) {
+      // A new cluster (or one all of whose members had left): a copy of the placeholders.
+      const lists = assignment.priorities.map((p) => p.placeholders.slice());
+      this.prioritySet.assign(assignment, lists, true, this.ctx.sim.now);
+    } else {
+      this.prioritySet.assign(
+        assignment,
+        this.membersOf(assignment, previous, lazy),
+        false,
+        this.ctx.sim.now,
+      );
+      this.forgetRemovedHosts(previous, this.prioritySet.allHosts);
+    }
+    this.updateMembershipGauges();
+  }
+
+  /**
+   * The assignment's member lists with this cluster's Hosts: the Host of an endpoint that stays a member
+   * is kept (at its new priority), a placeholder stays one while the cluster is lazy, else the cluster's
+   * own Host takes over.
+   */
+  private membersOf(a: SharedAssignment, previous: readonly Host[], lazy: boolean): Host[][] {
     // The current members by endpoint id, only while membership changes: a map kept per cluster would
     // cost an entry per (sidecar, endpoint) pair for the whole run (issue #14).
     const byId = new Map<number, Host>();
     for (const h of previous) byId.set(h.endpoint.id, h);
-    const members: Endpoint[] = [];
-    let weight = -1;
-    let equalWeights = true;
-    for (const e of src.endpoints) {
-      if (!matchesLabels(e.labels, labels)) continue;
-      members.push(e);
-      if (weight >= 0 && e.weight !== weight) equalWeights = false;
-      weight = e.weight;
+    const lists: Host[][] = [];
+    for (const pa of a.priorities) {
+      const placeholders = pa.placeholders;
+      const p = pa.priority;
+      const hosts = new Array<Host>(placeholders.length);
+      for (let i = 0; i < placeholders.length; i++) {
+        const idle = placeholders[i]!;
+        const h = byId.get(idle.endpoint.id);
+        let own: Host;
+        if (h !== undefined && !h.isIdle) own = h;
+        else if (lazy) {
+          hosts[i] = idle;
+          continue;
+        } else own = h === undefined ? new Host(idle.endpoint) : this.prioritySet.ownHost(h);
+        own.priority = p;
+        hosts[i] = own;
+      }
+      lists.push(hosts);
     }
-    const lazy = this.lazyHosts && equalWeights;
-    const hosts: Host[] = new Array<Host>(members.length);
-    for (let i = 0; i < members.length; i++) {
-      const e = members[i]!;
-      const h = byId.get(e.id);
-      // A placeholder stays one while the cluster is lazy; else the cluster's own Host takes over.
-      if (h === undefined) hosts[i] = lazy ? idleHost(e, 0) : new Host(e);
-      else hosts[i] = lazy || !h.isIdle ? h : this.prioritySet.ownHost(h);
-    }
-    // istiod's per-proxy locality pass assigns priorities and locality weights (Envoy load_balancer_impl.cc locality; Istio loadbalancer.go).
-    const proxy = { locality: this.ctx.locality, labels: this.ctx.labels ?? {} };
-    const policy = this.spec.policy;
-    this.prioritySet.update(
-      buildLoadAssignment(hosts, proxy, policy.loadBalancer, policy.outlierDetection !== undefined),
-      this.ctx.sim.now,
-    );
-    this.forgetRemovedHosts(previous, hosts);
-    this.updateMembershipGauges();
+    return lists;
   }
 
   /**
@@ -201,12 +219,4 @@ export function poolsOf(host: Host): ConnPool[] {
   if (slot === undefined) return [];
   if (!Array.isArray(slot)) return [slot];
   return slot.filter((p): p is ConnPool => p !== undefined);
-}
-
-function matchesLabels(
-  have: Readonly<Record<string, string>>,
-  want: Readonly<Record<string, string>>,
-): boolean {
-  for (const k in want) if (have[k] !== want[k]) return false;
-  return true;
 }

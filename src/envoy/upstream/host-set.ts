@@ -1,5 +1,6 @@
 import { Host, type Locality } from './host.js';
 import { idleHost } from './idle-host.js';
+import type { PriorityAssignment, SharedAssignment } from './locality/shared-assignment.js';
 
 /**
  * One locality's endpoints at one priority with the group's load_balancing_weight, as istiod pushes them
@@ -29,14 +30,19 @@ export const DEFAULT_OVERPROVISIONING_FACTOR = 140;
 export class HostSet {
   hosts: Host[] = [];
   healthyHosts: Host[] = [];
-  localities: Locality[] = [];
+  localities: readonly Locality[] = [];
   /** load_balancing_weight per locality index (parallel to hostsPerLocality). */
-  localityWeights: number[] = [];
+  localityWeights: readonly number[] = [];
   readonly overprovisioningFactor = DEFAULT_OVERPROVISIONING_FACTOR;
   /** Where each locality's hosts start in `hosts`, and the end. */
-  private localityStarts: number[] = [0];
+  private localityStarts: readonly number[] = [0];
   private perLocality: Host[][] | null = null;
   private healthyPerLocality: Host[][] | null = null;
+  /**
+   * The shared assignment `hosts` was copied from (same order, own Hosts in some placeholders' places),
+   * which knows each member's position; null when built from groups.
+   */
+  private assignment: PriorityAssignment | null = null;
 
   constructor(readonly priority: number) {}
 
@@ -67,16 +73,20 @@ export class HostSet {
 
   /** Replaces the members with these locality groups (all of this priority). */
   update(groups: readonly LocalityLbEndpoints[]): void {
-    this.localities = [];
-    this.localityWeights = [];
-    this.localityStarts = [0];
+    const localities: Locality[] = [];
+    const weights: number[] = [];
+    const starts = [0];
+    this.localities = localities;
+    this.localityWeights = weights;
+    this.localityStarts = starts;
     this.perLocality = null;
+    this.assignment = null;
     let total = 0;
     for (const g of groups) {
-      this.localities.push(g.locality);
-      this.localityWeights.push(g.weight);
+      localities.push(g.locality);
+      weights.push(g.weight);
       total += g.hosts.length;
-      this.localityStarts.push(total);
+      starts.push(total);
     }
     const p = this.priority;
     const hosts = new Array<Host>(total);
@@ -90,6 +100,26 @@ export class HostSet {
     }
     this.hosts = hosts;
     this.refreshHealth();
+  }
+
+  /**
+   * Takes a shared assignment's members: `hosts` is its placeholder list or a copy of it with own Hosts
+   * (priority set) in some places, owned by this set from now on. `placeholdersOnly`: nothing but
+   * placeholders, which are healthy, so the healthy lists are the host lists without a look.
+   */
+  assign(a: PriorityAssignment, hosts: Host[], placeholdersOnly: boolean): void {
+    this.localities = a.localities;
+    this.localityWeights = a.localityWeights;
+    this.localityStarts = a.localityStarts;
+    this.perLocality = null;
+    // One built for this cluster alone (a single endpoint) would be kept for a position lookup only.
+    this.assignment = a.shared ? a : null;
+    this.hosts = hosts;
+    if (!placeholdersOnly) this.refreshHealth();
+    else {
+      this.healthyPerLocality = null;
+      this.healthyHosts = hosts;
+    }
   }
 
   /**
@@ -108,19 +138,58 @@ export class HostSet {
    * keep their cached state: the version does not move.
    */
   replaceIdle(idle: Host, own: Host): void {
-    replaceIn(this.hosts, idle, own);
-    if (this.perLocality !== null)
-      for (const hs of this.perLocality) if (hs !== this.hosts) replaceIn(hs, idle, own);
-    if (this.healthyHosts === this.hosts) return;
-    replaceIn(this.healthyHosts, idle, own);
-    if (this.healthyPerLocality !== null)
-      for (const hs of this.healthyPerLocality) if (hs !== this.healthyHosts) replaceIn(hs, idle, own);
+    // The shared assignment knows where the member is in `hosts`; the other lists are slices of it
+    // (per locality) and filters of those (healthy: at most `removed` places earlier), so a first pick
+    // costs no scan of the members (issue #14: 1,000 hosts scanned per first pick of a pair).
+    const i = this.assignment === null ? -1 : this.assignment.indexOf(idle.endpoint.id);
+    const hosts = this.hosts;
+    replaceNear(hosts, i, 0, idle, own);
+    const healthy = this.healthyHosts;
+    if (healthy !== hosts) replaceNear(healthy, i, hosts.length - healthy.length, idle, own);
+    const perLocality = this.perLocality;
+    if (perLocality === null) return;
+    const l = localityAt(this.localityStarts, i);
+    const j = l < 0 ? -1 : i - this.localityStarts[l]!;
+    for (let k = 0; k < perLocality.length; k++) {
+      const list = perLocality[k]!;
+      if (list !== hosts) replaceNear(list, k === l ? j : -1, 0, idle, own);
+    }
+    // Built only while some host is unhealthy (healthyHostsPerLocality).
+    const healthyPerLocality = this.healthyPerLocality;
+    if (healthyPerLocality === null) return;
+    for (let k = 0; k < healthyPerLocality.length; k++) {
+      const list = healthyPerLocality[k]!;
+      if (list !== healthy)
+        replaceNear(list, k === l ? j : -1, perLocality[k]!.length - list.length, idle, own);
+    }
   }
 }
 
-function replaceIn(hosts: Host[], idle: Host, own: Host): void {
+/**
+ * Puts `own` in the place of `idle` in `hosts`. With a hint (the assignment lists each member once, so
+ * `idle` is in the list at most once), it looks at `hint` and up to `removed` places before it: the
+ * list is a filter of one where `idle` was at `hint`, `removed` entries shorter. Else, or if that finds
+ * nothing, it scans the list.
+ */
+function replaceNear(hosts: Host[], hint: number, removed: number, idle: Host, own: Host): void {
+  if (hint >= 0) {
+    const from = Math.max(0, hint - removed);
+    for (let i = Math.min(hint, hosts.length - 1); i >= from; i--) {
+      if (hosts[i] === idle) {
+        hosts[i] = own;
+        return;
+      }
+    }
+  }
   const i = hosts.indexOf(idle);
   if (i >= 0) hosts[i] = own;
+}
+
+/** The locality whose members start at or before `i` and end after it (-1 for no position). */
+function localityAt(starts: readonly number[], i: number): number {
+  if (i < 0) return -1;
+  for (let l = 0; l + 1 < starts.length; l++) if (i < starts[l + 1]!) return l;
+  return -1;
 }
 
 /**
@@ -158,6 +227,24 @@ export class PrioritySet {
       return set;
     });
     this.markJoined(before, nowMs);
+    this.version++;
+  }
+
+  /**
+   * Replaces the members with a shared assignment's (`lists[p]` for its priority p, as HostSet.assign
+   * takes them), with the same join bookkeeping as `update`.
+   */
+  assign(a: SharedAssignment, lists: readonly Host[][], placeholdersOnly: boolean, nowMs = 0): void {
+    const before = this.hostSets.length === 1 ? this.hostSets[0]!.hosts : this.allHosts;
+    const sets: HostSet[] = [];
+    for (let p = 0; p < a.priorities.length; p++) {
+      const set = this.hostSets[p] ?? new HostSet(p);
+      set.assign(a.priorities[p]!, lists[p]!, placeholdersOnly);
+      sets.push(set);
+    }
+    this.hostSets = sets;
+    if (before.length === 0 && placeholdersOnly) this.markPlaceholdersJoined(nowMs);
+    else this.markJoined(before, nowMs);
     this.version++;
   }
 
@@ -207,6 +294,19 @@ export class PrioritySet {
    * Stamps every member that was not in `before` (a transient set, only on change) with this update's
    * number; the update's time is kept once, in joinTimes, only when some host joined in it.
    */
+  /** markJoined's outcome for a first update of placeholders only: all of them join in it. */
+  private markPlaceholdersJoined(nowMs: number): void {
+    let any = false;
+    for (const s of this.hostSets) any ||= s.hosts.length > 0;
+    if (!any) return;
+    const update = this.joinTimes.length;
+    if (this.idleJoin < 0) this.idleJoin = update;
+    else if (update !== this.idleJoin)
+      for (const s of this.hostSets)
+        for (const h of s.hosts) (this.idleJoins ??= new Map()).set(h.endpoint.id, update);
+    this.joinTimes.push(nowMs);
+  }
+
   private markJoined(before: readonly Host[], nowMs: number): void {
     // Own Hosts by identity (a returning endpoint gets a fresh Host), placeholders by endpoint (a member
     // whose priority changed is listed by another placeholder, or by the own Host made from it).

@@ -59,6 +59,20 @@ export function buildLoadAssignment(
 }
 
 /**
+ * What of the proxy's placement buildLoadAssignment reads, as a key: its locality always, its labels
+ * only when failoverPriority may compare them. Proxies with the same key get the same assignment
+ * (shared-assignment.ts).
+ */
+export function placementKey(lb: LoadBalancerSettings, proxy: ProxyPlacement): string {
+  const l = proxy.locality;
+  let key = `${l.region}\0${l.zone}\0${l.subZone}`;
+  if (lb.locality.failoverPriority.length === 0) return key;
+  const labels = proxy.labels;
+  for (const k of Object.keys(labels).sort()) key += `\0${k}\0${labels[k]}`;
+  return key;
+}
+
+/**
  * Whether istiod sets `locality_weighted_lb_config` on the cluster [I:cluster_traffic_policy.go
  * `applyLocalityLoadBalancer`]: with `distribute`, or with failover/failoverPriority when failover is
  * enabled (outlier detection present). Istio's default failover alone sets priorities, not locality weights.
