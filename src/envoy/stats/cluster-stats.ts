@@ -76,6 +76,20 @@ export const CLUSTER_GAUGES = [
 ] as const;
 
 export type ClusterCounter = (typeof CLUSTER_COUNTERS)[number];
+export type ClusterGauge = (typeof CLUSTER_GAUGES)[number];
+
+/**
+ * Every counter (gauge) at 0, in list order. Each instance is a spread copy: V8 clones the shape in one
+ * allocation (~60 ns), where building it from entries made a pair per name (~6 us and ~3 KB of garbage
+ * for each of the thousands of clusters a large mesh creates, issue #14). Not frozen: a frozen source
+ * has other property attributes than its copies, which takes the clone off its fast path (~1 us).
+ */
+const ZERO_COUNTERS: Readonly<Record<ClusterCounter, number>> = Object.fromEntries(
+  CLUSTER_COUNTERS.map((n) => [n, 0]),
+) as Record<ClusterCounter, number>;
+const ZERO_GAUGES: Readonly<Record<ClusterGauge, number>> = Object.fromEntries(
+  CLUSTER_GAUGES.map((n) => [n, 0]),
+) as Record<ClusterGauge, number>;
 
 /**
  * Counters only some Envoy versions have (upstream_rq_active_overflow: Envoy >= 1.38) or only clusters
@@ -98,8 +112,6 @@ const REPORTED_WHEN_MOVED: ReadonlySet<string> = new Set<ClusterCounter>([
 export function reportedCounter(name: ClusterCounter, value: number): boolean {
   return value !== 0 || !REPORTED_WHEN_MOVED.has(name);
 }
-export type ClusterGauge = (typeof CLUSTER_GAUGES)[number];
-
 /**
  * The counters of one cluster in one sidecar, plus the dynamic per-code counters (`upstream_rq_<code>`,
  * `retry.upstream_rq_<code>`). A request charges its per-request counters to its cluster's instance when
@@ -110,15 +122,11 @@ export type ClusterGauge = (typeof CLUSTER_GAUGES)[number];
  * (rq_total, rq_error, rq_success, rq_timeout) are not kept.
  */
 export class ClusterCounters {
-  readonly counters: Record<ClusterCounter, number>;
   /** upstream_rq_<code>, e.g. upstream_rq_503. */
   readonly byCode = new Map<number, number>();
   /** retry.upstream_rq_<code>: responses that were retried. */
   readonly retryByCode = new Map<number, number>();
-
-  constructor() {
-    this.counters = Object.fromEntries(CLUSTER_COUNTERS.map((n) => [n, 0])) as Record<ClusterCounter, number>;
-  }
+  readonly counters: Record<ClusterCounter, number> = { ...ZERO_COUNTERS };
 
   /**
    * A response charged as the request's answer: `upstream_rq_completed`, `upstream_rq_<N>xx` and
@@ -167,12 +175,7 @@ export class ClusterCounters {
 
 /** Counters and gauges of one cluster in one sidecar. Gauges are levels: always real, never reset. */
 export class ClusterStats extends ClusterCounters {
-  readonly gauges: Record<ClusterGauge, number>;
-
-  constructor() {
-    super();
-    this.gauges = Object.fromEntries(CLUSTER_GAUGES.map((n) => [n, 0])) as Record<ClusterGauge, number>;
-  }
+  readonly gauges: Record<ClusterGauge, number> = { ...ZERO_GAUGES };
 }
 
 /**
