@@ -200,6 +200,11 @@ export class PrioritySet {
   hostSets: HostSet[] = [new HostSet(0)];
   /** Bumped on every membership or health change so load balancers can rebuild cached state lazily. */
   version = 0;
+  /**
+   * Every member has the same weight, as the shared assignment found (so has every list of them): EDF
+   * balancers need not look at each host on every refresh. False means unknown (built from groups).
+   */
+  equalWeights = false;
   /** The time of each membership update in which some host joined, indexed by Host.joinUpdate. */
   private readonly joinTimes: number[] = [];
   /**
@@ -221,6 +226,7 @@ export class PrioritySet {
     for (const g of groups) if (g.priority > max) max = g.priority;
     const perPriority: LocalityLbEndpoints[][] = Array.from({ length: max + 1 }, () => []);
     for (const g of groups) perPriority[g.priority]!.push(g);
+    this.equalWeights = false;
     this.hostSets = perPriority.map((gs, p) => {
       const set = this.hostSets[p] ?? new HostSet(p);
       set.update(gs);
@@ -243,6 +249,7 @@ export class PrioritySet {
       sets.push(set);
     }
     this.hostSets = sets;
+    this.equalWeights = a.equalWeights;
     if (before.length === 0 && placeholdersOnly) this.markPlaceholdersJoined(nowMs);
     else this.markJoined(before, nowMs);
     this.version++;

@@ -75,7 +75,9 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     this.refreshHostSource(key);
     if (this.slowStart !== undefined) this.recalculateHostsInSlowStart(hosts);
     // Equal weights and nobody warming up: the unweighted fast path; one host needs no schedule either.
-    if ((hostWeightsAreEqual(hosts) && this.noHostsAreInSlowStart()) || hosts.length <= 1) return;
+    // Members known to weigh the same are not looked at one by one (issue #14: 1,000 hosts per refresh).
+    const equal = this.p.prioritySet.equalWeights || hostWeightsAreEqual(hosts);
+    if ((equal && this.noHostsAreInSlowStart()) || hosts.length <= 1) return;
     this.schedulers.set(key, EdfScheduler.createWithPicks(hosts, this.weightOf, this.seed));
   }
 
