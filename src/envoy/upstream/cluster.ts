@@ -76,7 +76,8 @@ export class Cluster {
   chooseHost(lbCtx: LbContext | null): Host | null {
     this.syncMembership();
     const h = this.lb.chooseHost(lbCtx);
-    return h === null || !h.isIdle ? h : this.prioritySet.ownHost(h);
+    if (h === null || !h.isIdle) return h;
+    return this.prioritySet.ownHost(h, this.lb.pickedIndex?.() ?? -1);
   }
 
   /** This cluster's own Host for a member (one listed by its idle placeholder gets it now). */

@@ -122,6 +122,11 @@ export class HostSet {
     }
   }
 
+  /** Where locality `l`'s hosts start in `hosts`. */
+  localityStart(l: number): number {
+    return this.localityStarts[l] ?? -1;
+  }
+
   /**
    * Rebuilds the healthy lists. While every host is healthy (the usual case) they are the same arrays
    * as the host lists: nothing mutates these lists in place, and a large mesh keeps one slot per
@@ -137,12 +142,18 @@ export class HostSet {
    * order and health do not change (a placeholder is healthy and idle, like a fresh Host), so balancers
    * keep their cached state: the version does not move.
    */
-  replaceIdle(idle: Host, own: Host): void {
-    // The shared assignment knows where the member is in `hosts`; the other lists are slices of it
-    // (per locality) and filters of those (healthy: at most `removed` places earlier), so a first pick
-    // costs no scan of the members (issue #14: 1,000 hosts scanned per first pick of a pair).
-    const i = this.assignment === null ? -1 : this.assignment.indexOf(idle.endpoint.id);
+  replaceIdle(idle: Host, own: Host, hint = -1): void {
+    // Where the member is in `hosts`: the balancer's hint (where it just picked it), else the shared
+    // assignment's position. The other lists are slices of it (per locality) and filters of those
+    // (healthy: at most `removed` places earlier), so a first pick costs no scan of the members
+    // (issue #14: 1,000 hosts scanned per first pick of a pair).
     const hosts = this.hosts;
+    const i =
+      hint >= 0 && hosts[hint] === idle
+        ? hint
+        : this.assignment === null
+          ? -1
+          : this.assignment.indexOf(idle.endpoint.id);
     replaceNear(hosts, i, 0, idle, own);
     const healthy = this.healthyHosts;
     if (healthy !== hosts) replaceNear(healthy, i, hosts.length - healthy.length, idle, own);
@@ -281,15 +292,16 @@ export class PrioritySet {
   /**
    * The cluster's own Host for a member listed by its idle placeholder (priority and join update carried
    * over), put in its place in the lists; a Host that is already the cluster's own is returned as is.
+   * `hint`: where it may be in its priority's `hosts` (checked; -1 for none).
    */
-  ownHost(host: Host): Host {
+  ownHost(host: Host, hint = -1): Host {
     if (!host.isIdle) return host;
     const own = new Host(host.endpoint);
     own.priority = host.priority;
     const u = this.joinUpdateOf(host);
     if (u >= 0) own.joinUpdate = u;
     this.idleJoins?.delete(host.endpoint.id);
-    this.hostSets[host.priority]?.replaceIdle(host, own);
+    this.hostSets[host.priority]?.replaceIdle(host, own, hint);
     return own;
   }
 

@@ -41,8 +41,8 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
 
   /** The host's weight in the EDF schedule (re-evaluated each time it is picked). */
   protected abstract hostWeight(host: Host): number;
-  /** Pick among equally weighted hosts (RR index / power of two choices). */
-  protected abstract unweightedHostPick(hosts: readonly Host[], key: number): Host | null;
+  /** Pick among equally weighted hosts (RR index / power of two choices): an index into `hosts`. */
+  protected abstract unweightedHostPick(hosts: readonly Host[], key: number): number;
   /** A host source (re)appears: RR keeps its index across refreshes. */
   protected refreshHostSource(_key: number): void {}
 
@@ -65,10 +65,15 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     if (!this.hostSourceToUse(this.p.rng.uint32(), ctx)) return null;
     const key = sourceKey(this.srcPriority, this.srcType, this.srcLocality);
     const edf = this.schedulers.get(key);
-    if (edf !== undefined) return edf.pickAndAdd(this.weightOf);
+    if (edf !== undefined) {
+      this.srcIndex = -1;
+      return edf.pickAndAdd(this.weightOf);
+    }
     const hosts = hostsOf(this.p.prioritySet.hostSets[this.srcPriority]!, this.srcType, this.srcLocality);
     if (hosts.length === 0) return null;
-    return this.unweightedHostPick(hosts, key);
+    const i = this.unweightedHostPick(hosts, key);
+    this.srcIndex = i;
+    return hosts[i]!;
   }
 
   private addHostsSource(key: number, hosts: readonly Host[]): void {

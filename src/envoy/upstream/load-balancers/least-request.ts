@@ -19,13 +19,18 @@ export class LeastRequestLoadBalancer extends EdfLoadBalancerBase {
     super(p, slowStart);
   }
 
-  protected override unweightedHostPick(hosts: readonly Host[]): Host | null {
+  protected override unweightedHostPick(hosts: readonly Host[]): number {
     const n = hosts.length;
     const rng = this.p.rng;
-    let candidate: Host | null = null;
+    let candidate = -1;
+    let active = 0;
     for (let i = 0; i < this.choiceCount; i++) {
-      const sampled = hosts[rng.uint32() % n]!;
-      if (candidate === null || sampled.rqActive < candidate.rqActive) candidate = sampled;
+      const j = rng.uint32() % n;
+      const sampledActive = hosts[j]!.rqActive;
+      if (candidate < 0 || sampledActive < active) {
+        candidate = j;
+        active = sampledActive;
+      }
     }
     return candidate;
   }

@@ -21,4 +21,10 @@ export interface LbContext {
 /** Picks a host of a cluster for one request (Envoy's LoadBalancer::chooseHost). */
 export interface LoadBalancer {
   chooseHost(ctx: LbContext | null): Host | null;
+  /**
+   * Where the last pick is in its priority's `hosts` list, or -1 when the balancer does not know (a hint
+   * for replacing an idle placeholder there, checked before use; balancers that keep Hosts of their own
+   * need not say).
+   */
+  pickedIndex?(): number;
 }

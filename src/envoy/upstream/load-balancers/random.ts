@@ -16,6 +16,8 @@ export class RandomLoadBalancer extends ZoneAwareLoadBalancerBase {
     if (!this.hostSourceToUse(rng.uint32(), ctx)) return null;
     const hosts = this.sourceHosts();
     if (hosts.length === 0) return null;
-    return hosts[rng.uint32() % hosts.length]!;
+    const i = rng.uint32() % hosts.length;
+    this.srcIndex = i;
+    return hosts[i]!;
   }
 }

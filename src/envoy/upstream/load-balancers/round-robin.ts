@@ -14,10 +14,10 @@ export class RoundRobinLoadBalancer extends EdfLoadBalancerBase {
     if (!this.rrIndexes.has(key)) this.rrIndexes.set(key, this.seed);
   }
 
-  protected override unweightedHostPick(hosts: readonly Host[], key: number): Host | null {
+  protected override unweightedHostPick(hosts: readonly Host[], key: number): number {
     const i = this.rrIndexes.get(key) ?? this.seed;
     this.rrIndexes.set(key, i + 1);
-    return hosts[i % hosts.length]!;
+    return i % hosts.length;
   }
 
   protected override hostWeight(host: Host): number {

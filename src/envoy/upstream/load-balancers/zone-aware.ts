@@ -41,6 +41,8 @@ export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
   protected srcPriority = 0;
   protected srcType: SourceType = SourceType.HealthyHosts;
   protected srcLocality = 0;
+  /** Index of the last pick in the source's host list (-1: unknown, e.g. an EDF schedule's pick). */
+  protected srcIndex = -1;
   private localitySchedulers: (EdfScheduler<LocalityEntry> | null)[] = [];
 
   chooseHost(ctx: LbContext | null): Host | null {
@@ -56,6 +58,22 @@ export abstract class ZoneAwareLoadBalancerBase extends LoadBalancerBase {
   }
 
   protected abstract chooseHostOnce(ctx: LbContext | null): Host | null;
+
+  /**
+   * The last pick's place in its priority's `hosts`: the source index itself for the flat lists, offset
+   * by the locality's start for a locality's list, unknown while some host is unhealthy (the healthy
+   * lists are filters then). Computed only when asked (a first pick), not on every pick.
+   */
+  pickedIndex(): number {
+    const i = this.srcIndex;
+    if (i < 0) return -1;
+    const set = this.p.prioritySet.hostSets[this.srcPriority];
+    if (set === undefined) return -1;
+    if (this.srcType === SourceType.AllHosts) return i;
+    if (set.healthyHosts !== set.hosts) return -1;
+    if (this.srcType === SourceType.HealthyHosts) return i;
+    return set.localityStart(this.srcLocality) + i;
+  }
 
   protected refresh(): void {
     this.localitySchedulers = [];
