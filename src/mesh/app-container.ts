@@ -166,7 +166,8 @@ export class AppContainer {
     const app = x.app!;
     if (!x.inService) return; // reset by a crash meanwhile
     app.unlinkInService(x);
-    x.respond({ status: app.statusFor(x), flags: 0 });
+    const status = app.statusFor(x);
+    x.respond(status === 200 ? APP_OK : { status, flags: 0 });
     app.release();
   }
 
@@ -222,6 +223,9 @@ export class AppContainer {
     return p >= 1 || this.rng.next() < p;
   }
 }
+
+/** The app's 200, shared by every request: responses are never changed once sent (router-filter.ts). */
+const APP_OK: HttpResponse = { status: 200, flags: 0 };
 
 /** The downstream calls of one inbound request (one object per request: no closure per call). */
 class CallChain {

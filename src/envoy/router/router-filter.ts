@@ -395,7 +395,17 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     }
     // The final upstream response: Filter::onUpstreamHeaders -> chargeUpstreamCode, once per request.
     this.counters.chargeResponse(response.status);
-    this.finish({ ...response, flags: this.flags | response.flags | extra });
+    const flags = this.flags | response.flags | extra;
+    // A response is never changed once sent, so one that this router leaves as it is goes on as it is
+    // (no copy per request, issue #14); a copy carries new flags or route response headers.
+    if (flags === response.flags && !this.rewritesResponseHeaders()) return this.finish(response);
+    this.finish({ ...response, flags });
+  }
+
+  /** Whether the route's (or its weighted cluster's) response header operations apply here. */
+  private rewritesResponseHeaders(): boolean {
+    const a = this.action;
+    return a !== null && (a.responseHeaders !== undefined || this.weighted?.responseHeaders !== undefined);
   }
 
   onAttemptReset(a: UpstreamRequest, reason: ResetReason): void {
