@@ -1,7 +1,9 @@
+import type { HeaderMap } from './header-map.js';
+
 /**
  * The HTTP messages that travel through sidecars. One record per request, created by the sender and
- * passed by reference (headers are a Map with lower-case names; mutations by header operations are
- * visible to later hops, as on the wire).
+ * passed by reference (headers have lower-case names, a Map or a SharedHeaders over a template's map;
+ * mutations by header operations are visible to later hops, as on the wire).
  */
 export interface HttpRequest {
   method: string;
@@ -10,7 +12,7 @@ export interface HttpRequest {
   authority: string;
   /** Path including the query string, as in Envoy's `:path`. */
   path: string;
-  headers: Map<string, string>;
+  headers: HeaderMap;
   /** Port the client dialled (decides the outbound listener / route config). */
   port: number;
 }

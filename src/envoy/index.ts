@@ -1,6 +1,7 @@
 /** The data plane: one module per Envoy concept, named in Envoy's words. */
 export type { HttpRequest, HttpResponse } from './http.js';
 export { cloneRequest } from './http.js';
+export { type HeaderMap, SharedHeaders } from './header-map.js';
 export { formatResponseFlags, RESET_REASON_FLAG, ResponseFlag } from './response-flags.js';
 export type { ResponseFlagName } from './response-flags.js';
 export type {

@@ -1,6 +1,6 @@
 import type { DownstreamCall, WorkloadBehaviour } from '../config/scenario/index.js';
 import { NO_TIMER, type Rng, type TimerHandle, TimeWeightedGauge } from '../engine/index.js';
-import type { HttpResponse, RequestInfo } from '../envoy/index.js';
+import { type HttpResponse, type RequestInfo, SharedHeaders } from '../envoy/index.js';
 import type { WorkloadAggregate } from './aggregates.js';
 import type { Pod } from './pod.js';
 import { type InboundExchange, parseUrl } from './wire.js';
@@ -166,7 +166,8 @@ export class AppContainer {
     const app = x.app!;
     if (!x.inService) return; // reset by a crash meanwhile
     app.unlinkInService(x);
-    x.respond({ status: app.statusFor(x), flags: 0 });
+    const status = app.statusFor(x);
+    x.respond(status === 200 ? APP_OK : { status, flags: 0 });
     app.release();
   }
 
@@ -223,6 +224,9 @@ export class AppContainer {
   }
 }
 
+/** The app's 200, shared by every request: responses are never changed once sent (router-filter.ts). */
+const APP_OK: HttpResponse = { status: 200, flags: 0 };
+
 /** The downstream calls of one inbound request (one object per request: no closure per call). */
 class CallChain {
   private index = 0;
@@ -270,17 +274,18 @@ class CallChain {
   }
 }
 
-/** A call's headers as Map entries, listed once per call (null when it has none). */
-const callHeaderEntries = new WeakMap<DownstreamCall, readonly (readonly [string, string])[] | null>();
+/** A call's fixed headers as one Map, built once per call and shared by its requests (SharedHeaders). */
+const callHeaders = new WeakMap<DownstreamCall, ReadonlyMap<string, string>>();
+const NO_HEADERS: ReadonlyMap<string, string> = new Map();
 
-function headerEntries(call: DownstreamCall): readonly (readonly [string, string])[] | null {
-  let e = callHeaderEntries.get(call);
-  if (e === undefined) {
+function headersOf(call: DownstreamCall): ReadonlyMap<string, string> {
+  let m = callHeaders.get(call);
+  if (m === undefined) {
     const list = Object.entries(call.headers);
-    e = list.length === 0 ? null : list;
-    callHeaderEntries.set(call, e);
+    m = list.length === 0 ? NO_HEADERS : new Map(list);
+    callHeaders.set(call, m);
   }
-  return e;
+  return m;
 }
 
 class OutboundCall {
@@ -297,15 +302,14 @@ class OutboundCall {
     const app = this.chain.app;
     const world = app.world;
     const u = parseUrl(this.call.url);
-    const entries = headerEntries(this.call);
     const req = {
       method: this.call.method,
       scheme: 'http' as const,
       authority: u.authority,
       path: u.path,
-      // A Map per request (header operations and the router write to it); built from entries listed
-      // once per call, not Object.entries per request (issue #14).
-      headers: entries === null ? new Map<string, string>() : new Map(entries),
+      // The call's headers shared copy-on-write: the router writes to a request's headers, and most
+      // requests only get x-envoy-attempt-count added (no Map per request, issue #14).
+      headers: new SharedHeaders(headersOf(this.call)),
       port: u.port,
     };
     if (this.call.timeoutMs > 0)

@@ -11,7 +11,7 @@
  */
 import type { GeneratedValue, RequestTemplate, ValueGenerator } from '../config/scenario/index.js';
 import type { Rng } from '../engine/index.js';
-import type { HttpRequest } from '../envoy/index.js';
+import { type HeaderMap, type HttpRequest, SharedHeaders } from '../envoy/index.js';
 import { parseUrl } from './wire.js';
 
 export interface ValueSampler {
@@ -155,24 +155,27 @@ export class RequestPlan {
   }
 
   /**
-   * The next request. Its header map is a copy of the fixed one even for a fixed template: the router
-   * writes into the request's headers (x-envoy-attempt-count, route header operations, consumed
-   * x-envoy-upstream-rq-timeout-ms), so requests cannot share one map.
+   * The next request. The router writes into the request's headers (x-envoy-attempt-count, route header
+   * operations, consumed x-envoy-upstream-rq-timeout-ms), so requests cannot share one map: a fixed
+   * template's requests share the fixed map copy-on-write (SharedHeaders), a generating one's get a copy.
    */
   request(): HttpRequest {
+    if (this.values.length === 0) return this.with(this.path, new SharedHeaders(this.fixedHeaders));
     const headers = new Map(this.fixedHeaders);
     let path = this.path;
-    if (this.values.length > 0) {
-      let cookie = this.fixedCookie;
-      for (let i = 0; i < this.values.length; i++) {
-        const v = this.values[i]!;
-        const value = v.sampler.value(v.sampler.drawIndex(v.rng));
-        if (v.target === 'header') headers.set(v.name, value);
-        else if (v.target === 'cookie') cookie = `${cookie === '' ? '' : `${cookie}; `}${v.name}=${value}`;
-        else path += `${path.includes('?') ? '&' : '?'}${encode(v.name)}=${encode(value)}`;
-      }
-      if (cookie !== '') headers.set('cookie', cookie);
+    let cookie = this.fixedCookie;
+    for (let i = 0; i < this.values.length; i++) {
+      const v = this.values[i]!;
+      const value = v.sampler.value(v.sampler.drawIndex(v.rng));
+      if (v.target === 'header') headers.set(v.name, value);
+      else if (v.target === 'cookie') cookie = `${cookie === '' ? '' : `${cookie}; `}${v.name}=${value}`;
+      else path += `${path.includes('?') ? '&' : '?'}${encode(v.name)}=${encode(value)}`;
     }
+    if (cookie !== '') headers.set('cookie', cookie);
+    return this.with(path, headers);
+  }
+
+  private with(path: string, headers: HeaderMap): HttpRequest {
     return { method: this.method, scheme: 'http', authority: this.authority, path, headers, port: this.port };
   }
 }

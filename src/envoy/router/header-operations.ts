@@ -1,4 +1,5 @@
 import type { HeaderOperations } from '../../config/types.js';
+import type { HeaderMap } from '../header-map.js';
 
 /** Pseudo-headers and `host` cannot be set, added or removed by header operations (Istio's isInternalHeader). */
 export function isInternalHeader(name: string): boolean {
@@ -61,7 +62,7 @@ export class HeaderMutations {
     }
   }
 
-  apply(headers: Map<string, string>): void {
+  apply(headers: HeaderMap): void {
     for (let i = 0; i < this.removes.length; i++) headers.delete(this.removes[i]!);
     for (let i = 0; i < this.names.length; i++) {
       const n = this.names[i]!;

@@ -86,6 +86,13 @@ export enum RequestPhase {
 const RQ_TIMEOUT_HEADER = 'x-envoy-upstream-rq-timeout-ms';
 const PER_TRY_TIMEOUT_HEADER = 'x-envoy-upstream-rq-per-try-timeout-ms';
 
+/** ActiveRequest's yes/no facts, as bits of one field (each field is 8 bytes of every request). */
+const MEASURED = 1;
+/** The router (not the fault filter) produced the response: route response headers apply. */
+const ROUTED = 2;
+/** The route's retry policy has the previous_hosts predicate. */
+const AVOID_PREVIOUS_HOSTS = 4;
+
 /**
  * One downstream request through a client sidecar: the fault filter, then Envoy's router (Istio route.go):
  * route, weighted cluster, rewrites and header operations, global and per-try timeouts, retries with
@@ -94,8 +101,9 @@ const PER_TRY_TIMEOUT_HEADER = 'x-envoy-upstream-rq-per-try-timeout-ms';
 export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
   phase = RequestPhase.Created;
   private flags = 0;
+  /** MEASURED | ROUTED | AVOID_PREVIOUS_HOSTS. */
+  private facts = 0;
   private action: RouteAction | null = null;
-  private route: RouteEntry | null = null;
   private weighted: WeightedCluster | null = null;
   /** RequestInfo: the cluster the route chose (written only by this router). */
   cluster: Cluster | null = null;
@@ -108,19 +116,17 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
   /** RequestInfo: tries made so far (written only by this router). */
   attempts = 0;
   private lastHost: Host | null = null;
-  /** Hosts tried so far, for the previous_hosts predicate (allocated on the first retry only). */
-  private firstHost: Host | null = null;
-  private otherHosts: Host[] | null = null;
-  private avoidPreviousHosts = false;
+  /**
+   * Every host tried so far, for the previous_hosts predicate: allocated on the second try, and only
+   * with the predicate (before it, the one host tried is lastHost).
+   */
+  private triedHosts: Host[] | null = null;
   private retryPriority: PreviousPrioritiesRetryPriority | null = null;
   /** LbContext's retry priority hook; set only when the route has retryRemoteLocalities. */
   determinePriorityLoad?: (ps: PrioritySet, original: readonly number[]) => readonly number[];
-  private timeoutMs = 0;
   private perTryTimeoutMs = 0;
   private globalTimer: TimerHandle = NO_TIMER;
   private backoffTimer: TimerHandle = NO_TIMER;
-  /** The router (not the fault filter) produced the response: route response headers apply. */
-  private routed = false;
   hashKey: number | undefined = undefined;
   hostSelectionRetryMaxAttempts = 0;
   /** When the app handed the request to the sidecar. */
@@ -131,9 +137,13 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     return this.lastHost?.endpoint.podName ?? null;
   }
   /** Decided once at construction: startMs inside the measurement window. */
-  readonly measured: boolean;
+  get measured(): boolean {
+    return (this.facts & MEASURED) !== 0;
+  }
   /** Per-request HTTP counters: the sidecar's HttpStats when measured, else the discard instance. */
-  private readonly http: HttpStats;
+  private get http(): HttpStats {
+    return (this.facts & MEASURED) !== 0 ? this.ctx.stats : DISCARDED_HTTP_STATS;
+  }
   /** Per-request cluster counters: the cluster's stats when measured, else the discard instance. */
   private counters: ClusterCounters = DISCARDED_CLUSTER_COUNTERS;
 
@@ -145,8 +155,7 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     readonly worker = 0,
   ) {
     this.startMs = ctx.sim.now;
-    this.measured = this.startMs >= ctx.measureFromMs;
-    this.http = this.measured ? ctx.stats : DISCARDED_HTTP_STATS;
+    if (this.startMs >= ctx.measureFromMs) this.facts = MEASURED;
   }
 
   /** Decodes the request: route lookup, the fault filter (delay, then abort), then the router. */
@@ -201,7 +210,7 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       if (abort.grpcStatus !== undefined) r.grpcStatus = abort.grpcStatus;
       return this.finish(r);
     }
-    this.routed = true;
+    this.facts |= ROUTED;
     this.decodeRoute(action);
   }
 
@@ -226,7 +235,6 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       });
     }
     const route = action;
-    this.route = route;
     const wc = this.pickCluster(route);
     this.weighted = wc;
     const cluster = ctx.clusters.get(wc.name);
@@ -237,14 +245,14 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       return this.finish({ status, flags: this.flags | ResponseFlag.NC, details: 'cluster_not_found' });
     }
     this.cluster = cluster;
-    if (this.measured) this.counters = cluster.stats;
+    if ((this.facts & MEASURED) !== 0) this.counters = cluster.stats;
     const req = this.request;
     // finalizeRequestHeaders: the weighted cluster's operations, then the route's (the less specific
     // level wins conflicts, Envoy's default), then host and path rewrites.
     wc.requestHeaders?.apply(req.headers);
     route.requestHeaders?.apply(req.headers);
     applyRewrite(route, wc, req);
-    this.resolveTimeouts(route);
+    const timeoutMs = this.resolveTimeouts(route);
     const policy = route.retryPolicy;
     if (policy !== null) {
       // retryRemoteLocalities: Envoy's previous_priorities with update_frequency 2 [I:retry.go].
@@ -255,16 +263,15 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       }
       this.retryPolicy = policy;
       this.retryBits = retryOnBits(policy);
-      this.avoidPreviousHosts = route.retryPreviousHosts;
+      if (route.retryPreviousHosts) this.facts |= AVOID_PREVIOUS_HOSTS;
       this.hostSelectionRetryMaxAttempts = route.retryPreviousHosts
         ? policy.hostSelectionRetryMaxAttempts
         : 0;
     }
     this.hashKey = requestHashKey(route.hashPolicy, req, ctx.sourceIp);
     // The global timer starts when the request is fully received: after any fault delay (Envoy router.cc FilterUtility::finalTimeout).
-    if (this.timeoutMs > 0)
-      this.globalTimer = ctx.sim.schedule(this.timeoutMs, ActiveRequest.onGlobalTimeout, this);
-    if (route.mirrors.length > 0) sendShadows(ctx, route, req, this.timeoutMs, this.worker, this.measured);
+    if (timeoutMs > 0) this.globalTimer = ctx.sim.schedule(timeoutMs, ActiveRequest.onGlobalTimeout, this);
+    if (route.mirrors.length > 0) sendShadows(ctx, route, req, timeoutMs, this.worker, this.measured);
     this.startAttempt();
   }
 
@@ -275,8 +282,9 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
    *
    * NOTE: simplification: gRPC's grpc-timeout header (used when the route timeout is 0) and the
    * x-envoy-expected-rq-timeout-ms header Envoy adds to each try are not modelled.
+   * Keeps the per-try timeout; returns the global one (only decodeRoute needs it).
    */
-  private resolveTimeouts(route: RouteEntry): void {
+  private resolveTimeouts(route: RouteEntry): number {
     const h = this.request.headers;
     let global = route.timeoutMs;
     let perTry = route.retryPolicy?.perTryTimeoutMs ?? 0;
@@ -293,8 +301,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       if (Number.isInteger(v) && v >= 0) perTry = v;
     }
     if (global > 0 && perTry >= global) perTry = 0;
-    this.timeoutMs = global;
     this.perTryTimeoutMs = perTry;
+    return global;
   }
 
   private pickCluster(route: RouteEntry): WeightedCluster {
@@ -312,8 +320,9 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
 
   /** previous_hosts retry predicate (LbContext): reject a host this request already tried. */
   shouldSelectAnotherHost(host: Host): boolean {
-    if (!this.avoidPreviousHosts) return false;
-    return host === this.firstHost || this.otherHosts?.includes(host) === true;
+    if ((this.facts & AVOID_PREVIOUS_HOSTS) === 0) return false;
+    const tried = this.triedHosts;
+    return tried === null ? host === this.lastHost : tried.includes(host);
   }
 
   private startAttempt(): void {
@@ -325,10 +334,11 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     this.request.headers.set('x-envoy-attempt-count', String(this.attempts));
     const host = cluster.chooseHost(this);
     if (host === null) return this.sendNoHealthyUpstreamResponse();
+    const previous = this.lastHost;
+    if (previous !== null && (this.facts & AVOID_PREVIOUS_HOSTS) !== 0)
+      (this.triedHosts ??= [previous]).push(host);
     this.lastHost = host;
     this.retryPriority?.onHostAttempted(host);
-    if (this.firstHost === null) this.firstHost = host;
-    else if (this.avoidPreviousHosts) (this.otherHosts ??= []).push(host);
     const a = new UpstreamRequest(this, host, this.attempts, ctx.sim.now, this.counters);
     this.attempt = a;
     // upstream_rq_total / upstream_rq_active and the host's rq_active move in the pool, when the try is
@@ -349,7 +359,6 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
   }
 
   onAttemptReady(a: UpstreamRequest): void {
-    a.readyAtMs = this.ctx.sim.now;
     // The per-try timer starts at pool ready: time queued in the pool does not count (Istio retry.go; Envoy retry_state_impl.cc).
     if (this.perTryTimeoutMs > 0)
       a.perTryTimer = this.ctx.sim.schedule(this.perTryTimeoutMs, ActiveRequest.onPerTryTimeout, a);
@@ -386,7 +395,17 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     }
     // The final upstream response: Filter::onUpstreamHeaders -> chargeUpstreamCode, once per request.
     this.counters.chargeResponse(response.status);
-    this.finish({ ...response, flags: this.flags | response.flags | extra });
+    const flags = this.flags | response.flags | extra;
+    // A response is never changed once sent, so one that this router leaves as it is goes on as it is
+    // (no copy per request, issue #14); a copy carries new flags or route response headers.
+    if (flags === response.flags && !this.rewritesResponseHeaders()) return this.finish(response);
+    this.finish({ ...response, flags });
+  }
+
+  /** Whether the route's (or its weighted cluster's) response header operations apply here. */
+  private rewritesResponseHeaders(): boolean {
+    const a = this.action;
+    return a !== null && (a.responseHeaders !== undefined || this.weighted?.responseHeaders !== undefined);
   }
 
   onAttemptReset(a: UpstreamRequest, reason: ResetReason): void {
@@ -540,7 +559,7 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     this.retry?.releaseRetry();
     // Route response header operations apply to whatever the router answers, upstream or local
     // (its modify_headers callback); not to fault-filter aborts, which happen before the router.
-    if (this.routed && r.status !== 0) this.finalizeResponseHeaders(r);
+    if ((this.facts & ROUTED) !== 0 && r.status !== 0) this.finalizeResponseHeaders(r);
     this.ctx.observer.onRequestComplete({
       timeMs: sim.now,
       sidecar: this.ctx.sidecar,

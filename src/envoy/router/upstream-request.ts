@@ -36,8 +36,6 @@ export class UpstreamRequest implements PoolCallbacks, StreamCallbacks {
   poolHandle: Cancellable | null = null;
   stream: PoolStream | null = null;
   perTryTimer: TimerHandle = NO_TIMER;
-  /** When the stream was obtained (start of the per-try timer) and when the request was sent. */
-  readyAtMs = 0;
 
   constructor(
     readonly owner: AttemptOwner,

@@ -141,6 +141,22 @@ describe('retries (semantics §1.6)', () => {
     expect(h.clusters.get(`outbound|8080||${HOST}`)!.stats.counters.upstream_rq_retry_success).toBe(1);
   });
 
+  it('previous_hosts avoids every host tried so far, not only the last (three tries, three hosts)', () => {
+    const random = {
+      ...DEFAULT_POLICY,
+      loadBalancer: { ...DEFAULT_POLICY.loadBalancer, policy: 'RANDOM' as const },
+    };
+    const h = new Harness(
+      [catchAll(routeTo('', { retryPolicy: RETRY_5XX }))],
+      directory({ '': [endpoint('a'), endpoint('b'), endpoint('c')] }, random),
+      () => ({ delayMs: 5, status: 503 }),
+    );
+    h.send();
+    h.run();
+    expect(h.transport.sent.map((s) => s.pod)).toEqual(['b', 'c', 'a']);
+    expect(h.done[0]!.info.attempts).toBe(3);
+  });
+
   it('retries a connect failure with the default policy and reports UF,URX when it keeps failing', () => {
     const h = new Harness([catchAll(routeTo())], directory({ '': [endpoint('a')] }), () => ({
       delayMs: 1,
