@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { MeshParams } from './scale/generate-mesh.js';
+import type { AllocationFigures } from './scale/allocation.js';
 import type { IdleFigures, RetainedFigures, ScaleFigures } from './scale/run-case.js';
 
 const CASE = fileURLToPath(new URL('./scale/run-case.ts', import.meta.url));
@@ -69,7 +70,7 @@ export function scaleCases(scale: number, full: boolean): ScaleCase[] {
   return cases;
 }
 
-function runChild<T>(c: ScaleCase, mode: 'run' | 'idle' | 'retained'): T {
+function runChild<T>(c: ScaleCase, mode: 'run' | 'idle' | 'retained' | 'alloc'): T {
   const args = ['--expose-gc', '--import', 'tsx', CASE, JSON.stringify(c.params)];
   if (mode !== 'run') args.push(mode);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -95,6 +96,7 @@ export async function scaleBench(scale: number) {
   for (const c of scaleCases(scale, full)) {
     if (only !== undefined && !only.includes(c.name)) continue;
     const f = runChild<ScaleFigures>(c, 'run');
+    f.allocation = runChild<AllocationFigures>(c, 'alloc');
     if (c.idle) {
       const idle = runChild<IdleFigures>(c, 'idle');
       f.idleBytesPerPair = idle.idleBytesPerPair;

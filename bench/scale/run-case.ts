@@ -3,6 +3,7 @@ import { loadScenarioFromTexts } from '../../src/config/scenario/load.js';
 import type { World } from '../../src/mesh/world.js';
 import { buildRun, collectResult, runToEnd } from '../../src/run/index.js';
 import { VERSION } from '../../src/version.js';
+import { type AllocationFigures, measureAllocation } from './allocation.js';
 import { generateMesh, type MeshParams } from './generate-mesh.js';
 
 /** What one scaling case measures (bench/scale-bench.ts prints it). */
@@ -34,6 +35,8 @@ export interface ScaleFigures {
   bytesPerPod?: number;
   /** measureRetained, for the cases that measure idle pairs. */
   retained?: RetainedFigures;
+  /** measureAllocation: bytes allocated per hop, garbage included (in a process of its own). */
+  allocation?: AllocationFigures;
   /** Main-thread GC pause time over wall time of the run. */
   gcShare: number;
   peakRssMiB: number;
@@ -235,13 +238,16 @@ export async function finishGcShare(): Promise<number> {
 }
 
 // Child-process entry: `run-case.ts '<MeshParams JSON>' [idle|retained]` prints ScaleFigures (or, with
-// `idle`, the idle-pair figures; with `retained`, the retained heap over time) as JSON.
+// `idle`, the idle-pair figures; with `retained`, the retained heap over time; with `alloc`, the bytes
+// allocated per hop) as JSON.
 if (process.argv[1]?.endsWith('run-case.ts')) {
   const params = JSON.parse(process.argv[2]!) as MeshParams;
   if (process.argv[3] === 'idle') {
     console.log(JSON.stringify(measureIdlePairs(params)));
   } else if (process.argv[3] === 'retained') {
     console.log(JSON.stringify(measureRetained(params)));
+  } else if (process.argv[3] === 'alloc') {
+    console.log(JSON.stringify(await measureAllocation(loadMesh(params).loaded)));
   } else {
     const figures = runScaleCase(params);
     figures.gcShare = await finishGcShare();
