@@ -87,7 +87,8 @@ export class Recorder implements EnvoyObserver {
    * Series index: source workload -> (destination workload id, reporter) -> host -> (status << 16 | flags)
    * -> series. Source and destination are the pods' workloads (workloadOf): the labels of a series depend on
    * the workload, not the pod, so the index grows with workload pairs, not pod pairs (issue #14). The
-   * per-request path does two pod lookups and three small maps keyed by integers and the host.
+   * per-request path does two pod lookups and one small map keyed by an integer, plus two more (host,
+   * code) when the peer's last series is not the one.
    */
   private readonly seriesWorkloads = new Map<string, SeriesWorkload>();
 
@@ -289,11 +290,41 @@ export class Recorder implements EnvoyObserver {
   ): void {
     const src = this.workloadOf(srcPod);
     const peer = this.workloadOf(dstPod).id * 4 + REPORTER_INDEX[reporter];
-    let byHost = src.peers.get(peer);
-    if (byHost === undefined) src.peers.set(peer, (byHost = new Map()));
-    let byCode = byHost.get(host);
-    if (byCode === undefined) byHost.set(host, (byCode = new Map()));
+    let p = src.peers.get(peer);
+    if (p === undefined)
+      src.peers.set(peer, (p = { byHost: new Map(), lastHost: null, lastCode: -1, last: null }));
     const code = status * 65536 + flags;
+    let s = p.last;
+    if (s === null || p.lastHost !== host || p.lastCode !== code) {
+      s = this.seriesOf(p, code, reporter, srcPod, dstPod, host, status, flags);
+      p.lastHost = host;
+      p.lastCode = code;
+      p.last = s;
+    }
+    s.count++;
+    s.sumMs += latencyMs;
+    const b = ISTIO_DURATION_BUCKETS_MS;
+    for (let i = 0; i < b.length; i++) {
+      if (latencyMs <= b[i]!) {
+        s.buckets[i]!++;
+        break;
+      }
+    }
+  }
+
+  /** The series of a peer, host and code (status << 16 | flags), created with its labels on first use. */
+  private seriesOf(
+    p: PeerSeries,
+    code: number,
+    reporter: IstioReporter,
+    srcPod: string,
+    dstPod: string,
+    host: string,
+    status: number,
+    flags: number,
+  ): IstioSeries {
+    let byCode = p.byHost.get(host);
+    if (byCode === undefined) p.byHost.set(host, (byCode = new Map()));
     let s = byCode.get(code);
     if (s === undefined) {
       const labels = this.istioLabels(reporter, srcPod, dstPod, host, status, flags);
@@ -306,15 +337,7 @@ export class Recorder implements EnvoyObserver {
         );
       byCode.set(code, s);
     }
-    s.count++;
-    s.sumMs += latencyMs;
-    const b = ISTIO_DURATION_BUCKETS_MS;
-    for (let i = 0; i < b.length; i++) {
-      if (latencyMs <= b[i]!) {
-        s.buckets[i]!++;
-        break;
-      }
-    }
+    return s;
   }
 
   /**
@@ -369,8 +392,19 @@ interface ClusterTarget {
 /** A workload's entry in the Istio series index: a small integer id and its series by peer. */
 interface SeriesWorkload {
   readonly id: number;
-  /** (peer workload id * 4 + reporter index) -> host -> (status << 16 | flags) -> series. */
-  readonly peers: Map<number, Map<string, Map<number, IstioSeries>>>;
+  /** (peer workload id * 4 + reporter index) -> its series. */
+  readonly peers: Map<number, PeerSeries>;
+}
+
+/**
+ * The series of one (workload, peer workload, reporter): host -> (status << 16 | flags) -> series, and
+ * the last one found, which most requests find again (two map lookups fewer per request, issue #14).
+ */
+interface PeerSeries {
+  readonly byHost: Map<string, Map<number, IstioSeries>>;
+  lastHost: string | null;
+  lastCode: number;
+  last: IstioSeries | null;
 }
 
 const REPORTER_INDEX: Readonly<Record<IstioReporter, number>> = { source: 0, destination: 1, waypoint: 2 };
