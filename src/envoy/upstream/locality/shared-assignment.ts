@@ -127,7 +127,7 @@ export function buildAssignment(spec: ClusterSpec, proxy: ProxyPlacement, shared
 
 class Assignment implements SharedAssignment {
   /** joinedSince per previous assignment, held weakly (a chain of versions must not stay alive). */
-  private readonly joined = new WeakMap<SharedAssignment, readonly Host[]>();
+  private joined: WeakMap<SharedAssignment, readonly Host[]> | null = null;
   private readonly found = { priority: 0, index: 0 };
 
   constructor(
@@ -150,6 +150,7 @@ class Assignment implements SharedAssignment {
   }
 
   joinedSince(before: SharedAssignment): readonly Host[] {
+    this.joined ??= new WeakMap();
     let joined = this.joined.get(before);
     if (joined !== undefined) return joined;
     const had = new Set<number>();
