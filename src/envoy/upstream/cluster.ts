@@ -133,10 +133,13 @@ export class Cluster {
     const assignment = sharedAssignment(this.spec, proxy);
     const lazy = this.lazyHosts && assignment.equalWeights;
     const previous = this.prioritySet.allHosts;
+    let left: Host[] | null;
     if (previous.length === 0 && lazy) {
       // A new cluster (or one all of whose members had left): a copy of the placeholders.
       const lists = assignment.priorities.map((p) => p.placeholders.slice());
       this.prioritySet.assign(assignment, lists, true, this.ctx.sim.now);
+    } else if (lazy && (left = this.prioritySet.moveTo(assignment, this.ctx.sim.now)) !== null) {
+      for (const h of left) this.forgetHost(h);
     } else {
       this.prioritySet.assign(
         assignment,
@@ -190,10 +193,13 @@ export class Cluster {
     const kept = new Set(current);
     for (const h of previous) {
       // A placeholder has no state to drop.
-      if (h.isIdle || kept.has(h)) continue;
-      this.outlierDetector?.onHostRemoved(h);
-      for (const pool of poolsOf(h)) pool.drain();
+      if (!h.isIdle && !kept.has(h)) this.forgetHost(h);
     }
+  }
+
+  private forgetHost(h: Host): void {
+    this.outlierDetector?.onHostRemoved(h);
+    for (const pool of poolsOf(h)) pool.drain();
   }
 
   private updateMembershipGauges(): void {

@@ -216,6 +216,8 @@ export class PrioritySet {
    * balancers need not look at each host on every refresh. False means unknown (built from groups).
    */
   equalWeights = false;
+  /** The shared assignment the lists mirror (own Hosts in some placeholders' places), else null. */
+  private shared: SharedAssignment | null = null;
   /** The time of each membership update in which some host joined, indexed by Host.joinUpdate. */
   private readonly joinTimes: number[] = [];
   /**
@@ -238,6 +240,7 @@ export class PrioritySet {
     const perPriority: LocalityLbEndpoints[][] = Array.from({ length: max + 1 }, () => []);
     for (const g of groups) perPriority[g.priority]!.push(g);
     this.equalWeights = false;
+    this.shared = null;
     this.hostSets = perPriority.map((gs, p) => {
       const set = this.hostSets[p] ?? new HostSet(p);
       set.update(gs);
@@ -261,9 +264,57 @@ export class PrioritySet {
     }
     this.hostSets = sets;
     this.equalWeights = a.equalWeights;
+    this.shared = a;
     if (before.length === 0 && placeholdersOnly) this.markPlaceholdersJoined(nowMs);
     else this.markJoined(before, nowMs);
     this.version++;
+  }
+
+  /**
+   * A lazy cluster's membership change from the shared assignment its lists mirror to `a`: a copy of
+   * `a`'s placeholders with each own Host that stays a member put in its new place (at its new
+   * priority), members not in the previous assignment joining now. The same outcome as `assign` with
+   * those lists, without indexing every member by id (issue #14: every sidecar re-syncs on each
+   * readiness change of a 1,000-pod service). Returns the own Hosts that left, in list order, or null
+   * (nothing done) when the lists do not mirror a shared assignment or `a` lists a member twice.
+   */
+  moveTo(a: SharedAssignment, nowMs: number): Host[] | null {
+    const old = this.shared;
+    if (old === null || !old.shared || !a.shared || !a.unique) return null;
+    const lists = a.priorities.map((p) => p.placeholders.slice());
+    const left: Host[] = [];
+    let carried = false;
+    for (const set of this.hostSets) {
+      for (const h of set.hosts) {
+        if (h.isIdle) continue;
+        const at = a.find(h.endpoint.id);
+        if (at === null) left.push(h);
+        else {
+          h.priority = at.priority;
+          lists[at.priority]![at.index] = h;
+          carried = true;
+        }
+      }
+    }
+    const sets: HostSet[] = [];
+    for (let p = 0; p < a.priorities.length; p++) {
+      const set = this.hostSets[p] ?? new HostSet(p);
+      set.assign(a.priorities[p]!, lists[p]!, !carried);
+      sets.push(set);
+    }
+    this.hostSets = sets;
+    this.equalWeights = a.equalWeights;
+    this.shared = a;
+    // markJoined's outcome: the carried own Hosts were members; the joined are placeholders.
+    const joined = a.joinedSince(old);
+    if (joined.length > 0) {
+      const update = this.joinTimes.length;
+      if (this.idleJoin < 0) this.idleJoin = update;
+      else for (const h of joined) (this.idleJoins ??= new Map()).set(h.endpoint.id, update);
+      this.joinTimes.push(nowMs);
+    }
+    this.version++;
+    return left;
   }
 
   /** Convenience for a flat endpoint list: one priority, one group per locality (Istio without failover). */

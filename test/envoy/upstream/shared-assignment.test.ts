@@ -211,10 +211,24 @@ describe('shared load assignments', () => {
           const lazyPolicy = lb.consistentHash === undefined;
           const sim = new Simulation();
           // Two sidecars per placement share assignments; each has its reference.
-          const sides = [proxies[0]!, proxies[0]!, proxies[1]!, proxies[2]!].map((proxy) => ({
-            c: cluster(s, proxy, sim),
-            ref: new Reference(s, proxy, lazyPolicy),
-          }));
+          const sides = [proxies[0]!, proxies[0]!, proxies[1]!, proxies[2]!].map((proxy) => {
+            const side = {
+              c: cluster(s, proxy, sim),
+              ref: new Reference(s, proxy, lazyPolicy),
+              forgot: [] as number[],
+            };
+            // Own Hosts that leave membership have their outlier state dropped (and pools drained).
+            const od = side.c.outlierDetector;
+            if (od !== null) {
+              const removed = od.onHostRemoved.bind(od);
+              od.onHostRemoved = (h: Host) => {
+                side.forgot.push(h.endpoint.id);
+                removed(h);
+              };
+            }
+            return side;
+          });
+          const ownIds = (ps: PrioritySet) => ps.allHosts.filter((h) => !h.isIdle).map((h) => h.endpoint.id);
           for (const { ref } of sides) ref.sync(0);
           let version = 0;
           let t = 0;
@@ -227,8 +241,13 @@ describe('shared load assignments', () => {
               };
               sim.runUntil((t += 10));
               for (const x of sides) {
+                const before = ownIds(x.ref.ps);
+                x.forgot.length = 0;
                 x.c.syncMembership();
                 x.ref.sync(t);
+                const after = new Set(ownIds(x.ref.ps));
+                if (x.c.outlierDetector !== null)
+                  expect(x.forgot).toEqual(before.filter((id) => !after.has(id)));
               }
             } else if (st.kind === 'pick' || st.kind === 'eject') {
               const all = side.c.prioritySet.allHosts;

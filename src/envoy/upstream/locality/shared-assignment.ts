@@ -33,10 +33,21 @@ export interface PriorityAssignment {
  * every member (issue #14: 1,000 sidecars x 1,000 endpoints regrouped one million hosts). Immutable.
  */
 export interface SharedAssignment {
+  /** Cached for other clusters (else built for one cluster). */
+  readonly shared: boolean;
   /** Every member has the same load-balancing weight (lazy Hosts need it, Cluster.lazyHosts). */
   readonly equalWeights: boolean;
+  /** Each member is listed once (endpoint ids are unique): positions are the members' own. */
+  readonly unique: boolean;
   /** Indexed by priority, 0..N without gaps; priority 0 is there even without members. */
   readonly priorities: readonly PriorityAssignment[];
+  /** Where a member is, as priority and position, or null if it is not one (needs `unique`). */
+  find(endpointId: number): { priority: number; index: number } | null;
+  /**
+   * The members that are not members of `before` (the previous assignment of the same cluster spec),
+   * in list order: computed once for every cluster that moves from one to the other.
+   */
+  joinedSince(before: SharedAssignment): readonly Host[];
 }
 
 interface Cached {
@@ -109,7 +120,47 @@ export function buildAssignment(spec: ClusterSpec, proxy: ProxyPlacement, shared
     }
     priorities.push(new Priority(p, shared, placeholders, localities, localityWeights, localityStarts));
   }
-  return { equalWeights, priorities };
+  const ids = new Set<number>();
+  for (const h of members) ids.add(h.endpoint.id);
+  return new Assignment(shared, equalWeights, ids.size === members.length, priorities);
+}
+
+class Assignment implements SharedAssignment {
+  /** joinedSince per previous assignment, held weakly (a chain of versions must not stay alive). */
+  private joined: WeakMap<SharedAssignment, readonly Host[]> | null = null;
+  private readonly found = { priority: 0, index: 0 };
+
+  constructor(
+    readonly shared: boolean,
+    readonly equalWeights: boolean,
+    readonly unique: boolean,
+    readonly priorities: readonly PriorityAssignment[],
+  ) {}
+
+  /** One record reused by every call (read it before the next). */
+  find(endpointId: number): { priority: number; index: number } | null {
+    for (const p of this.priorities) {
+      const i = p.indexOf(endpointId);
+      if (i < 0) continue;
+      this.found.priority = p.priority;
+      this.found.index = i;
+      return this.found;
+    }
+    return null;
+  }
+
+  joinedSince(before: SharedAssignment): readonly Host[] {
+    this.joined ??= new WeakMap();
+    let joined = this.joined.get(before);
+    if (joined !== undefined) return joined;
+    const had = new Set<number>();
+    for (const p of before.priorities) for (const h of p.placeholders) had.add(h.endpoint.id);
+    const out: Host[] = [];
+    for (const p of this.priorities) for (const h of p.placeholders) if (!had.has(h.endpoint.id)) out.push(h);
+    joined = out;
+    this.joined.set(before, joined);
+    return joined;
+  }
 }
 
 class Priority implements PriorityAssignment {
