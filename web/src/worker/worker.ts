@@ -29,7 +29,10 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     return;
   }
   try {
+    const checkStarted = performance.now();
     const checked = checkModel(msg.input);
+    const reused = false;
+    const checkMs = performance.now() - checkStarted;
     if (msg.type === 'check') {
       post({
         type: 'checked',
@@ -69,7 +72,12 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       run.result.diagnostics = checked.diagnostics.map(toJsonDiagnostic);
       run.result.simulatedMisconfiguration = simulatedMisconfiguration(checked.simulatedErrors);
     }
-    post({ type: 'done', id: msg.id, run });
+    post({
+      type: 'done',
+      id: msg.id,
+      run,
+      costs: { checkMs, reused, sentAt: performance.timeOrigin + performance.now() },
+    });
   } catch (e) {
     if (e instanceof Cancelled) post({ type: 'cancelled', id: msg.id });
     else
