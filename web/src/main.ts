@@ -21,6 +21,7 @@ import {
 import { hideBanner, installGlobalErrorBanner, showBanner } from './ui/banner.js';
 import { byId, clear, download, el } from './ui/dom.js';
 import { renderKnobs } from './ui/knobs-panel.js';
+import { signature, syncChildren } from './ui/redraw.js';
 import { renderStudies } from './ui/studies-panel.js';
 import { type RunRecord, renderCompare, renderRuns } from './ui/runs-panel.js';
 import { SimWorker } from './worker/client.js';
@@ -339,12 +340,16 @@ function renderAll(): void {
   graph.setRun(cur.out);
   drawTimeDependent(cur, base);
   part('tables', () => {
-    clear(tables);
-    tables.append(renderTable(clientTable(cur.out.result, base?.out.result)));
-    tables.append(renderTable(hopTable(cur.out.result)));
-    tables.append(renderTable(subsetTable(cur.out.result, base?.out.result)));
-    tables.append(renderTable(workloadTable(cur.out.result)));
-    tables.append(renderTable(clusterTable(cur.out.result)));
+    const r = cur.out.result;
+    const b = base?.out.result;
+    // A table whose rows did not change (a rerun of the same model) keeps its DOM.
+    syncChildren(
+      tables,
+      [clientTable(r, b), hopTable(r), subsetTable(r, b), workloadTable(r), clusterTable(r)].map((t) => ({
+        signature: signature(t),
+        make: () => renderTable(t),
+      })),
+    );
   });
   part('compare', () =>
     renderCompare(byId('compare'), runs, compareAB[0], compareAB[1], (a, b) => {
