@@ -365,10 +365,18 @@ function drawTimeDependent(cur: RunRecord, base: RunRecord | undefined): void {
   part('charts', () => drawCharts(cur, base));
 }
 
+/** Each run's panel data, computed once: a run is never changed after it arrives, and chartData is pure. */
+const chartsByRun = new WeakMap<RunRecord['out'], ChartData[]>();
+function chartsOf(out: RunRecord['out']): ChartData[] {
+  let d = chartsByRun.get(out);
+  if (d === undefined) chartsByRun.set(out, (d = chartData(out)));
+  return d;
+}
+
 function drawCharts(cur: RunRecord, base: RunRecord | undefined): void {
   const charts = byId('charts');
-  const data = chartData(cur.out);
-  const baseData = base ? chartData(base.out) : [];
+  const data = chartsOf(cur.out);
+  const baseData = base ? chartsOf(base.out) : [];
   const axis = timeAxis(cur.out);
   for (const d of data)
     chartFigure(charts, d.id, (fig) =>
