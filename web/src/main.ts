@@ -21,6 +21,7 @@ import {
 import { hideBanner, installGlobalErrorBanner, showBanner } from './ui/banner.js';
 import { byId, clear, download, el } from './ui/dom.js';
 import { renderKnobs } from './ui/knobs-panel.js';
+import { signature, syncChildren } from './ui/redraw.js';
 import { renderStudies } from './ui/studies-panel.js';
 import { type RunRecord, renderCompare, renderRuns } from './ui/runs-panel.js';
 import { SimWorker } from './worker/client.js';
@@ -32,10 +33,20 @@ installGlobalErrorBanner();
 
 /** Wall-clock figures of the last run, read by bench/web-bench.ts. */
 interface Timing {
+  /** The simulation in the worker (simulate.ts, RunOutput.wallMs). */
   workerMs: number;
+  /** Run click → result received. */
   roundTripMs: number;
+  /** Result received → the next animation frame after the redraw. */
   renderMs: number;
   totalMs: number;
+  /** The worker's checkModel before the simulation (or its reuse). */
+  checkMs: number;
+  checkReused: boolean;
+  /** postMessage of the result, worker → page (structured clone and delivery). */
+  transferMs: number;
+  /** The redraw's parts (their JS and the layouts they force), in renderAll's order. */
+  parts: Record<string, number>;
 }
 declare global {
   interface Window {
@@ -61,6 +72,17 @@ let inFlight: { cancel: () => void } | undefined;
 let pendingLabel: string | undefined;
 let checkTimer: ReturnType<typeof setTimeout> | undefined;
 let checkSeq = 0;
+/** Filled by renderAll while a run's redraw is timed (Timing.parts); undefined otherwise. */
+let renderParts: Record<string, number> | undefined;
+
+/** Runs one part of the redraw, adding its wall time to renderParts when a run is being timed. */
+function part<T>(name: string, f: () => T): T {
+  if (renderParts === undefined) return f();
+  const t = performance.now();
+  const r = f();
+  renderParts[name] = (renderParts[name] ?? 0) + performance.now() - t;
+  return r;
+}
 
 const editor = new FileEditor(byId('editor'), byId('file-tabs'), () => scheduleCheck(350));
 const graph = new MeshGraph(byId('graph'));
@@ -242,6 +264,7 @@ async function run(label: string): Promise<void> {
     return;
   }
   const t1 = performance.now();
+  const transferMs = performance.timeOrigin + t1 - reply.costs.sentAt;
   const misconfig = reply.run.result.simulatedMisconfiguration;
   if (misconfig) showBanner(`Warning: ${misconfig.message}.`);
   else hideBanner();
@@ -252,10 +275,27 @@ async function run(label: string): Promise<void> {
   current = n;
   compareAB = [baseline, n];
   if (cursorMs === 0 || cursorMs > reply.run.result.simulatedMs) cursorMs = reply.run.result.simulatedMs;
-  renderAll();
+  const parts: Record<string, number> = {};
+  renderParts = parts;
+  try {
+    renderAll();
+  } finally {
+    renderParts = undefined;
+  }
+  const t2a = performance.now();
   await new Promise((r) => requestAnimationFrame(() => r(null)));
   const t2 = performance.now();
-  const timing = { workerMs: reply.run.wallMs, roundTripMs: t1 - t0, renderMs: t2 - t1, totalMs: t2 - t0 };
+  parts.frameWait = t2 - t2a;
+  const timing: Timing = {
+    workerMs: reply.run.wallMs,
+    roundTripMs: t1 - t0,
+    renderMs: t2 - t1,
+    totalMs: t2 - t0,
+    checkMs: reply.costs.checkMs,
+    checkReused: reply.costs.reused,
+    transferMs,
+    parts,
+  };
   window.__meshsim = { runs: (window.__meshsim?.runs ?? 0) + 1, timing, text: textOf };
   document.body.dataset.runs = String(window.__meshsim.runs);
   const r = reply.run.result;
@@ -278,10 +318,12 @@ function setStatus(s: string): void {
 function renderAll(): void {
   const cur = runs.find((r) => r.n === current);
   const base = baseline !== current ? runs.find((r) => r.n === baseline) : undefined;
-  renderRuns(byId('runs'), runs, baseline, (n) => {
-    baseline = n;
-    renderAll();
-  });
+  part('runs', () =>
+    renderRuns(byId('runs'), runs, baseline, (n) => {
+      baseline = n;
+      renderAll();
+    }),
+  );
   const charts = byId('charts');
   const tables = byId('tables');
   if (!cur) {
@@ -297,24 +339,44 @@ function renderAll(): void {
   slider.value = String(cursorMs);
   graph.setRun(cur.out);
   drawTimeDependent(cur, base);
-  clear(tables);
-  tables.append(renderTable(clientTable(cur.out.result, base?.out.result)));
-  tables.append(renderTable(hopTable(cur.out.result)));
-  tables.append(renderTable(subsetTable(cur.out.result, base?.out.result)));
-  tables.append(renderTable(workloadTable(cur.out.result)));
-  tables.append(renderTable(clusterTable(cur.out.result)));
-  renderCompare(byId('compare'), runs, compareAB[0], compareAB[1], (a, b) => {
-    compareAB = [a, b];
-    renderAll();
+  part('tables', () => {
+    const r = cur.out.result;
+    const b = base?.out.result;
+    // A table whose rows did not change (a rerun of the same model) keeps its DOM.
+    syncChildren(
+      tables,
+      [clientTable(r, b), hopTable(r), subsetTable(r, b), workloadTable(r), clusterTable(r)].map((t) => ({
+        signature: signature(t),
+        make: () => renderTable(t),
+      })),
+    );
   });
+  part('compare', () =>
+    renderCompare(byId('compare'), runs, compareAB[0], compareAB[1], (a, b) => {
+      compareAB = [a, b];
+      renderAll();
+    }),
+  );
 }
 
 function drawTimeDependent(cur: RunRecord, base: RunRecord | undefined): void {
   byId('time-out').textContent = `${(cursorMs / 1000).toFixed(1)} s`;
-  graph.render(Math.max(0, cursorMs - 1));
+  part('graph', () => graph.render(Math.max(0, cursorMs - 1)));
+  part('charts', () => drawCharts(cur, base));
+}
+
+/** Each run's panel data, computed once: a run is never changed after it arrives, and chartData is pure. */
+const chartsByRun = new WeakMap<RunRecord['out'], ChartData[]>();
+function chartsOf(out: RunRecord['out']): ChartData[] {
+  let d = chartsByRun.get(out);
+  if (d === undefined) chartsByRun.set(out, (d = chartData(out)));
+  return d;
+}
+
+function drawCharts(cur: RunRecord, base: RunRecord | undefined): void {
   const charts = byId('charts');
-  const data = chartData(cur.out);
-  const baseData = base ? chartData(base.out) : [];
+  const data = chartsOf(cur.out);
+  const baseData = base ? chartsOf(base.out) : [];
   const axis = timeAxis(cur.out);
   for (const d of data)
     chartFigure(charts, d.id, (fig) =>

@@ -1,8 +1,9 @@
 import { scaleBand, scaleLinear, select } from 'd3';
 import type { EjectionResult } from '../../../src/index.js';
+import { signature } from '../ui/redraw.js';
 import { type LegendEntry, renderLegend } from './legend.js';
 import type { TimeAxis } from './series.js';
-import { drawTimeFrame } from './time-frame.js';
+import { drawCursor, drawTimeFrame, redrawPanel } from './time-frame.js';
 
 const W = 860;
 const M = { top: 18, right: 10, bottom: 24, left: 200 };
@@ -32,7 +33,10 @@ export function ejectionBars(ejections: readonly EjectionResult[], simulatedMs: 
   });
 }
 
-/** The ejection timeline on the panels' shared x axis: the whole run, the warm-up shaded, the cursor. */
+/**
+ * The ejection timeline on the panels' shared x axis: the whole run, the warm-up shaded, the cursor. Drawn
+ * again only when its ejections or axis changed (redrawPanel); a new cursor alone moves the cursor line.
+ */
 export function renderEjectionTimeline(
   figure: HTMLElement,
   ejections: readonly EjectionResult[],
@@ -42,6 +46,29 @@ export function renderEjectionTimeline(
   const bars = ejectionBars(ejections, axis.domain[1] * 1000);
   const rows = [...new Set(bars.map((b) => b.row))].sort();
   const h = M.top + M.bottom + Math.max(1, rows.length) * ROW;
+  redrawPanel(
+    figure,
+    signature([bars, axis]),
+    cursorS,
+    () => draw(figure, bars, rows, h, axis, cursorS),
+    (svg) => drawCursor(svg, xScale(axis), M.top, h - M.bottom, cursorS),
+  );
+}
+
+function xScale(axis: TimeAxis) {
+  return scaleLinear()
+    .domain(axis.domain)
+    .range([M.left, W - M.right]);
+}
+
+function draw(
+  figure: HTMLElement,
+  bars: readonly EjectionBar[],
+  rows: readonly string[],
+  h: number,
+  axis: TimeAxis,
+  cursorS: number,
+): void {
   const root = select(figure).attr('data-chart', 'ejections').attr('data-count', String(bars.length));
   root
     .selectAll('h3')
@@ -57,9 +84,7 @@ export function renderEjectionTimeline(
     .attr('viewBox', `0 0 ${W} ${h}`)
     .attr('role', 'img')
     .attr('aria-label', `Ejection timeline: ${bars.length} ejections`);
-  const x = scaleLinear()
-    .domain(axis.domain)
-    .range([M.left, W - M.right]);
+  const x = xScale(axis);
   svg.attr('data-x-domain', axis.domain.join(','));
   const y = scaleBand()
     .domain(rows)

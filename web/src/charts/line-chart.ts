@@ -7,10 +7,11 @@ import {
   select,
   type Selection,
 } from 'd3';
+import { signature } from '../ui/redraw.js';
 import { type LegendEntry, renderLegend } from './legend.js';
 import { PALETTE, yDomain } from './scales.js';
 import type { ChartData, Line, TimeAxis } from './series.js';
-import { drawTimeFrame } from './time-frame.js';
+import { drawCursor, drawTimeFrame, redrawPanel } from './time-frame.js';
 import { formatTick, unitTitle } from './units.js';
 
 const W = 420;
@@ -30,9 +31,26 @@ export interface ChartView {
 /**
  * A line chart over simulated time (d3 data joins keyed by line key): the run solid, the baseline
  * dashed in the same colour, the warm-up shaded, a cursor at the slider's time; y ticks carry the unit.
- * Sized by viewBox so it fits any column.
+ * Sized by viewBox so it fits any column. Drawn again only when its data, baseline or axis changed
+ * (redrawPanel); a new cursor alone moves the cursor line.
  */
 export function renderLineChart(figure: HTMLElement, v: ChartView): void {
+  redrawPanel(
+    figure,
+    signature([v.data, v.baseline ?? null, v.axis]),
+    v.cursorS,
+    () => draw(figure, v),
+    (svg) => drawCursor(svg, xScale(v.axis), M.top, H - M.bottom, v.cursorS),
+  );
+}
+
+function xScale(axis: TimeAxis) {
+  return scaleLinear()
+    .domain(axis.domain)
+    .range([M.left, W - M.right]);
+}
+
+function draw(figure: HTMLElement, v: ChartView): void {
   const root = select(figure);
   root.attr('data-chart', v.data.id).attr('data-unit', v.data.unit);
   root
@@ -51,9 +69,7 @@ export function renderLineChart(figure: HTMLElement, v: ChartView): void {
     .attr('aria-label', v.data.title);
   const all = [...v.data.lines, ...(v.baseline?.lines ?? [])];
   const yd = yDomain(all, v.data.unit);
-  const x = scaleLinear()
-    .domain(v.axis.domain)
-    .range([M.left, W - M.right]);
+  const x = xScale(v.axis);
   const y = scaleLinear()
     .domain(yd)
     .range([H - M.bottom, M.top]);

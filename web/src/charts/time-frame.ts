@@ -1,4 +1,5 @@
-import { axisBottom, type ScaleLinear, type Selection } from 'd3';
+import { axisBottom, type ScaleLinear, type Selection, select } from 'd3';
+import { drawUnlessSame, remember } from '../ui/redraw.js';
 import type { TimeAxis, TimeMarker } from './series.js';
 
 type Svg = Selection<SVGSVGElement, null, HTMLElement, unknown>;
@@ -63,6 +64,38 @@ export function drawTimeFrame(
   // The bands sit under every line and bar.
   svg.selectAll('text.band').lower();
   svg.selectAll('rect.band').lower();
+  drawCursor(svg, x, top, bottom, cursorS);
+}
+
+/**
+ * Draws a panel over simulated time only when what it shows changed: `signature` stands for everything
+ * but the cursor (data, baseline, axis). The same panel with another cursor only moves the cursor line
+ * (`moveCursor`, which calls drawCursor): dragging the time slider no longer rebuilds every panel.
+ */
+export function redrawPanel(
+  figure: HTMLElement,
+  signature: string,
+  cursorS: number,
+  draw: () => void,
+  moveCursor: (svg: Svg) => void,
+): void {
+  const drew = drawUnlessSame(figure, signature, draw);
+  const plot = figure.querySelector<SVGSVGElement>('svg.plot');
+  if (plot === null) return;
+  const at = String(cursorS);
+  if (drew) remember(plot, at);
+  else drawUnlessSame(plot, at, () => moveCursor(select(plot) as unknown as Svg));
+}
+
+/** The cursor at the time slider's position (clamped to the axis). */
+export function drawCursor(
+  svg: Svg,
+  x: ScaleLinear<number, number>,
+  top: number,
+  bottom: number,
+  cursorS: number,
+): void {
+  const [d0, d1] = x.domain() as [number, number];
   svg
     .selectAll('line.cursor')
     .data([Math.max(d0, Math.min(cursorS, d1))])

@@ -1,6 +1,7 @@
 import { type Selection, select, zoom, type ZoomBehavior, zoomIdentity } from 'd3';
 import type { EjectionResult } from '../../../src/index.js';
 import { el } from '../ui/dom.js';
+import { drawUnlessSame, forgetDrawn, signature } from '../ui/redraw.js';
 import { SidePanel } from '../ui/side-panel.js';
 import { graphBinning } from '../worker/graph-data.js';
 import type { RunOutput } from '../worker/protocol.js';
@@ -58,6 +59,15 @@ export function ejectedBy(
 
 type Selected = { type: 'node' | 'edge'; id: string } | undefined;
 
+/** What a node shows at the cursor besides the model: pods crashed and ejected, its fill, a pod's state. */
+interface NodeFigures {
+  crashed: number;
+  ejected: number;
+  fill: string;
+  /** The pod's state in words (pod nodes), '' otherwise. */
+  pod: string;
+}
+
 /**
  * The mesh graph as a Kiali user reads it: a graph type, pods collapsed or expanded, edge labels, health
  * colours, namespace boxes, zoom and pan (d3-zoom) with fit-to-view, and a side panel for the selection,
@@ -71,6 +81,8 @@ export class MeshGraph {
   private selected: Selected;
   private layout: Layout | undefined;
   private layoutKey = '';
+  /** Counts layouts: a new layout (and its fit) is part of what the graph was drawn from. */
+  private layouts = 0;
   private model: GraphModel | undefined;
   private tMs = 0;
   private readonly svg: Selection<SVGSVGElement, null, null, undefined>;
@@ -161,6 +173,7 @@ export class MeshGraph {
     this.model = undefined;
     this.layoutKey = '';
     this.viewport.selectAll('*').remove();
+    forgetDrawn(this.viewport.node()!);
     this.selectNone();
   }
 
@@ -194,15 +207,47 @@ export class MeshGraph {
     if (relayout) {
       this.layout = layoutGraph(model);
       this.layoutKey = key;
+      this.layouts++;
     }
     const l = this.layout!;
-    this.drawBoxes(l);
-    this.drawEdges(model, l, w.spanS);
-    this.drawNodes(model, l, run);
-    const texts = new Map(model.edges.map((e) => [e.id, edgeLabel(e, this.labels, w.spanS)]));
-    placeEdgeLabels(this.viewport, l, model.edges, texts);
-    if (relayout) this.fit();
+    const figures = this.nodeFigures(model, run);
+    // The same picture (a rerun of the same model, the cursor within the same bins and pod states) keeps
+    // its DOM: no attribute rewritten, no label measured again.
+    drawUnlessSame(
+      this.viewport.node()!,
+      signature([this.layouts, this.view, this.expand, this.labels, w.spanS, model, figures]),
+      () => {
+        this.drawBoxes(l);
+        this.drawEdges(model, l, w.spanS);
+        this.drawNodes(model, l, figures);
+        const texts = new Map(model.edges.map((e) => [e.id, edgeLabel(e, this.labels, w.spanS)]));
+        placeEdgeLabels(this.viewport, l, model.edges, texts);
+        if (relayout) this.fit();
+      },
+    );
     this.paintSelection();
+  }
+
+  /** Per node, in model order: its pods' states at the cursor's interval and ejections at the cursor. */
+  private nodeFigures(model: GraphModel, run: RunOutput): NodeFigures[] {
+    const states = new Map(run.timeline.pods.map((p) => [p.name, p.states]));
+    const interval = Math.min(
+      run.timeline.intervals - 1,
+      Math.max(0, Math.floor(this.tMs / run.timeline.intervalMs)),
+    );
+    return model.nodes.map((n) => {
+      let crashed = 0;
+      let ejected = 0;
+      let fill = n.kind === 'missing' ? '#fdecea' : '#ffffff';
+      for (const p of n.pods) {
+        const code = states.get(p)?.[interval] ?? 'R';
+        if (code === 'C') crashed++;
+        if (ejectedBy(run.result.ejections, p, this.tMs, run.result.simulatedMs) > 0) ejected++;
+        if (n.kind === 'pod') fill = POD_FILL[code] ?? fill;
+      }
+      const pod = n.kind === 'pod' ? POD_WORD[states.get(n.label)?.[interval] ?? 'R']! : '';
+      return { crashed, ejected, fill, pod };
+    });
   }
 
   /** Fits the whole graph, never below MIN_SCALE (labels stay ≥ 10 px; beyond that, pan). */
@@ -286,12 +331,7 @@ export class MeshGraph {
     });
   }
 
-  private drawNodes(model: GraphModel, l: Layout, run: RunOutput): void {
-    const states = new Map(run.timeline.pods.map((p) => [p.name, p.states]));
-    const interval = Math.min(
-      run.timeline.intervals - 1,
-      Math.max(0, Math.floor(this.tMs / run.timeline.intervalMs)),
-    );
+  private drawNodes(model: GraphModel, l: Layout, figures: readonly NodeFigures[]): void {
     const g = this.viewport
       .selectAll<SVGGElement, (typeof model.nodes)[number]>('g.node')
       .data(model.nodes, (n) => n.id)
@@ -311,15 +351,7 @@ export class MeshGraph {
       .attr('transform', (n) => `translate(${l.nodes.get(n.id)!.x},${l.nodes.get(n.id)!.y})`);
     g.each((n, i, all) => {
       const s = select(all[i]!);
-      let crashed = 0;
-      let ejected = 0;
-      let fill = n.kind === 'missing' ? '#fdecea' : '#ffffff';
-      for (const p of n.pods) {
-        const code = states.get(p)?.[interval] ?? 'R';
-        if (code === 'C') crashed++;
-        if (ejectedBy(run.result.ejections, p, this.tMs, run.result.simulatedMs) > 0) ejected++;
-        if (n.kind === 'pod') fill = POD_FILL[code] ?? fill;
-      }
+      const { crashed, ejected, fill, pod } = figures[i]!;
       const badge = [crashed > 0 ? `${crashed} crashed` : '', ejected > 0 ? `${ejected} ejected` : '']
         .filter(Boolean)
         .join(', ');
@@ -345,7 +377,6 @@ export class MeshGraph {
         .attr('font-size', NODE_FONT)
         .attr('class', badge ? 'badge alert' : 'badge')
         .text(truncate([n.sub, badge].filter(Boolean).join(' · ')));
-      const pod = n.kind === 'pod' ? POD_WORD[states.get(n.label)?.[interval] ?? 'R'] : '';
       s.select('title').text(
         `${n.title}${pod ? ` (${pod})` : ''}: ${HEALTH_WORD[n.health]}${badge ? `; ${badge}` : ''}`,
       );

@@ -1,6 +1,7 @@
 import type { RunOutput } from '../worker/protocol.js';
 import { clientTable, renderTable, subsetTable } from '../tables/summary.js';
 import { clear, el } from './dom.js';
+import { signature, syncChildren } from './redraw.js';
 
 export interface RunRecord {
   n: number;
@@ -36,7 +37,10 @@ export function renderRuns(
   host.append(fs);
 }
 
-/** Two runs side by side (selects A and B), each with its tables; B shows deltas against A. */
+/**
+ * Two runs side by side (selects A and B), each with its tables; B shows deltas against A. A column
+ * whose run and tables did not change keeps its DOM (redraw.ts).
+ */
 export function renderCompare(
   host: HTMLElement,
   runs: readonly RunRecord[],
@@ -44,9 +48,10 @@ export function renderCompare(
   b: number,
   onPick: (a: number, b: number) => void,
 ): void {
-  clear(host);
-  if (runs.length < 2) return;
-  host.append(el('h2', {}, 'Compare two runs'));
+  if (runs.length < 2) {
+    clear(host);
+    return;
+  }
   const pick = (label: string, value: number, set: (n: number) => void) => {
     const sel = el('select', { 'aria-label': label });
     for (const r of runs) {
@@ -57,25 +62,46 @@ export function renderCompare(
     sel.addEventListener('change', () => set(Number(sel.value)));
     return el('label', {}, `${label} `).appendChild(sel).parentElement!;
   };
-  const bar = el('div', { class: 'compare-pick' });
-  bar.append(
-    pick('Run A', a, (n) => onPick(n, b)),
-    pick('Run B', b, (n) => onPick(a, n)),
-  );
-  host.append(bar);
+  const bar = () => {
+    const e = el('div', { class: 'compare-pick' });
+    e.append(
+      pick('Run A', a, (n) => onPick(n, b)),
+      pick('Run B', b, (n) => onPick(a, n)),
+    );
+    return e;
+  };
   const ra = runs.find((r) => r.n === a);
   const rb = runs.find((r) => r.n === b);
-  if (!ra || !rb) return;
-  const cols = el('div', { class: 'compare-cols' });
-  for (const [r, base] of [
-    [ra, undefined],
-    [rb, ra],
-  ] as const) {
-    const col = el('div', { class: 'compare-col', 'data-run': String(r.n) });
-    col.append(el('h3', {}, `#${r.n} ${r.label}`));
-    col.append(renderTable(clientTable(r.out.result, base?.out.result)));
-    col.append(renderTable(subsetTable(r.out.result, base?.out.result)));
-    cols.append(col);
+  const head = [
+    { signature: 'title', make: () => el('h2', {}, 'Compare two runs') },
+    { signature: signature(['pick', runs.map((r) => [r.n, r.label]), a, b]), make: bar },
+  ];
+  if (!ra || !rb) {
+    syncChildren(host, head);
+    return;
   }
-  host.append(cols);
+  syncChildren(host, [...head, { signature: 'cols', make: () => el('div', { class: 'compare-cols' }) }]);
+  syncChildren(
+    host.lastElementChild!,
+    (
+      [
+        [ra, undefined],
+        [rb, ra],
+      ] as const
+    ).map(([r, base]) => {
+      const tables = [
+        clientTable(r.out.result, base?.out.result),
+        subsetTable(r.out.result, base?.out.result),
+      ];
+      return {
+        signature: signature([r.n, r.label, tables]),
+        make: () => {
+          const col = el('div', { class: 'compare-col', 'data-run': String(r.n) });
+          col.append(el('h3', {}, `#${r.n} ${r.label}`));
+          for (const t of tables) col.append(renderTable(t));
+          return col;
+        },
+      };
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { ModelInput, RunOutput, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { ModelInput, RunOutput, WorkerCosts, WorkerRequest, WorkerResponse } from './protocol.js';
 import type { Diagnostic } from '../../../src/index.js';
 import type { ModelSize } from '../model/limits.js';
 
@@ -9,7 +9,7 @@ export interface CheckReply {
 }
 
 export type RunReply =
-  | { kind: 'done'; run: RunOutput }
+  | { kind: 'done'; run: RunOutput; costs: WorkerCosts }
   | { kind: 'cancelled' }
   | { kind: 'refused'; message: string; diagnostics: Diagnostic[] };
 
@@ -81,7 +81,7 @@ export class SimWorker {
   run(input: ModelInput, progress: (f: number) => void): { done: Promise<RunReply>; cancel: () => void } {
     const id = this.nextId++;
     const done = this.request({ type: 'run', id, input }, progress).then((r): RunReply => {
-      if (r.type === 'done') return { kind: 'done', run: r.run };
+      if (r.type === 'done') return { kind: 'done', run: r.run, costs: r.costs };
       if (r.type === 'cancelled') return { kind: 'cancelled' };
       if (r.type === 'refused') return { kind: 'refused', message: r.message, diagnostics: r.diagnostics };
       if (r.type === 'failed') throw new Error(r.message);

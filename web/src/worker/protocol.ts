@@ -25,10 +25,26 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { type: 'checked'; id: number; diagnostics: Diagnostic[]; size?: ModelSize; refused?: string }
   | { type: 'progress'; id: number; fraction: number }
-  | { type: 'done'; id: number; run: RunOutput }
+  | {
+      type: 'done';
+      id: number;
+      run: RunOutput;
+      /** Wall-clock figures outside the simulation (not part of the output): read by bench:web. */
+      costs: WorkerCosts;
+    }
   | { type: 'cancelled'; id: number }
   | { type: 'refused'; id: number; diagnostics: Diagnostic[]; message: string }
   | { type: 'failed'; id: number; message: string };
+
+/** Where a run's wall-clock time went in the worker besides the simulation (performance.now). */
+export interface WorkerCosts {
+  /** checkModel (parse, validate, analyze), or the reuse of the last one's model. */
+  checkMs: number;
+  /** The loaded model came from the last check of the same texts and options. */
+  reused: boolean;
+  /** performance.timeOrigin + now() just before postMessage: the page's clock minus it is the hand-over. */
+  sentAt: number;
+}
 
 /** Pod state per interval, one character each (see POD_STATE). */
 export const POD_STATE = {

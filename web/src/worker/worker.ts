@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { config as zodConfig } from 'zod';
 import { simulatedMisconfiguration, toJsonDiagnostic } from '../../../src/index.js';
-import { checkModel } from './check.js';
+import { CheckCache } from './check-cache.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 import { Cancelled, simulate } from './simulate.js';
 
@@ -11,6 +11,8 @@ zodConfig({ jitless: true });
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const cancelled = new Set<number>();
 const post = (m: WorkerResponse) => scope.postMessage(m);
+/** The last check's model, reused by a request with the same texts (a rerun, another seed). */
+const cache = new CheckCache();
 
 /** A macrotask without setTimeout's clamping: lets queued messages (cancel) run. */
 const channel = new MessageChannel();
@@ -29,7 +31,9 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     return;
   }
   try {
-    const checked = checkModel(msg.input);
+    const checkStarted = performance.now();
+    const { checked, reused } = cache.check(msg.input);
+    const checkMs = performance.now() - checkStarted;
     if (msg.type === 'check') {
       post({
         type: 'checked',
@@ -69,7 +73,12 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       run.result.diagnostics = checked.diagnostics.map(toJsonDiagnostic);
       run.result.simulatedMisconfiguration = simulatedMisconfiguration(checked.simulatedErrors);
     }
-    post({ type: 'done', id: msg.id, run });
+    post({
+      type: 'done',
+      id: msg.id,
+      run,
+      costs: { checkMs, reused, sentAt: performance.timeOrigin + performance.now() },
+    });
   } catch (e) {
     if (e instanceof Cancelled) post({ type: 'cancelled', id: msg.id });
     else
