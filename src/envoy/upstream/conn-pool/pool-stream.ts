@@ -17,6 +17,8 @@ export enum PendingState {
  */
 export class PendingStream implements Cancellable {
   state = PendingState.Waiting;
+  /** The next request queued after it (the pool's FIFO is intrusive: no array per pool; issue #14). */
+  next: PendingStream | null = null;
   constructor(
     readonly pool: HttpConnPool,
     readonly cb: PoolCallbacks,

@@ -128,6 +128,66 @@ describe('connection pool lists (issue #14)', () => {
   });
 });
 
+describe('pending queue (issue #14: a list through the pending requests, no array per pool)', () => {
+  it('requests cancelled at the head, in the middle and at the tail are skipped; the rest attach in order', () => {
+    const { pool, sim, t } = setup('http2');
+    const reqs = [0, 1, 2, 3, 4, 5].map((i) => new Req(sim, `r${i}`));
+    const handles = reqs.map((r) => pool.newStream(r)!);
+    expect(pool.pendingStreams).toBe(6);
+    for (const i of [0, 2, 5]) handles[i]!.cancel();
+    handles[2]!.cancel(); // twice: no effect
+    expect(pool.pendingStreams).toBe(3);
+    t.connects[0]!.cb.onConnected();
+    expect(t.sends.map((x) => x.request.path)).toEqual(['/r1', '/r3', '/r4']);
+    expect(pool.pendingStreams).toBe(0);
+    expect(reqs.map((r) => r.stream !== null)).toEqual([false, true, false, true, true, false]);
+    // Empty again: a request queued now is the only one.
+    t.connects[0]!.cb.onRemoteClose();
+    const late = new Req(sim, 'late');
+    expect(pool.newStream(late)).not.toBeNull();
+    t.connects[1]!.cb.onConnected();
+    expect(t.sends.at(-1)!.request.path).toBe('/late');
+  });
+
+  it('HTTP/1.1: each connection that comes up takes the oldest request still waiting', () => {
+    const { pool, sim, t } = setup('http1');
+    const reqs = [0, 1, 2, 3].map((i) => new Req(sim, `r${i}`));
+    const handles = reqs.map((r) => pool.newStream(r)!);
+    expect(t.connects).toHaveLength(4);
+    handles[1]!.cancel();
+    t.connects[3]!.cb.onConnected();
+    expect(t.sends.map((x) => x.request.path)).toEqual(['/r0']);
+    t.connects[0]!.cb.onConnected();
+    t.connects[1]!.cb.onConnected();
+    expect(t.sends.map((x) => x.request.path)).toEqual(['/r0', '/r2', '/r3']);
+    expect(pool.pendingStreams).toBe(0);
+    // The freed connection serves the next request at once; nothing is left queued.
+    t.respond(t.sends[0]!);
+    sim.runUntil(sim.now);
+    expect(pool.newStream(new Req(sim, 'n'))).toBeNull();
+  });
+
+  it('a connect failure fails every request still waiting, oldest first, and leaves the queue empty', () => {
+    const { pool, sim, t } = setup('http2');
+    const failed: string[] = [];
+    const reqs = [0, 1, 2, 3].map((i) => {
+      const r = new Req(sim, `r${i}`);
+      r.onPoolFailure = (reason) => failed.push(`${r.name}:${reason}`);
+      return r;
+    });
+    const handles = reqs.map((r) => pool.newStream(r)!);
+    handles[1]!.cancel();
+    t.connects[0]!.cb.onConnectFailed('connection-failure');
+    expect(failed).toEqual(['r0:connection-failure', 'r2:connection-failure', 'r3:connection-failure']);
+    expect(pool.pendingStreams).toBe(0);
+    const again = new Req(sim, 'again');
+    expect(pool.newStream(again)).not.toBeNull();
+    expect(pool.pendingStreams).toBe(1);
+    t.connects.at(-1)!.cb.onConnected();
+    expect(again.stream).not.toBeNull();
+  });
+});
+
 describe('Cluster.connPool per worker (issue #14: one pool object until a second worker uses the host)', () => {
   function cluster() {
     const h = new Harness([], directory({ '': [endpoint('p0')] }), () => ({ delayMs: 1, status: 200 }));
