@@ -48,8 +48,6 @@ export class ActiveClient implements ConnectCallbacks {
   timer: TimerHandle = NO_TIMER;
   /** When the connection last became idle (no streams). */
   idleSinceMs = 0;
-  /** The connect timer fired (pool failure reason Timeout). */
-  timedOut = false;
   /** HTTP/2 PING keepalive once connected, when the cluster has one (keepalive.ts). */
   keepalive: ConnectionKeepalive | null = null;
   /** Neighbours in the pool's list of every connection (creation order). */
@@ -80,8 +78,7 @@ export class ActiveClient implements ConnectCallbacks {
   }
 
   onConnectFailed(reason: 'connection-failure' | 'connection-timeout'): void {
-    if (reason === 'connection-timeout') this.timedOut = true;
-    this.pool.onClientRemoteClose(this);
+    this.pool.onClientRemoteClose(this, reason === 'connection-timeout');
   }
 
   onRemoteClose(): void {

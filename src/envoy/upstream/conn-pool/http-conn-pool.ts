@@ -51,7 +51,6 @@ export class HttpConnPool implements ConnPool {
   /** Every connection not yet closed, in creation order (ActiveClient.prev/next). */
   private firstClient: ActiveClient | null = null;
   private lastClient: ActiveClient | null = null;
-  private clientCount = 0;
   /**
    * Ready connections (ActiveClient.readyPrev/readyNext); the tail is the front of Envoy's ready list
    * (most recently ready).
@@ -67,7 +66,6 @@ export class HttpConnPool implements ConnPool {
   private pendingLive = 0;
   /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
   private connectingStreamCapacity = 0;
-  private numActiveStreams = 0;
   /**
    * The HTTP/1.1 upstream-ready callback of this instant: a timer handle, or a place reserved for it
    * (Simulation.reserve) while no request is pending, or NO_TIMER.
@@ -82,17 +80,25 @@ export class HttpConnPool implements ConnPool {
     readonly worker = 0,
   ) {}
 
+  /**
+   * Counted when asked (stats, views, tests), not kept: each field is 8 bytes of every used pair's pool
+   * (issue #14), and a pool has one connection or a few.
+   */
   get activeConnections(): number {
-    return this.clientCount;
+    let n = 0;
+    for (let c = this.firstClient; c !== null; c = c.next) n++;
+    return n;
   }
 
   get pendingStreams(): number {
     return this.pendingLive;
   }
 
-  /** Streams attached to connections (Envoy's num_active_streams_). */
+  /** Streams attached to connections (Envoy's num_active_streams_), counted when asked. */
   get activeStreams(): number {
-    return this.numActiveStreams;
+    let n = 0;
+    for (let c = this.firstClient; c !== null; c = c.next) n += c.streamCount;
+    return n;
   }
 
   newStream(cb: PoolCallbacks): Cancellable | null {
@@ -162,7 +168,7 @@ export class HttpConnPool implements ConnPool {
     if (!canCreate) this.cluster.stats.counters.upstream_cx_overflow++;
     // At the limit because of other hosts' connections, a host with none still gets one, so its pending
     // requests are not stuck with no way to be served.
-    if (canCreate || this.clientCount === 0) this.createClient();
+    if (canCreate || this.firstClient === null) this.createClient();
     return canCreate;
   }
 
@@ -184,8 +190,7 @@ export class HttpConnPool implements ConnPool {
     c.timer = NO_TIMER;
     if (c.state !== ClientState.Connecting) return;
     c.pool.cluster.stats.counters.upstream_cx_connect_timeout++;
-    c.timedOut = true;
-    c.pool.closeClient(c, 'local', 'local-reset');
+    c.pool.closeClient(c, 'local', 'local-reset', true);
   }
 
   onClientConnected(c: ActiveClient): void {
@@ -208,18 +213,19 @@ export class HttpConnPool implements ConnPool {
     this.closeClient(c, 'local', 'connection-termination');
   }
 
-  /** The transport reports the connection refused, timed out or closed by the peer. */
-  onClientRemoteClose(c: ActiveClient): void {
+  /** The transport reports the connection refused, timed out (`timedOut`) or closed by the peer. */
+  onClientRemoteClose(c: ActiveClient, timedOut = false): void {
     c.wire = null; // already closed on the transport's side
-    this.closeClient(c, 'remote', 'connection-termination');
+    this.closeClient(c, 'remote', 'connection-termination', timedOut);
   }
 
   /**
    * Closes a connection (Envoy's onConnectionEvent for RemoteClose/LocalClose). A connection that never
    * connected is a connect failure: every pending request of the pool fails with it. Streams still on
-   * it are reset with `streamReason`.
+   * it are reset with `streamReason`. `timedOut`: the connect timed out (pool failure reason Timeout);
+   * an argument, not a field of the connection, as it is only read here, in the same call.
    */
-  private closeClient(c: ActiveClient, event: CloseEvent, streamReason: ResetReason): void {
+  private closeClient(c: ActiveClient, event: CloseEvent, streamReason: ResetReason, timedOut = false): void {
     if (c.state === ClientState.Closed) return;
     const { sim } = this.cluster.ctx;
     const { stats, resourceManager } = this.cluster;
@@ -237,7 +243,7 @@ export class HttpConnPool implements ConnPool {
     stats.counters.upstream_cx_destroy++;
     if (wasConnecting) {
       stats.counters.upstream_cx_connect_fail++;
-      const reason: PoolFailureReason = c.timedOut
+      const reason: PoolFailureReason = timedOut
         ? 'connection-timeout'
         : event === 'remote'
           ? 'connection-failure'
@@ -291,7 +297,6 @@ export class HttpConnPool implements ConnPool {
     if (this.lastClient === null) this.firstClient = c;
     else this.lastClient.next = c;
     this.lastClient = c;
-    this.clientCount++;
   }
 
   private unlinkClient(c: ActiveClient): void {
@@ -301,7 +306,6 @@ export class HttpConnPool implements ConnPool {
     else c.next.prev = c.prev;
     c.prev = null;
     c.next = null;
-    this.clientCount--;
   }
 
   private pushReady(c: ActiveClient): void {
@@ -337,7 +341,6 @@ export class HttpConnPool implements ConnPool {
     } else if (c.streamCount + 1 >= c.concurrentStreamLimit) {
       this.transition(c, ClientState.Busy);
     }
-    this.numActiveStreams++;
     // ConnPoolImplBase::attachStreamToClient: a request counts as active (host rq_active, which
     // LEAST_REQUEST reads, and the cluster's upstream_rq_active) and in upstream_rq_total only once it is
     // attached to a connection, not while it waits in the pool; released in onStreamClosed.
@@ -446,7 +449,6 @@ export class HttpConnPool implements ConnPool {
 
   /** ConnPoolImplBase::onStreamClosed: the levels attachStreamToClient raised come down. */
   private releaseCounts(): void {
-    this.numActiveStreams--;
     this.host.rqActive--;
     this.cluster.stats.gauges.upstream_rq_active--;
     this.cluster.resourceManager.requests.dec();
