@@ -33,12 +33,13 @@ export class ActiveClient implements ConnectCallbacks {
    */
   remainingStreams: number;
   /**
-   * The streams on this connection, oldest first, as an intrusive list (ActiveStream.prev/next): an array
-   * would reserve 17 slots on its first push, and an idle connection of a used (sidecar, endpoint) pair
-   * lives for the whole run (Istio's idle timeout is 1 h; issue #14).
+   * The streams on this connection, newest first, as an intrusive list (ActiveStream.next: the one
+   * started before it; prev: the one after): an array would reserve 17 slots on its first push, and an
+   * idle connection of a used (sidecar, endpoint) pair lives for the whole run (Istio's idle timeout is
+   * 1 h; issue #14). Only the head is kept: the one walk oldest first (a reset of every stream when the
+   * connection closes) finds the end first.
    */
   streamHead: ActiveStream | null = null;
-  streamTail: ActiveStream | null = null;
   streamCount = 0;
   /**
    * The connect timer while Connecting, then the idle timer (armed lazily: when it fires early, because
@@ -50,7 +51,7 @@ export class ActiveClient implements ConnectCallbacks {
   idleSinceMs = 0;
   /** HTTP/2 PING keepalive once connected, when the cluster has one (keepalive.ts). */
   keepalive: ConnectionKeepalive | null = null;
-  /** Neighbours in the pool's list of every connection (creation order). */
+  /** Neighbours in the pool's list of every connection, newest first (next: the one created before). */
   prev: ActiveClient | null = null;
   next: ActiveClient | null = null;
   /** Neighbours in the pool's ready list, while Ready. */

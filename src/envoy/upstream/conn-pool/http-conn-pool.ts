@@ -48,9 +48,11 @@ export class HttpConnPool implements ConnPool {
    * the connections, streams and pending requests): an array reserves 17 slots on its first push, and
    * even emptied it stays 32 bytes (issue #14).
    */
-  /** Every connection not yet closed, in creation order (ActiveClient.prev/next). */
-  private firstClient: ActiveClient | null = null;
-  private lastClient: ActiveClient | null = null;
+  /**
+   * Every connection not yet closed, newest first (ActiveClient.next: the one created before it): the
+   * head alone is kept (a field less per used pair), as nothing walks the connections oldest first.
+   */
+  private newestClient: ActiveClient | null = null;
   /**
    * Ready connections (ActiveClient.readyPrev/readyNext); the tail is the front of Envoy's ready list
    * (most recently ready).
@@ -86,7 +88,7 @@ export class HttpConnPool implements ConnPool {
    */
   get activeConnections(): number {
     let n = 0;
-    for (let c = this.firstClient; c !== null; c = c.next) n++;
+    for (let c = this.newestClient; c !== null; c = c.next) n++;
     return n;
   }
 
@@ -97,7 +99,7 @@ export class HttpConnPool implements ConnPool {
   /** Streams attached to connections (Envoy's num_active_streams_), counted when asked. */
   get activeStreams(): number {
     let n = 0;
-    for (let c = this.firstClient; c !== null; c = c.next) n += c.streamCount;
+    for (let c = this.newestClient; c !== null; c = c.next) n += c.streamCount;
     return n;
   }
 
@@ -137,17 +139,18 @@ export class HttpConnPool implements ConnPool {
 
   drain(): void {
     // closeIdleConnectionsForDrainingPool (newest first), then every remaining connection drains.
-    for (let c = this.lastClient; c !== null; ) {
-      const prev = c.prev;
+    for (let c = this.newestClient; c !== null; ) {
+      const older = c.next;
       if (
         (c.state === ClientState.Ready && c.streamCount === 0) ||
         (c.state === ClientState.Connecting && this.pendingLive === 0)
       ) {
         this.closeClient(c, 'local', 'local-reset');
       }
-      c = prev;
+      c = older;
     }
-    for (let c = this.firstClient; c !== null; c = c.next)
+    // In any order: each transition only leaves the ready list.
+    for (let c = this.newestClient; c !== null; c = c.next)
       if (c.state === ClientState.Ready || c.state === ClientState.Busy)
         this.transition(c, ClientState.Draining);
   }
@@ -168,7 +171,7 @@ export class HttpConnPool implements ConnPool {
     if (!canCreate) this.cluster.stats.counters.upstream_cx_overflow++;
     // At the limit because of other hosts' connections, a host with none still gets one, so its pending
     // requests are not stuck with no way to be served.
-    if (canCreate || this.firstClient === null) this.createClient();
+    if (canCreate || this.newestClient === null) this.createClient();
     return canCreate;
   }
 
@@ -261,18 +264,20 @@ export class HttpConnPool implements ConnPool {
 
   /** The codec client resets every stream of a closed connection; bookkeeping first, then callbacks. */
   private resetStreamsOf(c: ActiveClient, reason: ResetReason): void {
-    // Detached as a whole first (the connection is closed: nothing joins or leaves it meanwhile).
-    const first = c.streamHead;
+    // Detached as a whole first (the connection is closed: nothing joins or leaves it meanwhile), then
+    // walked oldest first (from the end of the newest-first list, through prev), as Envoy's list is.
+    let oldest = c.streamHead;
     c.streamHead = null;
-    c.streamTail = null;
     c.streamCount = 0;
-    for (let s = first; s !== null; s = s.next) {
+    if (oldest === null) return;
+    while (oldest.next !== null) oldest = oldest.next;
+    for (let s: ActiveStream | null = oldest; s !== null; s = s.prev) {
       s.wire?.cancel();
       s.wire = null;
       this.releaseCounts();
     }
-    for (let s = first; s !== null; ) {
-      const next = s.next;
+    for (let s: ActiveStream | null = oldest; s !== null; ) {
+      const next: ActiveStream | null = s.prev;
       s.prev = null;
       s.next = null;
       const wasSent = s.state === StreamState.Sent;
@@ -292,18 +297,16 @@ export class HttpConnPool implements ConnPool {
   // --- intrusive lists (each element is in a list at most once)
 
   private linkClient(c: ActiveClient): void {
-    c.prev = this.lastClient;
-    c.next = null;
-    if (this.lastClient === null) this.firstClient = c;
-    else this.lastClient.next = c;
-    this.lastClient = c;
+    c.prev = null;
+    c.next = this.newestClient;
+    if (this.newestClient !== null) this.newestClient.prev = c;
+    this.newestClient = c;
   }
 
   private unlinkClient(c: ActiveClient): void {
-    if (c.prev === null) this.firstClient = c.next;
+    if (c.prev === null) this.newestClient = c.next;
     else c.prev.next = c.next;
-    if (c.next === null) this.lastClient = c.prev;
-    else c.next.prev = c.prev;
+    if (c.next !== null) c.next.prev = c.prev;
     c.prev = null;
     c.next = null;
   }
@@ -349,10 +352,9 @@ export class HttpConnPool implements ConnPool {
     cb.counters.counters.upstream_rq_total++;
     rm.requests.inc();
     const s = new ActiveStream(c);
-    s.prev = c.streamTail;
-    if (c.streamTail === null) c.streamHead = s;
-    else c.streamTail.next = s;
-    c.streamTail = s;
+    s.next = c.streamHead;
+    if (c.streamHead !== null) c.streamHead.prev = s;
+    c.streamHead = s;
     c.streamCount++;
     // Envoy's UpstreamRequest::onPoolReady reports the connection success (split mode resets the
     // local-origin counter; otherwise ignored), Envoy outlier_detection_impl.cc.
@@ -439,8 +441,7 @@ export class HttpConnPool implements ConnPool {
     const c = s.client;
     if (s.prev === null) c.streamHead = s.next;
     else s.prev.next = s.next;
-    if (s.next === null) c.streamTail = s.prev;
-    else s.next.prev = s.prev;
+    if (s.next !== null) s.next.prev = s.prev;
     s.prev = null;
     s.next = null;
     c.streamCount--;

@@ -46,7 +46,7 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
   state = StreamState.Attached;
   cb: StreamCallbacks | null = null;
   wire: WireStream | null = null;
-  /** Neighbours in its connection's stream list (ActiveClient.streamHead). */
+  /** Neighbours in its connection's stream list, newest first (ActiveClient.streamHead; next: older). */
   prev: ActiveStream | null = null;
   next: ActiveStream | null = null;
 

@@ -112,6 +112,22 @@ describe('connection pool lists (issue #14)', () => {
     }
   });
 
+  it('HTTP/2: a closed connection resets its streams oldest first, with those that ended left out', () => {
+    const { pool, sim, t } = setup('http2');
+    const order: string[] = [];
+    const reqs = [0, 1, 2, 3, 4].map((i) => {
+      const r = new Req(sim, `r${i}`);
+      r.onUpstreamReset = () => order.push(r.name);
+      return r;
+    });
+    for (const r of reqs) pool.newStream(r);
+    t.connects[0]!.cb.onConnected();
+    t.respond(t.sends[3]!);
+    t.connects[0]!.cb.onRemoteClose();
+    expect(order).toEqual(['r0', 'r1', 'r2', 'r4']);
+    expect(t.sends.map((x) => x.cancelled)).toEqual([true, true, true, false, true]);
+  });
+
   it('HTTP/2: a stream ended after the only other one keeps the connection ready for new streams', () => {
     const { pool, sim, t } = setup('http2');
     const a = new Req(sim, 'a');
