@@ -49,8 +49,6 @@ export class ActiveClient implements ConnectCallbacks {
   timer: TimerHandle = NO_TIMER;
   /** When the connection last became idle (no streams). */
   idleSinceMs = 0;
-  /** HTTP/2 PING keepalive once connected, when the cluster has one (keepalive.ts). */
-  keepalive: ConnectionKeepalive | null = null;
   /** Neighbours in the pool's list of every connection, newest first (next: the one created before). */
   prev: ActiveClient | null = null;
   next: ActiveClient | null = null;
@@ -74,6 +72,12 @@ export class ActiveClient implements ConnectCallbacks {
     return Math.min(cfg.maxRequestsPerConnection, cfg.concurrentStreamLimit);
   }
 
+  /** A frame arrived on it (KeepaliveClient resets its PING timer; nothing to do without a keepalive). */
+  onFrameReceived(): void {}
+
+  /** It closes: a keepalive stops (KeepaliveClient). */
+  stopKeepalive(): void {}
+
   onConnected(): void {
     this.pool.onClientConnected(this);
   }
@@ -84,5 +88,23 @@ export class ActiveClient implements ConnectCallbacks {
 
   onRemoteClose(): void {
     this.pool.onClientRemoteClose(this);
+  }
+}
+
+/**
+ * A connection of a cluster with an HTTP/2 keepalive (keepalive.ts): only these carry the PING state, so
+ * the connections of every other cluster, one per used (sidecar, endpoint) pair for the whole run, are a
+ * field smaller (issue #14).
+ */
+export class KeepaliveClient extends ActiveClient {
+  /** Set once connected (HttpConnPool.onClientConnected). */
+  keepalive: ConnectionKeepalive | null = null;
+
+  override onFrameReceived(): void {
+    this.keepalive?.onFrameReceived();
+  }
+
+  override stopKeepalive(): void {
+    this.keepalive?.stop();
   }
 }

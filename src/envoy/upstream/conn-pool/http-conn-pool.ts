@@ -2,7 +2,7 @@ import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
 import type { ResetReason } from '../transport.js';
-import { ActiveClient, ClientState } from './active-client.js';
+import { ActiveClient, ClientState, KeepaliveClient } from './active-client.js';
 import type { Cancellable, ConnPool, PoolCallbacks, PoolFailureReason } from './conn-pool.js';
 import { ConnectionKeepalive } from './keepalive.js';
 import type { PoolConfig } from './pool-config.js';
@@ -177,7 +177,7 @@ export class HttpConnPool implements ConnPool {
 
   private createClient(): void {
     const cfg = this.config;
-    const c = new ActiveClient(this);
+    const c = cfg.keepalive !== null ? new KeepaliveClient(this) : new ActiveClient(this);
     this.linkClient(c);
     this.connectingStreamCapacity += c.effectiveLimit;
     const { stats, resourceManager, ctx } = this.cluster;
@@ -204,8 +204,9 @@ export class HttpConnPool implements ConnPool {
     this.transition(c, ClientState.Ready);
     const ka = this.config.keepalive;
     if (ka !== null) {
-      c.keepalive = new ConnectionKeepalive(c, ka);
-      c.keepalive.start();
+      const k = new ConnectionKeepalive(c, ka);
+      (c as KeepaliveClient).keepalive = k;
+      k.start();
     }
     this.onUpstreamReady();
     this.checkForIdle(c);
@@ -236,7 +237,7 @@ export class HttpConnPool implements ConnPool {
     if (wasConnecting) this.connectingStreamCapacity -= c.effectiveLimit;
     c.wire?.cancel();
     c.wire = null;
-    c.keepalive?.stop();
+    c.stopKeepalive();
     // The connect timer while connecting, else any idle timer.
     sim.cancel(c.timer);
     c.timer = NO_TIMER;

@@ -63,7 +63,7 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
   onUpstreamResponse(response: HttpResponse): void {
     if (this.state !== StreamState.Sent) return;
     this.wire = null;
-    this.client.keepalive?.onFrameReceived();
+    this.client.onFrameReceived();
     this.cb!.onUpstreamResponse(response);
     // The caller normally calls done() itself; this covers callers that do not.
     this.done();
