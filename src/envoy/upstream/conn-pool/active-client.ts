@@ -52,9 +52,8 @@ export class ActiveClient implements ConnectCallbacks {
   /** Neighbours in the pool's list of every connection, newest first (next: the one created before). */
   prev: ActiveClient | null = null;
   next: ActiveClient | null = null;
-  /** Neighbours in the pool's ready list, while Ready. */
-  readyPrev: ActiveClient | null = null;
-  readyNext: ActiveClient | null = null;
+  /** While Ready: the connection below it in the pool's ready stack (ready before it). */
+  readyBelow: ActiveClient | null = null;
 
   constructor(readonly pool: HttpConnPool) {
     const limit = pool.config.maxRequestsPerConnection;

@@ -54,10 +54,11 @@ export class HttpConnPool implements ConnPool {
    */
   private newestClient: ActiveClient | null = null;
   /**
-   * Ready connections (ActiveClient.readyPrev/readyNext); the tail is the front of Envoy's ready list
-   * (most recently ready).
+   * Ready connections as a stack (ActiveClient.readyBelow); the top is the front of Envoy's ready list
+   * (most recently ready). Singly linked, a field less per used pair: streams always take the top, and
+   * only a ready connection that closes or drains is looked for below it (issue #14).
    */
-  private readyTail: ActiveClient | null = null;
+  private readyTop: ActiveClient | null = null;
   /**
    * FIFO of pending requests (PendingStream.next), oldest first; entries that left early stay linked
    * until the head passes them (state Gone). A list, not an array: the first request of every new pool
@@ -104,8 +105,8 @@ export class HttpConnPool implements ConnPool {
   }
 
   newStream(cb: PoolCallbacks): Cancellable | null {
-    if (this.readyTail !== null) {
-      this.attachStreamToClient(this.readyTail, cb);
+    if (this.readyTop !== null) {
+      this.attachStreamToClient(this.readyTop, cb);
       // Envoy may preconnect here; with preconnect ratio 1 this only acts on requests still queued.
       this.tryCreateNewConnections();
       return null;
@@ -313,18 +314,19 @@ export class HttpConnPool implements ConnPool {
   }
 
   private pushReady(c: ActiveClient): void {
-    c.readyPrev = this.readyTail;
-    c.readyNext = null;
-    if (this.readyTail !== null) this.readyTail.readyNext = c;
-    this.readyTail = c;
+    c.readyBelow = this.readyTop;
+    this.readyTop = c;
   }
 
+  /** `c` is Ready, so in the stack: at the top when a stream takes it, else found from the top down. */
   private unlinkReady(c: ActiveClient): void {
-    if (c.readyPrev !== null) c.readyPrev.readyNext = c.readyNext;
-    if (c.readyNext === null) this.readyTail = c.readyPrev;
-    else c.readyNext.readyPrev = c.readyPrev;
-    c.readyPrev = null;
-    c.readyNext = null;
+    if (this.readyTop === c) this.readyTop = c.readyBelow;
+    else {
+      let above = this.readyTop!;
+      while (above.readyBelow !== c) above = above.readyBelow!;
+      above.readyBelow = c.readyBelow;
+    }
+    c.readyBelow = null;
   }
 
   // --- streams
@@ -365,9 +367,9 @@ export class HttpConnPool implements ConnPool {
 
   /** A connection has room: attach the oldest pending requests (Envoy's onUpstreamReady). */
   private onUpstreamReady(): void {
-    while (this.pendingLive > 0 && this.readyTail !== null) {
+    while (this.pendingLive > 0 && this.readyTop !== null) {
       const p = this.popPending();
-      this.attachStreamToClient(this.readyTail, p.cb);
+      this.attachStreamToClient(this.readyTop, p.cb);
     }
   }
 

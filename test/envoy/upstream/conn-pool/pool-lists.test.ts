@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
 import type { ActiveStream } from '../../../../src/envoy/upstream/conn-pool/pool-stream.js';
@@ -75,6 +76,44 @@ describe('connection pool lists (issue #14)', () => {
       for (const r of next) expect(s.pool.newStream(r)).toBeNull();
       expect(next.map(clientOf)).toEqual(expected.map((n) => byName[n]));
     }
+  });
+
+  it('ready stack: any sequence of frees, closes and new streams serves the most recently freed (property)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('free' as const), i: fc.nat(2) }),
+      fc.record({ kind: fc.constant('close' as const), i: fc.nat(2) }),
+      fc.record({ kind: fc.constant('take' as const), i: fc.constant(0) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        const s = threeBusy();
+        const clients = [s.c0, s.c1, s.c2];
+        // The model: what each connection carries (a request name, 'ready' or 'closed'), and the ready
+        // list as the doubly linked one kept it (last = front of Envoy's list).
+        const on: string[] = [s.reqs[1]!.name, s.reqs[2]!.name, s.reqs[0]!.name];
+        const ready: number[] = [];
+        let n = 0;
+        for (const { kind, i } of ops) {
+          if (kind === 'free' && on[i] !== 'ready' && on[i] !== 'closed') {
+            s.t.respond(s.t.sends.find((x) => x.request.path === `/${on[i]}`)!);
+            s.sim.runUntil(s.sim.now);
+            on[i] = 'ready';
+            ready.push(i);
+          } else if (kind === 'close' && on[i] !== 'closed') {
+            clients[i]!.onRemoteClose();
+            if (on[i] === 'ready') ready.splice(ready.indexOf(i), 1);
+            on[i] = 'closed';
+          } else if (kind === 'take' && ready.length > 0) {
+            const r = new Req(s.sim, `t${n++}`);
+            expect(s.pool.newStream(r)).toBeNull();
+            const j = ready.pop()!;
+            expect(clientOf(r)).toBe(clients[j]);
+            on[j] = r.name;
+          }
+        }
+        expect(s.pool.activeConnections).toBe(on.filter((x) => x !== 'closed').length);
+      }),
+    );
   });
 
   it('drain closes the idle connections at once and the busy ones after their last stream', () => {
