@@ -220,15 +220,15 @@ const DELIVERED: StreamCallbacks = { onUpstreamResponse() {}, onUpstreamReset() 
 
 /**
  * The established connections to one pod, oldest first, as an intrusive list through the connections
- * themselves: tracking costs three fields per connection and nothing per entry, where a Set per pod
- * rehashed as it grew to thousands of entries in a 1,000-pod mesh (issue #14).
+ * themselves: tracking costs two links and a bit per connection and nothing per entry, where a Set per
+ * pod rehashed as it grew to thousands of entries in a 1,000-pod mesh (issue #14).
  */
 export class ConnectionList {
   head: Connection | null = null;
   tail: Connection | null = null;
 
   append(c: Connection): void {
-    c.list = this;
+    c.facts |= TRACKED;
     c.prev = this.tail;
     c.next = null;
     if (this.tail === null) this.head = c;
@@ -236,12 +236,14 @@ export class ConnectionList {
     this.tail = c;
   }
 
+  /** `c` must be in this list (tracked). */
   remove(c: Connection): void {
     if (c.prev === null) this.head = c.next;
     else c.prev.next = c.next;
     if (c.next === null) this.tail = c.prev;
     else c.next.prev = c.prev;
-    c.list = c.prev = c.next = null;
+    c.prev = c.next = null;
+    c.facts &= ~TRACKED;
   }
 
   /**
@@ -252,7 +254,7 @@ export class ConnectionList {
   drain(each: (c: Connection) => void): void {
     const first = this.head;
     this.head = this.tail = null;
-    for (let c = first; c !== null; c = c.next) c.list = null;
+    for (let c = first; c !== null; c = c.next) c.facts &= ~TRACKED;
     let c = first;
     while (c !== null) {
       const next = c.next;
@@ -263,42 +265,65 @@ export class ConnectionList {
   }
 }
 
-/** A TCP + mTLS connection attempt from a sidecar to a pod. */
+/** Connection's yes/no facts, bits of one field. */
+const CLOSED = 1;
+/** In the world's list of established connections to `to` (world.trackConnection). */
+const TRACKED = 2;
+
+/**
+ * A TCP + mTLS connection attempt from a sidecar to a pod. A used (sidecar, endpoint) pair keeps its
+ * connection for the whole run (Istio's idle timeout is 1 h), so it holds what it needs and no more
+ * (issue #14): the transport it was opened through (the world and the sending pod), its peer and client,
+ * its place among the connections to the peer, and one field of facts.
+ */
 class Connection implements WireStream {
-  closed = false;
-  /** Its place among the established connections to `to` (ConnectionList); null while not tracked. */
-  list: ConnectionList | null = null;
+  /** CLOSED | TRACKED. */
+  facts = 0;
+  /** Neighbours among the established connections to `to` while tracked (ConnectionList). */
   prev: Connection | null = null;
   next: Connection | null = null;
   constructor(
-    readonly world: World,
-    readonly from: Pod,
+    readonly transport: MeshTransport,
     readonly to: Pod,
     readonly cb: ConnectCallbacks,
   ) {}
 
+  get closed(): boolean {
+    return (this.facts & CLOSED) !== 0;
+  }
+
+  /** In the world's list of established connections to `to`. */
+  get tracked(): boolean {
+    return (this.facts & TRACKED) !== 0;
+  }
+
+  /** Closed under its client (its peer went away); the caller has untracked it. */
+  markClosed(): void {
+    this.facts |= CLOSED;
+  }
+
   cancel(): void {
-    this.closed = true;
-    this.world.untrackConnection(this);
+    this.facts |= CLOSED;
+    if ((this.facts & TRACKED) !== 0) this.transport.world.untrackConnection(this);
   }
 
   static onSynReply(c: Connection): void {
-    if (c.closed) return;
+    if ((c.facts & CLOSED) !== 0) return;
     // The sidecar owns the pod's listening sockets: it accepts while the pod runs, app container or not.
     if (!c.to.proxyListening) return c.cb.onConnectFailed('connection-failure'); // RST: refused
     // TLS 1.3 (Istio mTLS) adds one more round trip before the first request can go.
-    const w = c.world;
+    const { world: w, from } = c.transport;
     w.sim.schedule(
-      w.network.oneWayMs(c.from, c.to) + w.network.oneWayMs(c.to, c.from),
+      w.network.oneWayMs(from, c.to) + w.network.oneWayMs(c.to, from),
       Connection.onHandshakeDone,
       c,
     );
   }
 
   static onHandshakeDone(c: Connection): void {
-    if (c.closed) return;
+    if ((c.facts & CLOSED) !== 0) return;
     if (!c.to.proxyListening) return c.cb.onConnectFailed('connection-failure');
-    c.world.trackConnection(c);
+    c.transport.world.trackConnection(c);
     c.cb.onConnected();
   }
 }
@@ -308,14 +333,14 @@ export type { Connection };
 /** The data plane's view of the network from one pod's sidecar. */
 export class MeshTransport implements UpstreamTransport {
   constructor(
-    private readonly world: World,
-    private readonly from: Pod,
+    readonly world: World,
+    readonly from: Pod,
   ) {}
 
   connect(endpoint: Endpoint, cb: ConnectCallbacks): WireStream {
     const w = this.world;
     const to = w.podOfEndpoint(endpoint);
-    const c = new Connection(w, this.from, to, cb);
+    const c = new Connection(this, to, cb);
     // SYN out and SYN-ACK (or RST) back; an unreachable pod never answers: the connect timeout decides.
     if (to.reachable)
       w.sim.schedule(

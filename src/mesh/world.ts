@@ -256,8 +256,9 @@ export class World implements PodDirectory {
     if (list === undefined) this.connections.set(c.to, (list = new ConnectionList()));
     list.append(c);
   }
+  /** `c` is tracked: it is in the list of its peer (closeConnectionsTo untracks a list as a whole). */
   untrackConnection(c: Connection): void {
-    c.list?.remove(c);
+    this.connections.get(c.to)!.remove(c);
   }
   /** The pod crashed or vanished: every connection to it is closed under its clients. */
   closeConnectionsTo(pod: Pod): void {
@@ -267,7 +268,7 @@ export class World implements PodDirectory {
     list.drain(World.closeUnderClient);
   }
   private static closeUnderClient(c: Connection): void {
-    c.closed = true;
+    c.markClosed();
     c.cb.onRemoteClose();
   }
 

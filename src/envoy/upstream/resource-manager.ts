@@ -12,6 +12,12 @@ type Gauges = Record<ClusterGauge, number>;
  */
 export class Resource {
   count = 0;
+  /**
+   * The value last written to the open gauge (-1 before the first inc/dec): the gauge is written only
+   * when it changes, since a store with a variable key is a slow keyed store on every request (issue #14),
+   * and nothing else writes these gauges.
+   */
+  private written = -1;
   /** ManagedResourceImpl's `on_inc_cb_`: set on `requests` when the retry budget has a budget_interval. */
   window: RetryBudgetWindow | null = null;
   constructor(
@@ -36,7 +42,11 @@ export class Resource {
     return this.count >= this.max ? 1 : 0;
   }
   private updateOpen(): void {
-    if (this.gauges !== null) this.gauges[this.openGauge!] = this.open;
+    const open = this.open;
+    if (open !== this.written && this.gauges !== null) {
+      this.written = open;
+      this.gauges[this.openGauge!] = open;
+    }
   }
 }
 

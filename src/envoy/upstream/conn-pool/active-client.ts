@@ -33,12 +33,13 @@ export class ActiveClient implements ConnectCallbacks {
    */
   remainingStreams: number;
   /**
-   * The streams on this connection, oldest first, as an intrusive list (ActiveStream.prev/next): an array
-   * would reserve 17 slots on its first push, and an idle connection of a used (sidecar, endpoint) pair
-   * lives for the whole run (Istio's idle timeout is 1 h; issue #14).
+   * The streams on this connection, newest first, as an intrusive list (ActiveStream.next: the one
+   * started before it; prev: the one after): an array would reserve 17 slots on its first push, and an
+   * idle connection of a used (sidecar, endpoint) pair lives for the whole run (Istio's idle timeout is
+   * 1 h; issue #14). Only the head is kept: the one walk oldest first (a reset of every stream when the
+   * connection closes) finds the end first.
    */
   streamHead: ActiveStream | null = null;
-  streamTail: ActiveStream | null = null;
   streamCount = 0;
   /**
    * The connect timer while Connecting, then the idle timer (armed lazily: when it fires early, because
@@ -48,16 +49,11 @@ export class ActiveClient implements ConnectCallbacks {
   timer: TimerHandle = NO_TIMER;
   /** When the connection last became idle (no streams). */
   idleSinceMs = 0;
-  /** The connect timer fired (pool failure reason Timeout). */
-  timedOut = false;
-  /** HTTP/2 PING keepalive once connected, when the cluster has one (keepalive.ts). */
-  keepalive: ConnectionKeepalive | null = null;
-  /** Neighbours in the pool's list of every connection (creation order). */
+  /** Neighbours in the pool's list of every connection, newest first (next: the one created before). */
   prev: ActiveClient | null = null;
   next: ActiveClient | null = null;
-  /** Neighbours in the pool's ready list, while Ready. */
-  readyPrev: ActiveClient | null = null;
-  readyNext: ActiveClient | null = null;
+  /** While Ready: the connection below it in the pool's ready stack (ready before it). */
+  readyBelow: ActiveClient | null = null;
 
   constructor(readonly pool: HttpConnPool) {
     const limit = pool.config.maxRequestsPerConnection;
@@ -75,16 +71,39 @@ export class ActiveClient implements ConnectCallbacks {
     return Math.min(cfg.maxRequestsPerConnection, cfg.concurrentStreamLimit);
   }
 
+  /** A frame arrived on it (KeepaliveClient resets its PING timer; nothing to do without a keepalive). */
+  onFrameReceived(): void {}
+
+  /** It closes: a keepalive stops (KeepaliveClient). */
+  stopKeepalive(): void {}
+
   onConnected(): void {
     this.pool.onClientConnected(this);
   }
 
   onConnectFailed(reason: 'connection-failure' | 'connection-timeout'): void {
-    if (reason === 'connection-timeout') this.timedOut = true;
-    this.pool.onClientRemoteClose(this);
+    this.pool.onClientRemoteClose(this, reason === 'connection-timeout');
   }
 
   onRemoteClose(): void {
     this.pool.onClientRemoteClose(this);
+  }
+}
+
+/**
+ * A connection of a cluster with an HTTP/2 keepalive (keepalive.ts): only these carry the PING state, so
+ * the connections of every other cluster, one per used (sidecar, endpoint) pair for the whole run, are a
+ * field smaller (issue #14).
+ */
+export class KeepaliveClient extends ActiveClient {
+  /** Set once connected (HttpConnPool.onClientConnected). */
+  keepalive: ConnectionKeepalive | null = null;
+
+  override onFrameReceived(): void {
+    this.keepalive?.onFrameReceived();
+  }
+
+  override stopKeepalive(): void {
+    this.keepalive?.stop();
   }
 }

@@ -2,7 +2,7 @@ import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
 import type { ResetReason } from '../transport.js';
-import { ActiveClient, ClientState } from './active-client.js';
+import { ActiveClient, ClientState, KeepaliveClient } from './active-client.js';
 import type { Cancellable, ConnPool, PoolCallbacks, PoolFailureReason } from './conn-pool.js';
 import { ConnectionKeepalive } from './keepalive.js';
 import type { PoolConfig } from './pool-config.js';
@@ -44,26 +44,31 @@ type CloseEvent = 'remote' | 'local';
 export class HttpConnPool implements ConnPool {
   /*
    * Per used (sidecar, endpoint) pair, a pool lives for the whole run, usually with one idle connection
-   * (Istio's idle timeout is 1 h), so its lists are intrusive (links on the connections and streams)
-   * and its pending queue is allocated on first use: an array reserves 17 slots on its first push
-   * (issue #14).
+   * (Istio's idle timeout is 1 h), so its lists, the pending queue included, are intrusive (links on
+   * the connections, streams and pending requests): an array reserves 17 slots on its first push, and
+   * even emptied it stays 32 bytes (issue #14).
    */
-  /** Every connection not yet closed, in creation order (ActiveClient.prev/next). */
-  private firstClient: ActiveClient | null = null;
-  private lastClient: ActiveClient | null = null;
-  private clientCount = 0;
   /**
-   * Ready connections (ActiveClient.readyPrev/readyNext); the tail is the front of Envoy's ready list
-   * (most recently ready).
+   * Every connection not yet closed, newest first (ActiveClient.next: the one created before it): the
+   * head alone is kept (a field less per used pair), as nothing walks the connections oldest first.
    */
-  private readyTail: ActiveClient | null = null;
-  /** FIFO of pending requests from `pendingHead`; entries that left early are skipped (state Gone). */
-  private pending: PendingStream[] | null = null;
-  private pendingHead = 0;
+  private newestClient: ActiveClient | null = null;
+  /**
+   * Ready connections as a stack (ActiveClient.readyBelow); the top is the front of Envoy's ready list
+   * (most recently ready). Singly linked, a field less per used pair: streams always take the top, and
+   * only a ready connection that closes or drains is looked for below it (issue #14).
+   */
+  private readyTop: ActiveClient | null = null;
+  /**
+   * FIFO of pending requests (PendingStream.next), oldest first; entries that left early stay linked
+   * until the head passes them (state Gone). A list, not an array: the first request of every new pool
+   * waits for its connection, and the array it left behind was 32 bytes per used pair (issue #14).
+   */
+  private pendingFirst: PendingStream | null = null;
+  private pendingLast: PendingStream | null = null;
   private pendingLive = 0;
   /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
   private connectingStreamCapacity = 0;
-  private numActiveStreams = 0;
   /**
    * The HTTP/1.1 upstream-ready callback of this instant: a timer handle, or a place reserved for it
    * (Simulation.reserve) while no request is pending, or NO_TIMER.
@@ -78,22 +83,30 @@ export class HttpConnPool implements ConnPool {
     readonly worker = 0,
   ) {}
 
+  /**
+   * Counted when asked (stats, views, tests), not kept: each field is 8 bytes of every used pair's pool
+   * (issue #14), and a pool has one connection or a few.
+   */
   get activeConnections(): number {
-    return this.clientCount;
+    let n = 0;
+    for (let c = this.newestClient; c !== null; c = c.next) n++;
+    return n;
   }
 
   get pendingStreams(): number {
     return this.pendingLive;
   }
 
-  /** Streams attached to connections (Envoy's num_active_streams_). */
+  /** Streams attached to connections (Envoy's num_active_streams_), counted when asked. */
   get activeStreams(): number {
-    return this.numActiveStreams;
+    let n = 0;
+    for (let c = this.newestClient; c !== null; c = c.next) n += c.streamCount;
+    return n;
   }
 
   newStream(cb: PoolCallbacks): Cancellable | null {
-    if (this.readyTail !== null) {
-      this.attachStreamToClient(this.readyTail, cb);
+    if (this.readyTop !== null) {
+      this.attachStreamToClient(this.readyTop, cb);
       // Envoy may preconnect here; with preconnect ratio 1 this only acts on requests still queued.
       this.tryCreateNewConnections();
       return null;
@@ -105,8 +118,9 @@ export class HttpConnPool implements ConnPool {
       return null;
     }
     const p = new PendingStream(this, cb);
-    if (this.pending === null) this.pending = [p];
-    else this.pending.push(p);
+    if (this.pendingLast === null) this.pendingFirst = p;
+    else this.pendingLast.next = p;
+    this.pendingLast = p;
     this.pendingLive++;
     // A reserved upstream-ready callback now has work to do: it runs at the place it was reserved at.
     const rt = this.upstreamReadyTimer;
@@ -126,17 +140,18 @@ export class HttpConnPool implements ConnPool {
 
   drain(): void {
     // closeIdleConnectionsForDrainingPool (newest first), then every remaining connection drains.
-    for (let c = this.lastClient; c !== null; ) {
-      const prev = c.prev;
+    for (let c = this.newestClient; c !== null; ) {
+      const older = c.next;
       if (
         (c.state === ClientState.Ready && c.streamCount === 0) ||
         (c.state === ClientState.Connecting && this.pendingLive === 0)
       ) {
         this.closeClient(c, 'local', 'local-reset');
       }
-      c = prev;
+      c = older;
     }
-    for (let c = this.firstClient; c !== null; c = c.next)
+    // In any order: each transition only leaves the ready list.
+    for (let c = this.newestClient; c !== null; c = c.next)
       if (c.state === ClientState.Ready || c.state === ClientState.Busy)
         this.transition(c, ClientState.Draining);
   }
@@ -157,13 +172,13 @@ export class HttpConnPool implements ConnPool {
     if (!canCreate) this.cluster.stats.counters.upstream_cx_overflow++;
     // At the limit because of other hosts' connections, a host with none still gets one, so its pending
     // requests are not stuck with no way to be served.
-    if (canCreate || this.clientCount === 0) this.createClient();
+    if (canCreate || this.newestClient === null) this.createClient();
     return canCreate;
   }
 
   private createClient(): void {
     const cfg = this.config;
-    const c = new ActiveClient(this);
+    const c = cfg.keepalive !== null ? new KeepaliveClient(this) : new ActiveClient(this);
     this.linkClient(c);
     this.connectingStreamCapacity += c.effectiveLimit;
     const { stats, resourceManager, ctx } = this.cluster;
@@ -179,8 +194,7 @@ export class HttpConnPool implements ConnPool {
     c.timer = NO_TIMER;
     if (c.state !== ClientState.Connecting) return;
     c.pool.cluster.stats.counters.upstream_cx_connect_timeout++;
-    c.timedOut = true;
-    c.pool.closeClient(c, 'local', 'local-reset');
+    c.pool.closeClient(c, 'local', 'local-reset', true);
   }
 
   onClientConnected(c: ActiveClient): void {
@@ -191,8 +205,9 @@ export class HttpConnPool implements ConnPool {
     this.transition(c, ClientState.Ready);
     const ka = this.config.keepalive;
     if (ka !== null) {
-      c.keepalive = new ConnectionKeepalive(c, ka);
-      c.keepalive.start();
+      const k = new ConnectionKeepalive(c, ka);
+      (c as KeepaliveClient).keepalive = k;
+      k.start();
     }
     this.onUpstreamReady();
     this.checkForIdle(c);
@@ -203,18 +218,19 @@ export class HttpConnPool implements ConnPool {
     this.closeClient(c, 'local', 'connection-termination');
   }
 
-  /** The transport reports the connection refused, timed out or closed by the peer. */
-  onClientRemoteClose(c: ActiveClient): void {
+  /** The transport reports the connection refused, timed out (`timedOut`) or closed by the peer. */
+  onClientRemoteClose(c: ActiveClient, timedOut = false): void {
     c.wire = null; // already closed on the transport's side
-    this.closeClient(c, 'remote', 'connection-termination');
+    this.closeClient(c, 'remote', 'connection-termination', timedOut);
   }
 
   /**
    * Closes a connection (Envoy's onConnectionEvent for RemoteClose/LocalClose). A connection that never
    * connected is a connect failure: every pending request of the pool fails with it. Streams still on
-   * it are reset with `streamReason`.
+   * it are reset with `streamReason`. `timedOut`: the connect timed out (pool failure reason Timeout);
+   * an argument, not a field of the connection, as it is only read here, in the same call.
    */
-  private closeClient(c: ActiveClient, event: CloseEvent, streamReason: ResetReason): void {
+  private closeClient(c: ActiveClient, event: CloseEvent, streamReason: ResetReason, timedOut = false): void {
     if (c.state === ClientState.Closed) return;
     const { sim } = this.cluster.ctx;
     const { stats, resourceManager } = this.cluster;
@@ -222,7 +238,7 @@ export class HttpConnPool implements ConnPool {
     if (wasConnecting) this.connectingStreamCapacity -= c.effectiveLimit;
     c.wire?.cancel();
     c.wire = null;
-    c.keepalive?.stop();
+    c.stopKeepalive();
     // The connect timer while connecting, else any idle timer.
     sim.cancel(c.timer);
     c.timer = NO_TIMER;
@@ -232,7 +248,7 @@ export class HttpConnPool implements ConnPool {
     stats.counters.upstream_cx_destroy++;
     if (wasConnecting) {
       stats.counters.upstream_cx_connect_fail++;
-      const reason: PoolFailureReason = c.timedOut
+      const reason: PoolFailureReason = timedOut
         ? 'connection-timeout'
         : event === 'remote'
           ? 'connection-failure'
@@ -250,18 +266,20 @@ export class HttpConnPool implements ConnPool {
 
   /** The codec client resets every stream of a closed connection; bookkeeping first, then callbacks. */
   private resetStreamsOf(c: ActiveClient, reason: ResetReason): void {
-    // Detached as a whole first (the connection is closed: nothing joins or leaves it meanwhile).
-    const first = c.streamHead;
+    // Detached as a whole first (the connection is closed: nothing joins or leaves it meanwhile), then
+    // walked oldest first (from the end of the newest-first list, through prev), as Envoy's list is.
+    let oldest = c.streamHead;
     c.streamHead = null;
-    c.streamTail = null;
     c.streamCount = 0;
-    for (let s = first; s !== null; s = s.next) {
+    if (oldest === null) return;
+    while (oldest.next !== null) oldest = oldest.next;
+    for (let s: ActiveStream | null = oldest; s !== null; s = s.prev) {
       s.wire?.cancel();
       s.wire = null;
       this.releaseCounts();
     }
-    for (let s = first; s !== null; ) {
-      const next = s.next;
+    for (let s: ActiveStream | null = oldest; s !== null; ) {
+      const next: ActiveStream | null = s.prev;
       s.prev = null;
       s.next = null;
       const wasSent = s.state === StreamState.Sent;
@@ -281,37 +299,34 @@ export class HttpConnPool implements ConnPool {
   // --- intrusive lists (each element is in a list at most once)
 
   private linkClient(c: ActiveClient): void {
-    c.prev = this.lastClient;
-    c.next = null;
-    if (this.lastClient === null) this.firstClient = c;
-    else this.lastClient.next = c;
-    this.lastClient = c;
-    this.clientCount++;
+    c.prev = null;
+    c.next = this.newestClient;
+    if (this.newestClient !== null) this.newestClient.prev = c;
+    this.newestClient = c;
   }
 
   private unlinkClient(c: ActiveClient): void {
-    if (c.prev === null) this.firstClient = c.next;
+    if (c.prev === null) this.newestClient = c.next;
     else c.prev.next = c.next;
-    if (c.next === null) this.lastClient = c.prev;
-    else c.next.prev = c.prev;
+    if (c.next !== null) c.next.prev = c.prev;
     c.prev = null;
     c.next = null;
-    this.clientCount--;
   }
 
   private pushReady(c: ActiveClient): void {
-    c.readyPrev = this.readyTail;
-    c.readyNext = null;
-    if (this.readyTail !== null) this.readyTail.readyNext = c;
-    this.readyTail = c;
+    c.readyBelow = this.readyTop;
+    this.readyTop = c;
   }
 
+  /** `c` is Ready, so in the stack: at the top when a stream takes it, else found from the top down. */
   private unlinkReady(c: ActiveClient): void {
-    if (c.readyPrev !== null) c.readyPrev.readyNext = c.readyNext;
-    if (c.readyNext === null) this.readyTail = c.readyPrev;
-    else c.readyNext.readyPrev = c.readyPrev;
-    c.readyPrev = null;
-    c.readyNext = null;
+    if (this.readyTop === c) this.readyTop = c.readyBelow;
+    else {
+      let above = this.readyTop!;
+      while (above.readyBelow !== c) above = above.readyBelow!;
+      above.readyBelow = c.readyBelow;
+    }
+    c.readyBelow = null;
   }
 
   // --- streams
@@ -332,7 +347,6 @@ export class HttpConnPool implements ConnPool {
     } else if (c.streamCount + 1 >= c.concurrentStreamLimit) {
       this.transition(c, ClientState.Busy);
     }
-    this.numActiveStreams++;
     // ConnPoolImplBase::attachStreamToClient: a request counts as active (host rq_active, which
     // LEAST_REQUEST reads, and the cluster's upstream_rq_active) and in upstream_rq_total only once it is
     // attached to a connection, not while it waits in the pool; released in onStreamClosed.
@@ -341,10 +355,9 @@ export class HttpConnPool implements ConnPool {
     cb.counters.counters.upstream_rq_total++;
     rm.requests.inc();
     const s = new ActiveStream(c);
-    s.prev = c.streamTail;
-    if (c.streamTail === null) c.streamHead = s;
-    else c.streamTail.next = s;
-    c.streamTail = s;
+    s.next = c.streamHead;
+    if (c.streamHead !== null) c.streamHead.prev = s;
+    c.streamHead = s;
     c.streamCount++;
     // Envoy's UpstreamRequest::onPoolReady reports the connection success (split mode resets the
     // local-origin counter; otherwise ignored), Envoy outlier_detection_impl.cc.
@@ -354,9 +367,9 @@ export class HttpConnPool implements ConnPool {
 
   /** A connection has room: attach the oldest pending requests (Envoy's onUpstreamReady). */
   private onUpstreamReady(): void {
-    while (this.pendingLive > 0 && this.readyTail !== null) {
+    while (this.pendingLive > 0 && this.readyTop !== null) {
       const p = this.popPending();
-      this.attachStreamToClient(this.readyTail, p.cb);
+      this.attachStreamToClient(this.readyTop, p.cb);
     }
   }
 
@@ -431,8 +444,7 @@ export class HttpConnPool implements ConnPool {
     const c = s.client;
     if (s.prev === null) c.streamHead = s.next;
     else s.prev.next = s.next;
-    if (s.next === null) c.streamTail = s.prev;
-    else s.next.prev = s.prev;
+    if (s.next !== null) s.next.prev = s.prev;
     s.prev = null;
     s.next = null;
     c.streamCount--;
@@ -441,7 +453,6 @@ export class HttpConnPool implements ConnPool {
 
   /** ConnPoolImplBase::onStreamClosed: the levels attachStreamToClient raised come down. */
   private releaseCounts(): void {
-    this.numActiveStreams--;
     this.host.rqActive--;
     this.cluster.stats.gauges.upstream_rq_active--;
     this.cluster.resourceManager.requests.dec();
@@ -472,9 +483,15 @@ export class HttpConnPool implements ConnPool {
   // --- pending queue
 
   private popPending(): PendingStream {
-    const q = this.pending!;
-    let p = q[this.pendingHead++]!;
-    while (p.state !== PendingState.Waiting) p = q[this.pendingHead++]!;
+    let p = this.pendingFirst!;
+    while (p.state !== PendingState.Waiting) {
+      const n = p.next!;
+      p.next = null;
+      p = n;
+    }
+    this.pendingFirst = p.next;
+    if (p.next === null) this.pendingLast = null;
+    p.next = null;
     this.leavePending(p);
     this.compactPending();
     return p;
@@ -495,30 +512,26 @@ export class HttpConnPool implements ConnPool {
   /** Fails every pending request after a connect failure (Envoy's purgePendingStreams). */
   private purgePendingStreams(reason: PoolFailureReason): void {
     // Requests queued by the failure callbacks (none in practice: retries wait a back-off) stay queued.
-    const purge = this.pending;
-    const from = this.pendingHead;
-    this.pending = null;
-    this.pendingHead = 0;
-    if (purge === null) return;
-    for (let i = from; i < purge.length; i++) {
-      const p = purge[i]!;
-      if (p.state !== PendingState.Waiting) continue;
-      this.leavePending(p);
-      p.cb.counters.counters.upstream_rq_pending_failure_eject++;
-      p.cb.onPoolFailure(reason);
+    let p = this.pendingFirst;
+    this.pendingFirst = null;
+    this.pendingLast = null;
+    while (p !== null) {
+      const next = p.next;
+      p.next = null;
+      if (p.state === PendingState.Waiting) {
+        this.leavePending(p);
+        p.cb.counters.counters.upstream_rq_pending_failure_eject++;
+        p.cb.onPoolFailure(reason);
+      }
+      p = next;
     }
   }
 
-  /** Drops the skipped prefix of the queue once it dominates. */
+  /** Forgets the entries that left early once no request waits (nothing to skip past any more). */
   private compactPending(): void {
-    const q = this.pending;
-    if (q === null) return;
     if (this.pendingLive === 0) {
-      q.length = 0;
-      this.pendingHead = 0;
-    } else if (this.pendingHead > 64 && this.pendingHead * 2 > q.length) {
-      q.splice(0, this.pendingHead);
-      this.pendingHead = 0;
+      this.pendingFirst = null;
+      this.pendingLast = null;
     }
   }
 }

@@ -17,6 +17,8 @@ export enum PendingState {
  */
 export class PendingStream implements Cancellable {
   state = PendingState.Waiting;
+  /** The next request queued after it (the pool's FIFO is intrusive: no array per pool; issue #14). */
+  next: PendingStream | null = null;
   constructor(
     readonly pool: HttpConnPool,
     readonly cb: PoolCallbacks,
@@ -44,7 +46,7 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
   state = StreamState.Attached;
   cb: StreamCallbacks | null = null;
   wire: WireStream | null = null;
-  /** Neighbours in its connection's stream list (ActiveClient.streamHead). */
+  /** Neighbours in its connection's stream list, newest first (ActiveClient.streamHead; next: older). */
   prev: ActiveStream | null = null;
   next: ActiveStream | null = null;
 
@@ -61,7 +63,7 @@ export class ActiveStream implements PoolStream, StreamCallbacks {
   onUpstreamResponse(response: HttpResponse): void {
     if (this.state !== StreamState.Sent) return;
     this.wire = null;
-    this.client.keepalive?.onFrameReceived();
+    this.client.onFrameReceived();
     this.cb!.onUpstreamResponse(response);
     // The caller normally calls done() itself; this covers callers that do not.
     this.done();

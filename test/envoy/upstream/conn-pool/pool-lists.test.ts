@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
 import type { ActiveStream } from '../../../../src/envoy/upstream/conn-pool/pool-stream.js';
@@ -77,6 +78,44 @@ describe('connection pool lists (issue #14)', () => {
     }
   });
 
+  it('ready stack: any sequence of frees, closes and new streams serves the most recently freed (property)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('free' as const), i: fc.nat(2) }),
+      fc.record({ kind: fc.constant('close' as const), i: fc.nat(2) }),
+      fc.record({ kind: fc.constant('take' as const), i: fc.constant(0) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        const s = threeBusy();
+        const clients = [s.c0, s.c1, s.c2];
+        // The model: what each connection carries (a request name, 'ready' or 'closed'), and the ready
+        // list as the doubly linked one kept it (last = front of Envoy's list).
+        const on: string[] = [s.reqs[1]!.name, s.reqs[2]!.name, s.reqs[0]!.name];
+        const ready: number[] = [];
+        let n = 0;
+        for (const { kind, i } of ops) {
+          if (kind === 'free' && on[i] !== 'ready' && on[i] !== 'closed') {
+            s.t.respond(s.t.sends.find((x) => x.request.path === `/${on[i]}`)!);
+            s.sim.runUntil(s.sim.now);
+            on[i] = 'ready';
+            ready.push(i);
+          } else if (kind === 'close' && on[i] !== 'closed') {
+            clients[i]!.onRemoteClose();
+            if (on[i] === 'ready') ready.splice(ready.indexOf(i), 1);
+            on[i] = 'closed';
+          } else if (kind === 'take' && ready.length > 0) {
+            const r = new Req(s.sim, `t${n++}`);
+            expect(s.pool.newStream(r)).toBeNull();
+            const j = ready.pop()!;
+            expect(clientOf(r)).toBe(clients[j]);
+            on[j] = r.name;
+          }
+        }
+        expect(s.pool.activeConnections).toBe(on.filter((x) => x !== 'closed').length);
+      }),
+    );
+  });
+
   it('drain closes the idle connections at once and the busy ones after their last stream', () => {
     const s = threeBusy();
     finish(s, s.reqs[1]!); // c0 idle
@@ -112,6 +151,22 @@ describe('connection pool lists (issue #14)', () => {
     }
   });
 
+  it('HTTP/2: a closed connection resets its streams oldest first, with those that ended left out', () => {
+    const { pool, sim, t } = setup('http2');
+    const order: string[] = [];
+    const reqs = [0, 1, 2, 3, 4].map((i) => {
+      const r = new Req(sim, `r${i}`);
+      r.onUpstreamReset = () => order.push(r.name);
+      return r;
+    });
+    for (const r of reqs) pool.newStream(r);
+    t.connects[0]!.cb.onConnected();
+    t.respond(t.sends[3]!);
+    t.connects[0]!.cb.onRemoteClose();
+    expect(order).toEqual(['r0', 'r1', 'r2', 'r4']);
+    expect(t.sends.map((x) => x.cancelled)).toEqual([true, true, true, false, true]);
+  });
+
   it('HTTP/2: a stream ended after the only other one keeps the connection ready for new streams', () => {
     const { pool, sim, t } = setup('http2');
     const a = new Req(sim, 'a');
@@ -125,6 +180,66 @@ describe('connection pool lists (issue #14)', () => {
     const c = new Req(sim, 'c');
     expect(pool.newStream(c)).toBeNull();
     expect(clientOf(c)).toBe(t.connects[0]!.cb);
+  });
+});
+
+describe('pending queue (issue #14: a list through the pending requests, no array per pool)', () => {
+  it('requests cancelled at the head, in the middle and at the tail are skipped; the rest attach in order', () => {
+    const { pool, sim, t } = setup('http2');
+    const reqs = [0, 1, 2, 3, 4, 5].map((i) => new Req(sim, `r${i}`));
+    const handles = reqs.map((r) => pool.newStream(r)!);
+    expect(pool.pendingStreams).toBe(6);
+    for (const i of [0, 2, 5]) handles[i]!.cancel();
+    handles[2]!.cancel(); // twice: no effect
+    expect(pool.pendingStreams).toBe(3);
+    t.connects[0]!.cb.onConnected();
+    expect(t.sends.map((x) => x.request.path)).toEqual(['/r1', '/r3', '/r4']);
+    expect(pool.pendingStreams).toBe(0);
+    expect(reqs.map((r) => r.stream !== null)).toEqual([false, true, false, true, true, false]);
+    // Empty again: a request queued now is the only one.
+    t.connects[0]!.cb.onRemoteClose();
+    const late = new Req(sim, 'late');
+    expect(pool.newStream(late)).not.toBeNull();
+    t.connects[1]!.cb.onConnected();
+    expect(t.sends.at(-1)!.request.path).toBe('/late');
+  });
+
+  it('HTTP/1.1: each connection that comes up takes the oldest request still waiting', () => {
+    const { pool, sim, t } = setup('http1');
+    const reqs = [0, 1, 2, 3].map((i) => new Req(sim, `r${i}`));
+    const handles = reqs.map((r) => pool.newStream(r)!);
+    expect(t.connects).toHaveLength(4);
+    handles[1]!.cancel();
+    t.connects[3]!.cb.onConnected();
+    expect(t.sends.map((x) => x.request.path)).toEqual(['/r0']);
+    t.connects[0]!.cb.onConnected();
+    t.connects[1]!.cb.onConnected();
+    expect(t.sends.map((x) => x.request.path)).toEqual(['/r0', '/r2', '/r3']);
+    expect(pool.pendingStreams).toBe(0);
+    // The freed connection serves the next request at once; nothing is left queued.
+    t.respond(t.sends[0]!);
+    sim.runUntil(sim.now);
+    expect(pool.newStream(new Req(sim, 'n'))).toBeNull();
+  });
+
+  it('a connect failure fails every request still waiting, oldest first, and leaves the queue empty', () => {
+    const { pool, sim, t } = setup('http2');
+    const failed: string[] = [];
+    const reqs = [0, 1, 2, 3].map((i) => {
+      const r = new Req(sim, `r${i}`);
+      r.onPoolFailure = (reason) => failed.push(`${r.name}:${reason}`);
+      return r;
+    });
+    const handles = reqs.map((r) => pool.newStream(r)!);
+    handles[1]!.cancel();
+    t.connects[0]!.cb.onConnectFailed('connection-failure');
+    expect(failed).toEqual(['r0:connection-failure', 'r2:connection-failure', 'r3:connection-failure']);
+    expect(pool.pendingStreams).toBe(0);
+    const again = new Req(sim, 'again');
+    expect(pool.newStream(again)).not.toBeNull();
+    expect(pool.pendingStreams).toBe(1);
+    t.connects.at(-1)!.cb.onConnected();
+    expect(again.stream).not.toBeNull();
   });
 });
 
