@@ -24,6 +24,8 @@ const CANCELLED = 2;
 
 const SLOT_SPACE = 2 ** 26; // at most 67 million events pending at once
 const GEN_SPACE = 2 ** 26; // generations wrap after 67 million reuses of one slot (gen << 2 fits 32 bits)
+/** Cancelled entries tolerated in the queue before a compaction is considered. */
+const COMPACT_MIN = 4096;
 
 export type StopReason = 'empty' | 'until' | 'max-events' | 'max-time' | 'stopped';
 
@@ -88,6 +90,11 @@ export class Simulation {
     return this.queue.size - this.cancelledPending;
   }
 
+  /** Entries the queue holds: the pending events and the cancelled ones it has not dropped yet. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
   /** Schedules `fn(arg)` to run `delayMs` from now (0 = later in this same instant, after what is queued). */
   schedule<A>(delayMs: number, fn: EventFn<A>, arg: A): TimerHandle {
     if (!(delayMs >= 0))
@@ -137,8 +144,12 @@ export class Simulation {
     this.rec[3 * slot + 2] = (gen << 2) | CANCELLED;
     this.rec[3 * slot + 1] = undefined;
     this.cancelledPending++;
-    // Lazy deletion keeps cancel O(1); compact when dead entries dominate so the heap stays small.
-    if (this.cancelledPending > 4096 && this.cancelledPending * 2 > this.queue.size) this.compact();
+    // Lazy deletion keeps cancel O(1); compact once dead entries are a quarter of the queue, so the
+    // heap stays small. A quarter, not a half: a large mesh cancels one connect timer per connection
+    // and keeps one idle timer pending per connection, so dead entries sit at just under half for the
+    // whole run, each holding its slot and heap entry (issue #14). Compaction costs O(queue) per
+    // quarter of it dropped: amortized O(1) per cancel.
+    if (this.cancelledPending > COMPACT_MIN && this.cancelledPending * 4 > this.queue.size) this.compact();
     return true;
   }
 

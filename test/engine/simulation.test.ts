@@ -70,6 +70,33 @@ describe('Simulation.cancel', () => {
     expect(sim.cancel(NO_TIMER)).toBe(false);
   });
 
+  it('compacts once more than 4,096 entries and more than a quarter of the queue are cancelled', () => {
+    const noop = () => {};
+    // A quarter: 20,000 entries, compacted at the 5,001st cancel (5,001 x 4 > 20,000), not the 5,000th.
+    const a = new Simulation();
+    const ha = Array.from({ length: 20_000 }, (_, i) => a.schedule(1000 + i, noop, null));
+    for (let i = 0; i < 5000; i++) a.cancel(ha[i]!);
+    expect(a.queued).toBe(20_000);
+    expect(a.pending).toBe(15_000);
+    a.cancel(ha[5000]!);
+    expect(a.queued).toBe(14_999);
+    expect(a.pending).toBe(14_999);
+    // The floor: 10,000 entries, a quarter is passed early, but 4,096 cancelled entries are tolerated.
+    const b = new Simulation();
+    const hb = Array.from({ length: 10_000 }, (_, i) => b.schedule(1000 + i, noop, null));
+    for (let i = 0; i < 4096; i++) b.cancel(hb[i]!);
+    expect(b.queued).toBe(10_000);
+    b.cancel(hb[4096]!);
+    expect(b.queued).toBe(10_000 - 4097);
+    // The survivors still fire in order, and a cancelled handle stays dead after its slot is reused.
+    const fired: number[] = [];
+    b.schedule(0.5, (x: number) => fired.push(x), -1);
+    b.runUntil(1000 + 4099);
+    expect(b.cancel(hb[0]!)).toBe(false);
+    expect(b.executed).toBe(1 + 3); // the one at 0.5 ms and those at 5,097, 5,098 and 5,099 ms
+    expect(fired).toEqual([-1]);
+  });
+
   it('compacts when most entries are cancelled and keeps the survivors in order', () => {
     const sim = new Simulation();
     const fired: number[] = [];
