@@ -26,6 +26,8 @@ const chain = (services: number, pods: number, clients: number, rate: number, du
   retries: false,
 });
 
+const REFERENCE = 'reference-200svc-5000pods';
+
 /**
  * The cases of issue #14. `scale` multiplies simulated time; `full` adds the reference large mesh at its
  * full 10 simulated minutes (else 20 s of it) and the 1,000-pod case at twice its time (memory must stay
@@ -50,7 +52,7 @@ export function scaleCases(scale: number, full: boolean): ScaleCase[] {
       },
     },
     {
-      name: 'reference-200svc-5000pods',
+      name: REFERENCE,
       params: {
         services: 200,
         podsPerService: 25,
@@ -82,6 +84,17 @@ const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
 
 /**
+ * What the reference mesh's 10 simulated minutes would take on one core, from a shorter run at its
+ * steady rate (hops per simulated second as run, CPU per hop of quarters 2-4): the issue's target is
+ * 10 CPU minutes. `--full` measures it instead.
+ */
+function extrapolateReference(f: ScaleFigures | undefined, simulatedMs: number | undefined) {
+  if (f === undefined || simulatedMs === undefined || f.steadyHopsPerCpuSec === 0) return null;
+  const hops = (f.hops / simulatedMs) * 600_000;
+  return { hops: Math.round(hops), cpuMinutes: Math.round((hops / f.steadyHopsPerCpuSec / 60) * 10) / 10 };
+}
+
+/**
  * Scaling figures (issue #14): each generated mesh in its own Node process (peak RSS and GC are per
  * case), then the ratios the issue's targets are stated in. `MESHSIM_BENCH_FULL=1` or `--full` runs
  * the reference large mesh for its full 10 simulated minutes; `--cases=a,b` runs only the cases named.
@@ -93,7 +106,8 @@ export async function scaleBench(scale: number) {
     ?.slice('--cases='.length)
     .split(',');
   const out: Record<string, ScaleFigures> = {};
-  for (const c of scaleCases(scale, full)) {
+  const cases = scaleCases(scale, full);
+  for (const c of cases) {
     if (only !== undefined && !only.includes(c.name)) continue;
     const f = runChild<ScaleFigures>(c, 'run');
     f.allocation = runChild<AllocationFigures>(c, 'alloc');
@@ -117,8 +131,13 @@ export async function scaleBench(scale: number) {
     cases: out,
     /** Ratios of hops per CPU second (robust to waiting for a core on a shared machine)... */
     ratios: ratios((f) => f?.hopsPerCpuSec),
-    /** ...and of hops per wall second. */
+    /** ...and of hops per wall second... */
     wallRatios: ratios((f) => f?.hopsPerSec),
+    /** ...and of hops per CPU second once warmed up (quarters 2-4 of simulated time). */
+    steadyRatios: ratios((f) => f?.steadyHopsPerCpuSec),
+    referenceTenMinutes: full
+      ? null
+      : extrapolateReference(out[REFERENCE], cases.find((c) => c.name === REFERENCE)?.params.durationMs),
     loadAverage1m: loadavg()[0],
   };
 }

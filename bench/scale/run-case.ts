@@ -44,6 +44,15 @@ export interface ScaleFigures {
   heapMiBOverTime: number[];
   /** Wall ms spent on each quarter of simulated time (flat when the cost per hop does not grow). */
   wallMsPerQuarter: number[];
+  /** CPU ms (user + system) of each quarter of simulated time; the first also holds the build. */
+  cpuMsPerQuarter: number[];
+  /** Hops finished in each quarter of simulated time. */
+  hopsPerQuarter: number[];
+  /**
+   * Hops per CPU second over the last three quarters: the cost per hop once the JIT has warmed up and
+   * the start-up (route tables, first clusters) is behind, which in a 5-s run is up to half its time.
+   */
+  steadyHopsPerCpuSec: number;
   conservationHolds: boolean;
 }
 
@@ -176,12 +185,16 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
   obs.observe({ entryTypes: ['gc'] });
   const heap: number[] = [];
   const quarters: number[] = [];
+  const cpuQuarters: number[] = [];
+  const hopQuarters: number[] = [];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const { world, recorder } = buildRun(load.loaded);
   const t1 = performance.now();
   let mark = 0.25;
   let quarterStart: number | undefined;
+  let cpuMark = 0;
+  let hopMark = 0;
   runToEnd(world, {
     progressEveryMs: p.durationMs / 100,
     onProgress: (f) => {
@@ -190,6 +203,13 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
         const now = performance.now();
         quarters.push(Math.round(now - (quarterStart ?? t1)));
         quarterStart = now;
+        const c = process.cpuUsage(cpu0);
+        const cpuMs = (c.user + c.system) / 1000;
+        cpuQuarters.push(Math.round(cpuMs - cpuMark));
+        cpuMark = cpuMs;
+        const h = hopsSoFar(recorder);
+        hopQuarters.push(h - hopMark);
+        hopMark = h;
         mark += 0.25;
       }
     },
@@ -218,11 +238,32 @@ export function runScaleCase(p: MeshParams): ScaleFigures {
     peakRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
     heapMiBOverTime: heap,
     wallMsPerQuarter: quarters,
+    cpuMsPerQuarter: cpuQuarters,
+    hopsPerQuarter: hopQuarters,
+    steadyHopsPerCpuSec: steadyRate(hopQuarters, cpuQuarters),
     conservationHolds: r.conservation.started === r.conservation.finished + r.conservation.inFlightAtEnd,
   };
   // GC entries arrive asynchronously: read them once the caller yields (finishGcShare).
   pendingGc = { obs, wallMs: t3 - t0, read: () => gcMs };
   return figures;
+}
+
+/** Upstream tries finished so far (the figure `hops` counts at the end), summed over the services. */
+function hopsSoFar(recorder: { services: ReadonlyMap<string, { requests: number }> }): number {
+  let n = 0;
+  for (const s of recorder.services.values()) n += s.requests;
+  return n;
+}
+
+/** Hops per CPU second over quarters 2-4 (0 when they took no measurable CPU). */
+function steadyRate(hops: readonly number[], cpuMs: readonly number[]): number {
+  let h = 0;
+  let ms = 0;
+  for (let i = 1; i < hops.length; i++) {
+    h += hops[i]!;
+    ms += cpuMs[i]!;
+  }
+  return ms > 0 ? Math.round(h / (ms / 1000)) : 0;
 }
 
 let pendingGc: { obs: PerformanceObserver; wallMs: number; read: () => number } | undefined;
