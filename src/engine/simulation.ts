@@ -1,5 +1,6 @@
 import { BinaryHeapQueue } from './binary-heap-queue.js';
 import type { EventQueue, EventQueueKind } from './event-queue.js';
+import { FixedDelayTimers } from './fixed-delay-timers.js';
 import { SdslQueue } from './sdsl-queue.js';
 
 /**
@@ -17,15 +18,24 @@ export type TimerHandle = number;
 /** No event; `cancel(NO_TIMER)` is a no-op. Handy as the initial value of a timer field. */
 export const NO_TIMER: TimerHandle = -1;
 
-// Slot lifecycle: FREE -> PENDING (scheduled) -> FREE (fired) or CANCELLED -> FREE (entry left the heap).
+// Slot lifecycle: FREE -> PENDING (scheduled) -> FREE (fired) or CANCELLED -> FREE (entry left the heap);
+// FREE -> LISTED (in a fixed-delay list, scheduleFixed) -> FREE (fired or cancelled). A PROXY slot is a
+// fixed-delay list's one heap entry, never freed.
 const FREE = 0;
 const PENDING = 1;
 const CANCELLED = 2;
+const LISTED = 3;
+const PROXY = 4;
+/** Bits of a slot's state below its generation. */
+const STATE_BITS = 3;
+const STATE_MASK = 7;
 
 const SLOT_SPACE = 2 ** 26; // at most 67 million events pending at once
-const GEN_SPACE = 2 ** 26; // generations wrap after 67 million reuses of one slot (gen << 2 fits 32 bits)
+const GEN_SPACE = 2 ** 26; // generations wrap after 67 million reuses of one slot (gen << 3 fits 32 bits)
 /** Cancelled entries tolerated in the queue before a compaction is considered. */
 const COMPACT_MIN = 4096;
+/** Distinct delays given fixed-delay lists; a delay beyond them is scheduled on the heap (same order). */
+const MAX_FIXED_LISTS = 256;
 
 export type StopReason = 'empty' | 'until' | 'max-events' | 'max-time' | 'stopped';
 
@@ -60,7 +70,7 @@ export class Simulation {
   private readonly queue: EventQueue;
   /**
    * Per slot s, three adjacent elements so that firing an event touches one cache line:
-   * rec[3s] = callback, rec[3s+1] = argument, rec[3s+2] = generation << 2 | state (a small integer).
+   * rec[3s] = callback, rec[3s+1] = argument (a PROXY's list), rec[3s+2] = generation << 3 | state.
    */
   private rec: unknown[] = [];
   private free: Int32Array = new Int32Array(1024);
@@ -68,6 +78,10 @@ export class Simulation {
   private nextSlot = 0;
   private seq = 0;
   private cancelledPending = 0;
+  /** The fixed-delay lists by delay (scheduleFixed), their live timers, and their entries in the heap. */
+  private readonly fixed = new Map<number, FixedDelayTimers>();
+  private listedLive = 0;
+  private proxiesQueued = 0;
   /**
    * Where the run is in (time, seq) order, for reserved places (reserve): every seq below
    * `instantFirstSeq` was issued at an earlier instant, `firedSeq` is the seq of the event fired last.
@@ -77,7 +91,10 @@ export class Simulation {
   private stopRequested = false;
   private readonly maxEvents: number;
   private readonly maxTimeMs: number;
-  private readonly isLive = (slot: number): boolean => this.stateOf(slot) === PENDING;
+  private readonly isLive = (slot: number): boolean => {
+    const st = this.stateOf(slot);
+    return st === PENDING || st === PROXY;
+  };
 
   constructor(options: SimulationOptions = {}) {
     this.queue = options.queue === 'js-sdsl' ? new SdslQueue() : new BinaryHeapQueue();
@@ -87,7 +104,7 @@ export class Simulation {
 
   /** Events scheduled and not yet fired or cancelled. */
   get pending(): number {
-    return this.queue.size - this.cancelledPending;
+    return this.queue.size - this.cancelledPending - this.proxiesQueued + this.listedLive;
   }
 
   /** Entries the queue holds: the pending events and the cancelled ones it has not dropped yet. */
@@ -106,6 +123,41 @@ export class Simulation {
   scheduleAt<A>(timeMs: number, fn: EventFn<A>, arg: A): TimerHandle {
     if (!(timeMs >= this.now)) throw new RangeError(`scheduleAt: ${timeMs} is before now (${this.now})`);
     return this.enqueue(timeMs, fn as EventFn<unknown>, arg);
+  }
+
+  /**
+   * `schedule(delayMs, fn, arg)` for a delay many timers share (a connect or idle timeout, a route
+   * timeout): the same event at the same place in (time, seq) order, kept in a FIFO list of that delay
+   * (fixed-delay-timers.ts) behind one heap entry instead of an entry of its own. Cancelling is O(1) and
+   * frees the timer's slot at once. For timers that are mostly cancelled or outlive the run, so that the
+   * heap holds what is about to happen and not one dead or distant entry per connection (issue #14).
+   * Beyond MAX_FIXED_LISTS distinct delays it is plain `schedule`, with the same result.
+   */
+  scheduleFixed<A>(delayMs: number, fn: EventFn<A>, arg: A): TimerHandle {
+    if (!(delayMs >= 0))
+      throw new RangeError(`scheduleFixed: delay must be a non-negative number, got ${delayMs}`);
+    let list = this.fixed.get(delayMs);
+    if (list === undefined) {
+      // Delays drawn per timer (a header's timeout) must not grow the map without end.
+      if (this.fixed.size >= MAX_FIXED_LISTS)
+        return this.enqueue(this.now + delayMs, fn as EventFn<unknown>, arg);
+      const proxy = this.freeTop > 0 ? this.free[--this.freeTop]! : this.newSlot();
+      list = new FixedDelayTimers(delayMs, proxy);
+      this.rec[3 * proxy + 1] = list;
+      this.rec[3 * proxy + 2] = PROXY; // generation 0: no handle ever names it
+      this.fixed.set(delayMs, list);
+    }
+    const slot = this.freeTop > 0 ? this.free[--this.freeTop]! : this.newSlot();
+    const rec = this.rec;
+    rec[3 * slot] = fn;
+    rec[3 * slot + 1] = arg;
+    const gen = (rec[3 * slot + 2] as number) >>> STATE_BITS;
+    rec[3 * slot + 2] = (gen << STATE_BITS) | LISTED;
+    const handle = gen * SLOT_SPACE + slot;
+    list.push(this.now + delayMs, this.seq++, handle);
+    this.listedLive++;
+    if (!list.queued) this.queueProxy(list);
+    return handle;
   }
 
   /**
@@ -140,15 +192,21 @@ export class Simulation {
     if (handle < 0) return false;
     const slot = handle % SLOT_SPACE;
     const gen = (handle - slot) / SLOT_SPACE;
-    if (slot >= this.nextSlot || this.rec[3 * slot + 2] !== ((gen << 2) | PENDING)) return false;
-    this.rec[3 * slot + 2] = (gen << 2) | CANCELLED;
+    if (slot >= this.nextSlot) return false;
+    const st = this.rec[3 * slot + 2];
+    if (st === ((gen << STATE_BITS) | LISTED)) {
+      // Its list entry no longer matches the slot's generation: dropped when it reaches the front.
+      this.release(slot);
+      this.listedLive--;
+      return true;
+    }
+    if (st !== ((gen << STATE_BITS) | PENDING)) return false;
+    this.rec[3 * slot + 2] = (gen << STATE_BITS) | CANCELLED;
     this.rec[3 * slot + 1] = undefined;
     this.cancelledPending++;
     // Lazy deletion keeps cancel O(1); compact once dead entries are a quarter of the queue, so the
-    // heap stays small. A quarter, not a half: a large mesh cancels one connect timer per connection
-    // and keeps one idle timer pending per connection, so dead entries sit at just under half for the
-    // whole run, each holding its slot and heap entry (issue #14). Compaction costs O(queue) per
-    // quarter of it dropped: amortized O(1) per cancel.
+    // heap stays small (timers that are mostly cancelled belong in scheduleFixed's lists). Compaction
+    // costs O(queue) per quarter of it dropped: amortized O(1) per cancel.
     if (this.cancelledPending > COMPACT_MIN && this.cancelledPending * 4 > this.queue.size) this.compact();
     return true;
   }
@@ -170,7 +228,10 @@ export class Simulation {
     if (this.queue.size === 0) return false;
     const t = this.queue.peekTime();
     const seq = this.queue.peekSeq();
-    this.fire(t, seq, this.queue.pop());
+    const slot = this.queue.pop();
+    // After skipCancelled a list's entry at the head is keyed by its live front: it fires.
+    if (this.stateOf(slot) === PROXY) this.onProxy(slot, t, seq);
+    else this.fire(t, seq, slot);
     return true;
   }
 
@@ -197,7 +258,12 @@ export class Simulation {
       }
       const seq = queue.peekSeq();
       const slot = queue.pop();
-      if (this.stateOf(slot) !== PENDING) {
+      const st = this.stateOf(slot);
+      if (st !== PENDING) {
+        if (st === PROXY) {
+          if (this.onProxy(slot, t, seq) && this.stopRequested) return this.outcome('stopped', startEvents);
+          continue;
+        }
         this.release(slot);
         this.cancelledPending--;
         continue;
@@ -219,7 +285,48 @@ export class Simulation {
   }
 
   private stateOf(slot: number): number {
-    return (this.rec[3 * slot + 2] as number) & 3;
+    return (this.rec[3 * slot + 2] as number) & STATE_MASK;
+  }
+
+  /** Whether a fixed-delay list's entry still names a live timer (not fired, not cancelled). */
+  private isListed(handle: number): boolean {
+    const slot = handle % SLOT_SPACE;
+    return this.rec[3 * slot + 2] === ((((handle - slot) / SLOT_SPACE) << STATE_BITS) | LISTED);
+  }
+
+  private dropDead(list: FixedDelayTimers): void {
+    while (list.size > 0 && !this.isListed(list.frontHandle())) list.shift();
+  }
+
+  /** Queues the list's heap entry, keyed by its front; the front must be live. */
+  private queueProxy(list: FixedDelayTimers): void {
+    list.queued = true;
+    this.proxiesQueued++;
+    this.queue.push(list.frontTime(), list.frontSeq(), list.proxySlot);
+  }
+
+  /**
+   * A list's heap entry, keyed (t, seq), left the heap. If that is still its front, the front fires (and
+   * the entry goes back keyed by the next live one); if the front was cancelled since, the entry goes
+   * back keyed by the first live one, later than (t, seq), and nothing fires. Returns whether it fired.
+   */
+  private onProxy(proxySlot: number, t: number, seq: number): boolean {
+    const list = this.rec[3 * proxySlot + 1] as FixedDelayTimers;
+    list.queued = false;
+    this.proxiesQueued--;
+    this.dropDead(list);
+    if (list.size === 0) return false;
+    if (list.frontTime() !== t || list.frontSeq() !== seq) {
+      this.queueProxy(list);
+      return false;
+    }
+    const slot = list.frontHandle() % SLOT_SPACE;
+    list.shift();
+    this.dropDead(list);
+    if (list.size > 0) this.queueProxy(list);
+    this.listedLive--;
+    this.fire(t, seq, slot);
+    return true;
   }
 
   private fire(t: number, seq: number, slot: number): void {
@@ -243,8 +350,8 @@ export class Simulation {
     const rec = this.rec;
     rec[3 * slot] = fn;
     rec[3 * slot + 1] = arg;
-    const gen = (rec[3 * slot + 2] as number) >>> 2;
-    rec[3 * slot + 2] = (gen << 2) | PENDING;
+    const gen = (rec[3 * slot + 2] as number) >>> STATE_BITS;
+    rec[3 * slot + 2] = (gen << STATE_BITS) | PENDING;
     this.queue.push(timeMs, seq, slot);
     return gen * SLOT_SPACE + slot;
   }
@@ -266,16 +373,30 @@ export class Simulation {
     // a fired event does not keep its entity alive.
     const rec = this.rec;
     rec[3 * slot + 1] = undefined;
-    rec[3 * slot + 2] = ((((rec[3 * slot + 2] as number) >>> 2) + 1) % GEN_SPACE) << 2; // FREE, next generation
+    rec[3 * slot + 2] = ((((rec[3 * slot + 2] as number) >>> STATE_BITS) + 1) % GEN_SPACE) << STATE_BITS; // FREE, next generation
     this.free[this.freeTop++] = slot;
   }
 
   /** Pops cancelled entries off the head so `peekTime` is the next live event. */
   private skipCancelled(): void {
     const queue = this.queue;
-    while (queue.size > 0 && this.stateOf(queue.peekSlot()) === CANCELLED) {
-      this.release(queue.pop());
-      this.cancelledPending--;
+    while (queue.size > 0) {
+      const slot = queue.peekSlot();
+      const st = this.stateOf(slot);
+      if (st === CANCELLED) {
+        this.release(queue.pop());
+        this.cancelledPending--;
+      } else if (st === PROXY) {
+        const list = this.rec[3 * slot + 1] as FixedDelayTimers;
+        this.dropDead(list);
+        if (list.size > 0 && list.frontTime() === queue.peekTime() && list.frontSeq() === queue.peekSeq())
+          return;
+        // Its front was cancelled: re-key the entry by the first live one (or drop it).
+        queue.pop();
+        list.queued = false;
+        this.proxiesQueued--;
+        if (list.size > 0) this.queueProxy(list);
+      } else return;
     }
   }
 

@@ -321,7 +321,7 @@ class OutboundCall {
       port: u.port,
     };
     if (this.call.timeoutMs > 0)
-      this.timer = world.sim.schedule(this.call.timeoutMs, OutboundCall.onTimeout, this);
+      this.timer = world.sim.scheduleFixed(this.call.timeoutMs, OutboundCall.onTimeout, this);
     app.pod.chargeProxyCpu(world.opts.scenario.sidecar.cpuPerRequestMs);
     this.active = world.outboundOf(app.pod).outbound(req, this);
   }

@@ -180,7 +180,7 @@ abstract class ClientRequestSink {
     this.startMs = nowMs;
     this.done = false;
     if (timeoutMs > 0)
-      this.timer = this.genWorld().sim.schedule(timeoutMs, ClientRequestSink.onTimeout, this);
+      this.timer = this.genWorld().sim.scheduleFixed(timeoutMs, ClientRequestSink.onTimeout, this);
   }
 
   onResponse(r: HttpResponse, _info: RequestInfo): void {

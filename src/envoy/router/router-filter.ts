@@ -270,7 +270,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
     }
     this.hashKey = requestHashKey(route.hashPolicy, req, ctx.sourceIp);
     // The global timer starts when the request is fully received: after any fault delay (Envoy router.cc FilterUtility::finalTimeout).
-    if (timeoutMs > 0) this.globalTimer = ctx.sim.schedule(timeoutMs, ActiveRequest.onGlobalTimeout, this);
+    if (timeoutMs > 0)
+      this.globalTimer = ctx.sim.scheduleFixed(timeoutMs, ActiveRequest.onGlobalTimeout, this);
     if (route.mirrors.length > 0) sendShadows(ctx, route, req, timeoutMs, this.worker, this.measured);
     this.startAttempt();
   }
@@ -361,7 +362,7 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
   onAttemptReady(a: UpstreamRequest): void {
     // The per-try timer starts at pool ready: time queued in the pool does not count (Istio retry.go; Envoy retry_state_impl.cc).
     if (this.perTryTimeoutMs > 0)
-      a.perTryTimer = this.ctx.sim.schedule(this.perTryTimeoutMs, ActiveRequest.onPerTryTimeout, a);
+      a.perTryTimer = this.ctx.sim.scheduleFixed(this.perTryTimeoutMs, ActiveRequest.onPerTryTimeout, a);
     a.stream!.send(this.request, a);
   }
 

@@ -89,7 +89,7 @@ class ShadowRequest implements PoolCallbacks, StreamCallbacks {
 
   /** The async client runs on the worker of the request it copies, so it uses that worker's pools. */
   start(timeoutMs: number, worker: number): void {
-    if (timeoutMs > 0) this.timer = this.ctx.sim.schedule(timeoutMs, ShadowRequest.onTimeout, this);
+    if (timeoutMs > 0) this.timer = this.ctx.sim.scheduleFixed(timeoutMs, ShadowRequest.onTimeout, this);
     this.pending = this.cluster.connPool(this.host, worker).newStream(this);
   }
 

@@ -185,7 +185,7 @@ export class HttpConnPool implements ConnPool {
     stats.counters.upstream_cx_total++;
     stats.gauges.upstream_cx_active++;
     resourceManager.connections.inc();
-    c.timer = ctx.sim.schedule(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c);
+    c.timer = ctx.sim.scheduleFixed(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c);
     // Connection setup costs the transport's round trips (TCP, then mTLS).
     c.wire = ctx.transport.connect(this.host.endpoint, c);
   }
@@ -462,7 +462,7 @@ export class HttpConnPool implements ConnPool {
     if (c.state !== ClientState.Ready || c.streamCount > 0) return;
     c.idleSinceMs = this.cluster.ctx.sim.now;
     if (c.timer === NO_TIMER)
-      c.timer = this.cluster.ctx.sim.schedule(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c);
+      c.timer = this.cluster.ctx.sim.scheduleFixed(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c);
   }
 
   /** common_http_protocol_options.idle_timeout: a connection with no stream for that long is closed. */

@@ -76,7 +76,7 @@ export class ConnectionKeepalive {
     const transport = pool.cluster.ctx.transport;
     if (transport.ping === undefined) return;
     k.state = KeepaliveState.AwaitingAck;
-    k.timer = k.sim.schedule(k.cfg.timeoutMs, ConnectionKeepalive.onTimeout, k);
+    k.timer = k.sim.scheduleFixed(k.cfg.timeoutMs, ConnectionKeepalive.onTimeout, k);
     k.ping = transport.ping(pool.host.endpoint, () => k.onKeepaliveResponse());
   }
 
@@ -84,7 +84,7 @@ export class ConnectionKeepalive {
   onFrameReceived(): void {
     if (this.state !== KeepaliveState.AwaitingAck) return;
     this.sim.cancel(this.timer);
-    this.timer = this.sim.schedule(this.cfg.timeoutMs, ConnectionKeepalive.onTimeout, this);
+    this.timer = this.sim.scheduleFixed(this.cfg.timeoutMs, ConnectionKeepalive.onTimeout, this);
   }
 
   private static onTimeout(k: ConnectionKeepalive): void {

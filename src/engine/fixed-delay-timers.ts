@@ -1,0 +1,70 @@
+/** Doubles per entry: time, seq, handle. */
+const W = 3;
+
+/**
+ * The timers that share one delay, in arming order: a FIFO ring of (time, seq, handle) entries. Each is
+ * armed at `now + delay` with the next sequence number, and `now` never goes back, so arming order is
+ * also (time, seq) order and the front is always the earliest: the kernel keeps one heap entry for the
+ * whole list, keyed by its front (libevent's "common timeouts", for the same reason: thousands of
+ * connect and idle timeouts of one length, most cancelled or outliving the run, would otherwise fill the
+ * heap). A cancelled entry is not found and removed: the kernel frees its slot at once, and the entry,
+ * whose handle no longer matches its slot's generation, is dropped when it reaches the front.
+ */
+export class FixedDelayTimers {
+  /** Whether the list's heap entry is in the queue (only while the list holds a live entry). */
+  queued = false;
+  private buf = new Float64Array(W * 16);
+  /** Capacity in entries minus one (capacity is a power of two). */
+  private mask = 15;
+  private head = 0;
+  private n = 0;
+
+  constructor(
+    readonly delayMs: number,
+    /** The kernel slot of the list's heap entry (held for the simulation's life). */
+    readonly proxySlot: number,
+  ) {}
+
+  get size(): number {
+    return this.n;
+  }
+
+  push(timeMs: number, seq: number, handle: number): void {
+    if (this.n > this.mask) this.grow();
+    const i = ((this.head + this.n) & this.mask) * W;
+    const buf = this.buf;
+    buf[i] = timeMs;
+    buf[i + 1] = seq;
+    buf[i + 2] = handle;
+    this.n++;
+  }
+
+  /** Only call when `size > 0`. */
+  frontTime(): number {
+    return this.buf[this.head * W]!;
+  }
+
+  frontSeq(): number {
+    return this.buf[this.head * W + 1]!;
+  }
+
+  frontHandle(): number {
+    return this.buf[this.head * W + 2]!;
+  }
+
+  shift(): void {
+    this.head = (this.head + 1) & this.mask;
+    this.n--;
+  }
+
+  private grow(): void {
+    const cap = this.mask + 1;
+    const next = new Float64Array(cap * 2 * W);
+    const first = cap - this.head; // entries from head to the end of the old buffer
+    next.set(this.buf.subarray(this.head * W), 0);
+    next.set(this.buf.subarray(0, this.head * W), first * W);
+    this.buf = next;
+    this.head = 0;
+    this.mask = cap * 2 - 1;
+  }
+}

@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type EventQueueKind, RandomStreams, Simulation } from '../../src/engine/index.js';
+
+describe('Simulation.scheduleFixed', () => {
+  it('fires at now + delay in (time, seq) order with the events of the heap', () => {
+    const sim = new Simulation();
+    const trace: string[] = [];
+    const push = (label: string) => trace.push(`${sim.now}:${label}`);
+    sim.scheduleFixed(5, push, 'fixed-a');
+    sim.schedule(5, push, 'heap-b');
+    sim.scheduleFixed(5, push, 'fixed-c');
+    sim.schedule(2, push, 'heap-early');
+    sim.runUntil(3);
+    sim.scheduleFixed(5, push, 'fixed-at-8');
+    sim.schedule(5, push, 'heap-at-8');
+    sim.run();
+    expect(trace).toEqual([
+      '2:heap-early',
+      '5:fixed-a',
+      '5:heap-b',
+      '5:fixed-c',
+      '8:fixed-at-8',
+      '8:heap-at-8',
+    ]);
+    expect(sim.executed).toBe(6);
+  });
+
+  it('a cancelled front is skipped without counting an event; pending counts live timers only', () => {
+    const sim = new Simulation();
+    const trace: string[] = [];
+    const push = (label: string) => trace.push(`${sim.now}:${label}`);
+    const a = sim.scheduleFixed(10, push, 'a');
+    sim.runUntil(1);
+    const b = sim.scheduleFixed(10, push, 'b');
+    sim.runUntil(2);
+    sim.scheduleFixed(10, push, 'c');
+    expect(sim.pending).toBe(3);
+    expect(sim.cancel(a)).toBe(true);
+    expect(sim.cancel(a)).toBe(false);
+    expect(sim.cancel(b)).toBe(true);
+    expect(sim.pending).toBe(1);
+    expect(sim.peek()).toBe(12);
+    expect(sim.runUntil(11.999)).toMatchObject({ reason: 'until', events: 0 });
+    expect(sim.runUntil(12)).toMatchObject({ reason: 'empty', events: 1 });
+    expect(trace).toEqual(['12:c']);
+    expect(sim.pending).toBe(0);
+  });
+
+  it('a stale handle (fired, or its slot reused) cancels nothing', () => {
+    const sim = new Simulation();
+    const trace: string[] = [];
+    const h = sim.scheduleFixed(1, (l: string) => trace.push(l), 'first');
+    sim.run();
+    const reused = sim.scheduleFixed(1, (l: string) => trace.push(l), 'second');
+    expect(sim.cancel(h)).toBe(false);
+    sim.run();
+    expect(trace).toEqual(['first', 'second']);
+    expect(sim.cancel(reused)).toBe(false);
+  });
+
+  it('step and stop see a fixed-delay timer as one event', () => {
+    const sim = new Simulation();
+    const trace: string[] = [];
+    const first = sim.scheduleFixed(3, (l: string) => trace.push(l), 'cancelled');
+    sim.scheduleFixed(
+      3,
+      (l: string) => {
+        trace.push(l);
+        sim.stop();
+      },
+      'stops',
+    );
+    sim.schedule(4, (l: string) => trace.push(l), 'later');
+    sim.cancel(first);
+    expect(sim.run()).toMatchObject({ reason: 'stopped', events: 1, nowMs: 3 });
+    expect(sim.step()).toBe(true);
+    expect(sim.step()).toBe(false);
+    expect(trace).toEqual(['stops', 'later']);
+  });
+
+  it('keeps order past the ring buffer growing while it wraps, and through a compaction', () => {
+    const sim = new Simulation();
+    const fired: number[] = [];
+    const handles: number[] = [];
+    // 16 fit the first ring; shifting 5 and pushing 40 more wraps it, then grows it twice.
+    for (let i = 0; i < 16; i++) handles.push(sim.scheduleFixed(100, (n: number) => fired.push(n), i));
+    for (let i = 0; i < 5; i++) sim.cancel(handles[i]!);
+    sim.runUntil(0.5);
+    for (let i = 16; i < 56; i++) handles.push(sim.scheduleFixed(100, (n: number) => fired.push(n), i));
+    // Enough cancelled heap entries for a compaction, which must keep the list's entry.
+    const dead: number[] = [];
+    for (let i = 0; i < 6000; i++) dead.push(sim.schedule(50, () => fired.push(-1), undefined));
+    for (const d of dead) sim.cancel(d);
+    expect(sim.queued).toBeLessThan(6000);
+    sim.run();
+    expect(fired).toEqual(Array.from({ length: 51 }, (_, i) => i + 5));
+  });
+
+  it('rejects a negative or NaN delay', () => {
+    const sim = new Simulation();
+    expect(() => sim.scheduleFixed(-1, () => {}, undefined)).toThrow(RangeError);
+    expect(() => sim.scheduleFixed(Number.NaN, () => {}, undefined)).toThrow(RangeError);
+  });
+
+  it('any model gives the trace and counts of the same model on schedule() alone', () => {
+    // Timers of a few shared delays, armed and cancelled at random from callbacks: scheduleFixed must
+    // change nothing observable (order, clock, executed and pending counts), on either queue.
+    const run = (seed: number, fixed: boolean, kind: EventQueueKind) => {
+      const sim = new Simulation({ queue: kind });
+      const rng = new RandomStreams(seed).stream('model');
+      const out: string[] = [];
+      const handles: number[] = [];
+      const delays = [0, 1, 2.5, 7];
+      const fire = (id: number) => {
+        out.push(`${sim.now}:${id}:${sim.pending}`);
+        if (out.length > 3000) return;
+        const d = delays[rng.int(delays.length)]!;
+        handles.push(fixed ? sim.scheduleFixed(d, fire, id * 2) : sim.schedule(d, fire, id * 2));
+        handles.push(sim.schedule(rng.next() * 4, fire, id * 2 + 1));
+        if (rng.next() < 0.4) sim.cancel(handles[rng.int(handles.length)]!);
+        if (rng.next() < 0.05) sim.step();
+      };
+      sim.schedule(0, fire, 1);
+      sim.runUntil(50);
+      out.push(`until:${sim.now}:${sim.pending}:${sim.executed}`);
+      sim.run();
+      out.push(`end:${sim.now}:${sim.executed}`);
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const ref = run(seed, false, 'binary-heap');
+        expect(ref.length).toBeGreaterThan(100);
+        expect(run(seed, true, 'binary-heap')).toEqual(ref);
+        expect(run(seed, true, 'js-sdsl')).toEqual(ref);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
