@@ -15,7 +15,7 @@ import type {
   UpstreamTransport,
 } from '../src/envoy/index.js';
 import { ClusterStats, DISCARDED_CLUSTER_COUNTERS, Host, NULL_OBSERVER } from '../src/envoy/index.js';
-import { HttpConnPool, poolConfig } from '../src/envoy/upstream/conn-pool/index.js';
+import { HttpConnPool, PoolShared, poolConfig } from '../src/envoy/upstream/conn-pool/index.js';
 import type { PoolCallbacks, PoolStream } from '../src/envoy/upstream/conn-pool/conn-pool.js';
 import { OutlierDetector } from '../src/envoy/upstream/outlier-detection/index.js';
 import { ResourceManager } from '../src/envoy/upstream/resource-manager.js';
@@ -116,7 +116,7 @@ export function upstreamBench(scale: number) {
     const d = new OutlierDetector(c, policy.outlierDetection!);
     c.outlierDetector = d;
     for (const h of c.prioritySet.hostSets[0]!.hosts) {
-      const pool = new HttpConnPool(c, h, cfg);
+      const pool = new HttpConnPool(new PoolShared(c, cfg), h);
       h.pool = pool;
       pool.newStream(new OneShot());
       d.putHttpResponseCode(h, 200);

@@ -8,7 +8,9 @@ const W = 3;
  * whole list, keyed by its front (libevent's "common timeouts", for the same reason: thousands of
  * connect and idle timeouts of one length, most cancelled or outliving the run, would otherwise fill the
  * heap). A cancelled entry is not found and removed: the kernel frees its slot at once, and the entry,
- * whose handle no longer matches its slot's generation, is dropped when it reaches the front.
+ * whose handle no longer matches its slot's generation, is dropped when it reaches the front, or when
+ * the ring is full: it is then compacted before it may grow, so it holds O(live timers) entries even
+ * when each is cancelled long before its time (a 10 s connect timeout cancelled after one round trip).
  */
 export class FixedDelayTimers {
   /** Whether the list's heap entry is in the queue (only while the list holds a live entry). */
@@ -29,8 +31,13 @@ export class FixedDelayTimers {
     return this.n;
   }
 
-  push(timeMs: number, seq: number, handle: number): void {
-    if (this.n > this.mask) this.grow();
+  /** `isLive(handle)`: whether an entry's timer is still armed (asked only when the ring is full). */
+  push(timeMs: number, seq: number, handle: number, isLive: (handle: number) => boolean): void {
+    if (this.n > this.mask) {
+      this.compact(isLive);
+      // Grow unless compaction freed half: each full scan is then paid for by as many pushes.
+      if (this.n * 2 > this.mask) this.grow();
+    }
     const i = ((this.head + this.n) & this.mask) * W;
     const buf = this.buf;
     buf[i] = timeMs;
@@ -55,6 +62,24 @@ export class FixedDelayTimers {
   shift(): void {
     this.head = (this.head + 1) & this.mask;
     this.n--;
+  }
+
+  /** Drops the entries that are no longer live, keeping the order of the rest (from index 0). */
+  private compact(isLive: (handle: number) => boolean): void {
+    const buf = this.buf;
+    const next = new Float64Array(buf.length);
+    let w = 0;
+    for (let k = 0; k < this.n; k++) {
+      const i = ((this.head + k) & this.mask) * W;
+      if (!isLive(buf[i + 2]!)) continue;
+      next[w] = buf[i]!;
+      next[w + 1] = buf[i + 1]!;
+      next[w + 2] = buf[i + 2]!;
+      w += W;
+    }
+    this.buf = next;
+    this.head = 0;
+    this.n = w / W;
   }
 
   private grow(): void {

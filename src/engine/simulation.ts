@@ -91,6 +91,7 @@ export class Simulation {
   private stopRequested = false;
   private readonly maxEvents: number;
   private readonly maxTimeMs: number;
+  private readonly isListedFn = (handle: number): boolean => this.isListed(handle);
   private readonly isLive = (slot: number): boolean => {
     const st = this.stateOf(slot);
     return st === PENDING || st === PROXY;
@@ -107,9 +108,11 @@ export class Simulation {
     return this.queue.size - this.cancelledPending - this.proxiesQueued + this.listedLive;
   }
 
-  /** Entries the queue holds: the pending events and the cancelled ones it has not dropped yet. */
+  /** Entries the queue and the fixed-delay lists hold: the pending events and the cancelled ones not dropped yet. */
   get queued(): number {
-    return this.queue.size;
+    let n = this.queue.size - this.proxiesQueued;
+    for (const list of this.fixed.values()) n += list.size; // fixed-delay entries, cancelled ones included
+    return n;
   }
 
   /** Schedules `fn(arg)` to run `delayMs` from now (0 = later in this same instant, after what is queued). */
@@ -154,7 +157,7 @@ export class Simulation {
     const gen = (rec[3 * slot + 2] as number) >>> STATE_BITS;
     rec[3 * slot + 2] = (gen << STATE_BITS) | LISTED;
     const handle = gen * SLOT_SPACE + slot;
-    list.push(this.now + delayMs, this.seq++, handle);
+    list.push(this.now + delayMs, this.seq++, handle, this.isListedFn);
     this.listedLive++;
     if (!list.queued) this.queueProxy(list);
     return handle;

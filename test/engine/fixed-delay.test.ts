@@ -97,6 +97,24 @@ describe('Simulation.scheduleFixed', () => {
     expect(fired).toEqual(Array.from({ length: 51 }, (_, i) => i + 5));
   });
 
+  it('holds O(live) entries when each timer is cancelled long before its time', () => {
+    const sim = new Simulation();
+    const trace: number[] = [];
+    const live: number[] = [];
+    // A 10 s connect timeout cancelled one round trip later, 100,000 times, 5 connecting at once.
+    const connect = (i: number) => {
+      live.push(sim.scheduleFixed(10_000, (n: number) => trace.push(n), i));
+      if (live.length > 5) sim.cancel(live.shift()!);
+      if (i < 100_000) sim.schedule(0.05, connect, i + 1);
+    };
+    sim.schedule(0, connect, 0);
+    let most = 0;
+    while (sim.step()) most = Math.max(most, sim.queued);
+    // 6 live at most, one heap event, a ring that compacts before it grows: at most 4x live plus a few.
+    expect(most).toBeLessThanOrEqual(32);
+    expect(trace).toEqual([99_996, 99_997, 99_998, 99_999, 100_000]);
+  });
+
   it('rejects a negative or NaN delay', () => {
     const sim = new Simulation();
     expect(() => sim.scheduleFixed(-1, () => {}, undefined)).toThrow(RangeError);

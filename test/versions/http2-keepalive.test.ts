@@ -4,7 +4,7 @@ import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import type { ConnectionPoolDoc } from '../../src/config/schema/destination-rule.js';
 import { RandomStreams } from '../../src/engine/index.js';
 import type { Endpoint, WireStream } from '../../src/envoy/index.js';
-import { HttpConnPool, poolConfig } from '../../src/envoy/upstream/conn-pool/index.js';
+import { HttpConnPool, PoolShared, poolConfig } from '../../src/envoy/upstream/conn-pool/index.js';
 import { runScenario } from '../../src/run/index.js';
 import { FakeCluster, policy, Req } from '../envoy/upstream/support.js';
 
@@ -25,7 +25,7 @@ function setup(cp: ConnectionPoolDoc = KEEPALIVE, protocol: 'http1' | 'http2' = 
     },
   });
   const cfg = poolConfig({ policy: p, protocol }, undefined, () => new RandomStreams(1).stream('k'));
-  const pool = new HttpConnPool(cluster, cluster.hosts[0]!, cfg);
+  const pool = new HttpConnPool(new PoolShared(cluster, cfg), cluster.hosts[0]!);
   return { cluster, pool, sim, peer, t: cluster.ctx.transport, c: cluster.stats.counters, cfg };
 }
 

@@ -6,6 +6,7 @@ import { ActiveClient, ClientState, KeepaliveClient } from './active-client.js';
 import type { Cancellable, ConnPool, PoolCallbacks, PoolFailureReason } from './conn-pool.js';
 import { ConnectionKeepalive } from './keepalive.js';
 import type { PoolConfig } from './pool-config.js';
+import type { PoolShared } from './pool-shared.js';
 import { ActiveStream, PendingState, PendingStream, StreamState } from './pool-stream.js';
 
 /** What a pool uses of its cluster (a narrow view, so pools can be driven without a whole cluster). */
@@ -60,15 +61,10 @@ export class HttpConnPool implements ConnPool {
    */
   private readyTop: ActiveClient | null = null;
   /**
-   * FIFO of pending requests (PendingStream.next), oldest first; entries that left early stay linked
-   * until the head passes them (state Gone). A list, not an array: the first request of every new pool
-   * waits for its connection, and the array it left behind was 32 bytes per used pair (issue #14).
+   * The pending requests and the connecting capacity, only while there are any: most pools wait only
+   * for their first connection, then keep an idle one for the rest of the run (issue #14).
    */
-  private pendingFirst: PendingStream | null = null;
-  private pendingLast: PendingStream | null = null;
-  private pendingLive = 0;
-  /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
-  private connectingStreamCapacity = 0;
+  private waiting: PoolWaiting | null = null;
   /**
    * The HTTP/1.1 upstream-ready callback of this instant: a timer handle, or a place reserved for it
    * (Simulation.reserve) while no request is pending, or NO_TIMER.
@@ -76,12 +72,39 @@ export class HttpConnPool implements ConnPool {
   private upstreamReadyTimer: TimerHandle = NO_TIMER;
 
   constructor(
-    readonly cluster: PoolCluster,
+    readonly shared: PoolShared,
     readonly host: Host,
-    readonly config: PoolConfig,
-    /** The Envoy worker thread this pool belongs to (Cluster.connPool). */
-    readonly worker = 0,
   ) {}
+
+  get cluster(): PoolCluster {
+    return this.shared.cluster;
+  }
+
+  get config(): PoolConfig {
+    return this.shared.config;
+  }
+
+  /** The Envoy worker thread this pool belongs to (Cluster.connPool). */
+  get worker(): number {
+    return this.shared.worker;
+  }
+
+  private get pendingLive(): number {
+    const w = this.waiting;
+    return w === null ? 0 : w.live;
+  }
+
+  /** Streams the connecting connections will be able to carry (Envoy's connecting_stream_capacity_). */
+  private get connectingStreamCapacity(): number {
+    const w = this.waiting;
+    return w === null ? 0 : w.connecting;
+  }
+
+  /** Drops the waiting record once nothing waits or connects. */
+  private releaseWaiting(): void {
+    const w = this.waiting;
+    if (w !== null && w.live === 0 && w.first === null && w.connecting === 0) this.waiting = null;
+  }
 
   /**
    * Counted when asked (stats, views, tests), not kept: each field is 8 bytes of every used pair's pool
@@ -118,10 +141,11 @@ export class HttpConnPool implements ConnPool {
       return null;
     }
     const p = new PendingStream(this, cb);
-    if (this.pendingLast === null) this.pendingFirst = p;
-    else this.pendingLast.next = p;
-    this.pendingLast = p;
-    this.pendingLive++;
+    const w = (this.waiting ??= new PoolWaiting());
+    if (w.last === null) w.first = p;
+    else w.last.next = p;
+    w.last = p;
+    w.live++;
     // A reserved upstream-ready callback now has work to do: it runs at the place it was reserved at.
     const rt = this.upstreamReadyTimer;
     if (rt < NO_TIMER) {
@@ -180,7 +204,7 @@ export class HttpConnPool implements ConnPool {
     const cfg = this.config;
     const c = cfg.keepalive !== null ? new KeepaliveClient(this) : new ActiveClient(this);
     this.linkClient(c);
-    this.connectingStreamCapacity += c.effectiveLimit;
+    (this.waiting ??= new PoolWaiting()).connecting += c.effectiveLimit;
     const { stats, resourceManager, ctx } = this.cluster;
     stats.counters.upstream_cx_total++;
     stats.gauges.upstream_cx_active++;
@@ -199,7 +223,8 @@ export class HttpConnPool implements ConnPool {
 
   onClientConnected(c: ActiveClient): void {
     if (c.state !== ClientState.Connecting) return;
-    this.connectingStreamCapacity -= c.effectiveLimit;
+    this.waiting!.connecting -= c.effectiveLimit;
+    this.releaseWaiting();
     this.cluster.ctx.sim.cancel(c.timer);
     c.timer = NO_TIMER;
     this.transition(c, ClientState.Ready);
@@ -235,7 +260,10 @@ export class HttpConnPool implements ConnPool {
     const { sim } = this.cluster.ctx;
     const { stats, resourceManager } = this.cluster;
     const wasConnecting = c.state === ClientState.Connecting;
-    if (wasConnecting) this.connectingStreamCapacity -= c.effectiveLimit;
+    if (wasConnecting) {
+      this.waiting!.connecting -= c.effectiveLimit;
+      this.releaseWaiting();
+    }
     c.wire?.cancel();
     c.wire = null;
     c.stopKeepalive();
@@ -483,14 +511,15 @@ export class HttpConnPool implements ConnPool {
   // --- pending queue
 
   private popPending(): PendingStream {
-    let p = this.pendingFirst!;
+    const w = this.waiting!;
+    let p = w.first!;
     while (p.state !== PendingState.Waiting) {
       const n = p.next!;
       p.next = null;
       p = n;
     }
-    this.pendingFirst = p.next;
-    if (p.next === null) this.pendingLast = null;
+    w.first = p.next;
+    if (p.next === null) w.last = null;
     p.next = null;
     this.leavePending(p);
     this.compactPending();
@@ -499,7 +528,7 @@ export class HttpConnPool implements ConnPool {
 
   private leavePending(p: PendingStream): void {
     p.state = PendingState.Gone;
-    this.pendingLive--;
+    this.waiting!.live--;
     this.cluster.stats.gauges.upstream_rq_pending_active--;
     this.cluster.resourceManager.pendingRequests.dec();
   }
@@ -512,9 +541,11 @@ export class HttpConnPool implements ConnPool {
   /** Fails every pending request after a connect failure (Envoy's purgePendingStreams). */
   private purgePendingStreams(reason: PoolFailureReason): void {
     // Requests queued by the failure callbacks (none in practice: retries wait a back-off) stay queued.
-    let p = this.pendingFirst;
-    this.pendingFirst = null;
-    this.pendingLast = null;
+    const w = this.waiting;
+    if (w === null) return;
+    let p = w.first;
+    w.first = null;
+    w.last = null;
     while (p !== null) {
       const next = p.next;
       p.next = null;
@@ -525,13 +556,28 @@ export class HttpConnPool implements ConnPool {
       }
       p = next;
     }
+    this.releaseWaiting();
   }
 
   /** Forgets the entries that left early once no request waits (nothing to skip past any more). */
   private compactPending(): void {
-    if (this.pendingLive === 0) {
-      this.pendingFirst = null;
-      this.pendingLast = null;
+    const w = this.waiting;
+    if (w !== null && w.live === 0) {
+      w.first = null;
+      w.last = null;
+      this.releaseWaiting();
     }
   }
+}
+
+/**
+ * A pool's FIFO of pending requests (PendingStream.next), oldest first, and its connecting capacity.
+ * Entries that left early stay linked until the head passes them (state Gone). A list, not an array:
+ * the first request of every new pool waits for its connection (issue #14).
+ */
+class PoolWaiting {
+  first: PendingStream | null = null;
+  last: PendingStream | null = null;
+  live = 0;
+  connecting = 0;
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionPoolDoc } from '../../../../src/config/schema/destination-rule.js';
 import { ClusterCounters } from '../../../../src/envoy/index.js';
-import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
+import { HttpConnPool, PoolShared, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
 import { FakeCluster, policy, Req } from '../support.js';
 
 function setup(cp: ConnectionPoolDoc = {}, hosts = 1, protocol: 'http1' | 'http2' = 'http1') {
   const p = policy(cp);
   const cluster = new FakeCluster(p, hosts);
   const cfg = poolConfig({ policy: p, protocol });
-  const pools = cluster.hosts.map((h) => new HttpConnPool(cluster, h, cfg));
+  const pools = cluster.hosts.map((h) => new HttpConnPool(new PoolShared(cluster, cfg), h));
   const sim = cluster.ctx.sim;
   const t = cluster.ctx.transport;
   return { cluster, pool: pools[0]!, pools, sim, t, c: cluster.stats.counters, g: cluster.stats.gauges };

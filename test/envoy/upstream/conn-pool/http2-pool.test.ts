@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionPoolDoc } from '../../../../src/config/schema/destination-rule.js';
-import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
+import { HttpConnPool, PoolShared, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
 import { FakeCluster, policy, Req } from '../support.js';
 
 function setup(cp: ConnectionPoolDoc = {}) {
   const p = policy(cp);
   const cluster = new FakeCluster(p, 1);
-  const pool = new HttpConnPool(cluster, cluster.hosts[0]!, poolConfig({ policy: p, protocol: 'http2' }));
+  const pool = new HttpConnPool(
+    new PoolShared(cluster, poolConfig({ policy: p, protocol: 'http2' })),
+    cluster.hosts[0]!,
+  );
   return {
     cluster,
     pool,

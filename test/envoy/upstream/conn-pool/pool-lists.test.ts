@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpConnPool, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
+import { HttpConnPool, PoolShared, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
 import type { ActiveStream } from '../../../../src/envoy/upstream/conn-pool/pool-stream.js';
 import { poolsOf } from '../../../../src/envoy/upstream/cluster.js';
 import { directory, endpoint, Harness, HOST } from '../../router/harness.js';
@@ -14,7 +14,10 @@ import { FakeCluster, policy, Req } from '../support.js';
 function setup(protocol: 'http1' | 'http2' = 'http1', hosts = 1) {
   const p = policy();
   const cluster = new FakeCluster(p, hosts);
-  const pool = new HttpConnPool(cluster, cluster.hosts[0]!, poolConfig({ policy: p, protocol }));
+  const pool = new HttpConnPool(
+    new PoolShared(cluster, poolConfig({ policy: p, protocol })),
+    cluster.hosts[0]!,
+  );
   return { pool, sim: cluster.ctx.sim, t: cluster.ctx.transport };
 }
 
