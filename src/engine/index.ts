@@ -1,8 +1,15 @@
 export type { EventQueue, EventQueueKind } from './event-queue.js';
 export { BinaryHeapQueue } from './binary-heap-queue.js';
 export { SdslQueue } from './sdsl-queue.js';
-export { Simulation, NO_TIMER } from './simulation.js';
-export type { EventFn, TimerHandle, RunOutcome, StopReason, SimulationOptions } from './simulation.js';
+export { Simulation, NO_TIMER, NO_SLOT } from './simulation.js';
+export type {
+  EventFn,
+  TimerHandle,
+  TimerSlot,
+  RunOutcome,
+  StopReason,
+  SimulationOptions,
+} from './simulation.js';
 export { RandomStreams } from './random.js';
 export type { Rng } from './random.js';
 export { parseDurationMs, formatDurationMs } from './duration.js';

@@ -18,6 +18,16 @@ export type TimerHandle = number;
 /** No event; `cancel(NO_TIMER)` is a no-op. Handy as the initial value of a timer field. */
 export const NO_TIMER: TimerHandle = -1;
 
+/**
+ * A pending event named by its slot alone: a small integer, so a field holding it is not a boxed double
+ * (a handle's generation makes it one once a slot has been reused 32 times). Valid only together with
+ * the event's argument (cancelOwned), for an owner that is the argument of at most one pending event.
+ */
+export type TimerSlot = number;
+
+/** No event: `cancelOwned(NO_SLOT, x)` is a no-op. */
+export const NO_SLOT: TimerSlot = -1;
+
 // Slot lifecycle: FREE -> PENDING (scheduled) -> FREE (fired) or CANCELLED -> FREE (entry left the heap);
 // FREE -> LISTED (in a fixed-delay list, scheduleFixed) -> FREE (fired or cancelled). A PROXY slot is a
 // fixed-delay list's one heap entry, never freed.
@@ -212,6 +222,23 @@ export class Simulation {
     // costs O(queue) per quarter of it dropped: amortized O(1) per cancel.
     if (this.cancelledPending > COMPACT_MIN && this.cancelledPending * 4 > this.queue.size) this.compact();
     return true;
+  }
+
+  /** The slot of a handle's event (NO_SLOT for NO_TIMER or a reserved place), for cancelOwned. */
+  slotOf(handle: TimerHandle): TimerSlot {
+    return handle < 0 ? NO_SLOT : (handle % SLOT_SPACE) | 0; // an int32: a small integer in a field
+  }
+
+  /**
+   * Cancels the event pending in `slot` if its argument is `arg`. An owner that is the argument of at
+   * most one pending event at a time, and always keeps the slot of the latest, names it unambiguously
+   * this way: a fired or cancelled event's slot has lost its argument, and one reused by another event
+   * has that event's. Returns whether an event was cancelled.
+   */
+  cancelOwned(slot: TimerSlot, arg: unknown): boolean {
+    if (slot < 0 || slot >= this.nextSlot || this.rec[3 * slot + 1] !== arg) return false;
+    const gen = (this.rec[3 * slot + 2] as number) >>> STATE_BITS;
+    return this.cancel(gen * SLOT_SPACE + slot);
   }
 
   /** Asks the running loop to return after the current event. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type EventQueueKind, RandomStreams, Simulation } from '../../src/engine/index.js';
+import { type EventQueueKind, NO_SLOT, RandomStreams, Simulation } from '../../src/engine/index.js';
 
 describe('Simulation.scheduleFixed', () => {
   it('fires at now + delay in (time, seq) order with the events of the heap', () => {
@@ -155,5 +155,29 @@ describe('Simulation.scheduleFixed', () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('Simulation.cancelOwned', () => {
+  it('cancels the pending event of a slot only while its argument is the owner', () => {
+    const sim = new Simulation();
+    const trace: string[] = [];
+    const owner = { name: 'owner' };
+    const other = { name: 'other' };
+    const push = (o: { name: string }) => trace.push(`${sim.now}:${o.name}`);
+    const a = sim.slotOf(sim.scheduleFixed(5, push, owner));
+    expect(sim.cancelOwned(a, other)).toBe(false);
+    expect(sim.cancelOwned(a, owner)).toBe(true);
+    expect(sim.cancelOwned(a, owner)).toBe(false);
+    // The freed slot is reused by another owner's event: the first owner's stale slot cancels nothing.
+    const b = sim.slotOf(sim.schedule(2, push, other));
+    expect(b).toBe(a);
+    expect(sim.cancelOwned(a, owner)).toBe(false);
+    sim.run();
+    expect(trace).toEqual(['2:other']);
+    expect(sim.cancelOwned(b, other)).toBe(false); // fired
+    expect(sim.cancelOwned(NO_SLOT, owner)).toBe(false);
+    expect(sim.slotOf(-1)).toBe(NO_SLOT);
+    expect(sim.pending).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
+import { NO_SLOT, type TimerSlot } from '../../../engine/index.js';
 import type { ConnectCallbacks, WireStream } from '../transport.js';
 import type { HttpConnPool } from './http-conn-pool.js';
 import type { ConnectionKeepalive } from './keepalive.js';
@@ -44,9 +44,11 @@ export class ActiveClient implements ConnectCallbacks {
   /**
    * The connect timer while Connecting, then the idle timer (armed lazily: when it fires early, because
    * the connection was used since, it re-arms for the remainder). Never both: the connect timer is
-   * cancelled when the connection is up, and only a Ready connection arms the idle timer.
+   * cancelled when the connection is up, and only a Ready connection arms the idle timer. Their slot,
+   * with this connection as their argument (Simulation.cancelOwned): a small integer, not a handle that
+   * would be a boxed double in every used pair's connection (issue #14).
    */
-  timer: TimerHandle = NO_TIMER;
+  timer: TimerSlot = NO_SLOT;
   /** When the connection last became idle (no streams). */
   idleSinceMs = 0;
   /** Neighbours in the pool's list of every connection, newest first (next: the one created before). */

@@ -1,4 +1,4 @@
-import { NO_TIMER, type TimerHandle } from '../../../engine/index.js';
+import { NO_SLOT, NO_TIMER, type TimerHandle } from '../../../engine/index.js';
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
 import type { ResetReason } from '../transport.js';
@@ -209,13 +209,13 @@ export class HttpConnPool implements ConnPool {
     stats.counters.upstream_cx_total++;
     stats.gauges.upstream_cx_active++;
     resourceManager.connections.inc();
-    c.timer = ctx.sim.scheduleFixed(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c);
+    c.timer = ctx.sim.slotOf(ctx.sim.scheduleFixed(cfg.connectTimeoutMs, HttpConnPool.onConnectTimeout, c));
     // Connection setup costs the transport's round trips (TCP, then mTLS).
     c.wire = ctx.transport.connect(this.host.endpoint, c);
   }
 
   private static onConnectTimeout(c: ActiveClient): void {
-    c.timer = NO_TIMER;
+    c.timer = NO_SLOT;
     if (c.state !== ClientState.Connecting) return;
     c.pool.cluster.stats.counters.upstream_cx_connect_timeout++;
     c.pool.closeClient(c, 'local', 'local-reset', true);
@@ -225,8 +225,8 @@ export class HttpConnPool implements ConnPool {
     if (c.state !== ClientState.Connecting) return;
     this.waiting!.connecting -= c.effectiveLimit;
     this.releaseWaiting();
-    this.cluster.ctx.sim.cancel(c.timer);
-    c.timer = NO_TIMER;
+    this.cluster.ctx.sim.cancelOwned(c.timer, c);
+    c.timer = NO_SLOT;
     this.transition(c, ClientState.Ready);
     const ka = this.config.keepalive;
     if (ka !== null) {
@@ -268,8 +268,8 @@ export class HttpConnPool implements ConnPool {
     c.wire = null;
     c.stopKeepalive();
     // The connect timer while connecting, else any idle timer.
-    sim.cancel(c.timer);
-    c.timer = NO_TIMER;
+    sim.cancelOwned(c.timer, c);
+    c.timer = NO_SLOT;
     if (c.state === ClientState.Ready) this.unlinkReady(c);
     this.unlinkClient(c);
     c.state = ClientState.Closed;
@@ -489,19 +489,22 @@ export class HttpConnPool implements ConnPool {
   private checkForIdle(c: ActiveClient): void {
     if (c.state !== ClientState.Ready || c.streamCount > 0) return;
     c.idleSinceMs = this.cluster.ctx.sim.now;
-    if (c.timer === NO_TIMER)
-      c.timer = this.cluster.ctx.sim.scheduleFixed(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c);
+    if (c.timer === NO_SLOT) {
+      const sim = this.cluster.ctx.sim;
+      c.timer = sim.slotOf(sim.scheduleFixed(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c));
+    }
   }
 
   /** common_http_protocol_options.idle_timeout: a connection with no stream for that long is closed. */
   private static onIdleTimer(c: ActiveClient): void {
-    c.timer = NO_TIMER;
+    c.timer = NO_SLOT;
     const pool = c.pool;
     if (c.state !== ClientState.Ready || c.streamCount > 0) return;
     const idleForMs = pool.cluster.ctx.sim.now - c.idleSinceMs;
     const timeoutMs = pool.config.idleTimeoutMs;
     if (idleForMs < timeoutMs) {
-      c.timer = pool.cluster.ctx.sim.schedule(timeoutMs - idleForMs, HttpConnPool.onIdleTimer, c);
+      const sim = pool.cluster.ctx.sim;
+      c.timer = sim.slotOf(sim.schedule(timeoutMs - idleForMs, HttpConnPool.onIdleTimer, c));
       return;
     }
     pool.cluster.stats.counters.upstream_cx_idle_timeout++;
