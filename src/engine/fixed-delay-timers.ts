@@ -7,8 +7,8 @@ const W = 3;
  * also (time, seq) order and the front is always the earliest: the kernel keeps one heap entry for the
  * whole list, keyed by its front (libevent's "common timeouts", for the same reason: thousands of
  * connect and idle timeouts of one length, most cancelled or outliving the run, would otherwise fill the
- * heap). A cancelled entry is not found and removed: the kernel frees its slot at once, and the entry,
- * whose handle no longer matches its slot's generation, is dropped when it reaches the front, or when
+ * heap). A cancelled entry is not found and removed: the kernel marks its slot, which the entry keeps
+ * (so the slot cannot be reused under it), and the entry is dropped when it reaches the front, or when
  * the ring is full: it is then compacted before it may grow, so it holds O(live timers) entries even
  * when each is cancelled long before its time (a 10 s connect timeout cancelled after one round trip).
  */
@@ -31,10 +31,13 @@ export class FixedDelayTimers {
     return this.n;
   }
 
-  /** `isLive(handle)`: whether an entry's timer is still armed (asked only when the ring is full). */
-  push(timeMs: number, seq: number, handle: number, isLive: (handle: number) => boolean): void {
+  /**
+   * `keep(handle)`: whether an entry's timer is still armed (asked only when the ring is full; the kernel
+   * frees the slot of an entry it says to drop).
+   */
+  push(timeMs: number, seq: number, handle: number, keep: (handle: number) => boolean): void {
     if (this.n > this.mask) {
-      this.compact(isLive);
+      this.compact(keep);
       // Grow unless compaction freed half: each full scan is then paid for by as many pushes.
       if (this.n * 2 > this.mask) this.grow();
     }
@@ -65,13 +68,13 @@ export class FixedDelayTimers {
   }
 
   /** Drops the entries that are no longer live, keeping the order of the rest (from index 0). */
-  private compact(isLive: (handle: number) => boolean): void {
+  private compact(keep: (handle: number) => boolean): void {
     const buf = this.buf;
     const next = new Float64Array(buf.length);
     let w = 0;
     for (let k = 0; k < this.n; k++) {
       const i = ((this.head + k) & this.mask) * W;
-      if (!isLive(buf[i + 2]!)) continue;
+      if (!keep(buf[i + 2]!)) continue;
       next[w] = buf[i]!;
       next[w + 1] = buf[i + 1]!;
       next[w + 2] = buf[i + 2]!;

@@ -29,13 +29,15 @@ export type TimerSlot = number;
 export const NO_SLOT: TimerSlot = -1;
 
 // Slot lifecycle: FREE -> PENDING (scheduled) -> FREE (fired) or CANCELLED -> FREE (entry left the heap);
-// FREE -> LISTED (in a fixed-delay list, scheduleFixed) -> FREE (fired or cancelled). A PROXY slot is a
-// fixed-delay list's one heap entry, never freed.
+// FREE -> LISTED (in a fixed-delay list, scheduleFixed) -> FREE (fired) or DROPPED -> FREE (its entry left
+// the list): a listed slot stays its entry's until then, so a generation check on the entry is exact. A
+// PROXY slot is a fixed-delay list's one heap entry, never freed.
 const FREE = 0;
 const PENDING = 1;
 const CANCELLED = 2;
 const LISTED = 3;
 const PROXY = 4;
+const DROPPED = 5;
 /** Bits of a slot's state below its generation. */
 const STATE_BITS = 3;
 const STATE_MASK = 7;
@@ -101,7 +103,8 @@ export class Simulation {
   private stopRequested = false;
   private readonly maxEvents: number;
   private readonly maxTimeMs: number;
-  private readonly isListedFn = (handle: number): boolean => this.isListed(handle);
+  /** For a list's compaction: keeps a live entry, frees the slot of a cancelled one. */
+  private readonly keepListed = (handle: number): boolean => this.keepOrRelease(handle);
   private readonly isLive = (slot: number): boolean => {
     const st = this.stateOf(slot);
     return st === PENDING || st === PROXY;
@@ -141,10 +144,12 @@ export class Simulation {
   /**
    * `schedule(delayMs, fn, arg)` for a delay many timers share (a connect or idle timeout, a route
    * timeout): the same event at the same place in (time, seq) order, kept in a FIFO list of that delay
-   * (fixed-delay-timers.ts) behind one heap entry instead of an entry of its own. Cancelling is O(1) and
-   * frees the timer's slot at once. For timers that are mostly cancelled or outlive the run, so that the
+   * (fixed-delay-timers.ts) behind one heap entry instead of an entry of its own. Cancelling is O(1);
+   * the entry leaves the list at its front or when the list compacts. For timers that are mostly cancelled or outlive the run, so that the
    * heap holds what is about to happen and not one dead or distant entry per connection (issue #14).
-   * Beyond MAX_FIXED_LISTS distinct delays it is plain `schedule`, with the same result.
+   * Beyond MAX_FIXED_LISTS distinct delays it is plain `schedule`, with the same result. One difference:
+   * a cancelled timer leaves no heap entry, so the maxEvents safety limit, checked on the heap's head,
+   * may stop a run one cancelled entry later than with `schedule`.
    */
   scheduleFixed<A>(delayMs: number, fn: EventFn<A>, arg: A): TimerHandle {
     if (!(delayMs >= 0))
@@ -167,7 +172,7 @@ export class Simulation {
     const gen = (rec[3 * slot + 2] as number) >>> STATE_BITS;
     rec[3 * slot + 2] = (gen << STATE_BITS) | LISTED;
     const handle = gen * SLOT_SPACE + slot;
-    list.push(this.now + delayMs, this.seq++, handle, this.isListedFn);
+    list.push(this.now + delayMs, this.seq++, handle, this.keepListed);
     this.listedLive++;
     if (!list.queued) this.queueProxy(list);
     return handle;
@@ -208,8 +213,9 @@ export class Simulation {
     if (slot >= this.nextSlot) return false;
     const st = this.rec[3 * slot + 2];
     if (st === ((gen << STATE_BITS) | LISTED)) {
-      // Its list entry no longer matches the slot's generation: dropped when it reaches the front.
-      this.release(slot);
+      // Its list entry is dropped, and the slot freed, when it reaches the front or the list compacts.
+      this.rec[3 * slot + 2] = (gen << STATE_BITS) | DROPPED;
+      this.rec[3 * slot + 1] = undefined;
       this.listedLive--;
       return true;
     }
@@ -304,7 +310,7 @@ export class Simulation {
     // Every event up to the limit has run: so would any event at a place reserved so far.
     this.instantFirstSeq = this.seq;
     if (untilMs > this.maxTimeMs && this.peek() !== Number.POSITIVE_INFINITY) {
-      this.now = this.maxTimeMs;
+      if (this.maxTimeMs > this.now) this.now = this.maxTimeMs; // step() may have gone past it
       return this.outcome('max-time', startEvents, this.limitMessage('max-time'));
     }
     if (Number.isFinite(untilMs)) {
@@ -318,14 +324,19 @@ export class Simulation {
     return (this.rec[3 * slot + 2] as number) & STATE_MASK;
   }
 
-  /** Whether a fixed-delay list's entry still names a live timer (not fired, not cancelled). */
-  private isListed(handle: number): boolean {
+  /**
+   * Whether a fixed-delay list's entry is still armed; if it was cancelled, its slot (held by the entry
+   * until now) is freed and the entry is to be dropped.
+   */
+  private keepOrRelease(handle: number): boolean {
     const slot = handle % SLOT_SPACE;
-    return this.rec[3 * slot + 2] === ((((handle - slot) / SLOT_SPACE) << STATE_BITS) | LISTED);
+    if (this.stateOf(slot) === LISTED) return true;
+    this.release(slot);
+    return false;
   }
 
   private dropDead(list: FixedDelayTimers): void {
-    while (list.size > 0 && !this.isListed(list.frontHandle())) list.shift();
+    while (list.size > 0 && !this.keepOrRelease(list.frontHandle())) list.shift();
   }
 
   /** Queues the list's heap entry, keyed by its front; the front must be live. */

@@ -115,6 +115,33 @@ describe('Simulation.scheduleFixed', () => {
     expect(trace).toEqual([99_996, 99_997, 99_998, 99_999, 100_000]);
   });
 
+  it('a cancelled entry keeps its slot until it leaves the list, so no reuse can revive it', () => {
+    const sim = new Simulation();
+    const fired: string[] = [];
+    const dead = sim.scheduleFixed(100, (l: string) => fired.push(l), 'cancelled');
+    sim.cancel(dead);
+    // Many events come and go meanwhile, none of them in the cancelled entry's slot.
+    const slots = new Set<number>();
+    const churn = (n: number) => {
+      if (n > 0) slots.add(sim.slotOf(sim.schedule(0.01, churn, n - 1)));
+    };
+    sim.schedule(0, churn, 5000);
+    sim.scheduleFixed(100, (l: string) => fired.push(l), 'live');
+    sim.run();
+    expect(slots.has(sim.slotOf(dead))).toBe(false);
+    expect(fired).toEqual(['live']);
+  });
+
+  it('maxTimeMs never moves the clock back after step() went past it', () => {
+    const sim = new Simulation({ maxTimeMs: 10 });
+    sim.schedule(20, () => {}, undefined);
+    sim.step();
+    expect(sim.now).toBe(20);
+    sim.schedule(5, () => {}, undefined);
+    expect(sim.runUntil(Number.POSITIVE_INFINITY).reason).toBe('max-time');
+    expect(sim.now).toBe(20);
+  });
+
   it('rejects a negative or NaN delay', () => {
     const sim = new Simulation();
     expect(() => sim.scheduleFixed(-1, () => {}, undefined)).toThrow(RangeError);
@@ -169,12 +196,15 @@ describe('Simulation.cancelOwned', () => {
     expect(sim.cancelOwned(a, other)).toBe(false);
     expect(sim.cancelOwned(a, owner)).toBe(true);
     expect(sim.cancelOwned(a, owner)).toBe(false);
-    // The freed slot is reused by another owner's event: the first owner's stale slot cancels nothing.
+    // The cancelled entry holds its slot until it leaves the list (at 5); then the slot is reused by
+    // another owner's event, and the first owner's stale slot cancels nothing.
+    expect(sim.slotOf(sim.schedule(1, push, other))).not.toBe(a);
+    sim.runUntil(6);
     const b = sim.slotOf(sim.schedule(2, push, other));
     expect(b).toBe(a);
     expect(sim.cancelOwned(a, owner)).toBe(false);
     sim.run();
-    expect(trace).toEqual(['2:other']);
+    expect(trace).toEqual(['1:other', '8:other']);
     expect(sim.cancelOwned(b, other)).toBe(false); // fired
     expect(sim.cancelOwned(NO_SLOT, owner)).toBe(false);
     expect(sim.slotOf(-1)).toBe(NO_SLOT);
