@@ -246,6 +246,40 @@ describe('pending queue (issue #14: a list through the pending requests, no arra
   });
 });
 
+describe('the pool waiting record (issue #14: nothing per used pair once nothing waits)', () => {
+  const waitingOf = (pool: HttpConnPool) => (pool as unknown as { waiting: object | null }).waiting;
+
+  it('exists while a request waits or a connection connects, and is dropped after either ends', () => {
+    const { pool, sim, t } = setup();
+    expect(waitingOf(pool)).toBeNull();
+    const r = new Req(sim, 'r');
+    expect(pool.newStream(r)).not.toBeNull();
+    expect(waitingOf(pool)).not.toBeNull();
+    t.connects[0]!.cb.onConnected();
+    expect(r.stream).not.toBeNull();
+    expect(waitingOf(pool)).toBeNull();
+    // Busy connection: a second request waits for a second connection, which fails.
+    const r2 = new Req(sim, 'r2');
+    pool.newStream(r2);
+    expect(pool.pendingStreams).toBe(1);
+    expect(waitingOf(pool)).not.toBeNull();
+    t.connects[1]!.cb.onConnectFailed('connection-failure');
+    expect(pool.pendingStreams).toBe(0);
+    expect(waitingOf(pool)).toBeNull();
+  });
+
+  it('a cancelled pending request leaves the record to the connection still connecting', () => {
+    const { pool, sim, t } = setup();
+    const pending = pool.newStream(new Req(sim, 'gone'))!;
+    pending.cancel();
+    expect(pool.pendingStreams).toBe(0);
+    expect(waitingOf(pool)).not.toBeNull(); // its connection is still connecting
+    t.connects[0]!.cb.onConnected();
+    expect(waitingOf(pool)).toBeNull();
+    expect(pool.activeConnections).toBe(1);
+  });
+});
+
 describe('Cluster.connPool per worker (issue #14: one pool object until a second worker uses the host)', () => {
   function cluster() {
     const h = new Harness([], directory({ '': [endpoint('p0')] }), () => ({ delayMs: 1, status: 200 }));
