@@ -97,7 +97,9 @@ function extrapolateReference(f: ScaleFigures | undefined, simulatedMs: number |
 /**
  * Scaling figures (issue #14): each generated mesh in its own Node process (peak RSS and GC are per
  * case), then the ratios the issue's targets are stated in. `MESHSIM_BENCH_FULL=1` or `--full` runs
- * the reference large mesh for its full 10 simulated minutes; `--cases=a,b` runs only the cases named.
+ * the reference large mesh for its full 10 simulated minutes; `--cases=a,b` runs only the cases named;
+ * `--repeat=N` runs every case N times, round robin (so a slow spell of a shared machine spreads over
+ * the cases), and reports each case's run of median hops per CPU second, with every run's rate.
  */
 export async function scaleBench(scale: number) {
   const full = process.argv.includes('--full') || process.env.MESHSIM_BENCH_FULL === '1';
@@ -105,11 +107,25 @@ export async function scaleBench(scale: number) {
     .find((a) => a.startsWith('--cases='))
     ?.slice('--cases='.length)
     .split(',');
+  const repeatArg = process.argv.find((a) => a.startsWith('--repeat='));
+  const repeat = repeatArg === undefined ? 1 : Number(repeatArg.slice('--repeat='.length));
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 15) {
+    console.error(`bench scale: --repeat expects a whole number from 1 to 15, got '${repeatArg}'`);
+    process.exit(2);
+  }
   const out: Record<string, ScaleFigures> = {};
-  const cases = scaleCases(scale, full);
+  const cases = scaleCases(scale, full).filter((c) => only === undefined || only.includes(c.name));
+  const runs = new Map<string, ScaleFigures[]>();
+  for (let r = 0; r < repeat; r++)
+    for (const c of cases) {
+      const list = runs.get(c.name) ?? [];
+      list.push(runChild<ScaleFigures>(c, 'run'));
+      runs.set(c.name, list);
+    }
   for (const c of cases) {
-    if (only !== undefined && !only.includes(c.name)) continue;
-    const f = runChild<ScaleFigures>(c, 'run');
+    const all = [...runs.get(c.name)!].sort((a, b) => a.hopsPerCpuSec - b.hopsPerCpuSec);
+    const f = all[(all.length - 1) >> 1]!;
+    if (repeat > 1) f.runsHopsPerCpuSec = runs.get(c.name)!.map((x) => x.hopsPerCpuSec);
     f.allocation = runChild<AllocationFigures>(c, 'alloc');
     if (c.idle) {
       const idle = runChild<IdleFigures>(c, 'idle');
@@ -128,6 +144,7 @@ export async function scaleBench(scale: number) {
   });
   return {
     full,
+    repeat,
     cases: out,
     /** Ratios of hops per CPU second (robust to waiting for a core on a shared machine)... */
     ratios: ratios((f) => f?.hopsPerCpuSec),

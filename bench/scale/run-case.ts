@@ -54,6 +54,8 @@ export interface ScaleFigures {
    */
   steadyHopsPerCpuSec: number;
   conservationHolds: boolean;
+  /** With `--repeat=N`: every run's hopsPerCpuSec, in run order (these figures are the median run's). */
+  runsHopsPerCpuSec?: number[];
 }
 
 const MiB = 1024 * 1024;
