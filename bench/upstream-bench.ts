@@ -115,8 +115,10 @@ export function upstreamBench(scale: number) {
   for (const c of clusters) {
     const d = new OutlierDetector(c, policy.outlierDetection!);
     c.outlierDetector = d;
+    // One PoolShared per cluster (and worker), as createConnPool makes them.
+    const shared = new PoolShared(c, cfg);
     for (const h of c.prioritySet.hostSets[0]!.hosts) {
-      const pool = new HttpConnPool(new PoolShared(c, cfg), h);
+      const pool = new HttpConnPool(shared, h);
       h.pool = pool;
       pool.newStream(new OneShot());
       d.putHttpResponseCode(h, 200);
