@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import xor4096 from 'seedrandom/lib/xor4096.js';
 import { describe, expect, it } from 'vitest';
-import { Xor4096 } from '../../src/engine/xor4096.js';
+import { Xor4096, Xor4096Slab } from '../../src/engine/xor4096.js';
 
 /** The typed-array xor4096 must give seedrandom's numbers exactly: every model's output depends on them. */
 describe('Xor4096 (seedrandom 3.0.5 xor4096, state in an Int32Array)', () => {
@@ -32,6 +32,32 @@ describe('Xor4096 (seedrandom 3.0.5 xor4096, state in an Int32Array)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('streams sharing one slab, created while others draw and across its growth, keep their own numbers', () => {
+    // A slab for 2 streams grows five times for 40; draws interleave by a fixed pattern.
+    const slab = new Xor4096Slab(2);
+    const ours: Xor4096[] = [];
+    const refs: ReturnType<typeof xor4096>[] = [];
+    for (let n = 0; n < 40; n++) {
+      ours.push(new Xor4096(`7/stream-${n}`, slab));
+      refs.push(xor4096(`7/stream-${n}`));
+      for (let k = 0; k < 3 * ours.length; k++) {
+        const j = (k * 7 + n) % ours.length;
+        if (k % 2 === 0) expect(ours[j]!.int32()).toBe(refs[j]!.int32());
+        else expect(ours[j]!.next()).toBe(refs[j]!());
+      }
+    }
+    expect(slab.data.length).toBe(64 * 130);
+  });
+
+  it('uint32() and int(n) are the unsigned word and floor(next() * n), as Envoy-style picks use them', () => {
+    const a = new Xor4096('picks');
+    const ref = xor4096('picks');
+    for (let k = 0; k < 1000; k++) {
+      expect(a.uint32()).toBe(ref.int32() >>> 0);
+      expect(a.int(7)).toBe(Math.floor(ref() * 7));
+    }
   });
 
   it('next() is in [0, 1) and int32() is a signed 32-bit integer', () => {
