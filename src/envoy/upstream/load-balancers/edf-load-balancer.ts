@@ -27,6 +27,12 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
   protected readonly seed: number;
   private schedulers = new Map<number, EdfScheduler<Host>>();
   private latestHostAddedMs: number;
+  /**
+   * The healthy hosts of priority 0 when every pick must come from them unweighted (see flatSource), else
+   * null: such a pick reads the balancer, its stream and two hosts, not the priority load, the panic and
+   * locality state and the schedule map of a sidecar nobody asked for a while (issue #14).
+   */
+  private flatHosts: readonly Host[] | null = null;
   /** Bound once: the EDF re-add weight callback must not be a closure per pick. */
   protected readonly weightOf = (h: Host): number => this.hostWeight(h);
 
@@ -59,9 +65,36 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
         this.addHostsSource(sourceKey(priority, SourceType.LocalityHealthyHosts, i), hs);
       });
     });
+    this.flatHosts = this.flatSource();
+  }
+
+  /**
+   * Priority 0 takes every pick (load 100: `choosePriorityIn` returns 0 for any draw), it is not in panic,
+   * no locality schedule or zone-aware routing diverts a pick, and its healthy hosts have no EDF schedule:
+   * hostSourceToUse would choose its healthy hosts, whatever it draws.
+   */
+  private flatSource(): readonly Host[] | null {
+    const set = this.p.prioritySet.hostSets[0];
+    if (set === undefined || this.priorityLoad.load[0] !== 100 || this.priorityLoad.panic[0]) return null;
+    if (this.p.localityWeighted || this.p.zoneAware != null) return null;
+    if (this.schedulers.has(FLAT_KEY)) return null;
+    return set.healthyHosts;
   }
 
   protected override chooseHostOnce(ctx: LbContext | null): Host | null {
+    const flat = this.flatHosts;
+    if (flat !== null && (ctx === null || ctx.determinePriorityLoad === undefined)) {
+      // hostSourceToUse's outcome, known since the last refresh; its draw is still made, so the stream
+      // stays where the full path leaves it.
+      this.p.rng.uint32();
+      this.srcPriority = 0;
+      this.srcType = SourceType.HealthyHosts;
+      this.srcLocality = 0;
+      if (flat.length === 0) return null;
+      const i = this.unweightedHostPick(flat, FLAT_KEY);
+      this.srcIndex = i;
+      return flat[i]!;
+    }
     if (!this.hostSourceToUse(this.p.rng.uint32(), ctx)) return null;
     const key = sourceKey(this.srcPriority, this.srcType, this.srcLocality);
     const edf = this.schedulers.get(key);
@@ -117,6 +150,9 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     return weight * Math.max(factor, ss.minWeight);
   }
 }
+
+/** The source key of priority 0's healthy hosts (the flat fast path's source). */
+const FLAT_KEY = sourceKey(0, SourceType.HealthyHosts);
 
 function hostWeightsAreEqual(hosts: readonly Host[]): boolean {
   if (hosts.length <= 1) return true;

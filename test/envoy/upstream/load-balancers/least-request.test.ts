@@ -11,6 +11,7 @@ import {
   prioritySet,
   ScriptedRng,
   seeded,
+  uneject,
 } from './fixtures.js';
 
 // Edges follow Envoy's least_request_lb_test.cc: the first random goes to the EDF seed (construction), each
@@ -109,6 +110,49 @@ describe('LEAST_REQUEST, equal weights: power of N choices', () => {
     const c = countPicks(() => lb.chooseHost(null), 3000);
     expect(c.get(hs[0]!)).toBeGreaterThan(0);
     expect(p.panics).toBe(3000);
+  });
+});
+
+describe('LEAST_REQUEST, the flat source (one priority takes every pick, healthy, unweighted)', () => {
+  it('draws the priority random even when priority 0 takes every pick, then picks from its healthy hosts', () => {
+    const p0 = hosts(2);
+    const p1 = hosts(2);
+    // seed, then per pick: priority, choice 1, choice 2 (load [100, 0]: any priority draw gives 0).
+    const rng = new ScriptedRng([0, 99, 1, 1, 7, 0, 0]);
+    const lb = new LeastRequestLoadBalancer(params(prioritySet(p0, p1), rng), undefined, 2);
+    expect(lb.chooseHost(null)).toBe(p0[1]);
+    expect(lb.chooseHost(null)).toBe(p0[0]);
+    expect(rng.draws).toBe(7);
+  });
+
+  it('a retry priority plugin on the context still moves the pick to another priority', () => {
+    const p0 = hosts(2);
+    const p1 = hosts(2);
+    const rng = new ScriptedRng([0, 0, 1, 1]);
+    const lb = new LeastRequestLoadBalancer(params(prioritySet(p0, p1), rng), undefined, 2);
+    const ctx = { ...context(), determinePriorityLoad: () => [0, 100] };
+    expect(lb.chooseHost(ctx)).toBe(p1[1]);
+    expect(lb.chooseHost(null)).toBe(p0[1]);
+  });
+
+  it('leaves and re-takes the flat source as health changes: ejected host skipped, panic, recovery', () => {
+    const hs = hosts(2);
+    const ps = prioritySet(hs);
+    const rng = new ScriptedRng([0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1]);
+    const p = params(ps, rng, { panicThresholdPercent: 100 });
+    const lb = new LeastRequestLoadBalancer(p, undefined, 2);
+    expect(lb.chooseHost(null)).toBe(hs[1]); // flat: both healthy
+    eject(hs[1]!);
+    ps.refreshHealth();
+    // 1 of 2 healthy is below the 100 % threshold: panic serves all hosts (index 1 is the ejected one).
+    expect(lb.chooseHost(null)).toBe(hs[1]);
+    expect(p.panics).toBe(1);
+    uneject(hs[1]!);
+    ps.refreshHealth();
+    expect(lb.chooseHost(null)).toBe(hs[1]);
+    expect(lb.chooseHost(null)).toBe(hs[1]);
+    expect(p.panics).toBe(1);
+    expect(rng.draws).toBe(13);
   });
 });
 
