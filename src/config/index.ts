@@ -24,6 +24,8 @@ export {
   destinationRulesFor,
   mergeDestinationRules,
   virtualServiceFor,
+  virtualServiceIndex,
+  isWildcardHost,
   isMeshBound,
 } from './lookup.js';
 export { shortHostToFqdn, hostMatches, serviceFqdn, CLUSTER_DOMAIN } from './hosts.js';

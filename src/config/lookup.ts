@@ -105,3 +105,43 @@ export function virtualServiceFor(
   }
   return best;
 }
+
+/**
+ * `virtualServiceFor` for many hosts from one namespace: the mesh-bound VirtualServices visible from it,
+ * indexed once by host. A host equal to a VirtualService host scores highest, so the first such VirtualService
+ * in config order wins; otherwise the longest matching wildcard, the earliest VirtualService on a tie. A
+ * route table of S services then costs S lookups, not S x V specificity checks (issue #14: 200 route
+ * tables of a 200-service mesh took ~1 s).
+ */
+export function virtualServiceIndex(
+  config: MeshConfig,
+  clientNamespace?: string,
+): (hostFqdn: string) => VirtualServiceConfig | undefined {
+  const exact = new Map<string, VirtualServiceConfig>();
+  const wildcards: { vs: VirtualServiceConfig; pattern: string }[] = [];
+  for (const vs of config.virtualServices) {
+    if (!isMeshBound(vs) || !visibleFrom(vs.exportTo, vs.meta.namespace, clientNamespace)) continue;
+    for (const h of vs.hosts) {
+      if (!exact.has(h)) exact.set(h, vs);
+      if (isWildcardHost(h)) wildcards.push({ vs, pattern: h });
+    }
+  }
+  return (host) => {
+    const e = exact.get(host);
+    if (e !== undefined) return e;
+    let best: VirtualServiceConfig | undefined;
+    let bestLength = -1;
+    for (const w of wildcards) {
+      if (w.pattern.length > bestLength && hostMatches(w.pattern, host)) {
+        best = w.vs;
+        bestLength = w.pattern.length;
+      }
+    }
+    return best;
+  };
+}
+
+/** A host pattern `hostMatches` can match other names with (`*` or `*.suffix`). */
+export function isWildcardHost(pattern: string): boolean {
+  return pattern === '*' || pattern.startsWith('*.');
+}

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { effectiveClusterPolicy, shortHostToFqdn, virtualServiceFor } from '../../src/config/index.js';
+import {
+  effectiveClusterPolicy,
+  shortHostToFqdn,
+  virtualServiceFor,
+  virtualServiceIndex,
+} from '../../src/config/index.js';
+import type { MeshConfig, VirtualServiceConfig } from '../../src/config/types.js';
 import { kubernetesDnsExpansion } from '../../src/config/hosts.js';
 import { dr, load, vs } from './helpers.js';
 
@@ -44,6 +51,50 @@ describe('virtualServiceFor', () => {
     expect(virtualServiceFor(config, 'reviews.production.svc.cluster.local')?.meta.name).toBe('first');
     expect(virtualServiceFor(config, 'ratings.production.svc.cluster.local')?.meta.name).toBe('wild');
     expect(virtualServiceFor(config, 'api.example.com')).toBeUndefined();
+  });
+});
+
+describe('virtualServiceIndex (virtualServiceFor for a whole route table)', () => {
+  const HOSTS = [
+    'a.ns1.svc.cluster.local',
+    'b.ns1.svc.cluster.local',
+    'c.ns2.svc.cluster.local',
+    '*.ns1.svc.cluster.local',
+    '*.svc.cluster.local',
+    '*',
+    'api.example.com',
+    '*.example.com',
+    'x.example.com',
+  ];
+  const arbVs = fc.record({
+    hosts: fc.array(fc.constantFrom(...HOSTS), { minLength: 1, maxLength: 3 }),
+    gateways: fc.constantFrom([], ['mesh'], ['istio-system/gw'], ['mesh', 'istio-system/gw']),
+    exportTo: fc.constantFrom([], ['.'], ['ns2'], ['*']),
+    namespace: fc.constantFrom('ns1', 'ns2'),
+  });
+
+  it('picks the same VirtualService as virtualServiceFor for every host (property, 500 configs)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbVs, { maxLength: 8 }),
+        fc.constantFrom('ns1', 'ns2', undefined),
+        (specs, clientNs) => {
+          const virtualServices = specs.map(
+            (v, i) =>
+              ({
+                hosts: v.hosts,
+                gateways: v.gateways,
+                exportTo: v.exportTo,
+                meta: { name: `vs-${i}`, namespace: v.namespace },
+              }) as unknown as VirtualServiceConfig,
+          );
+          const config = { virtualServices } as unknown as MeshConfig;
+          const index = virtualServiceIndex(config, clientNs);
+          for (const h of HOSTS) expect(index(h)).toBe(virtualServiceFor(config, h, clientNs));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -1,4 +1,10 @@
-import { defaultRetryPolicy, hostMatches, isMeshBound, virtualServiceFor } from '../../config/index.js';
+import {
+  defaultRetryPolicy,
+  hostMatches,
+  isMeshBound,
+  isWildcardHost,
+  virtualServiceIndex,
+} from '../../config/index.js';
 import { istioOf } from '../../config/istio-version.js';
 import type { MeshConfig, ServiceConfig, VirtualServiceConfig } from '../../config/types.js';
 import { clusterName } from '../../envoy/index.js';
@@ -41,8 +47,9 @@ export function virtualServiceVirtualHosts(
     listenPort: port,
   };
   const servicesOf = new Map<VirtualServiceConfig, ServiceConfig[]>();
+  const virtualServiceFor = virtualServiceIndex(config, pod.namespace);
   for (const svc of services) {
-    const vs = virtualServiceFor(config, svc.fqdn, pod.namespace);
+    const vs = virtualServiceFor(svc.fqdn);
     if (vs === undefined) continue;
     let list = servicesOf.get(vs);
     if (list === undefined) servicesOf.set(vs, (list = []));
@@ -53,7 +60,10 @@ export function virtualServiceVirtualHosts(
   for (const vs of config.virtualServices) {
     if (!isMeshBound(vs) || !exportedTo(vs, pod.namespace)) continue;
     const matched = servicesOf.get(vs) ?? [];
-    const nonService = vs.hosts.filter((h) => !services.some((s) => hostMatches(h, s.fqdn)));
+    // A plain host can only match a service of the same name: a map lookup, not a scan of the registry.
+    const nonService = vs.hosts.filter((h) =>
+      isWildcardHost(h) ? !services.some((s) => hostMatches(h, s.fqdn)) : !registry.has(h),
+    );
     if (matched.length === 0 && nonService.length === 0) continue;
     if (!listensOn(matched, port)) continue;
     const routes = translateVirtualServiceRoutes(vs, ctx);
