@@ -129,11 +129,18 @@ export function selectSidecar(
 }
 
 /**
- * Scopes by proxy identity (namespace and labels: all a scope depends on), built once each. The outbound
- * policy is the Sidecar's when it sets one, else MeshConfig's (sidecar.go ConvertToSidecarScope).
+ * Scopes by proxy identity (namespace and labels), built once per namespace and Sidecar resource: all a
+ * scope depends on. The outbound policy is the Sidecar's when it sets one, else MeshConfig's (sidecar.go
+ * ConvertToSidecarScope).
  */
 export class SidecarScopes {
+  /** By proxy identity (namespace and labels): which scope a proxy has. */
   private readonly cache = new Map<string, SidecarScope>();
+  /**
+   * By what a scope is made of (namespace and the Sidecar that applies): the workloads of a namespace
+   * without Sidecar resources share one scope, and with it its per-port route inputs (issue #14).
+   */
+  private readonly byNamespace = new Map<string, Map<SidecarConfig | undefined, SidecarScope>>();
 
   constructor(
     private readonly config: MeshConfig,
@@ -144,18 +151,24 @@ export class SidecarScopes {
     const key = `${namespace}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
     let s = this.cache.get(key);
     if (s === undefined) {
-      const mesh = this.config.istioMeshConfig ?? DEFAULT_ISTIO_MESH_CONFIG;
       const sidecar = selectSidecar(this.config, namespace, labels);
-      const exported = this.registry.filter(
-        (x) => x.serviceEntry === undefined || serviceEntryVisible(x.serviceEntry, namespace),
-      );
-      s = new SidecarScope(
-        sidecar,
-        sidecar?.outboundTrafficPolicy ?? mesh.outboundTrafficPolicy,
-        exported,
-        this.config,
-        namespace,
-      );
+      let inNs = this.byNamespace.get(namespace);
+      if (inNs === undefined) this.byNamespace.set(namespace, (inNs = new Map()));
+      s = inNs.get(sidecar);
+      if (s === undefined) {
+        const mesh = this.config.istioMeshConfig ?? DEFAULT_ISTIO_MESH_CONFIG;
+        const exported = this.registry.filter(
+          (x) => x.serviceEntry === undefined || serviceEntryVisible(x.serviceEntry, namespace),
+        );
+        s = new SidecarScope(
+          sidecar,
+          sidecar?.outboundTrafficPolicy ?? mesh.outboundTrafficPolicy,
+          exported,
+          this.config,
+          namespace,
+        );
+        inNs.set(sidecar, s);
+      }
       this.cache.set(key, s);
     }
     return s;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadManifests, type MeshConfig } from '../../../src/config/index.js';
 import type { HttpRequest } from '../../../src/envoy/index.js';
 import type { RouteAction, RouteEntry, RouteTable } from '../../../src/envoy/router/index.js';
-import { buildRouteTable } from '../../../src/mesh/control-plane/route-config.js';
+import { buildRouteTable, RouteConfigs } from '../../../src/mesh/control-plane/route-config.js';
+import { SidecarScopes } from '../../../src/mesh/control-plane/sidecar-scope.js';
 import { Pod } from '../../../src/mesh/pod.js';
 
 const SERVICES = `
@@ -262,5 +263,56 @@ spec:
     ]);
     expect(a.pathRewrite).toEqual({ kind: 'prefix', replacement: '/', matchedPrefixLength: 4 });
     expect(entry(t.route(req('reviews', '/'))).mirrors).toEqual([]);
+  });
+});
+
+describe('RouteConfigs: one table per route-relevant identity', () => {
+  const SIDECAR = `
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: narrow, namespace: production}
+spec:
+  workloadSelector: {labels: {app: narrow}}
+  egress: [{hosts: ["./multi.production.svc.cluster.local"]}]
+`;
+  const configs = (config: MeshConfig) =>
+    new RouteConfigs(config, new SidecarScopes(config, config.services));
+
+  it('workloads of a namespace share a table when no VirtualService matches on sourceLabels', () => {
+    const config = load(SERVICES, vs('  - route: [{destination: {host: reviews, subset: v1}}]'), SIDECAR);
+    const rc = configs(config);
+    const a = rc.table(pod({ app: 'frontend' }), 9080);
+    expect(rc.table(pod({ app: 'checkout', version: 'v9' }), 9080)).toBe(a);
+    // Another port, another namespace and a workload a Sidecar selects each have their own.
+    expect(rc.table(pod({ app: 'frontend' }), 8080)).not.toBe(a);
+    expect(rc.table(pod({ app: 'frontend' }, 'other'), 9080)).not.toBe(a);
+    const narrow = rc.table(pod({ app: 'narrow' }), 9080);
+    expect(narrow).not.toBe(a);
+    // Its Sidecar imports multi alone: reviews falls to the catch-all virtual host there.
+    expect(narrow.virtualHost('reviews')!.name).toBe('allow_any');
+    expect(a.virtualHost('reviews')!.name).not.toBe('allow_any');
+  });
+
+  it('with a sourceLabels match, workloads share a table only when they satisfy the same matches', () => {
+    const config = load(
+      SERVICES,
+      vs(`  - match: [{sourceLabels: {app: canary-client}}]
+    route: [{destination: {host: reviews, subset: v2}}]
+  - route: [{destination: {host: reviews, subset: v1}}]`),
+    );
+    const rc = configs(config);
+    const h = 'reviews.production.svc.cluster.local';
+    const plain = rc.table(pod({ app: 'frontend' }), 9080);
+    const canary = rc.table(pod({ app: 'canary-client', version: 'a' }), 9080);
+    expect(canary).not.toBe(plain);
+    expect(rc.table(pod({ app: 'canary-client', version: 'b' }), 9080)).toBe(canary);
+    expect(rc.table(pod({ app: 'checkout' }), 9080)).toBe(plain);
+    // Without the label at all it satisfies none either; in another namespace it has a table of its own.
+    const none = rc.table(pod({ version: 'a' }), 9080);
+    expect(none).toBe(plain);
+    expect(rc.table(pod({ app: 'canary-client' }, 'other'), 9080)).not.toBe(canary);
+    expect(clusters(canary.route(req('reviews')))).toEqual([`outbound|9080|v2|${h}@1`]);
+    expect(clusters(plain.route(req('reviews')))).toEqual([`outbound|9080|v1|${h}@1`]);
+    expect(clusters(none.route(req('reviews')))).toEqual([`outbound|9080|v1|${h}@1`]);
   });
 });
