@@ -1,4 +1,4 @@
-import { NO_SLOT, NO_TIMER, type TimerHandle } from '../../../engine/index.js';
+import { NO_SLOT, NO_TIMER } from '../../../engine/index.js';
 import type { Cluster } from '../cluster.js';
 import type { Host } from '../host.js';
 import type { ResetReason } from '../transport.js';
@@ -8,6 +8,9 @@ import { ConnectionKeepalive } from './keepalive.js';
 import type { PoolConfig } from './pool-config.js';
 import type { PoolShared } from './pool-shared.js';
 import { ActiveStream, PendingState, PendingStream, StreamState } from './pool-stream.js';
+
+/** HttpConnPool.upstreamReadyTimer's value while its callback is queued (reserved places are below NO_TIMER). */
+const UPSTREAM_READY_QUEUED = 0;
 
 /** What a pool uses of its cluster (a narrow view, so pools can be driven without a whole cluster). */
 export type PoolCluster = Pick<Cluster, 'stats' | 'resourceManager' | 'outlierDetector'> & {
@@ -66,10 +69,12 @@ export class HttpConnPool implements ConnPool {
    */
   private waiting: PoolWaiting | null = null;
   /**
-   * The HTTP/1.1 upstream-ready callback of this instant: a timer handle, or a place reserved for it
-   * (Simulation.reserve) while no request is pending, or NO_TIMER.
+   * The HTTP/1.1 upstream-ready callback of this instant: UPSTREAM_READY_QUEUED once queued (nothing
+   * cancels it, so its handle is not kept: a handle above 2^30 would give every pool a boxed number),
+   * or a place reserved for it (Simulation.reserve, a negative small integer) while no request is
+   * pending, or NO_TIMER.
    */
-  private upstreamReadyTimer: TimerHandle = NO_TIMER;
+  private upstreamReadyTimer: number = NO_TIMER;
 
   constructor(
     readonly shared: PoolShared,
@@ -150,9 +155,11 @@ export class HttpConnPool implements ConnPool {
     const rt = this.upstreamReadyTimer;
     if (rt < NO_TIMER) {
       const sim = this.cluster.ctx.sim;
-      this.upstreamReadyTimer = sim.isReservedAhead(rt)
-        ? sim.scheduleReserved(rt, HttpConnPool.onUpstreamReadyEvent, this)
-        : NO_TIMER;
+      if (!sim.isReservedAhead(rt)) this.upstreamReadyTimer = NO_TIMER;
+      else {
+        sim.scheduleReserved(rt, HttpConnPool.onUpstreamReadyEvent, this);
+        this.upstreamReadyTimer = UPSTREAM_READY_QUEUED;
+      }
     }
     cb.counters.counters.upstream_rq_pending_total++;
     this.cluster.stats.gauges.upstream_rq_pending_active++;
@@ -415,10 +422,13 @@ export class HttpConnPool implements ConnPool {
   private scheduleOnUpstreamReady(): void {
     const rt = this.upstreamReadyTimer;
     const sim = this.cluster.ctx.sim;
-    if (rt > NO_TIMER) return; // queued, not run yet
+    if (rt === UPSTREAM_READY_QUEUED) return; // queued, not run yet
     if (rt < NO_TIMER && sim.isReservedAhead(rt)) return; // reserved, its turn still ahead
-    this.upstreamReadyTimer =
-      this.pendingLive > 0 ? sim.schedule(0, HttpConnPool.onUpstreamReadyEvent, this) : sim.reserve();
+    if (this.pendingLive === 0) this.upstreamReadyTimer = sim.reserve();
+    else {
+      sim.schedule(0, HttpConnPool.onUpstreamReadyEvent, this);
+      this.upstreamReadyTimer = UPSTREAM_READY_QUEUED;
+    }
   }
 
   /** The response completed (or the caller is done with the stream). */
