@@ -88,6 +88,11 @@ export function hostMatches(pattern: string, host: string): boolean {
   return false;
 }
 
+/** A pattern `hostMatches` can match other names with (`*` or `*.suffix`); any other matches itself only. */
+export function isWildcardHost(pattern: string): boolean {
+  return pattern === '*' || pattern.startsWith('*.');
+}
+
 /** `<name>.<ns>.svc.cluster.local` → the namespace, else undefined. */
 export function namespaceOfFqdn(fqdn: string): string | undefined {
   const m = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn);

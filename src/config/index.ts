@@ -25,8 +25,7 @@ export {
   mergeDestinationRules,
   virtualServiceFor,
   virtualServiceIndex,
-  isWildcardHost,
   isMeshBound,
 } from './lookup.js';
-export { shortHostToFqdn, hostMatches, serviceFqdn, CLUSTER_DOMAIN } from './hosts.js';
+export { shortHostToFqdn, hostMatches, isWildcardHost, serviceFqdn, CLUSTER_DOMAIN } from './hosts.js';
 export { parseYamlDocuments, YAML_LIMITS, type SourceDocument } from './yaml-source.js';

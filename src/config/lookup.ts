@@ -11,7 +11,7 @@
  * VirtualServices: for sidecars istiod does not merge them; the oldest VS for a host wins and the
  * others' routes for that host are dropped as duplicate virtual-host domains (IST0109 says so).
  */
-import { hostMatches, namespaceOfFqdn } from './hosts.js';
+import { hostMatches, isWildcardHost, namespaceOfFqdn } from './hosts.js';
 import type { DestinationRuleConfig, MeshConfig, Subset, VirtualServiceConfig } from './types.js';
 
 const ROOT_NAMESPACE = 'istio-system';
@@ -139,9 +139,4 @@ export function virtualServiceIndex(
     }
     return best;
   };
-}
-
-/** A host pattern `hostMatches` can match other names with (`*` or `*.suffix`). */
-export function isWildcardHost(pattern: string): boolean {
-  return pattern === '*' || pattern.startsWith('*.');
 }

@@ -84,12 +84,21 @@ export function translateVirtualServiceRoutes(vs: VirtualServiceConfig, ctx: Rou
  * must name one of the proxy's gateways (`mesh` for sidecars); else sourceLabels ⊆ proxy labels and the
  * namespace.
  */
+/** A match's `sourceLabels` are all among the proxy's labels, with the same values (sourceMatchHTTP). */
+export function sourceLabelsMatch(
+  want: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  for (const k in want) if (labels[k] !== want[k]) return false;
+  return true;
+}
+
 function sourceMatches(m: HttpRoute['match'][number], ctx: RouteGenContext, vsNamespace: string): boolean {
   if (m.gateways.length > 0) {
     const names = ctx.gatewayNames ?? MESH_ONLY;
     return m.gateways.some((g) => names.has(resolveGatewayName(g, vsNamespace)));
   }
-  for (const k in m.sourceLabels ?? {}) if (ctx.proxyLabels[k] !== m.sourceLabels![k]) return false;
+  if (m.sourceLabels !== undefined && !sourceLabelsMatch(m.sourceLabels, ctx.proxyLabels)) return false;
   return (
     m.sourceNamespace === undefined || m.sourceNamespace === '' || m.sourceNamespace === ctx.proxyNamespace
   );
