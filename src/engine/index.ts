@@ -38,6 +38,7 @@ export { LogHistogram } from './stats/log-histogram.js';
 export { FORTIO_BUCKET_BOUNDS_MS, FortioBuckets } from './stats/fortio-buckets.js';
 export type { FortioBucket } from './stats/fortio-buckets.js';
 export { TimeWeightedGauge } from './stats/gauge.js';
+export { Tally } from './stats/tally.js';
 export { TimeSeries } from './stats/time-series.js';
 export { meanWithCi, batchMeans, tCritical95 } from './stats/confidence.js';
 export type { MeanEstimate } from './stats/confidence.js';

@@ -1,4 +1,4 @@
-import { FortioBuckets, LatencyHistogram, LogHistogram, TimeSeries } from '../engine/index.js';
+import { FortioBuckets, LatencyHistogram, LogHistogram, Tally, TimeSeries } from '../engine/index.js';
 
 /**
  * The client's own code for a request its timeout ended: fortio's -1 (fortio `fhttp/http_client.go`
@@ -19,8 +19,9 @@ export class ClientAggregate {
   /** First start and last response of a measured request: the load's actual duration. */
   firstStartMs = Number.POSITIVE_INFINITY;
   lastEndMs = Number.NEGATIVE_INFINITY;
-  readonly byStatus = new Map<number, number>();
-  readonly byFlag = new Map<string, number>();
+  readonly byStatus = new Tally<number>();
+  /** By the response-flags bit set (a timeout: DC), formatted once, at the end. */
+  readonly byFlags = new Tally<number>();
   readonly latency = new LatencyHistogram();
   /** fortio's own bucket counts, for the `# range, mid point, percentile, count` lines. */
   readonly buckets = new FortioBuckets();
@@ -37,9 +38,9 @@ export class ClientAggregate {
 /** Upstream attempts to one service (all client sidecars, all subsets), incl. retries and mirrors. */
 export class ServiceAggregate {
   requests = 0;
-  readonly byStatus = new Map<number, number>();
+  readonly byStatus = new Tally<number>();
   readonly latency = new LatencyHistogram();
-  readonly bySubset = new Map<string, { requests: number; byStatus: Map<number, number> }>();
+  readonly bySubset = new Map<string, { requests: number; byStatus: Tally<number> }>();
   readonly seriesBySubset = new Map<string, TimeSeries>();
 }
 
@@ -49,9 +50,9 @@ export class ServiceAggregate {
  */
 export class HopAggregate {
   requests = 0;
-  readonly byStatus = new Map<number, number>();
+  readonly byStatus = new Tally<number>();
   /** By the response-flags bit set (formatted once, at the end). */
-  readonly byFlags = new Map<number, number>();
+  readonly byFlags = new Tally<number>();
   constructor(
     readonly source: string,
     readonly service: string,

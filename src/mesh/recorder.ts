@@ -1,10 +1,11 @@
 import type { HpaRecord } from './autoscaling/hpa-record.js';
 import type { ChaosEvent } from '../config/scenario/index.js';
-import { LogHistogram, TimeSeries } from '../engine/index.js';
+import { LogHistogram, Tally, TimeSeries } from '../engine/index.js';
 import {
   type EjectionEvent,
   type EnvoyObserver,
   formatResponseFlags,
+  ResponseFlag,
   type HttpRequest,
   type HttpResponse,
   type RequestCompleteEvent,
@@ -81,6 +82,8 @@ export class Recorder implements EnvoyObserver {
   /** Set when the mesh has waypoints: only then is a finished request's proxy looked up. */
   private ambient: AmbientMetricsSource | null = null;
   private readonly clusterTargets = new Map<string, ClusterTarget>();
+  private lastClusterName: string | null = null;
+  private lastClusterTarget: ClusterTarget | null = null;
   /** source sidecar (pod) -> cluster name or authority -> its hop. */
   private readonly hopIndex = new Map<string, Map<string, HopAggregate>>();
   /**
@@ -135,8 +138,8 @@ export class Recorder implements EnvoyObserver {
     if (nowMs > c.lastEndMs) c.lastEndMs = nowMs;
     const status = r === null ? CLIENT_TIMEOUT_CODE : r.status;
     if (r === null) c.timeouts++;
-    bump(c.byStatus, status);
-    bump(c.byFlag, r === null ? 'DC' : formatResponseFlags(r.flags));
+    c.byStatus.add(status);
+    c.byFlags.add(r === null ? ResponseFlag.DC : r.flags);
     const latency = nowMs - startMs;
     c.latency.record(latency);
     c.buckets.record(latency);
@@ -154,15 +157,17 @@ export class Recorder implements EnvoyObserver {
     const c = this.clusterTarget(e.cluster);
     const s = c.service;
     s.requests++;
-    bump(s.byStatus, e.status);
+    s.byStatus.add(e.status);
     s.latency.record(e.latencyMs);
     c.subset.requests++;
-    bump(c.subset.byStatus, e.status);
+    c.subset.byStatus.add(e.status);
     c.series.add(e.timeMs - e.latencyMs);
   }
 
   /** Per cluster name, where its attempts are counted (parsed once: this runs for every try). */
   private clusterTarget(name: string): ClusterTarget {
+    // Most tries go to the cluster of the try before (one compare instead of a lookup).
+    if (name === this.lastClusterName) return this.lastClusterTarget!;
     let t = this.clusterTargets.get(name);
     if (t === undefined) {
       // `PassthroughCluster` (no `|`): Istio reports its own name as the destination service.
@@ -171,12 +176,14 @@ export class Recorder implements EnvoyObserver {
       if (service === undefined) this.services.set(host!, (service = new ServiceAggregate()));
       const key = subsetOf(name);
       let b = service.bySubset.get(key);
-      if (b === undefined) service.bySubset.set(key, (b = { requests: 0, byStatus: new Map() }));
+      if (b === undefined) service.bySubset.set(key, (b = { requests: 0, byStatus: new Tally() }));
       let series = service.seriesBySubset.get(key);
       if (series === undefined) service.seriesBySubset.set(key, (series = new TimeSeries(this.intervalMs)));
       t = { host: host!, service, subset: b, series };
       this.clusterTargets.set(name, t);
     }
+    this.lastClusterName = name;
+    this.lastClusterTarget = t;
     return t;
   }
 
@@ -208,8 +215,8 @@ export class Recorder implements EnvoyObserver {
     if (e.startMs < this.warmupMs) return;
     const hop = this.hop(e.sidecar, e.cluster, e.authority);
     hop.requests++;
-    bump(hop.byStatus, e.status);
-    bump(hop.byFlags, e.flags);
+    hop.byStatus.add(e.status);
+    hop.byFlags.add(e.flags);
     // The hop's service is the cluster's host (or the authority's for a local reply): no second lookup.
     const host = hop.service;
     // A waypoint's Envoy reports reporter="waypoint" with the ambient client as its source (istio.io,
@@ -385,7 +392,7 @@ export class Recorder implements EnvoyObserver {
 interface ClusterTarget {
   host: string;
   service: ServiceAggregate;
-  subset: { requests: number; byStatus: Map<number, number> };
+  subset: { requests: number; byStatus: Tally<number> };
   series: TimeSeries;
 }
 
@@ -416,8 +423,4 @@ const REPORTER_INDEX: Readonly<Record<IstioReporter, number>> = { source: 0, des
 function subsetOf(cluster: string): string {
   const subset = clusterSubset(cluster);
   return subset === '' ? '(default)' : subset;
-}
-
-function bump<K>(m: Map<K, number>, k: K): void {
-  m.set(k, (m.get(k) ?? 0) + 1);
 }

@@ -1,7 +1,7 @@
 import { formatResponseFlags } from '../envoy/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
-import { cmp, round } from './collect.js';
+import { cmp, round, sortedRecord } from './collect.js';
 import { cpuThrottlingOf } from './cpu-throttling.js';
 import type { HopResult, WorkloadResult } from './result.js';
 
@@ -13,7 +13,7 @@ export function hopResults(rec: Recorder): HopResult[] {
       service: h.service,
       subset: h.subset,
       requests: h.requests,
-      byStatus: sorted(h.byStatus),
+      byStatus: sortedRecord(h.byStatus),
       byFlag: byFlagNames(h.byFlags),
     }))
     .sort((a, b) => cmp(a.source, b.source) || cmp(a.service, b.service) || cmp(a.subset, b.subset));
@@ -57,12 +57,8 @@ export function workloadResults(world: World, rec: Recorder, endMs: number): Wor
 }
 
 /** Flag sets by their names (`UH`, `UF,URX`, `-`); different bit sets never share a name. */
-function byFlagNames(m: Map<number, number>): Record<string, number> {
+export function byFlagNames(m: Iterable<[number, number]>): Record<string, number> {
   const named = new Map<string, number>();
   for (const [flags, n] of m) named.set(formatResponseFlags(flags), n);
-  return sorted(named);
-}
-
-function sorted<K extends string | number>(m: Map<K, number>): Record<string, number> {
-  return Object.fromEntries([...m.entries()].sort(([a], [b]) => cmp(a, b)).map(([k, v]) => [String(k), v]));
+  return sortedRecord(named);
 }

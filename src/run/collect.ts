@@ -10,7 +10,7 @@ import {
 import type { LatencySummary } from '../engine/index.js';
 import type { Recorder } from '../mesh/recorder.js';
 import type { World } from '../mesh/world.js';
-import { hopResults, workloadResults } from './collect-mesh.js';
+import { byFlagNames, hopResults, workloadResults } from './collect-mesh.js';
 import { timelineEvents } from './timeline-events.js';
 import type { ClientResult, ClusterResult, LatencyMs, Result, SeriesPoint } from './result.js';
 
@@ -45,7 +45,7 @@ export function collectResult(world: World, rec: Recorder, scenario: Scenario, v
       },
       successRate: c.requests === 0 ? 1 : round(ok / c.requests, 6),
       byStatus: sortedRecord(c.byStatus),
-      byFlag: sortedRecord(c.byFlag),
+      byFlag: byFlagNames(c.byFlags),
       latencyMs: lat,
       histogram: c.buckets
         .export(lat.min, lat.max)
@@ -191,7 +191,7 @@ function latency(s: LatencySummary): LatencyMs {
   };
 }
 
-function count5xx(m: Map<number, number>): number {
+function count5xx(m: Iterable<[number, number]>): number {
   let n = 0;
   for (const [k, v] of m) if (k >= 500) n += v;
   return n;
@@ -208,8 +208,9 @@ export function cmp(a: string | number, b: string | number): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function sortedRecord<K extends string | number>(m: Map<K, number>): Record<string, number> {
-  return Object.fromEntries([...m.entries()].sort(([a], [b]) => cmp(a, b)).map(([k, v]) => [String(k), v]));
+/** Counts (a Map or a Tally) as a record sorted by key. */
+export function sortedRecord<K extends string | number>(m: Iterable<[K, number]>): Record<string, number> {
+  return Object.fromEntries([...m].sort(([a], [b]) => cmp(a, b)).map(([k, v]) => [String(k), v]));
 }
 
 function byKey<T>(a: [string, T], b: [string, T]): number {
