@@ -1,4 +1,6 @@
 import type { HttpRequest } from './http.js';
+import type { Cluster } from './upstream/cluster.js';
+import type { Endpoint } from './upstream/host.js';
 
 /**
  * Typed domain events the data plane emits (ARCHITECTURE rule 8). The model calls these; reports, the
@@ -58,6 +60,12 @@ export interface RequestCompleteEvent {
   request: HttpRequest;
   /** `IP:port` of the last upstream host tried (access logs' %UPSTREAM_HOST%), or null. */
   upstreamHost: string | null;
+  /**
+   * The cluster and the last host's endpoint themselves (Envoy's StreamInfo keeps the ClusterInfo and the
+   * HostDescription): listeners find their per-cluster and per-endpoint state by identity, not by name.
+   */
+  clusterInfo: Cluster | null;
+  upstreamEndpoint: Endpoint | null;
   /** Name of the route that matched (%ROUTE_NAME%), or null when none did. */
   route: string | null;
 }

@@ -2,7 +2,9 @@ import type { HpaRecord } from './autoscaling/hpa-record.js';
 import type { ChaosEvent } from '../config/scenario/index.js';
 import { LogHistogram, Tally, TimeSeries } from '../engine/index.js';
 import {
+  type Cluster,
   type EjectionEvent,
+  type Endpoint,
   type EnvoyObserver,
   formatResponseFlags,
   ResponseFlag,
@@ -21,6 +23,7 @@ import {
 } from './aggregates.js';
 import { type IstioReporter, istioMetricLabels } from './istio-labels.js';
 import { clusterSubset } from './waypoint-clusters.js';
+import type { Pod } from './pod.js';
 import type { InboundExchange } from './wire.js';
 import type { ZtunnelMetrics } from './ztunnel-metrics.js';
 import { servedByZtunnel } from './ztunnel-inbound.js';
@@ -97,6 +100,13 @@ export class Recorder implements EnvoyObserver {
 
   /** Pod name -> its workload's entry in the series index (its workload, or the pod when unknown). */
   private readonly podWorkloads = new Map<string, SeriesWorkload>();
+  /**
+   * The same entries found by object: a string-keyed lookup costs ~3x an identity one, and a request
+   * made four of them here (issue #14). Bounded by the pods and endpoints, and the (sidecar, cluster)s used.
+   */
+  private readonly podObjectWorkloads = new Map<Pod, SeriesWorkload>();
+  private readonly endpointWorkloads = new Map<Endpoint, SeriesWorkload>();
+  private readonly clusterHops = new Map<Cluster, ClusterHop>();
 
   constructor(
     readonly warmupMs: number,
@@ -213,24 +223,44 @@ export class Recorder implements EnvoyObserver {
   /** reporter=source (and the hop table): every downstream request a client sidecar finished. */
   onRequestComplete(e: RequestCompleteEvent): void {
     if (e.startMs < this.warmupMs) return;
-    const hop = this.hop(e.sidecar, e.cluster, e.authority);
+    // The hop and the source's workload by the cluster object (the sidecar's own), not by two names.
+    const ci = e.clusterInfo;
+    const known = ci === null ? undefined : this.clusterHops.get(ci);
+    let hop: HopAggregate;
+    let source: SeriesWorkload;
+    if (known !== undefined && known.sidecar === e.sidecar) {
+      hop = known.hop;
+      source = known.source;
+    } else {
+      hop = this.hop(e.sidecar, e.cluster, e.authority);
+      source = this.workloadOf(e.sidecar);
+      if (ci !== null) this.clusterHops.set(ci, { sidecar: e.sidecar, hop, source });
+    }
     hop.requests++;
     hop.byStatus.add(e.status);
     hop.byFlags.add(e.flags);
     // The hop's service is the cluster's host (or the authority's for a local reply): no second lookup.
     const host = hop.service;
+    const dstPod = e.upstreamPod ?? '';
+    const ep = e.upstreamEndpoint;
+    const dst = ep === null ? this.workloadOf(dstPod) : this.endpointWorkload(ep, dstPod);
+    const latencyMs = e.timeMs - e.startMs;
     // A waypoint's Envoy reports reporter="waypoint" with the ambient client as its source (istio.io,
     // "Istio Standard Metrics": reporter is source, destination or waypoint).
     const client = this.ambient === null ? undefined : this.ambient.waypointSource(e.sidecar, e.request);
-    this.istioObserve(
-      client === undefined ? 'source' : 'waypoint',
-      client ?? e.sidecar,
-      e.upstreamPod ?? '',
-      host,
-      e.status,
-      e.flags,
-      e.timeMs - e.startMs,
-    );
+    if (client !== undefined)
+      return this.istioObserve(
+        'waypoint',
+        this.workloadOf(client),
+        dst,
+        client,
+        dstPod,
+        host,
+        e.status,
+        e.flags,
+        latencyMs,
+      );
+    this.istioObserve('source', source, dst, e.sidecar, dstPod, host, e.status, e.flags, latencyMs);
   }
 
   /**
@@ -240,7 +270,18 @@ export class Recorder implements EnvoyObserver {
   onWaypointDirect(client: string, dstPod: string, status: number, startMs: number, endMs: number): void {
     if (startMs < this.warmupMs) return;
     // No Service: Istio's labels for it are "unknown" (istio.io, "Istio Standard Metrics").
-    this.istioObserve('waypoint', client, dstPod, 'unknown', status, 0, endMs - startMs);
+    const src = this.workloadOf(client);
+    this.istioObserve(
+      'waypoint',
+      src,
+      this.workloadOf(dstPod),
+      client,
+      dstPod,
+      'unknown',
+      status,
+      0,
+      endMs - startMs,
+    );
   }
 
   /** The hop of a source sidecar's request: by cluster, or by authority for a local reply without one. */
@@ -272,6 +313,8 @@ export class Recorder implements EnvoyObserver {
     if (servedByZtunnel(x)) return x.world.ambient.metrics.onServerClose(x.from, x.to, x.request);
     this.istioObserve(
       'destination',
+      this.podWorkload(x.from),
+      this.podWorkload(x.to),
       x.from.name,
       x.to.name,
       x.request.authority,
@@ -288,6 +331,8 @@ export class Recorder implements EnvoyObserver {
    */
   private istioObserve(
     reporter: IstioReporter,
+    src: SeriesWorkload,
+    dst: SeriesWorkload,
     srcPod: string,
     dstPod: string,
     host: string,
@@ -295,8 +340,7 @@ export class Recorder implements EnvoyObserver {
     flags: number,
     latencyMs: number,
   ): void {
-    const src = this.workloadOf(srcPod);
-    const peer = this.workloadOf(dstPod).id * 4 + REPORTER_INDEX[reporter];
+    const peer = dst.id * 4 + REPORTER_INDEX[reporter];
     let p = src.peers.get(peer);
     if (p === undefined)
       src.peers.set(peer, (p = { byHost: new Map(), lastHost: null, lastCode: -1, last: null }));
@@ -352,6 +396,20 @@ export class Recorder implements EnvoyObserver {
    * serviceOf depends on the pod's namespace and labels), so pods that share all three share an entry (and
    * its integer id): the pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
    */
+  /** workloadOf by the Pod object (an identity lookup, not a string one: issue #14). */
+  private podWorkload(pod: Pod): SeriesWorkload {
+    let w = this.podObjectWorkloads.get(pod);
+    if (w === undefined) this.podObjectWorkloads.set(pod, (w = this.workloadOf(pod.name)));
+    return w;
+  }
+
+  /** workloadOf the endpoint's pod (`podName`), by the endpoint object. */
+  private endpointWorkload(ep: Endpoint, podName: string): SeriesWorkload {
+    let w = this.endpointWorkloads.get(ep);
+    if (w === undefined) this.endpointWorkloads.set(ep, (w = this.workloadOf(podName)));
+    return w;
+  }
+
   private workloadOf(pod: string): SeriesWorkload {
     let w = this.podWorkloads.get(pod);
     if (w === undefined) {
@@ -394,6 +452,14 @@ interface ClusterTarget {
   service: ServiceAggregate;
   subset: { requests: number; byStatus: Tally<number> };
   series: TimeSeries;
+}
+
+/** What a client sidecar's cluster object leads to: its hop and the sidecar's workload entry. */
+interface ClusterHop {
+  /** The sidecar the entry was made for (checked: the entry is only used for the same one). */
+  readonly sidecar: string;
+  readonly hop: HopAggregate;
+  readonly source: SeriesWorkload;
 }
 
 /** A workload's entry in the Istio series index: a small integer id and its series by peer. */

@@ -35,6 +35,8 @@ function event(over: Partial<RequestCompleteEvent> = {}): RequestCompleteEvent {
     },
     upstreamHost: '10.0.0.3:8080',
     route: 'production/product-service#1',
+    clusterInfo: null,
+    upstreamEndpoint: null,
     ...over,
   };
 }

@@ -574,6 +574,8 @@ export class ActiveRequest implements AttemptOwner, LbContext, RequestInfo {
       request: this.request,
       upstreamHost: this.lastHost?.endpoint.address ?? null,
       route: this.action?.name ?? null,
+      clusterInfo: this.cluster,
+      upstreamEndpoint: this.lastHost?.endpoint ?? null,
     });
     this.downstream.onResponse(r, this);
   }
