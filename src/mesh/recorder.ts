@@ -102,11 +102,11 @@ export class Recorder implements EnvoyObserver {
   private readonly podWorkloads = new Map<string, SeriesWorkload>();
   /**
    * The same entries found by object: a string-keyed lookup costs ~3x an identity one, and a request
-   * made four of them here (issue #14). Bounded by the pods and endpoints, and the (sidecar, cluster)s used.
+   * made four of them here (issue #14). Weak: a pod, endpoint or cluster that is gone is not kept.
    */
-  private readonly podObjectWorkloads = new Map<Pod, SeriesWorkload>();
-  private readonly endpointWorkloads = new Map<Endpoint, SeriesWorkload>();
-  private readonly clusterHops = new Map<Cluster, ClusterHop>();
+  private readonly podObjectWorkloads = new WeakMap<Pod, SeriesWorkload>();
+  private readonly endpointWorkloads = new WeakMap<Endpoint, SeriesWorkload>();
+  private readonly clusterHops = new WeakMap<Cluster, ClusterHop>();
 
   constructor(
     readonly warmupMs: number,
@@ -391,11 +391,6 @@ export class Recorder implements EnvoyObserver {
     return s;
   }
 
-  /**
-   * A series' labels read only the pod's owner, namespace and labels (the destination Service too:
-   * serviceOf depends on the pod's namespace and labels), so pods that share all three share an entry (and
-   * its integer id): the pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
-   */
   /** workloadOf by the Pod object (an identity lookup, not a string one: issue #14). */
   private podWorkload(pod: Pod): SeriesWorkload {
     let w = this.podObjectWorkloads.get(pod);
@@ -410,6 +405,11 @@ export class Recorder implements EnvoyObserver {
     return w;
   }
 
+  /**
+   * A series' labels read only the pod's owner, namespace and labels (the destination Service too:
+   * serviceOf depends on the pod's namespace and labels), so pods that share all three share an entry (and
+   * its integer id): the pods of one workload. Labels are in the key because a load generator and a Deployment may share a name.
+   */
   private workloadOf(pod: string): SeriesWorkload {
     let w = this.podWorkloads.get(pod);
     if (w === undefined) {
