@@ -66,17 +66,29 @@ export const LIMITS = {
  * so it has no Host of its own); and a used pair, one that carried a request, which keeps its Host, a
  * connection pool and an idle connection for the run (Istio's idle timeout is 1 h). A run uses at most
  * min(pairs, upstream requests) pairs.
- * NOTE: simplification: three constants stand for the real, configuration-dependent cost. Measured
+ * NOTE: simplification: a few measured constants stand for the real, configuration-dependent cost. Measured
  * (retained heap after a full GC): 3.1-3.7 KB per pod before any request; 13 bytes per idle pair with
  * 1,000 endpoints per cluster and 69 with 100 (each cluster's own ~6 KB spread over fewer pairs);
  * 563 bytes per pair picked for the first time, 3 x 1,000 pods over 5 s (retained heap grew from 102 to
  * 128 MiB with 48,488 more used pairs and nothing else). Each is rounded up. Clusters whose balancer
- * keeps every Host (RING_HASH, MAGLEV, PASSTHROUGH, unequal weights, warmup) hold ~90 bytes per idle pair,
- * more than the estimate counts.
+ * keeps every Host (RING_HASH, MAGLEV, PASSTHROUGH, warmup) cost more, counted per cluster by
+ * scenario/balancer-memory.ts with the BYTES_PER_KEPT_HOST_PAIR figures below.
  */
 export const BYTES_PER_POD = 8 * 1024;
 export const BYTES_PER_IDLE_PAIR = 32;
 export const BYTES_PER_USED_PAIR = 640;
+/**
+ * A kept Host per pair, beyond BYTES_PER_IDLE_PAIR (measured at 3 x 1,000 pods after one pick per
+ * cluster: 76-77 bytes of Host and list slots; with slow start 19 more on the heap and 32-64 in the two
+ * EDF schedules' typed arrays, 160 in all).
+ */
+export const BYTES_PER_KEPT_HOST_PAIR = 160;
+/** A Maglev table slot (Int32Array plus building state: ~350 KB measured per 65,537-slot cluster). */
+export const BYTES_PER_MAGLEV_SLOT = 6;
+/** A ring-hash entry (its hash in a Float64Array and its host slot). */
+export const BYTES_PER_RING_ENTRY = 16;
+/** Envoy's maximum_ring_size default, which istiod leaves (8M entries). */
+export const MAX_RING_SIZE = 8 * 1024 * 1024;
 /** Engine events per upstream request (docs/performance.md: about 11 per client request of two hops). */
 export const EVENTS_PER_UPSTREAM_REQUEST = 6;
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
-import { BYTES_PER_IDLE_PAIR, BYTES_PER_POD, BYTES_PER_USED_PAIR, LIMITS } from '../../src/config/limits.js';
+import {
+  BYTES_PER_IDLE_PAIR,
+  BYTES_PER_KEPT_HOST_PAIR,
+  BYTES_PER_MAGLEV_SLOT,
+  BYTES_PER_POD,
+  BYTES_PER_RING_ENTRY,
+  BYTES_PER_USED_PAIR,
+  LIMITS,
+} from '../../src/config/limits.js';
 import { loadScenarioFromTexts } from '../../src/config/scenario/index.js';
 import { estimateScenarioSize } from '../../src/config/scenario/size.js';
 
@@ -184,6 +192,64 @@ describe('scenario sizes (LIMITS, refused before the world is built)', () => {
     expect(size.usedPairsAtMost).toBe(5_800_000);
     expect(size.memoryBytes).toBe(4_289_672_192);
     expect(size.memoryBytes).toBeLessThanOrEqual(LIMITS.maxMemoryBytes);
+  });
+
+  it('balancers that keep a host per endpoint are counted per cluster: warmup, ring hash, Maglev', () => {
+    // 1,000 api pods call db (1,000 pods) through db's DestinationRule; the generator calls api (no rule).
+    const withRule = (trafficPolicy: string, duration = '10s', replicas = 1000, traffic?: string) =>
+      loadScenarioFromTexts(
+        {
+          file: 's.yaml',
+          text: scenario({
+            spec: `  duration: ${duration}\n`,
+            traffic,
+            workloads: '  workloads:\n    default/api: {calls: [{url: "http://db:8080/"}]}\n',
+          }),
+        },
+        [
+          {
+            file: 'm.yaml',
+            text: `${manifests(replicas)}---\n${manifests(replicas, 'db')}---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: db, namespace: default}
+spec:
+  host: db
+  trafficPolicy: ${trafficPolicy}
+`,
+          },
+        ],
+      );
+    const bytes = (tp: string) => {
+      const l = withRule(tp).loaded!;
+      return estimateScenarioSize(l.scenario, l.config).balancerBytes;
+    };
+    // Balancers that pick by index keep placeholders: nothing beyond the idle pairs.
+    expect(bytes('{loadBalancer: {simple: LEAST_REQUEST}}')).toBe(0);
+    expect(bytes('{loadBalancer: {simple: ROUND_ROBIN}}')).toBe(0);
+    expect(bytes('{connectionPool: {tcp: {maxConnections: 10}}}')).toBe(0);
+    // Slow start: every api sidecar keeps 1,000 Hosts with their EDF entries.
+    expect(bytes('{loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 60s}}')).toBe(
+      1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR,
+    );
+    // Ring hash, minimumRingSize 1,024 over 1,000 hosts: ceil(1.024) = 2 entries each.
+    expect(
+      bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 1024}}}}'),
+    ).toBe(1000 * (1000 * BYTES_PER_KEPT_HOST_PAIR + 2000 * BYTES_PER_RING_ENTRY));
+    // Maglev: a 65,537-slot table per cluster.
+    expect(
+      bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}'),
+    ).toBe(1000 * (1000 * BYTES_PER_KEPT_HOST_PAIR + 65537 * BYTES_PER_MAGLEV_SLOT));
+    // The 4,000 x 4,000 mesh that passes at 29 s (4,289,672,192 bytes, above) is refused with warmup,
+    // and the message says where the memory goes.
+    const refused = (tp: string) =>
+      withRule(tp, '29s', 4000, BIG_TRAFFIC)
+        .diagnostics.filter((d) => d.severity === 'error')
+        .map(formatDiagnostic);
+    expect(refused('{loadBalancer: {simple: ROUND_ROBIN}}')).toEqual([]);
+    expect(refused('{loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 60s}}')).toEqual([
+      `m.yaml:12:13 error MSIM2006 the scenario needs 8,001 pods, 16,004,000 (sidecar, endpoint) pairs, about 6.4 GiB (5,800,000 pairs used at most, 2.4 GiB of it in load balancers that keep a host per endpoint (consistent hash, Maglev, warmup)); meshsim's limit is about 4.0 GiB (Scenario s, spec.replicas)`,
+    ]);
   });
 
   it('load-generator replicas, connections and scale targets are bounded in the schema', () => {

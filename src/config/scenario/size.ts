@@ -17,6 +17,7 @@ import {
 } from '../limits.js';
 import { hostMatches } from '../hosts.js';
 import { isMeshBound } from '../lookup.js';
+import { serviceBalancerBytes } from './balancer-memory.js';
 import { gatewayDestinationServices, isGatewayWorkload } from './gateway-size.js';
 import type { MeshConfig, ServiceConfig, WorkloadConfig } from '../types.js';
 import type { SourceDocument, YamlPath } from '../yaml-source.js';
@@ -29,6 +30,8 @@ export interface ScenarioSize {
   /** Pairs that can carry a request at most: min(pairs, upstream requests). */
   usedPairsAtMost: number;
   memoryBytes: number;
+  /** Of memoryBytes: clusters whose balancer keeps a Host per endpoint, and their tables (balancer-memory.ts). */
+  balancerBytes: number;
   clientRequests: number;
   /** Upstream requests per client request (1 = no app calls another). */
   fanOut: number;
@@ -188,24 +191,30 @@ function workloadsBehind(url: string, ns: string, config: MeshConfig): string[] 
 
 /**
  * Endpoints a sidecar holds: one cluster per Service it calls (created on first use, as Envoy's
- * clusters are in meshsim), each with every pod the Service selects at its largest scale.
+ * clusters are in meshsim), each with every pod the Service selects at its largest scale; and what
+ * those clusters' balancers cost beyond idle pairs when they keep a Host per endpoint
+ * (balancer-memory.ts).
  */
 function endpointsReached(
   urls: readonly { url: string }[],
   ns: string,
   s: Scenario,
   config: MeshConfig,
-): number {
+): { pairs: number; balancerBytes: number } {
   const seen = new Set<ServiceConfig>();
-  let n = 0;
+  let pairs = 0;
+  let balancerBytes = 0;
   for (const u of urls)
     for (const svc of servicesBehind(u.url, ns, config)) {
       if (seen.has(svc)) continue;
       seen.add(svc);
+      let n = 0;
       for (const w of config.workloads)
         if (selectedBy(svc.selector, w, svc.meta.namespace)) n += peakReplicas(s, w);
+      pairs += n;
+      balancerBytes += serviceBalancerBytes(config, svc, ns, n);
     }
-  return n;
+  return { pairs, balancerBytes };
 }
 
 /** A Service without a selector has no endpoints (Kubernetes); otherwise every label must match. */
@@ -229,19 +238,25 @@ export function estimateScenarioSize(
 ): ScenarioSize {
   let pods = 0;
   let sidecarEndpointPairs = 0;
+  let balancerBytes = 0;
   const viaGateway = gatewayDestinationServices(config);
   for (const w of config.workloads) {
     const n = peakReplicas(s, w);
     pods += n;
-    sidecarEndpointPairs += n * endpointsReached(callsOf(s, workloadKey(w)), w.meta.namespace, s, config);
+    const reached = endpointsReached(callsOf(s, workloadKey(w)), w.meta.namespace, s, config);
+    sidecarEndpointPairs += n * reached.pairs;
+    balancerBytes += n * reached.balancerBytes;
     // A gateway proxy reaches what the gateway-bound VirtualServices route to.
     if (isGatewayWorkload(config, w)) sidecarEndpointPairs += n * endpointsOf(viaGateway, s, config);
   }
   for (const g of s.traffic) {
     pods += g.replicas;
     // A client entering through a gateway has no sidecar of its own.
-    if (g.gateway === undefined)
-      sidecarEndpointPairs += g.replicas * endpointsReached(g.requests, g.namespace, s, config);
+    if (g.gateway === undefined) {
+      const reached = endpointsReached(g.requests, g.namespace, s, config);
+      sidecarEndpointPairs += g.replicas * reached.pairs;
+      balancerBytes += g.replicas * reached.balancerBytes;
+    }
   }
   const { f } = fanOut(s, config);
   let requests = 0;
@@ -261,11 +276,19 @@ export function estimateScenarioSize(
     memoryBytes:
       pods * BYTES_PER_POD +
       sidecarEndpointPairs * BYTES_PER_IDLE_PAIR +
-      usedPairsAtMost * BYTES_PER_USED_PAIR,
+      usedPairsAtMost * BYTES_PER_USED_PAIR +
+      balancerBytes,
+    balancerBytes,
     clientRequests: requests,
     fanOut: maxF,
     events: upstream * EVENTS_PER_UPSTREAM_REQUEST,
   };
+}
+
+/** ", 1.2 GiB of it in balancers that keep a Host per endpoint" when that share is worth naming. */
+function balancerNote(size: ScenarioSize): string {
+  if (size.balancerBytes < size.memoryBytes / 10) return '';
+  return `, ${formatBytes(size.balancerBytes)} of it in load balancers that keep a host per endpoint (consistent hash, Maglev, warmup)`;
 }
 
 function generatorFanOut(g: LoadGeneratorSpec, config: MeshConfig, f: Map<string, number>): number {
@@ -349,7 +372,7 @@ export function checkScenarioSize(
   else if (size.memoryBytes > LIMITS.maxMemoryBytes)
     report(
       biggest,
-      `the scenario needs ${need} (${formatCount(size.usedPairsAtMost)} pairs used at most); meshsim's limit is about ${formatBytes(LIMITS.maxMemoryBytes)}`,
+      `the scenario needs ${need} (${formatCount(size.usedPairsAtMost)} pairs used at most${balancerNote(size)}); meshsim's limit is about ${formatBytes(LIMITS.maxMemoryBytes)}`,
     );
   const connections = s.traffic.reduce(
     (n, g) => n + (g.mode.kind === 'closed' ? g.mode.connections * g.replicas : 0),

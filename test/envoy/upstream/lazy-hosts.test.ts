@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveLoadBalancer } from '../../../src/config/defaults.js';
+import { balancerKeepsEveryHost } from '../../../src/config/scenario/balancer-memory.js';
 import type { LoadBalancerDoc } from '../../../src/config/schema/destination-rule.js';
 import { RandomStreams, Simulation } from '../../../src/engine/index.js';
 import { type Endpoint, HealthFlag, Host, NULL_OBSERVER } from '../../../src/envoy/index.js';
@@ -190,6 +191,23 @@ describe('lazy Hosts', () => {
     for (const [eps, lb] of cases) expect(own(cluster(spec(eps, lb)))).toBe(4);
     // Equal weights: every member is a placeholder.
     expect(own(cluster(spec(endpoints(4, () => 3))))).toBe(0);
+  });
+
+  it("the memory estimate's rule (balancerKeepsEveryHost) is the cluster's, balancer by balancer", () => {
+    const docs: (LoadBalancerDoc | undefined)[] = [
+      undefined,
+      { simple: 'LEAST_REQUEST' },
+      { simple: 'ROUND_ROBIN' },
+      { simple: 'RANDOM' },
+      { simple: 'PASSTHROUGH' },
+      { consistentHash: { httpHeaderName: 'x-user' } },
+      { consistentHash: { httpHeaderName: 'x-user', maglev: { tableSize: 7 } } },
+      { simple: 'ROUND_ROBIN', warmupDurationSecs: '10s' } as LoadBalancerDoc,
+      { simple: 'LEAST_REQUEST', warmupDurationSecs: '1s' } as LoadBalancerDoc,
+    ];
+    const kept = docs.map((lb) => own(cluster(spec(endpoints(4), lb))) === 4);
+    expect(kept).toEqual([false, false, false, false, true, true, true, true, true]);
+    expect(docs.map((lb) => balancerKeepsEveryHost(resolveLoadBalancer(lb)))).toEqual(kept);
   });
 
   it('picks exactly what a cluster of own Hosts picks, with requests in flight, ejections and weights (property)', () => {

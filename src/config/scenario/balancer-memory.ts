@@ -1,0 +1,74 @@
+/**
+ * What a sidecar's cluster costs beyond its idle (sidecar, endpoint) pairs when its balancer keeps a
+ * Host of its own for every endpoint, for the memory estimate (size.ts, MSIM2006). Balancers that pick
+ * by index into the member lists (LEAST_REQUEST, ROUND_ROBIN, RANDOM, no slow start) list the endpoints
+ * they never picked by shared placeholders, so an idle pair costs BYTES_PER_IDLE_PAIR; EDF schedules
+ * (slow start), hash rings, Maglev tables and PASSTHROUGH hold every Host they were built from, and a
+ * Maglev table or a ring costs its entries besides (issue #14: a 3 x 1,000-pod mesh with `warmup` had
+ * 2.7x the memory of the same mesh without it, none of it in the estimate).
+ */
+import {
+  BYTES_PER_KEPT_HOST_PAIR,
+  BYTES_PER_MAGLEV_SLOT,
+  BYTES_PER_RING_ENTRY,
+  MAX_RING_SIZE,
+} from '../limits.js';
+import { effectiveClusterPolicy } from '../cluster-policy.js';
+import { destinationRuleFor } from '../lookup.js';
+import type { LoadBalancerSettings, MeshConfig, ServiceConfig } from '../types.js';
+
+/**
+ * Whether a cluster with these settings keeps a Host per endpoint from the start. The same rule as
+ * Cluster's lazy hosts (envoy/upstream/cluster.ts `pickByIndex`; a test holds the two together).
+ */
+export function balancerKeepsEveryHost(lb: LoadBalancerSettings): boolean {
+  if (lb.policy !== 'LEAST_REQUEST' && lb.policy !== 'ROUND_ROBIN' && lb.policy !== 'RANDOM') return true;
+  return lb.warmup !== undefined && lb.warmup.durationMs > 0;
+}
+
+/**
+ * Extra bytes of one cluster of `endpoints` members with balancer `lb`: every member's own Host (and its
+ * EDF entries) and the balancer's table. Measured at 3 x 1,000 pods (docs/performance.md, ninth pass):
+ * ~77 bytes a kept Host with its list slots, up to ~80 more once an EDF schedule of all and of healthy
+ * hosts exists; Maglev ~5.3 bytes a table slot; a ring 16 bytes an entry.
+ */
+export function balancerBytes(lb: LoadBalancerSettings, endpoints: number): number {
+  if (!balancerKeepsEveryHost(lb)) return 0;
+  let bytes = endpoints * BYTES_PER_KEPT_HOST_PAIR;
+  if (lb.policy === 'MAGLEV') bytes += lb.maglevTableSize * BYTES_PER_MAGLEV_SLOT;
+  if (lb.policy === 'RING_HASH' && endpoints > 0)
+    bytes += ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY;
+  return bytes;
+}
+
+/**
+ * Entries of a ring of `n` equally weighted hosts (ring-hash.ts: the lightest host gets
+ * ceil(minWeight x minRingSize) entries, bounded by the maximum ring size).
+ */
+function ringEntries(n: number, minRingSize: number): number {
+  return Math.min(Math.ceil(minRingSize / n) * n, MAX_RING_SIZE);
+}
+
+/**
+ * The heaviest balancer cost of the clusters a sidecar in `clientNamespace` may build for `svc`: the
+ * service's cluster on each port and each subset cluster of its DestinationRule (a conservative bound:
+ * every subset is counted with all the service's endpoints).
+ */
+export function serviceBalancerBytes(
+  config: MeshConfig,
+  svc: ServiceConfig,
+  clientNamespace: string,
+  endpoints: number,
+): number {
+  const dr = destinationRuleFor(config, svc.fqdn, clientNamespace);
+  if (dr === undefined) return 0;
+  const ports = svc.ports.length > 0 ? svc.ports.map((p) => p.port) : [0];
+  const subsets: (string | undefined)[] = [undefined, ...dr.subsets.map((s) => s.name)];
+  let worst = 0;
+  for (const port of ports)
+    for (const subset of subsets) {
+      const lb = effectiveClusterPolicy(dr, subset, port).loadBalancer;
+      worst = Math.max(worst, balancerBytes(lb, endpoints));
+    }
+  return worst;
+}
