@@ -1,5 +1,5 @@
 import { hashString } from '../../router/hash-policy.js';
-import type { Host } from '../host.js';
+import type { Endpoint, Host } from '../host.js';
 import type { LbParams } from './load-balancer-base.js';
 import {
   type HashingLoadBalancer,
@@ -38,6 +38,11 @@ export class MaglevLoadBalancer extends ThreadAwareLoadBalancerBase {
  * rounds. Lookup: table[hash % M]; attempt k XORs the hash with 2^53 − k (Envoy: ~0 − k + 1 on 64 bits).
  *
  * NOTE: simplification: meshsim's 53-bit hash (seeds 0 and 1) replaces xxHash64 (seeds 0 and 1).
+ *
+ * The table is a function of the members' addresses and weights and the table size alone, so every
+ * sidecar whose cluster has the same members shares one (`sharedTable`); each keeps its own Hosts in
+ * address order. Each Envoy builds its own, but in one process 3,000 sidecars x 65,537 slots were
+ * ~1 GiB and ~40 s of CPU at 3 x 1,000 pods (issue #14).
  */
 export class MaglevTable implements HashingLoadBalancer {
   readonly table: Int32Array;
@@ -56,34 +61,7 @@ export class MaglevTable implements HashingLoadBalancer {
           : 0,
     );
     this.hosts = sorted.map((w) => w.host);
-    const m = size;
-    const n = sorted.length;
-    const offset = new Float64Array(n);
-    const skip = new Float64Array(n);
-    const next = new Float64Array(n);
-    const target = new Float64Array(n);
-    sorted.forEach((w, i) => {
-      const key = w.host.endpoint.address;
-      offset[i] = hashString(key, 0) % m;
-      skip[i] = (hashString(key, 1) % (m - 1)) + 1;
-    });
-    this.table = new Int32Array(m).fill(-1);
-    if (n === 0) return;
-    let filled = 0;
-    for (let iteration = 1; filled < m; iteration++) {
-      for (let i = 0; i < n && filled < m; i++) {
-        if (iteration * sorted[i]!.weight < target[i]!) continue;
-        target[i]! += maxWeight;
-        let c = (offset[i]! + skip[i]! * next[i]!) % m;
-        while (this.table[c] !== -1) {
-          next[i]!++;
-          c = (offset[i]! + skip[i]! * next[i]!) % m;
-        }
-        this.table[c] = i;
-        next[i]!++;
-        filled++;
-      }
-    }
+    this.table = sorted.length === 0 ? new Int32Array(size).fill(-1) : sharedTable(sorted, maxWeight, size);
   }
 
   chooseHost(hash: number, attempt: number): Host | null {
@@ -97,4 +75,83 @@ export class MaglevTable implements HashingLoadBalancer {
     }
     return this.hosts[this.table[h % this.size]!]!;
   }
+}
+
+/** A built table with what it was built from (endpoint identity and normalized weight, in address order). */
+interface BuiltTable {
+  readonly endpoints: readonly Endpoint[];
+  readonly weights: Float64Array;
+  readonly maxWeight: number;
+  readonly size: number;
+  readonly table: Int32Array;
+}
+
+/**
+ * Tables by the first member's endpoint (shared by every sidecar listing it; gone with the world). A few
+ * per key: the same endpoints in other subsets, weights or membership versions.
+ */
+const tables = new WeakMap<Endpoint, BuiltTable[]>();
+const TABLES_PER_KEY = 8;
+
+function sharedTable(sorted: readonly NormalizedHostWeight[], maxWeight: number, size: number): Int32Array {
+  const first = sorted[0]!.host.endpoint;
+  let built = tables.get(first);
+  if (built !== undefined) for (const t of built) if (sameInput(t, sorted, maxWeight, size)) return t.table;
+  const table = buildTable(sorted, maxWeight, size);
+  const entry: BuiltTable = {
+    endpoints: sorted.map((w) => w.host.endpoint),
+    weights: Float64Array.from(sorted, (w) => w.weight),
+    maxWeight,
+    size,
+    table,
+  };
+  if (built === undefined) tables.set(first, (built = []));
+  if (built.length === TABLES_PER_KEY) built.shift();
+  built.push(entry);
+  return table;
+}
+
+function sameInput(
+  t: BuiltTable,
+  sorted: readonly NormalizedHostWeight[],
+  maxWeight: number,
+  size: number,
+): boolean {
+  if (t.size !== size || t.maxWeight !== maxWeight || t.endpoints.length !== sorted.length) return false;
+  for (let i = 0; i < sorted.length; i++) {
+    const w = sorted[i]!;
+    if (t.endpoints[i] !== w.host.endpoint || t.weights[i] !== w.weight) return false;
+  }
+  return true;
+}
+
+/** The table of members `sorted` (address order): indices into `sorted`. */
+function buildTable(sorted: readonly NormalizedHostWeight[], maxWeight: number, m: number): Int32Array {
+  const n = sorted.length;
+  const offset = new Float64Array(n);
+  const skip = new Float64Array(n);
+  const next = new Float64Array(n);
+  const target = new Float64Array(n);
+  sorted.forEach((w, i) => {
+    const key = w.host.endpoint.address;
+    offset[i] = hashString(key, 0) % m;
+    skip[i] = (hashString(key, 1) % (m - 1)) + 1;
+  });
+  const table = new Int32Array(m).fill(-1);
+  let filled = 0;
+  for (let iteration = 1; filled < m; iteration++) {
+    for (let i = 0; i < n && filled < m; i++) {
+      if (iteration * sorted[i]!.weight < target[i]!) continue;
+      target[i]! += maxWeight;
+      let c = (offset[i]! + skip[i]! * next[i]!) % m;
+      while (table[c] !== -1) {
+        next[i]!++;
+        c = (offset[i]! + skip[i]! * next[i]!) % m;
+      }
+      table[c] = i;
+      next[i]!++;
+      filled++;
+    }
+  }
+  return table;
 }

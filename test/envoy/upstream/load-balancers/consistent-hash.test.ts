@@ -6,7 +6,7 @@ import {
 import { MaglevTable } from '../../../../src/envoy/upstream/load-balancers/maglev.js';
 import { Ring } from '../../../../src/envoy/upstream/load-balancers/ring-hash.js';
 import { hashString } from '../../../../src/envoy/router/hash-policy.js';
-import type { Host } from '../../../../src/envoy/upstream/host.js';
+import { Host } from '../../../../src/envoy/upstream/host.js';
 import {
   binomialBand,
   context,
@@ -188,5 +188,48 @@ describe('consistent hash with locality weights and panic', () => {
     const lb = new RingHashLoadBalancer(p, 1024);
     expect(lb.chooseHost(context({ hashKey: 12345 }))).not.toBeNull();
     expect(p.panics).toBe(1);
+  });
+});
+
+describe('MAGLEV tables shared between sidecars (issue #14)', () => {
+  // Two sidecars' clusters of the same endpoints: each has Hosts of its own over shared Endpoints.
+  const ownHosts = (hs: Host[]) => hs.map((h) => new Host(h.endpoint));
+  const fresh = (hs: Host[]) => hs.map((h) => new Host({ ...h.endpoint })); // equal addresses, other Endpoint objects: built anew
+
+  it('the same members, weights and size share one table; each cluster picks its own Hosts', () => {
+    const hs = hosts(9);
+    const a = new MaglevTable(equal(hs), 1 / 9, 257);
+    const other = ownHosts(hs).reverse(); // address order is what counts, not list order
+    const b = new MaglevTable(equal(other), 1 / 9, 257);
+    expect(b.table).toBe(a.table);
+    expect(b.hosts).not.toBe(a.hosts);
+    for (const k of keys.slice(0, 2000)) {
+      const pa = a.chooseHost(k, 0)!;
+      const pb = b.chooseHost(k, 0)!;
+      expect(pb.endpoint).toBe(pa.endpoint);
+      expect(other).toContain(pb);
+    }
+    // A table built from scratch for the same addresses has the same slots.
+    expect([...new MaglevTable(equal(fresh(hs)), 1 / 9, 257).table]).toEqual([...a.table]);
+  });
+
+  it('another size, weight, max weight or membership gets a table of its own', () => {
+    const hs = hosts(4);
+    const base = new MaglevTable(equal(hs), 0.25, 257);
+    expect(new MaglevTable(equal(ownHosts(hs)), 0.25, 263).table).not.toBe(base.table);
+    expect(new MaglevTable(equal(ownHosts(hs)), 0.5, 257).table).not.toBe(base.table);
+    const weighted = hs.map((h, i) => ({ host: h, weight: i === 0 ? 0.4 : 0.2 }));
+    const w = new MaglevTable(weighted, 0.4, 257);
+    expect(w.table).not.toBe(base.table);
+    expect([...w.table]).toEqual([
+      ...new MaglevTable(
+        weighted.map((x, i) => ({ ...x, host: fresh(hs)[i]! })),
+        0.4,
+        257,
+      ).table,
+    ]);
+    const three = new MaglevTable(equal(hs.slice(0, 3)), 1 / 3, 257);
+    expect(three.table).not.toBe(base.table);
+    expect(three.hosts).toHaveLength(3);
   });
 });
