@@ -236,10 +236,10 @@ spec:
     expect(
       bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 1024}}}}'),
     ).toBe(1000 * (1000 * BYTES_PER_KEPT_HOST_PAIR + 2000 * BYTES_PER_RING_ENTRY));
-    // Maglev: a 65,537-slot table per cluster.
+    // Maglev: one 65,537-slot table for every sidecar with db's members (shared, maglev.ts).
     expect(
       bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}'),
-    ).toBe(1000 * (1000 * BYTES_PER_KEPT_HOST_PAIR + 65537 * BYTES_PER_MAGLEV_SLOT));
+    ).toBe(1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR + 65537 * BYTES_PER_MAGLEV_SLOT);
     // The 4,000 x 4,000 mesh that passes at 29 s (4,289,672,192 bytes, above) is refused with warmup,
     // and the message says where the memory goes.
     const refused = (tp: string) =>

@@ -26,19 +26,27 @@ export function balancerKeepsEveryHost(lb: LoadBalancerSettings): boolean {
   return lb.warmup !== undefined && lb.warmup.durationMs > 0;
 }
 
+/** What one cluster's balancer adds: per sidecar, and once per member set (a table every sidecar shares). */
+export interface BalancerCost {
+  perSidecar: number;
+  shared: number;
+}
+
 /**
  * Extra bytes of one cluster of `endpoints` members with balancer `lb`: every member's own Host (and its
  * EDF entries) and the balancer's table. Measured at 3 x 1,000 pods (docs/performance.md, ninth pass):
  * ~77 bytes a kept Host with its list slots, up to ~80 more once an EDF schedule of all and of healthy
- * hosts exists; Maglev ~5.3 bytes a table slot; a ring 16 bytes an entry.
+ * hosts exists; Maglev ~5.3 bytes a table slot (~350 KB measured per 65,537-slot cluster before tables were shared), one table for every sidecar with the same members
+ * (maglev.ts sharedTable); a ring 16 bytes an entry, per sidecar.
  */
-export function balancerBytes(lb: LoadBalancerSettings, endpoints: number): number {
-  if (!balancerKeepsEveryHost(lb)) return 0;
-  let bytes = endpoints * BYTES_PER_KEPT_HOST_PAIR;
-  if (lb.policy === 'MAGLEV') bytes += lb.maglevTableSize * BYTES_PER_MAGLEV_SLOT;
+export function balancerBytes(lb: LoadBalancerSettings, endpoints: number): BalancerCost {
+  if (!balancerKeepsEveryHost(lb)) return { perSidecar: 0, shared: 0 };
+  let perSidecar = endpoints * BYTES_PER_KEPT_HOST_PAIR;
+  let shared = 0;
+  if (lb.policy === 'MAGLEV') shared = lb.maglevTableSize * BYTES_PER_MAGLEV_SLOT;
   if (lb.policy === 'RING_HASH' && endpoints > 0)
-    bytes += ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY;
-  return bytes;
+    perSidecar += ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY;
+  return { perSidecar, shared };
 }
 
 /**
@@ -59,16 +67,17 @@ export function serviceBalancerBytes(
   svc: ServiceConfig,
   clientNamespace: string,
   endpoints: number,
-): number {
+): BalancerCost {
+  const worst: BalancerCost = { perSidecar: 0, shared: 0 };
   const dr = destinationRuleFor(config, svc.fqdn, clientNamespace);
-  if (dr === undefined) return 0;
+  if (dr === undefined) return worst;
   const ports = svc.ports.length > 0 ? svc.ports.map((p) => p.port) : [0];
   const subsets: (string | undefined)[] = [undefined, ...dr.subsets.map((s) => s.name)];
-  let worst = 0;
   for (const port of ports)
     for (const subset of subsets) {
-      const lb = effectiveClusterPolicy(dr, subset, port).loadBalancer;
-      worst = Math.max(worst, balancerBytes(lb, endpoints));
+      const c = balancerBytes(effectiveClusterPolicy(dr, subset, port).loadBalancer, endpoints);
+      worst.perSidecar = Math.max(worst.perSidecar, c.perSidecar);
+      worst.shared = Math.max(worst.shared, c.shared);
     }
   return worst;
 }

@@ -200,6 +200,7 @@ function endpointsReached(
   ns: string,
   s: Scenario,
   config: MeshConfig,
+  sharedTables: Map<ServiceConfig, number>,
 ): { pairs: number; balancerBytes: number } {
   const seen = new Set<ServiceConfig>();
   let pairs = 0;
@@ -212,7 +213,9 @@ function endpointsReached(
       for (const w of config.workloads)
         if (selectedBy(svc.selector, w, svc.meta.namespace)) n += peakReplicas(s, w);
       pairs += n;
-      balancerBytes += serviceBalancerBytes(config, svc, ns, n);
+      const cost = serviceBalancerBytes(config, svc, ns, n);
+      balancerBytes += cost.perSidecar;
+      if (cost.shared > (sharedTables.get(svc) ?? 0)) sharedTables.set(svc, cost.shared);
     }
   return { pairs, balancerBytes };
 }
@@ -239,11 +242,12 @@ export function estimateScenarioSize(
   let pods = 0;
   let sidecarEndpointPairs = 0;
   let balancerBytes = 0;
+  const sharedTables = new Map<ServiceConfig, number>();
   const viaGateway = gatewayDestinationServices(config);
   for (const w of config.workloads) {
     const n = peakReplicas(s, w);
     pods += n;
-    const reached = endpointsReached(callsOf(s, workloadKey(w)), w.meta.namespace, s, config);
+    const reached = endpointsReached(callsOf(s, workloadKey(w)), w.meta.namespace, s, config, sharedTables);
     sidecarEndpointPairs += n * reached.pairs;
     balancerBytes += n * reached.balancerBytes;
     // A gateway proxy reaches what the gateway-bound VirtualServices route to.
@@ -253,11 +257,12 @@ export function estimateScenarioSize(
     pods += g.replicas;
     // A client entering through a gateway has no sidecar of its own.
     if (g.gateway === undefined) {
-      const reached = endpointsReached(g.requests, g.namespace, s, config);
+      const reached = endpointsReached(g.requests, g.namespace, s, config, sharedTables);
       sidecarEndpointPairs += g.replicas * reached.pairs;
       balancerBytes += g.replicas * reached.balancerBytes;
     }
   }
+  for (const bytes of sharedTables.values()) balancerBytes += bytes;
   const { f } = fanOut(s, config);
   let requests = 0;
   let upstream = 0;
