@@ -1,5 +1,6 @@
 import { hashString } from '../../router/hash-policy.js';
-import type { Endpoint, Host } from '../host.js';
+import type { Host } from '../host.js';
+import { MemberTableCache } from './member-table-cache.js';
 import type { LbParams } from './load-balancer-base.js';
 import {
   type HashingLoadBalancer,
@@ -40,9 +41,8 @@ export class MaglevLoadBalancer extends ThreadAwareLoadBalancerBase {
  * NOTE: simplification: meshsim's 53-bit hash (seeds 0 and 1) replaces xxHash64 (seeds 0 and 1).
  *
  * The table is a function of the members' addresses and weights and the table size alone, so every
- * sidecar whose cluster has the same members shares one (`sharedTable`); each keeps its own Hosts in
- * address order. Each Envoy builds its own, but in one process 3,000 sidecars x 65,537 slots were
- * ~1 GiB and ~40 s of CPU at 3 x 1,000 pods (issue #14).
+ * sidecar whose cluster has the same members shares one (member-table-cache.ts); each keeps its own
+ * Hosts in address order.
  */
 export class MaglevTable implements HashingLoadBalancer {
   readonly table: Int32Array;
@@ -61,7 +61,10 @@ export class MaglevTable implements HashingLoadBalancer {
           : 0,
     );
     this.hosts = sorted.map((w) => w.host);
-    this.table = sorted.length === 0 ? new Int32Array(size).fill(-1) : sharedTable(sorted, maxWeight, size);
+    this.table =
+      sorted.length === 0
+        ? new Int32Array(size).fill(-1)
+        : tables.get(sorted, [maxWeight, size], () => buildTable(sorted, maxWeight, size));
   }
 
   chooseHost(hash: number, attempt: number): Host | null {
@@ -77,53 +80,8 @@ export class MaglevTable implements HashingLoadBalancer {
   }
 }
 
-/** A built table with what it was built from (endpoint identity and normalized weight, in address order). */
-interface BuiltTable {
-  readonly endpoints: readonly Endpoint[];
-  readonly weights: Float64Array;
-  readonly maxWeight: number;
-  readonly size: number;
-  readonly table: Int32Array;
-}
-
-/**
- * Tables by the first member's endpoint (shared by every sidecar listing it; gone with the world). A few
- * per key: the same endpoints in other subsets, weights or membership versions.
- */
-const tables = new WeakMap<Endpoint, BuiltTable[]>();
-const TABLES_PER_KEY = 8;
-
-function sharedTable(sorted: readonly NormalizedHostWeight[], maxWeight: number, size: number): Int32Array {
-  const first = sorted[0]!.host.endpoint;
-  let built = tables.get(first);
-  if (built !== undefined) for (const t of built) if (sameInput(t, sorted, maxWeight, size)) return t.table;
-  const table = buildTable(sorted, maxWeight, size);
-  const entry: BuiltTable = {
-    endpoints: sorted.map((w) => w.host.endpoint),
-    weights: Float64Array.from(sorted, (w) => w.weight),
-    maxWeight,
-    size,
-    table,
-  };
-  if (built === undefined) tables.set(first, (built = []));
-  if (built.length === TABLES_PER_KEY) built.shift();
-  built.push(entry);
-  return table;
-}
-
-function sameInput(
-  t: BuiltTable,
-  sorted: readonly NormalizedHostWeight[],
-  maxWeight: number,
-  size: number,
-): boolean {
-  if (t.size !== size || t.maxWeight !== maxWeight || t.endpoints.length !== sorted.length) return false;
-  for (let i = 0; i < sorted.length; i++) {
-    const w = sorted[i]!;
-    if (t.endpoints[i] !== w.host.endpoint || t.weights[i] !== w.weight) return false;
-  }
-  return true;
-}
+/** Tables shared by the sidecars whose clusters have the same members (member-table-cache.ts). */
+const tables = new MemberTableCache<Int32Array>();
 
 /** The table of members `sorted` (address order): indices into `sorted`. */
 function buildTable(sorted: readonly NormalizedHostWeight[], maxWeight: number, m: number): Int32Array {

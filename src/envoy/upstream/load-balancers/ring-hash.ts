@@ -1,5 +1,6 @@
 import { hashString } from '../../router/hash-policy.js';
 import type { Host } from '../host.js';
+import { MemberTableCache } from './member-table-cache.js';
 import type { LbParams } from './load-balancer-base.js';
 import {
   type HashingLoadBalancer,
@@ -41,31 +42,40 @@ export class RingHashLoadBalancer extends ThreadAwareLoadBalancerBase {
  * the ring has the same shape and uniformity but individual keys land on different hosts than in Envoy.
  */
 export class Ring implements HashingLoadBalancer {
+  /** Entry hashes, ascending (shared, see below). */
   readonly hashes: Float64Array;
-  readonly hosts: Host[];
+  /** Each entry's member, an index into `members` (shared). */
+  private readonly member: Int32Array;
+  /** This cluster's Hosts, in the order the ring was built from. */
+  private readonly members: Host[];
 
+  /**
+   * The ring is a function of the members' addresses and weights, in order, and the sizes alone, so every
+   * sidecar whose cluster has the same members shares its hashes and entry-to-member map
+   * (member-table-cache.ts); each keeps its own Hosts. With `minimumRingSize` 65,536 at 3 x 1,000 pods the
+   * per-sidecar rings were 2.8 GB and ~1.5 ms of CPU per hop (issue #14).
+   */
   constructor(
     weights: readonly NormalizedHostWeight[],
     minWeight: number,
     minRingSize: number,
     maxRingSize: number,
   ) {
-    const scale = Math.min(Math.ceil(minWeight * minRingSize) / minWeight, maxRingSize);
-    const raw: { hash: number; host: Host }[] = [];
-    let current = 0;
-    let target = 0;
-    for (const { host, weight } of weights) {
-      target += scale * weight;
-      for (let i = 0; current < target; i++, current++)
-        raw.push({ hash: hashString(`${host.endpoint.address}_${i}`), host });
-    }
-    raw.sort((a, b) => a.hash - b.hash);
-    this.hashes = Float64Array.from(raw, (e) => e.hash);
-    this.hosts = raw.map((e) => e.host);
+    this.members = weights.map((w) => w.host);
+    const built = rings.get(weights, [minWeight, minRingSize, maxRingSize], () =>
+      buildRing(weights, minWeight, minRingSize, maxRingSize),
+    );
+    this.hashes = built.hashes;
+    this.member = built.member;
   }
 
   get size(): number {
-    return this.hosts.length;
+    return this.hashes.length;
+  }
+
+  /** The Host of each entry, in ring order (for views and tests; picks read the shared arrays). */
+  get hosts(): Host[] {
+    return Array.from(this.member, (i) => this.members[i]!);
   }
 
   chooseHost(hash: number, attempt: number): Host | null {
@@ -81,6 +91,33 @@ export class Ring implements HashingLoadBalancer {
     }
     let i = lo === n ? 0 : lo;
     if (attempt > 0) i = (i + attempt) % n;
-    return this.hosts[i]!;
+    return this.members[this.member[i]!]!;
   }
+}
+
+interface BuiltRing {
+  readonly hashes: Float64Array;
+  readonly member: Int32Array;
+}
+
+/** Rings shared by the sidecars whose clusters have the same members (member-table-cache.ts). */
+const rings = new MemberTableCache<BuiltRing>();
+
+function buildRing(
+  weights: readonly NormalizedHostWeight[],
+  minWeight: number,
+  minRingSize: number,
+  maxRingSize: number,
+): BuiltRing {
+  const scale = Math.min(Math.ceil(minWeight * minRingSize) / minWeight, maxRingSize);
+  const raw: { hash: number; member: number }[] = [];
+  let current = 0;
+  let target = 0;
+  weights.forEach(({ host, weight }, m) => {
+    target += scale * weight;
+    for (let i = 0; current < target; i++, current++)
+      raw.push({ hash: hashString(`${host.endpoint.address}_${i}`), member: m });
+  });
+  raw.sort((a, b) => a.hash - b.hash);
+  return { hashes: Float64Array.from(raw, (e) => e.hash), member: Int32Array.from(raw, (e) => e.member) };
 }

@@ -233,3 +233,38 @@ describe('MAGLEV tables shared between sidecars (issue #14)', () => {
     expect(three.hosts).toHaveLength(3);
   });
 });
+
+describe('RING_HASH rings shared between sidecars (issue #14)', () => {
+  it('the same members in the same order share hashes; each cluster picks its own Hosts', () => {
+    const hs = hosts(6);
+    const a = new Ring(equal(hs), 1 / 6, 1024, 8 * 1024 * 1024);
+    const mine = hs.map((h) => new Host(h.endpoint));
+    const b = new Ring(equal(mine), 1 / 6, 1024, 8 * 1024 * 1024);
+    expect(b.hashes).toBe(a.hashes);
+    for (const k of keys.slice(0, 2000)) {
+      const pa = a.chooseHost(k, 1)!;
+      const pb = b.chooseHost(k, 1)!;
+      expect(pb.endpoint).toBe(pa.endpoint);
+      expect(mine).toContain(pb);
+    }
+    // Entry by entry the same hosts as a ring built from scratch over equal addresses.
+    const fresh = hs.map((h) => new Host({ ...h.endpoint }));
+    const c = new Ring(equal(fresh), 1 / 6, 1024, 8 * 1024 * 1024);
+    expect(c.hashes).not.toBe(a.hashes);
+    expect([...c.hashes]).toEqual([...a.hashes]);
+    expect(c.hosts.map((h) => h.endpoint.address)).toEqual(a.hosts.map((h) => h.endpoint.address));
+  });
+
+  it('another order, minimum ring size or weight builds another ring', () => {
+    const hs = hosts(4);
+    const a = new Ring(equal(hs), 0.25, 1024, 8 * 1024 * 1024);
+    expect(new Ring(equal([...hs].reverse()), 0.25, 1024, 8 * 1024 * 1024).hashes).not.toBe(a.hashes);
+    expect(new Ring(equal(hs), 0.25, 2048, 8 * 1024 * 1024).hashes).not.toBe(a.hashes);
+    const w = hs.map((h, i) => ({ host: h, weight: i === 0 ? 0.4 : 0.2 }));
+    const weighted = new Ring(w, 0.2, 1024, 8 * 1024 * 1024);
+    expect(weighted.hashes).not.toBe(a.hashes);
+    expect(weighted.hosts.filter((h) => h === hs[0]).length).toBe(
+      2 * weighted.hosts.filter((h) => h === hs[1]).length,
+    );
+  });
+});
