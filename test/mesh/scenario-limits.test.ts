@@ -232,10 +232,10 @@ spec:
     expect(bytes('{loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 60s}}')).toBe(
       1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR,
     );
-    // Ring hash, minimumRingSize 1,024 over 1,000 hosts: ceil(1.024) = 2 entries each.
+    // Ring hash, minimumRingSize 1,024 over 1,000 hosts: ceil(1.024) = 2 entries each, one ring shared.
     expect(
       bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 1024}}}}'),
-    ).toBe(1000 * (1000 * BYTES_PER_KEPT_HOST_PAIR + 2000 * BYTES_PER_RING_ENTRY));
+    ).toBe(1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR + 2000 * BYTES_PER_RING_ENTRY);
     // Maglev: one 65,537-slot table for every sidecar with db's members (shared, maglev.ts).
     expect(
       bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}'),

@@ -36,16 +36,17 @@ export interface BalancerCost {
  * Extra bytes of one cluster of `endpoints` members with balancer `lb`: every member's own Host (and its
  * EDF entries) and the balancer's table. Measured at 3 x 1,000 pods (docs/performance.md, ninth pass):
  * ~77 bytes a kept Host with its list slots, up to ~80 more once an EDF schedule of all and of healthy
- * hosts exists; Maglev ~5.3 bytes a table slot (~350 KB measured per 65,537-slot cluster before tables were shared), one table for every sidecar with the same members
- * (maglev.ts sharedTable); a ring 16 bytes an entry, per sidecar.
+ * hosts exists; Maglev ~5.3 bytes a table slot (~350 KB measured per 65,537-slot cluster before tables were
+ * shared), a ring 16 bytes an entry; one table or ring for every sidecar with the same members
+ * (member-table-cache.ts).
  */
 export function balancerBytes(lb: LoadBalancerSettings, endpoints: number): BalancerCost {
   if (!balancerKeepsEveryHost(lb)) return { perSidecar: 0, shared: 0 };
-  let perSidecar = endpoints * BYTES_PER_KEPT_HOST_PAIR;
+  const perSidecar = endpoints * BYTES_PER_KEPT_HOST_PAIR;
   let shared = 0;
   if (lb.policy === 'MAGLEV') shared = lb.maglevTableSize * BYTES_PER_MAGLEV_SLOT;
   if (lb.policy === 'RING_HASH' && endpoints > 0)
-    perSidecar += ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY;
+    shared = ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY;
   return { perSidecar, shared };
 }
 
