@@ -39,6 +39,11 @@ export function scaleCases(scale: number, full: boolean): ScaleCase[] {
     { name: 'base-3x10-c4', params: chain(3, 10, 4, 10_000, s(20_000)), idle: true },
     { name: 'pods-3x100-c4', params: chain(3, 100, 4, 10_000, s(20_000)), idle: true },
     { name: 'pods-3x1000-c4', params: chain(3, 1000, 4, 10_000, s(20_000)), idle: true },
+    // Maglev keeps a Host per endpoint and a 65,537-slot table: its cost must not grow with the sidecars.
+    {
+      name: 'maglev-3x1000-c4',
+      params: { ...chain(3, 1000, 4, 10_000, s(20_000)), loadBalancer: 'MAGLEV' },
+    },
     { name: 'clients-3x10-c400', params: chain(3, 10, 400, 10_000, s(20_000)) },
     { name: 'chain-3x10-1k', params: chain(3, 10, 4, 1000, s(20_000)) },
     { name: 'chain-30x10-1k', params: chain(30, 10, 4, 1000, s(20_000)) },
@@ -138,6 +143,7 @@ export async function scaleBench(scale: number) {
   const ratios = (rate: (f: ScaleFigures | undefined) => number | undefined) => ({
     pods1000VsPods10: ratio(rate(out['pods-3x1000-c4']), rate(out['base-3x10-c4'])),
     pods100VsPods10: ratio(rate(out['pods-3x100-c4']), rate(out['base-3x10-c4'])),
+    maglev1000VsPods1000: ratio(rate(out['maglev-3x1000-c4']), rate(out['pods-3x1000-c4'])),
     clients400VsClients4: ratio(rate(out['clients-3x10-c400']), rate(out['base-3x10-c4'])),
     chain30VsChain3: ratio(rate(out['chain-30x10-1k']), rate(out['chain-3x10-1k'])),
     odRetriesVsBase: ratio(rate(out['base-od-retries']), rate(out['base-3x10-c4'])),

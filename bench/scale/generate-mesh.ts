@@ -26,6 +26,12 @@ export interface MeshParams {
   retries: boolean;
   /** Share of server responses that are 503 (gives outlier detection and retries something to do). */
   errorRate?: number;
+  /**
+   * The DestinationRule's balancer for every service (default: none, Istio's LEAST_REQUEST): `warmup` is
+   * LEAST_REQUEST with a 60-s slow start; RING_HASH and MAGLEV hash a header the edge does not send, so
+   * picks are random and every pair can be used, as with the default.
+   */
+  loadBalancer?: 'ROUND_ROBIN' | 'RANDOM' | 'warmup' | 'RING_HASH' | 'MAGLEV';
   seed?: number;
 }
 
@@ -103,6 +109,14 @@ ${workloads.join('\n')}
   };
 }
 
+const LOAD_BALANCERS: Record<NonNullable<MeshParams['loadBalancer']>, string> = {
+  ROUND_ROBIN: '{ simple: ROUND_ROBIN }',
+  RANDOM: '{ simple: RANDOM }',
+  warmup: '{ simple: LEAST_REQUEST, warmupDurationSecs: 60s }',
+  RING_HASH: '{ consistentHash: { httpHeaderName: x-user } }',
+  MAGLEV: '{ consistentHash: { httpHeaderName: x-user, maglev: { tableSize: 65537 } } }',
+};
+
 function serviceDocs(name: string, p: MeshParams): string {
   let text = `apiVersion: v1
 kind: Service
@@ -129,7 +143,13 @@ spec:
       retries: { attempts: 2, perTryTimeout: 1s, retryOn: 5xx }
 `;
   }
-  if (p.outlierDetection) {
+  const policy: string[] = [];
+  if (p.outlierDetection)
+    policy.push(
+      'outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 50 }',
+    );
+  if (p.loadBalancer !== undefined) policy.push(`loadBalancer: ${LOAD_BALANCERS[p.loadBalancer]}`);
+  if (policy.length > 0) {
     text += `---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -137,7 +157,7 @@ metadata: { name: ${name}, namespace: ${NS} }
 spec:
   host: ${name}
   trafficPolicy:
-    outlierDetection: { consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 50 }
+${policy.map((b) => `    ${b}`).join('\n')}
 `;
   }
   return text;

@@ -22,6 +22,23 @@ function load(p: MeshParams) {
 }
 
 describe('scale bench mesh generator', () => {
+  it('a balancer for every service goes in the same DestinationRule as outlier detection', () => {
+    const { load: l } = load({ ...tiny, outlierDetection: true, loadBalancer: 'MAGLEV' });
+    expect(l.diagnostics).toEqual([]);
+    const drs = l.loaded!.config.destinationRules;
+    expect(drs).toHaveLength(3);
+    for (const dr of drs) {
+      expect(dr.trafficPolicy?.loadBalancer?.policy).toBe('MAGLEV');
+      expect(dr.trafficPolicy?.loadBalancer?.maglevTableSize).toBe(65537);
+      expect(dr.trafficPolicy?.outlierDetection?.consecutive5xxErrors).toBe(5);
+    }
+    const warm = load({ ...tiny, loadBalancer: 'warmup' }).load.loaded!.config.destinationRules[0]!;
+    expect([
+      warm.trafficPolicy?.loadBalancer?.policy,
+      warm.trafficPolicy?.loadBalancer?.warmup?.durationMs,
+    ]).toEqual(['LEAST_REQUEST', 60_000]);
+  });
+
   it('splits services over layers, the remainder to the first layers', () => {
     expect(layerSizes(200, 4)).toEqual([50, 50, 50, 50]);
     expect(layerSizes(7, 3)).toEqual([3, 2, 2]);
