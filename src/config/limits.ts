@@ -79,8 +79,8 @@ export const BYTES_PER_IDLE_PAIR = 32;
 export const BYTES_PER_USED_PAIR = 640;
 /**
  * A kept Host per pair, beyond BYTES_PER_IDLE_PAIR (measured at 3 x 1,000 pods after one pick per
- * cluster: 76-77 bytes of Host and list slots; with slow start 19 more on the heap and 32-64 in the two
- * EDF schedules' typed arrays, 160 in all).
+ * cluster: 76-77 bytes of Host and list slots; with slow start 19 more on the heap and 16-32 in the EDF
+ * schedule's typed arrays (two schedules while a priority is in panic), 160 in all, rounded up).
  */
 export const BYTES_PER_KEPT_HOST_PAIR = 160;
 /** A Maglev table slot (Int32Array plus building state: ~350 KB measured per 65,537-slot cluster). */

@@ -56,7 +56,12 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     super.refresh();
     this.schedulers = new Map();
     this.p.prioritySet.hostSets.forEach((set, priority) => {
-      this.addHostsSource(sourceKey(priority, SourceType.AllHosts), set.hosts);
+      // All hosts are picked only by a priority in panic (hostSourceToUse), and panic is recomputed
+      // with this refresh (LoadBalancerBase.maybeRefresh): a priority not in panic now cannot use that
+      // schedule before the next refresh rebuilds them all, so it is not built (a schedule of every
+      // host is 24 bytes a host per cluster; issue #14). Building one draws nothing, so no pick moves.
+      const panic = this.priorityLoad.panic[priority] === true;
+      this.addHostsSource(sourceKey(priority, SourceType.AllHosts), set.hosts, panic);
       this.addHostsSource(sourceKey(priority, SourceType.HealthyHosts), set.healthyHosts);
       // Locality sources are picked only through a locality schedule, which exists only when the
       // cluster is locality-weighted (zone-aware.ts): no schedule, no per-locality lists.
@@ -109,9 +114,10 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     return hosts[i]!;
   }
 
-  private addHostsSource(key: number, hosts: readonly Host[]): void {
+  private addHostsSource(key: number, hosts: readonly Host[], picked = true): void {
     this.refreshHostSource(key);
     if (this.slowStart !== undefined) this.recalculateHostsInSlowStart(hosts);
+    if (!picked) return;
     // Equal weights and nobody warming up: the unweighted fast path; one host needs no schedule either.
     // Members known to weigh the same are not looked at one by one (issue #14: 1,000 hosts per refresh).
     const equal = this.p.prioritySet.equalWeights || hostWeightsAreEqual(hosts);

@@ -157,6 +157,36 @@ describe('LEAST_REQUEST, the flat source (one priority takes every pick, healthy
 });
 
 describe('LEAST_REQUEST, unequal weights: EDF with weight / (rq_active + 1)', () => {
+  it('all-hosts schedule only while in panic: weighted picks over ejected hosts, healthy ones again after', () => {
+    // Weights 1, 2, 3, 4; ejecting the three heaviest leaves 1 of 4 healthy (25 % < 50 %): panic.
+    const hs = [1, 2, 3, 4].map((weight) => host({ weight }));
+    const ps = prioritySet(hs);
+    const p = params(ps, seeded('lr-edf-panic'));
+    const lb = new LeastRequestLoadBalancer(p, undefined, 2);
+    const tally = (n: number) => {
+      const c = countPicks(() => lb.chooseHost(null), n);
+      return hs.map((h) => c.get(h) ?? 0);
+    };
+    // Largest distance of host i's count from 100 x its weight (i + 1).
+    const spread = (counts: number[]) => Math.max(...counts.map((n, i) => Math.abs(n - 100 * (i + 1))));
+    // Healthy: every pick from the healthy schedule, 1 : 2 : 3 : 4 within one pick per host.
+    const healthy = tally(1000);
+    expect(spread(healthy)).toBeLessThanOrEqual(1);
+    for (const h of hs.slice(1)) eject(h);
+    ps.refreshHealth();
+    const panic = tally(1000);
+    expect(p.panics).toBe(1000);
+    // The schedule of all hosts, built at this refresh: the ejected hosts by weight too.
+    expect(spread(panic)).toBeLessThanOrEqual(1);
+    for (const h of hs.slice(1, 3)) uneject(h);
+    ps.refreshHealth();
+    // 3 of 4 healthy: no panic; hosts 1..3 by weight 1 : 2 : 3 of 600 picks, none to the ejected one.
+    const after = tally(600);
+    expect(p.panics).toBe(1000);
+    expect(after[3]).toBe(0);
+    expect(spread(after.slice(0, 3))).toBeLessThanOrEqual(1);
+  });
+
   it('idle hosts share in proportion to weight: 1 : 3 exactly over full EDF cycles', () => {
     const a = host({ weight: 1 });
     const b = host({ weight: 3 });
