@@ -35,8 +35,8 @@ export interface BalancerCost {
 /**
  * Extra bytes of one cluster of `endpoints` members with balancer `lb`: every member's own Host (and its
  * EDF entries) and the balancer's table. Measured at 3 x 1,000 pods (docs/performance.md, ninth pass):
- * ~77 bytes a kept Host with its list slots, up to ~80 more once an EDF schedule of all and of healthy
- * hosts exists; Maglev ~5.3 bytes a table slot (~350 KB measured per 65,537-slot cluster before tables were
+ * ~77 bytes a kept Host with its list slots, ~35-50 more once its EDF schedule exists (two schedules
+ * while a priority is in panic); Maglev ~5.3 bytes a table slot (~350 KB measured per 65,537-slot cluster before tables were
  * shared), a ring 16 bytes an entry; one table or ring for every sidecar with the same members
  * (member-table-cache.ts).
  */
