@@ -56,10 +56,10 @@ export abstract class EdfLoadBalancerBase extends ZoneAwareLoadBalancerBase {
     super.refresh();
     this.schedulers = new Map();
     this.p.prioritySet.hostSets.forEach((set, priority) => {
-      // All hosts are picked only by a priority in panic (hostSourceToUse), and panic is recomputed
-      // with this refresh (LoadBalancerBase.maybeRefresh): a priority not in panic now cannot use that
-      // schedule before the next refresh rebuilds them all, so it is not built (a schedule of every
-      // host is 24 bytes a host per cluster; issue #14). Building one draws nothing, so no pick moves.
+      // All hosts are picked only by a priority in panic (hostSourceToUse, Envoy load_balancer_impl.cc),
+      // and panic is recomputed with this refresh (LoadBalancerBase.maybeRefresh): a priority not in
+      // panic now cannot use that schedule before the next refresh rebuilds them all, so it is not
+      // built (24 bytes a host per cluster; issue #14). Building one draws nothing: no pick moves.
       const panic = this.priorityLoad.panic[priority] === true;
       this.addHostsSource(sourceKey(priority, SourceType.AllHosts), set.hosts, panic);
       this.addHostsSource(sourceKey(priority, SourceType.HealthyHosts), set.healthyHosts);
