@@ -85,6 +85,8 @@ export const BYTES_PER_USED_PAIR = 640;
 export const BYTES_PER_KEPT_HOST_PAIR = 160;
 /** A Maglev table slot (Int32Array plus building state: ~350 KB measured per 65,537-slot cluster). */
 export const BYTES_PER_MAGLEV_SLOT = 6;
+/** A member's slot in a sidecar's hash ring or Maglev table (its own array of placeholders and Hosts). */
+export const BYTES_PER_HASH_MEMBER = 8;
 /** A ring-hash entry (its hash in a Float64Array and its member's index). */
 export const BYTES_PER_RING_ENTRY = 16;
 /** Envoy's maximum_ring_size default, which istiod leaves (8M entries). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
 import {
+  BYTES_PER_HASH_MEMBER,
   BYTES_PER_IDLE_PAIR,
   BYTES_PER_KEPT_HOST_PAIR,
   BYTES_PER_MAGLEV_SLOT,
@@ -232,14 +233,15 @@ spec:
     expect(bytes('{loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 60s}}')).toBe(
       1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR,
     );
-    // Ring hash, minimumRingSize 1,024 over 1,000 hosts: ceil(1.024) = 2 entries each, one ring shared.
+    // Ring hash, minimumRingSize 1,024 over 1,000 hosts: ceil(1.024) = 2 entries each, one ring shared;
+    // each sidecar's ring lists the members (placeholders until picked).
     expect(
       bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 1024}}}}'),
-    ).toBe(1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR + 2000 * BYTES_PER_RING_ENTRY);
+    ).toBe(1000 * 1000 * BYTES_PER_HASH_MEMBER + 2000 * BYTES_PER_RING_ENTRY);
     // Maglev: one 65,537-slot table for every sidecar with db's members (shared, maglev.ts).
     expect(
       bytes('{loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}}'),
-    ).toBe(1000 * 1000 * BYTES_PER_KEPT_HOST_PAIR + 65537 * BYTES_PER_MAGLEV_SLOT);
+    ).toBe(1000 * 1000 * BYTES_PER_HASH_MEMBER + 65537 * BYTES_PER_MAGLEV_SLOT);
     // The 4,000 x 4,000 mesh that passes at 29 s (4,289,672,192 bytes, above) is refused with warmup,
     // and the message says where the memory goes.
     const refused = (tp: string) =>

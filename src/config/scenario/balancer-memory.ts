@@ -1,13 +1,14 @@
 /**
- * What a sidecar's cluster costs beyond its idle (sidecar, endpoint) pairs when its balancer keeps a
- * Host of its own for every endpoint, for the memory estimate (size.ts, MSIM2006). Balancers that pick
- * by index into the member lists (LEAST_REQUEST, ROUND_ROBIN, RANDOM, no slow start) list the endpoints
- * they never picked by shared placeholders, so an idle pair costs BYTES_PER_IDLE_PAIR; EDF schedules
- * (slow start), hash rings, Maglev tables and PASSTHROUGH hold every Host they were built from, and a
- * Maglev table or a ring costs its entries besides (issue #14: a 3 x 1,000-pod mesh with `warmup` had
- * 2.7x the memory of the same mesh without it, none of it in the estimate).
+ * What a sidecar's cluster costs beyond its idle (sidecar, endpoint) pairs, for the memory estimate
+ * (size.ts, MSIM2006). Balancers that pick by index into the member lists (LEAST_REQUEST, ROUND_ROBIN,
+ * RANDOM, no slow start) and hash rings and Maglev tables list the endpoints they never picked by shared
+ * placeholders, so an idle pair costs BYTES_PER_IDLE_PAIR (plus a slot in the sidecar's ring or table);
+ * EDF schedules (slow start) and PASSTHROUGH hold a Host for every endpoint; a Maglev table or a ring
+ * costs its entries once for every sidecar with the same members (issue #14: a 3 x 1,000-pod mesh with
+ * `warmup` had 2.7x the memory of the same mesh without it, none of it in the estimate).
  */
 import {
+  BYTES_PER_HASH_MEMBER,
   BYTES_PER_KEPT_HOST_PAIR,
   BYTES_PER_MAGLEV_SLOT,
   BYTES_PER_RING_ENTRY,
@@ -18,10 +19,13 @@ import { destinationRuleFor } from '../lookup.js';
 import type { LoadBalancerSettings, MeshConfig, ServiceConfig } from '../types.js';
 
 /**
- * Whether a cluster with these settings keeps a Host per endpoint from the start. The same rule as
- * Cluster's lazy hosts (envoy/upstream/cluster.ts `pickByIndex`; a test holds the two together).
+ * Whether a cluster with these settings keeps a Host per endpoint from the start (slow start's EDF
+ * schedules, PASSTHROUGH; hash rings and Maglev tables take placeholders and swap in what they pick).
+ * The same rule as Cluster's lazy hosts (envoy/upstream/cluster.ts `pickByIndex`; a test holds the two
+ * together).
  */
 export function balancerKeepsEveryHost(lb: LoadBalancerSettings): boolean {
+  if (lb.policy === 'RING_HASH' || lb.policy === 'MAGLEV') return false;
   if (lb.policy !== 'LEAST_REQUEST' && lb.policy !== 'ROUND_ROBIN' && lb.policy !== 'RANDOM') return true;
   return lb.warmup !== undefined && lb.warmup.durationMs > 0;
 }
@@ -41,13 +45,19 @@ export interface BalancerCost {
  * (member-table-cache.ts).
  */
 export function balancerBytes(lb: LoadBalancerSettings, endpoints: number): BalancerCost {
+  // A ring or table is shared; each sidecar's structure keeps a slot per member (placeholder or Host).
+  if (lb.policy === 'MAGLEV')
+    return {
+      perSidecar: endpoints * BYTES_PER_HASH_MEMBER,
+      shared: lb.maglevTableSize * BYTES_PER_MAGLEV_SLOT,
+    };
+  if (lb.policy === 'RING_HASH')
+    return {
+      perSidecar: endpoints * BYTES_PER_HASH_MEMBER,
+      shared: endpoints > 0 ? ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY : 0,
+    };
   if (!balancerKeepsEveryHost(lb)) return { perSidecar: 0, shared: 0 };
-  const perSidecar = endpoints * BYTES_PER_KEPT_HOST_PAIR;
-  let shared = 0;
-  if (lb.policy === 'MAGLEV') shared = lb.maglevTableSize * BYTES_PER_MAGLEV_SLOT;
-  if (lb.policy === 'RING_HASH' && endpoints > 0)
-    shared = ringEntries(endpoints, lb.minimumRingSize) * BYTES_PER_RING_ENTRY;
-  return { perSidecar, shared };
+  return { perSidecar: endpoints * BYTES_PER_KEPT_HOST_PAIR, shared: 0 };
 }
 
 /**

@@ -50,9 +50,9 @@ export class Cluster {
   readonly envoy: EnvoyBehaviour;
   /**
    * Members never picked are listed by shared idle placeholders (Host.idle) and get their own Host on
-   * first pick: only where balancing picks by index (LEAST_REQUEST, ROUND_ROBIN, RANDOM without slow
-   * start and with equal weights), since EDF schedules, hash rings and Maglev tables keep the Hosts
-   * they were built from (issue #14).
+   * first pick: where balancing picks by index (LEAST_REQUEST, ROUND_ROBIN, RANDOM without slow
+   * start and with equal weights) or through a hash ring or Maglev table that takes the owned Host in
+   * (LoadBalancer.replacePicked); EDF schedules keep the Hosts they were built from (issue #14).
    */
   private readonly lazyHosts: boolean;
   private seenVersion = -1;
@@ -77,7 +77,9 @@ export class Cluster {
     this.syncMembership();
     const h = this.lb.chooseHost(lbCtx);
     if (h === null || !h.isIdle) return h;
-    return this.prioritySet.ownHost(h, this.lb.pickedIndex?.() ?? -1);
+    const own = this.prioritySet.ownHost(h, this.lb.pickedIndex?.() ?? -1);
+    this.lb.replacePicked?.(h, own);
+    return own;
   }
 
   /** This cluster's own Host for a member (one listed by its idle placeholder gets it now). */
@@ -216,6 +218,9 @@ export class Cluster {
 
 /** Balancers whose unweighted pick is by index into the live host lists (see Cluster.lazyHosts). */
 function pickByIndex(lb: LoadBalancerSettings): boolean {
+  // Hash rings and Maglev tables are built from the member lists and swap in the Host a pick owns
+  // (LoadBalancer.replacePicked); EDF schedules (slow start) and PASSTHROUGH keep what they were built from.
+  if (lb.policy === 'RING_HASH' || lb.policy === 'MAGLEV') return true;
   if (lb.policy !== 'LEAST_REQUEST' && lb.policy !== 'ROUND_ROBIN' && lb.policy !== 'RANDOM') return false;
   return lb.warmup === undefined || lb.warmup.durationMs <= 0;
 }

@@ -142,6 +142,21 @@ export class HostSet {
    * order and health do not change (a placeholder is healthy and idle, like a fresh Host), so balancers
    * keep their cached state: the version does not move.
    */
+  /**
+   * The cluster's own Host already in `idle`'s place, if a pick or a write owned the member while a
+   * balancer's own structure (a hash ring, a Maglev table) still lists the placeholder; else null.
+   */
+  ownedInPlaceOf(idle: Host): Host | null {
+    const i = this.assignment === null ? -1 : this.assignment.indexOf(idle.endpoint.id);
+    const h = i >= 0 ? this.hosts[i] : undefined;
+    if (h === idle) return null; // still listed by its placeholder: not owned yet (the usual first pick)
+    if (h !== undefined && h.endpoint === idle.endpoint) return h;
+    // No position known: look (only for lists that are not the shared assignment's).
+    for (const m of this.hosts) if (m === idle) return null;
+    for (const m of this.hosts) if (!m.isIdle && m.endpoint === idle.endpoint) return m;
+    return null;
+  }
+
   replaceIdle(idle: Host, own: Host, hint = -1): void {
     // Where the member is in `hosts`: the balancer's hint (where it just picked it), else the shared
     // assignment's position. The other lists are slices of it (per locality) and filters of those
@@ -347,6 +362,13 @@ export class PrioritySet {
    */
   ownHost(host: Host, hint = -1): Host {
     if (!host.isIdle) return host;
+    const set = this.hostSets[host.priority];
+    if (set !== undefined && set.hosts[hint] !== host) {
+      // Not where the balancer says: it may hold the placeholder in a structure of its own (a hash
+      // ring) after the member was owned; that Host is the one.
+      const owned = set.ownedInPlaceOf(host);
+      if (owned !== null) return owned;
+    }
     const own = new Host(host.endpoint);
     own.priority = host.priority;
     const u = this.joinUpdateOf(host);

@@ -180,10 +180,23 @@ describe('lazy Hosts', () => {
     expect(joinedAt(1)).toBe(0);
   });
 
-  it('ring hash, Maglev, passthrough, slow start and unequal weights keep every Host their own', () => {
+  it('passthrough, slow start and unequal weights keep every Host their own; hash rings and Maglev do not', () => {
+    for (const lb of [
+      { consistentHash: { httpHeaderName: 'x-user' } },
+      { consistentHash: { httpHeaderName: 'x-user', maglev: { tableSize: 7 } } },
+    ] as LoadBalancerDoc[]) {
+      const c = cluster(spec(endpoints(4), lb));
+      expect(own(c)).toBe(0);
+      const first = c.chooseHost(null)!;
+      expect(first.isIdle).toBe(false);
+      expect(own(c)).toBe(1);
+      // The same member again (its ring entries now give the Host): no second Host.
+      const key = { ...previousHosts([]), hashKey: 12345 };
+      const a = c.chooseHost(key)!;
+      expect(c.chooseHost(key)).toBe(a);
+      expect(own(c)).toBeLessThanOrEqual(2);
+    }
     const cases: [Endpoint[], LoadBalancerDoc][] = [
-      [endpoints(4), { consistentHash: { httpHeaderName: 'x-user' } }],
-      [endpoints(4), { consistentHash: { httpHeaderName: 'x-user', maglev: { tableSize: 7 } } }],
       [endpoints(4), { simple: 'PASSTHROUGH' }],
       [endpoints(4), { simple: 'ROUND_ROBIN', warmupDurationSecs: '10s' } as LoadBalancerDoc],
       [endpoints(4, (i) => 1 + i), { simple: 'LEAST_REQUEST' }],
@@ -206,7 +219,7 @@ describe('lazy Hosts', () => {
       { simple: 'LEAST_REQUEST', warmupDurationSecs: '1s' } as LoadBalancerDoc,
     ];
     const kept = docs.map((lb) => own(cluster(spec(endpoints(4), lb))) === 4);
-    expect(kept).toEqual([false, false, false, false, true, true, true, true, true]);
+    expect(kept).toEqual([false, false, false, false, true, false, false, true, true]);
     expect(docs.map((lb) => balancerKeepsEveryHost(resolveLoadBalancer(lb)))).toEqual(kept);
   });
 
@@ -215,6 +228,8 @@ describe('lazy Hosts', () => {
       { simple: 'LEAST_REQUEST' },
       { simple: 'ROUND_ROBIN' },
       { simple: 'RANDOM' },
+      { consistentHash: { httpHeaderName: 'x-user' } },
+      { consistentHash: { httpHeaderName: 'x-user', maglev: { tableSize: 251 } } },
     ];
     fc.assert(
       fc.property(
@@ -241,6 +256,8 @@ describe('lazy Hosts', () => {
               const e = eager.lb.chooseHost(op === 1 ? previousHosts(active.map(([, h]) => h)) : null);
               expect(l?.endpoint.id).toBe(e?.endpoint.id);
               if (l === null || e === null) continue;
+              // The Host picked is the one the cluster lists (never a second Host for a member).
+              expect(lazy.prioritySet.allHosts.includes(l)).toBe(true);
               l.rqActive++;
               e.rqActive++;
               active.push([l, e]);

@@ -27,4 +27,10 @@ export interface LoadBalancer {
    * need not say).
    */
   pickedIndex?(): number;
+  /**
+   * The last pick was an idle placeholder and the cluster has just put its own Host in its place in the
+   * member lists: a balancer that keeps a structure of its own (hash ring, Maglev table) puts it there
+   * too, so its next pick of that member returns the Host.
+   */
+  replacePicked?(idle: Host, own: Host): void;
 }

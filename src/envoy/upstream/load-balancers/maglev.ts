@@ -47,6 +47,8 @@ export class MaglevLoadBalancer extends ThreadAwareLoadBalancerBase {
 export class MaglevTable implements HashingLoadBalancer {
   readonly table: Int32Array;
   readonly hosts: Host[];
+  /** Index in `hosts` of the last pick (replaceLast). */
+  private last = -1;
 
   constructor(
     weights: readonly NormalizedHostWeight[],
@@ -76,7 +78,12 @@ export class MaglevTable implements HashingLoadBalancer {
       const lo = ((h >>> 0) ^ (0x100000000 - attempt)) >>> 0;
       h = (hi & 0x1fffff) * 0x100000000 + lo;
     }
-    return this.hosts[this.table[h % this.size]!]!;
+    this.last = this.table[h % this.size]!;
+    return this.hosts[this.last]!;
+  }
+
+  replaceLast(idle: Host, own: Host): void {
+    if (this.last >= 0 && this.hosts[this.last] === idle) this.hosts[this.last] = own;
   }
 }
 

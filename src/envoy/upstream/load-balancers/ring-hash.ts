@@ -48,6 +48,8 @@ export class Ring implements HashingLoadBalancer {
   private readonly member: Int32Array;
   /** This cluster's Hosts, in the order the ring was built from. */
   private readonly members: Host[];
+  /** Index in `members` of the last pick (replaceLast). */
+  private last = -1;
 
   /**
    * The ring is a function of the members' addresses and weights, in order, and the sizes alone, so every
@@ -91,7 +93,12 @@ export class Ring implements HashingLoadBalancer {
     }
     let i = lo === n ? 0 : lo;
     if (attempt > 0) i = (i + attempt) % n;
-    return this.members[this.member[i]!]!;
+    this.last = this.member[i]!;
+    return this.members[this.last]!;
+  }
+
+  replaceLast(idle: Host, own: Host): void {
+    if (this.last >= 0 && this.members[this.last] === idle) this.members[this.last] = own;
   }
 }
 

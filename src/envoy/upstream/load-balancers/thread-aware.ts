@@ -14,6 +14,8 @@ export interface NormalizedHostWeight {
 export interface HashingLoadBalancer {
   /** `attempt` > 0 when a retry host predicate rejected the previous pick. */
   chooseHost(hash: number, attempt: number): Host | null;
+  /** Puts `own` in the place of the last pick, if that was `idle` (LoadBalancer.replacePicked). */
+  replaceLast(idle: Host, own: Host): void;
 }
 
 /**
@@ -26,6 +28,12 @@ export interface HashingLoadBalancer {
  */
 export abstract class ThreadAwareLoadBalancerBase extends LoadBalancerBase {
   private perPriority: (HashingLoadBalancer | null)[] = [];
+  /** The structure of the last pick (for replacePicked). */
+  private lastPicked: HashingLoadBalancer | null = null;
+
+  replacePicked(idle: Host, own: Host): void {
+    this.lastPicked?.replaceLast(idle, own);
+  }
 
   protected abstract createLoadBalancer(
     weights: NormalizedHostWeight[],
@@ -34,6 +42,7 @@ export abstract class ThreadAwareLoadBalancerBase extends LoadBalancerBase {
   ): HashingLoadBalancer;
 
   protected override refresh(): void {
+    this.lastPicked = null;
     this.perPriority = this.p.prioritySet.hostSets.map((set, i) => {
       const { weights, min, max } = normalizeWeights(
         set,
@@ -55,6 +64,7 @@ export abstract class ThreadAwareLoadBalancerBase extends LoadBalancerBase {
     if (this.priorityLoad.panic[priority]) this.p.onPanic();
     const lb = this.perPriority[priority];
     if (lb == null) return null;
+    this.lastPicked = lb;
     const maxAttempts = ctx === null ? 1 : ctx.hostSelectionRetryMaxAttempts + 1;
     let host: Host | null = null;
     for (let i = 0; i < maxAttempts; i++) {
