@@ -138,25 +138,23 @@ export class HostSet {
   }
 
   /**
-   * Puts the cluster's own Host in place of an idle placeholder in every list of this set. Counts,
-   * order and health do not change (a placeholder is healthy and idle, like a fresh Host), so balancers
-   * keep their cached state: the version does not move.
-   */
-  /**
    * The cluster's own Host already in `idle`'s place, if a pick or a write owned the member while a
    * balancer's own structure (a hash ring, a Maglev table) still lists the placeholder; else null.
    */
   ownedInPlaceOf(idle: Host): Host | null {
     const i = this.assignment === null ? -1 : this.assignment.indexOf(idle.endpoint.id);
-    const h = i >= 0 ? this.hosts[i] : undefined;
-    if (h === idle) return null; // still listed by its placeholder: not owned yet (the usual first pick)
-    if (h !== undefined && h.endpoint === idle.endpoint) return h;
-    // No position known: look (only for lists that are not the shared assignment's).
-    for (const m of this.hosts) if (m === idle) return null;
-    for (const m of this.hosts) if (!m.isIdle && m.endpoint === idle.endpoint) return m;
+    // Where the shared assignment puts the member; the lists hold its placeholder or its Host, not both.
+    const at = i >= 0 ? this.hosts[i] : undefined;
+    if (at !== undefined && at.endpoint === idle.endpoint) return at === idle ? null : at;
+    for (const m of this.hosts) if (m.endpoint === idle.endpoint) return m === idle ? null : m;
     return null;
   }
 
+  /**
+   * Puts the cluster's own Host in place of an idle placeholder in every list of this set. Counts,
+   * order and health do not change (a placeholder is healthy and idle, like a fresh Host), so balancers
+   * keep their cached state: the version does not move.
+   */
   replaceIdle(idle: Host, own: Host, hint = -1): void {
     // Where the member is in `hosts`: the balancer's hint (where it just picked it), else the shared
     // assignment's position. The other lists are slices of it (per locality) and filters of those
