@@ -128,6 +128,15 @@ export class Simulation {
     return n;
   }
 
+  /**
+   * Whether an event `delayMs` from now would be due by maxTimeMs: run and runUntil never fire one that
+   * is not (step(), one event at a time, ignores the limit). A timer that could never fire need not be
+   * kept: a connection's one-hour idle timeout in a run of seconds (issue #14).
+   */
+  firesByMaxTime(delayMs: number): boolean {
+    return this.now + delayMs <= this.maxTimeMs;
+  }
+
   /** Schedules `fn(arg)` to run `delayMs` from now (0 = later in this same instant, after what is queued). */
   schedule<A>(delayMs: number, fn: EventFn<A>, arg: A): TimerHandle {
     if (!(delayMs >= 0))

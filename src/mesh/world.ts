@@ -116,7 +116,8 @@ export class World implements PodDirectory {
     const { scenario, config } = opts;
     this.endMs = opts.durationMs;
     this.drainLimitMs = opts.durationMs + scenario.drainTimeoutMs;
-    this.sim = new Simulation({ maxTimeMs: this.drainLimitMs + 60 * 60_000 });
+    // The run never goes past the drain limit (runToEnd, drainWorld): timers due later are not kept.
+    this.sim = new Simulation({ maxTimeMs: this.drainLimitMs });
     this.streams = new RandomStreams(opts.seed);
     this.recorder = opts.recorder;
     this.observer = opts.observer ? fanOut(opts.recorder, opts.observer) : opts.recorder;

@@ -158,6 +158,21 @@ describe('Simulation limits', () => {
     expect(out.events).toBe(3); // t = 0, 20, 40
   });
 
+  it('firesByMaxTime: an event due at maxTimeMs fires, one due after it never does', () => {
+    const sim = new Simulation({ maxTimeMs: 50 });
+    sim.runUntil(20);
+    expect([sim.firesByMaxTime(29.999), sim.firesByMaxTime(30), sim.firesByMaxTime(30.001)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    const fired: number[] = [];
+    for (const d of [29.999, 30, 30.001]) sim.schedule(d, () => fired.push(d), undefined);
+    sim.run();
+    expect(fired).toEqual([29.999, 30]);
+    expect(new Simulation().firesByMaxTime(1e300)).toBe(true);
+  });
+
   it('stop() returns after the current event', () => {
     const sim = new Simulation();
     const trace: string[] = [];

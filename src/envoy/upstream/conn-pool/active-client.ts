@@ -46,10 +46,11 @@ export class ActiveClient implements ConnectCallbacks {
    * the connection was used since, it re-arms for the remainder). Never both: the connect timer is
    * cancelled when the connection is up, and only a Ready connection arms the idle timer. Their slot,
    * with this connection as their argument (Simulation.cancelOwned): a small integer, not a handle that
-   * would be a boxed double in every used pair's connection (issue #14).
+   * would be a boxed double in every used pair's connection (issue #14). No idle timer is kept when it
+   * could not fire before the run ends (http-conn-pool.ts IDLE_PAST_END).
    */
   timer: TimerSlot = NO_SLOT;
-  /** When the connection last became idle (no streams). */
+  /** When the connection last became idle (no streams), while its idle timer is armed. */
   idleSinceMs = 0;
   /** Neighbours in the pool's list of every connection, newest first (next: the one created before). */
   prev: ActiveClient | null = null;

@@ -9,6 +9,13 @@ import type { PoolConfig } from './pool-config.js';
 import type { PoolShared } from './pool-shared.js';
 import { ActiveStream, PendingState, PendingStream, StreamState } from './pool-stream.js';
 
+/**
+ * ActiveClient.timer of an idle connection whose idle timeout would fall after the run's last instant
+ * (Simulation.firesByMaxTime): no timer is kept, and none is armed again (every later idle period ends
+ * later still). Below NO_SLOT, so cancelling it is a no-op (cancelOwned).
+ */
+const IDLE_PAST_END = -2;
+
 /** HttpConnPool.upstreamReadyTimer's value while its callback is queued (reserved places are below NO_TIMER). */
 const UPSTREAM_READY_QUEUED = 0;
 
@@ -497,12 +504,18 @@ export class HttpConnPool implements ConnPool {
   }
 
   private checkForIdle(c: ActiveClient): void {
-    if (c.state !== ClientState.Ready || c.streamCount > 0) return;
-    c.idleSinceMs = this.cluster.ctx.sim.now;
+    if (c.state !== ClientState.Ready || c.streamCount > 0 || c.timer === IDLE_PAST_END) return;
+    const sim = this.cluster.ctx.sim;
     if (c.timer === NO_SLOT) {
-      const sim = this.cluster.ctx.sim;
+      // Istio's idle timeout is 1 h: in a run of seconds, a timer per used (sidecar, endpoint) pair
+      // that can never fire, with its queue entry and the idle instant as a boxed double (issue #14).
+      if (!sim.firesByMaxTime(this.config.idleTimeoutMs)) {
+        c.timer = IDLE_PAST_END;
+        return;
+      }
       c.timer = sim.slotOf(sim.scheduleFixed(this.config.idleTimeoutMs, HttpConnPool.onIdleTimer, c));
     }
+    c.idleSinceMs = sim.now;
   }
 
   /** common_http_protocol_options.idle_timeout: a connection with no stream for that long is closed. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionPoolDoc } from '../../../../src/config/schema/destination-rule.js';
 import { ClusterCounters } from '../../../../src/envoy/index.js';
 import { HttpConnPool, PoolShared, poolConfig } from '../../../../src/envoy/upstream/conn-pool/index.js';
+import { Simulation } from '../../../../src/engine/index.js';
 import { FakeCluster, policy, Req } from '../support.js';
 
 function setup(cp: ConnectionPoolDoc = {}, hosts = 1, protocol: 'http1' | 'http2' = 'http1') {
@@ -209,6 +210,43 @@ describe('HTTP/1.1 connection pool (semantics §2.5, §2.6)', () => {
     sim.runUntil(1509);
     expect(g.upstream_cx_active).toBe(0);
     expect(c.upstream_cx_idle_timeout).toBe(1);
+  });
+
+  it('keeps no idle timer that would fire after maxTimeMs, and the same run as with one', () => {
+    // The connection goes idle at 10 ms with a 1-s idle timeout: due at 1,010 ms.
+    const run = (maxTimeMs: number) => {
+      const p = policy({ http: { idleTimeout: '1s' } });
+      const sim = new Simulation({ maxTimeMs });
+      const cluster = new FakeCluster(p, 1, sim);
+      const pool = new HttpConnPool(
+        new PoolShared(cluster, poolConfig({ policy: p, protocol: 'http1' })),
+        cluster.hosts[0]!,
+      );
+      cluster.ctx.transport.connectMs = 1;
+      cluster.ctx.transport.responseMs = 9;
+      pool.newStream(new Req(sim, 'a'));
+      sim.runUntil(10);
+      const pendingWhenIdle = sim.pending;
+      // Used again and idle again: a timer not kept is not armed later either.
+      pool.newStream(new Req(sim, 'b'));
+      sim.runUntil(20);
+      const pendingIdleAgain = sim.pending;
+      sim.runUntil(maxTimeMs);
+      const c = cluster.stats.counters;
+      return [
+        pendingWhenIdle,
+        pendingIdleAgain,
+        c.upstream_cx_idle_timeout,
+        cluster.stats.gauges.upstream_cx_active,
+      ];
+    };
+    // Due by maxTimeMs (the first timer fires early at 1,010, sees the later idle start and re-arms for 1,019).
+    expect(run(1019)).toEqual([1, 1, 1, 0]);
+    expect(run(1_000_000)).toEqual([1, 1, 1, 0]);
+    // Due after it: no timer, and the connection stays open to the end, as it would have with one.
+    expect(run(1018.999)).toEqual([1, 1, 0, 1]);
+    expect(run(1010)).toEqual([1, 1, 0, 1]);
+    expect(run(1009.999)).toEqual([0, 0, 0, 1]);
   });
 
   it('a connection closed by the peer resets its stream with connection-termination', () => {
