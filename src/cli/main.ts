@@ -7,6 +7,11 @@ import { type QuietStream, quietOnClosedPipe } from './pipe.js';
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /**
+   * Resolves once stdout can take more, to false if its reader has gone: for output written a chunk at
+   * a time (chunked-output.ts). Without it, stdout is taken to keep up.
+   */
+  stdoutReady?: () => Promise<boolean>;
   /** Whether stdout is an interactive terminal (progress bars only then). */
   isTty: boolean;
   stdin?: () => Promise<string>;
@@ -18,6 +23,10 @@ export const processIo: CliIo = {
   stdout: (t) => {
     stdout ??= quietOnClosedPipe(process.stdout);
     stdout.write(t);
+  },
+  stdoutReady: () => {
+    stdout ??= quietOnClosedPipe(process.stdout);
+    return stdout.ready();
   },
   stderr: (t) => process.stderr.write(t),
   isTty: process.stdout.isTTY === true,

@@ -1,14 +1,14 @@
-import { writeFile } from 'node:fs/promises';
 import { Option } from 'commander';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import type { RequestCompleteEvent } from '../envoy/index.js';
 import { accessLogLine } from '../report/access-log.js';
-import { renderClusters, renderSidecarStats } from '../report/envoy-admin.js';
+import { clustersChunks, sidecarStatsChunks } from '../report/envoy-admin.js';
 import { type HeaderFormat, type ReportFormat, render } from '../report/index.js';
-import { renderOpenMetrics } from '../report/openmetrics.js';
+import { openMetricsChunks } from '../report/openmetrics.js';
 import { AccessLogCollector, type AccessLogCondition, parseAccessLogFilter } from '../run/access-log.js';
 import { evaluateGates, type Assertion, type LoadedScenario } from '../run/index.js';
 import { runWithViews } from '../run/views-run.js';
+import { BufferedFileWriter, writeChunks } from './chunked-output.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { decorate, type Findings } from './findings.js';
 import type { CliIo } from './main.js';
@@ -101,8 +101,10 @@ export async function runViews(
     durationMs?: number;
   },
 ): Promise<number> {
-  const lines: string[] = [];
   const log = v.accessLog;
+  // Written while the run goes, through a bounded buffer: a long run logs millions of requests (issue #14).
+  const logFile = log ? new BufferedFileWriter(log.file) : undefined;
+  logFile?.checkWritable();
   const sidecarFormat =
     v.format === 'envoy-clusters' || (v.pod !== undefined && o.flags.format === 'envoy-stats');
   const ran = runWithViews(
@@ -126,7 +128,7 @@ export async function runViews(
                   sample: log.sample,
                   rng: world.streams.stream('access-log'),
                 },
-                (e: RequestCompleteEvent) => lines.push(accessLogLine(e, v.pod === undefined)),
+                (e: RequestCompleteEvent) => logFile!.write(`${accessLogLine(e, v.pod === undefined)}\n`),
               ),
             ],
           }
@@ -150,33 +152,28 @@ export async function runViews(
   const r = ran.observation.result;
   r.diagnostics = findings.json;
   if (findings.simulated) r.simulatedMisconfiguration = findings.simulated;
-  let text: string;
-  let header: HeaderFormat;
-  if (v.format === 'openmetrics') {
-    text = renderOpenMetrics(ran.istioHistory!.series(), ran.cfsHistory?.series());
+  const decorated = (text: string, header: HeaderFormat): string =>
+    decorate(io, text, header, findings, {
+      verbose: o.flags.verbose === true,
+      toFile: o.flags.out !== undefined,
+    });
+  if (sidecarFormat) {
+    // Every sidecar's views of a large mesh are far more than one string holds: one sidecar at a time.
+    const several = ran.sidecars!.count > 1;
+    const chunks =
+      v.format === 'envoy-clusters'
+        ? clustersChunks(ran.sidecars!, several)
+        : sidecarStatsChunks(ran.sidecars!, several);
+    await writeChunks(io, o.flags.out, decorated('', 'envoy-stats'), chunks);
+  } else if (v.format === 'openmetrics') {
     // OpenMetrics allows no free comments: the misconfiguration warning goes to stderr only.
-    header = 'json';
-  } else if (v.format === 'envoy-clusters') {
-    text = renderClusters(ran.sidecars!);
-    header = 'envoy-stats';
-  } else if (sidecarFormat) {
-    text = renderSidecarStats(ran.sidecars!);
-    header = 'envoy-stats';
+    // A long run of a large mesh scrapes gigabytes of samples: one series at a time, as the sidecars.
+    const chunks = openMetricsChunks(ran.istioHistory!.series(), ran.cfsHistory?.series());
+    await writeChunks(io, o.flags.out, decorated('', 'json'), chunks);
   } else {
-    text = render(r, o.flags.format as ReportFormat);
-    header = o.flags.format as HeaderFormat;
+    const text = render(r, o.flags.format as ReportFormat);
+    await writeOut(io, o.flags.out, decorated(text, o.flags.format as HeaderFormat));
   }
-  const out = decorate(io, text, header, findings, {
-    verbose: o.flags.verbose === true,
-    toFile: o.flags.out !== undefined,
-  });
-  await writeOut(io, o.flags.out, out);
-  if (log) {
-    try {
-      await writeFile(log.file, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
-    } catch (e) {
-      throw new UsageError(`cannot write ${log.file}: ${(e as Error).message}`);
-    }
-  }
+  logFile?.close();
   return reportGates(io, r.scenario, evaluateGates(ran.observation, o.gates), o.flags.junit, o.gateReport);
 }

@@ -9,9 +9,20 @@ import type { ClusterView, SidecarView } from '../run/sidecar-views.js';
  * separated by a `# <pod>` line each.
  */
 export function renderSidecarStats(views: readonly SidecarView[]): string {
-  const out: string[] = [];
-  for (const v of views) {
-    if (views.length > 1) out.push(`# ${v.pod}`);
+  return [...sidecarStatsChunks(views, views.length > 1)].join('');
+}
+
+export function renderClusters(views: readonly SidecarView[]): string {
+  return [...clustersChunks(views, views.length > 1)].join('');
+}
+
+/**
+ * `/stats` one sidecar at a time (each chunk its lines, newline-terminated; `several`: a `# <pod>` line
+ * before each), so that the views of every sidecar of a large mesh are never one string (issue #14).
+ * The chunks joined are renderSidecarStats' text.
+ */
+export function sidecarStatsChunks(views: Iterable<SidecarView>, several: boolean): Generator<string> {
+  return chunks(views, several, (v, out) => {
     for (const c of v.clusters)
       for (const [k, n] of Object.entries(c.stats)) out.push(`cluster.${c.name}.${k}: ${n}`);
     for (const [k, n] of Object.entries(v.http)) out.push(`http.outbound.${k}: ${n}`);
@@ -23,25 +34,38 @@ export function renderSidecarStats(views: readonly SidecarView[]): string {
         `cluster.${c.name}.upstream_rq_time: ${t.quantiles.map((x) => `P${x.q}(nan,${fmt(x.ms)})`).join(' ')}`,
       );
     }
-  }
-  return `${out.join('\n')}\n`;
+  });
 }
 
-export function renderClusters(views: readonly SidecarView[]): string {
-  const out: string[] = [];
+/** `/clusters` one sidecar at a time, as sidecarStatsChunks. */
+export function clustersChunks(views: Iterable<SidecarView>, several: boolean): Generator<string> {
+  return chunks(views, several, (v, out) => {
+    for (const c of v.clusters) clusterLines(c, out);
+  });
+}
+
+function* chunks(
+  views: Iterable<SidecarView>,
+  several: boolean,
+  lines: (v: SidecarView, out: string[]) => void,
+): Generator<string> {
+  let any = false;
   for (const v of views) {
-    if (views.length > 1) out.push(`# ${v.pod}`);
-    for (const c of v.clusters) out.push(...clusterLines(c));
+    const out: string[] = several ? [`# ${v.pod}`] : [];
+    lines(v, out);
+    if (out.length === 0) continue;
+    any = true;
+    yield `${out.join('\n')}\n`;
   }
-  return `${out.join('\n')}\n`;
+  if (!any) yield '\n'; // no lines at all: one newline, as the joined text of none
 }
 
 /** Envoy's high-priority thresholds: Istio sets only the default priority's (getDefaultCircuitBreakerThresholds). */
 const HIGH_PRIORITY = { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 };
 
-function clusterLines(c: ClusterView): string[] {
+function clusterLines(c: ClusterView, out: string[]): void {
   const n = c.name;
-  const out = [`${n}::observability_name::${n}`];
+  out.push(`${n}::observability_name::${n}`);
   // NOTE: simplification: success-rate outlier detection is not modelled, so its figures are -1 (Envoy's
   // "not computed"); `hostname` is empty (EDS endpoints of pods carry none).
   if (c.outlierDetection)
@@ -80,7 +104,6 @@ function clusterLines(c: ClusterView): string[] {
       `${a}::local_origin_success_rate::-1`,
     );
   }
-  return out;
 }
 
 function fmt(ms: number): string {

@@ -17,15 +17,28 @@ export function renderOpenMetrics(
   series: readonly IstioSeriesHistory[],
   cfs: readonly CfsSeriesHistory[] = [],
 ): string {
+  return [...openMetricsChunks(series, cfs)].join('');
+}
+
+/**
+ * renderOpenMetrics' text as chunks (newline-terminated), one per series of each family: a long run of a
+ * large mesh scrapes thousands of series hundreds of times, gigabytes of text, more than one string
+ * holds (issue #14). The chunks joined are renderOpenMetrics' text.
+ */
+export function* openMetricsChunks(
+  series: readonly IstioSeriesHistory[],
+  cfs: readonly CfsSeriesHistory[] = [],
+): Generator<string> {
   const sorted = series.map((s) => ({ s, l: labelText(s.labels) })).sort((a, b) => cmp(a.l, b.l));
-  const out: string[] = ['# TYPE istio_requests counter', '# HELP istio_requests Total requests.'];
-  for (const { s, l } of sorted)
-    for (const p of s.points) out.push(`istio_requests_total{${l}} ${p.count} ${unixSeconds(p.tMs)}`);
-  out.push(
-    '# TYPE istio_request_duration_milliseconds histogram',
-    '# HELP istio_request_duration_milliseconds Request duration in milliseconds.',
-  );
+  yield '# TYPE istio_requests counter\n# HELP istio_requests Total requests.\n';
   for (const { s, l } of sorted) {
+    const out: string[] = [];
+    for (const p of s.points) out.push(`istio_requests_total{${l}} ${p.count} ${unixSeconds(p.tMs)}`);
+    if (out.length > 0) yield `${out.join('\n')}\n`;
+  }
+  yield '# TYPE istio_request_duration_milliseconds histogram\n# HELP istio_request_duration_milliseconds Request duration in milliseconds.\n';
+  for (const { s, l } of sorted) {
+    const out: string[] = [];
     for (const p of s.points) {
       const ts = unixSeconds(p.tMs);
       let cumulative = 0;
@@ -37,10 +50,10 @@ export function renderOpenMetrics(
       out.push(`istio_request_duration_milliseconds_count{${l}} ${p.count} ${ts}`);
       out.push(`istio_request_duration_milliseconds_sum{${l}} ${+p.sumMs.toFixed(3)} ${ts}`);
     }
+    if (out.length > 0) yield `${out.join('\n')}\n`;
   }
-  if (cfs.length > 0) out.push(...cfsFamilies(cfs));
-  out.push('# EOF');
-  return `${out.join('\n')}\n`;
+  if (cfs.length > 0) yield `${cfsFamilies(cfs).join('\n')}\n`;
+  yield '# EOF\n';
 }
 
 function labelText(l: Record<string, string>): string {

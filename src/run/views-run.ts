@@ -7,7 +7,7 @@ import { CfsHistory } from './cfs-history.js';
 import { IstioHistory } from './istio-history.js';
 import { fanOutObservers } from './observers.js';
 import { buildRun, type LoadedScenario, type RunOptions } from './run-scenario.js';
-import { HostStatsObserver, type SidecarView, selectPods, sidecarViews } from './sidecar-views.js';
+import { HostStatsObserver, SidecarViews, selectPods } from './sidecar-views.js';
 import { healthyPods } from './study/observed-run.js';
 import type { Observation } from './study/metrics.js';
 
@@ -27,7 +27,8 @@ export type ViewsRun =
   | {
       kind: 'ran';
       observation: Observation;
-      sidecars?: SidecarView[];
+      /** The selected sidecars' admin views, built one at a time as they are iterated. */
+      sidecars?: SidecarViews;
       istioHistory?: IstioHistory;
       /** cAdvisor's CFS counters of containers with a CPU limit, scraped with istioHistory. */
       cfsHistory?: CfsHistory;
@@ -84,7 +85,7 @@ export function runWithViews(loaded: LoadedScenario, opts: RunOptions, views: Ru
     kind: 'ran',
     observation,
     pods: selected.pods,
-    ...(hostStats ? { sidecars: sidecarViews(world, selected.pods, hostStats) } : {}),
+    ...(hostStats ? { sidecars: new SidecarViews(world, selected.pods, hostStats) } : {}),
     ...(history ? { istioHistory: history } : {}),
     ...(cfs ? { cfsHistory: cfs } : {}),
   };

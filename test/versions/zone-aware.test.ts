@@ -239,8 +239,8 @@ function webToApi(meshConfig: string, za: string) {
   if (!r.loaded) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
   const v = runWithViews(r.loaded, {}, { sidecars: true });
   if (v.kind !== 'ran') throw new Error(v.kind);
-  return v
-    .sidecars!.filter((s) => s.pod.startsWith('web-'))
+  return [...v.sidecars!]
+    .filter((s) => s.pod.startsWith('web-'))
     .map((s) => {
       const c = s.clusters.find((x) => x.name === 'outbound|80||api.default.svc.cluster.local')!;
       const to = (zone: string) =>

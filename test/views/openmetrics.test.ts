@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Recorder } from '../../src/mesh/recorder.js';
-import { renderOpenMetrics } from '../../src/report/openmetrics.js';
+import { openMetricsChunks, renderOpenMetrics } from '../../src/report/openmetrics.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { SIM_EPOCH_MS, unixSeconds } from '../../src/report/sim-time.js';
 import { runScenario } from '../../src/run/index.js';
+import { cli } from '../support/cli.js';
 import { IstioHistory } from '../../src/run/istio-history.js';
 import { runWithViews } from '../../src/run/views-run.js';
 import { loadModel } from '../support/run-model.js';
@@ -128,6 +129,24 @@ describe('OpenMetrics with timestamps (-f openmetrics)', () => {
     const start = SIM_EPOCH_MS / 1000;
     expect(times.slice(0, 3)).toEqual([start + 6, start + 7, start + 8]);
     expect(times[times.length - 1]).toBe(Number(unixSeconds(r.window.drainedUntilMs)));
+  });
+
+  it('renders one chunk per series of each family (never one string), the CLI writing exactly them', async () => {
+    const loaded = await loadModel('models/canary/canary.scenario.yaml');
+    const ran = runWithViews(loaded, { durationMs: 8000 }, { istioHistory: true });
+    if (ran.kind !== 'ran') throw new Error('ran');
+    const series = ran.istioHistory!.series();
+    const chunks = [...openMetricsChunks(series)];
+    // Two family heads, a chunk per series in each family, # EOF.
+    expect(chunks).toHaveLength(2 + 2 * series.length + 1);
+    expect(chunks[0]).toBe('# TYPE istio_requests counter\n# HELP istio_requests Total requests.\n');
+    expect(chunks[chunks.length - 1]).toBe('# EOF\n');
+    for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
+    expect(chunks.slice(1, 1 + series.length).every((c) => c.startsWith('istio_requests_total{'))).toBe(true);
+    expect(chunks.join('')).toBe(renderOpenMetrics(series));
+    const cli8 = await cli('run', 'models/canary/canary.scenario.yaml', '-d', '8s', '-f', 'openmetrics');
+    expect(cli8.code).toBe(0);
+    expect(cli8.out).toBe(chunks.join(''));
   });
 
   it('a scrape within the same millisecond replaces the previous point (no two samples at one timestamp)', () => {

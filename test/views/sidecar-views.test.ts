@@ -11,7 +11,7 @@ describe("one sidecar's Envoy admin views (--pod, -f envoy-clusters)", () => {
     const ran = runWithViews(loaded, { durationMs: 60_000 }, { pod: 'productpage-0', sidecars: true });
     if (ran.kind !== 'ran') throw new Error('ran');
     const r = ran.observation.result;
-    const view = ran.sidecars!;
+    const view = [...ran.sidecars!];
     expect(view.map((v) => v.pod)).toEqual(['productpage-0']);
     const cluster = view[0]!.clusters.find(
       (c) => c.name === 'outbound|9080||ratings.shop.svc.cluster.local',
@@ -70,7 +70,7 @@ describe("one sidecar's Envoy admin views (--pod, -f envoy-clusters)", () => {
     // 15 ms: productpage-0 has sent its first request, on one worker, to one ratings pod.
     const ran = runWithViews(loaded, { durationMs: 15 }, { pod: 'productpage-0', sidecars: true });
     if (ran.kind !== 'ran') throw new Error('ran');
-    const [cluster] = ran.sidecars![0]!.clusters;
+    const [cluster] = [...ran.sidecars!][0]!.clusters;
     expect(cluster!.stats.upstream_cx_total).toBe(1);
     expect(cluster!.hosts.map((h) => [h.stats.cx_active, h.stats.rq_total])).toEqual([
       [0, 0],
