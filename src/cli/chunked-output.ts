@@ -4,10 +4,9 @@
  * They are written a chunk at a time, synchronously, through a bounded buffer, so memory does not grow
  * with the output (issue #14). Shared by the commands that write views (`run`).
  */
-import { accessSync, closeSync, constants, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { UsageError } from './exit-codes.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { CliIo } from './main.js';
+import { cannotWrite, checkWritable } from './writable.js';
 
 /** Bytes kept before a write to the file (a few system calls per megabyte). */
 export const FLUSH_BYTES = 1 << 20;
@@ -15,7 +14,8 @@ export const FLUSH_BYTES = 1 << 20;
 /**
  * A file written in order through a buffer of about FLUSH_BYTES. Nothing touches the file before the
  * first write or `close` (a run refused before it starts leaves an existing file as it was); a write
- * failure is a UsageError naming the file, as `writeOut`'s.
+ * failure is a UsageError naming the file, as `writeOut`'s (the caller checks the path first:
+ * checkWritable, writable.ts).
  */
 export class BufferedFileWriter {
   private fd = -1;
@@ -23,20 +23,6 @@ export class BufferedFileWriter {
   private buffered = 0;
 
   constructor(readonly path: string) {}
-
-  /** Fails now, before a run, if the file could not be written (a missing directory, no permission). */
-  checkWritable(): void {
-    try {
-      accessSync(this.path, constants.W_OK);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw this.failure(e);
-      try {
-        accessSync(dirname(this.path), constants.W_OK);
-      } catch (e2) {
-        throw this.failure(e2);
-      }
-    }
-  }
 
   write(text: string): void {
     this.parts.push(text);
@@ -62,7 +48,7 @@ export class BufferedFileWriter {
       // writeSync may write less than asked (a full disk reports it on the next call).
       for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
     } catch (e) {
-      throw this.failure(e);
+      throw cannotWrite(this.path, e);
     }
   }
 
@@ -71,12 +57,8 @@ export class BufferedFileWriter {
     try {
       this.fd = openSync(this.path, 'w');
     } catch (e) {
-      throw this.failure(e);
+      throw cannotWrite(this.path, e);
     }
-  }
-
-  private failure(e: unknown): UsageError {
-    return new UsageError(`cannot write ${this.path}: ${(e as Error).message}`);
   }
 }
 
@@ -100,8 +82,8 @@ export async function writeChunks(
     }
     return;
   }
+  checkWritable(out);
   const file = new BufferedFileWriter(out);
-  file.checkWritable();
   file.write(head);
   for (const c of chunks) file.write(c);
   file.close();

@@ -103,8 +103,7 @@ export async function runViews(
 ): Promise<number> {
   const log = v.accessLog;
   // Written while the run goes, through a bounded buffer: a long run logs millions of requests (issue #14).
-  const logFile = log ? new BufferedFileWriter(log.file) : undefined;
-  logFile?.checkWritable();
+  const logFile = log ? new BufferedFileWriter(log.file) : undefined; // its path checked by runCommand
   const sidecarFormat =
     v.format === 'envoy-clusters' || (v.pod !== undefined && o.flags.format === 'envoy-stats');
   const ran = runWithViews(

@@ -33,6 +33,7 @@ import { openUnitRunner } from '../run/study/pool.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { decorate, type Findings } from './findings.js';
 import type { CliIo } from './main.js';
+import { checkWritable } from './writable.js';
 
 export function positiveInt(flag: string, s: string, max = 1_000_000): number {
   if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
@@ -145,6 +146,7 @@ export async function runPlan(
     verbose?: boolean;
   },
 ): Promise<{ code: number; report?: StudyReport }> {
+  checkWritable(outPath(opts.out, opts.shard)); // before the work, which may take an hour
   const units = shardUnits(unitsOf(plan), opts.shard);
   const run = await opts.exec.execute(plan, points, units, opts.vetPoint);
   if (!run.ok) {

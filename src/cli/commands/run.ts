@@ -54,6 +54,7 @@ import {
   workerCount,
   writeOut,
 } from '../study-io.js';
+import { checkWritable } from '../writable.js';
 
 interface RunFlags extends FindingsFlags {
   seed?: string;
@@ -138,6 +139,11 @@ async function runCommand(path: string, flags: RunFlags, io: CliIo): Promise<num
       `--format must be one of ${[...REPORT_FORMATS, ...VIEW_FORMATS].join(', ')}, got "${flags.format}"`,
     );
   if (replications !== undefined) studyFormat(flags.format);
+  // Before any work, so that a long run's result is never lost to an unwritable path (runPlan checks a
+  // study's --out, which may name a shard).
+  if (replications === undefined) checkWritable(flags.out);
+  checkWritable(flags.junit);
+  checkWritable(views?.accessLog?.file);
   const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration);
   const cliGates: GateSource[] = flags.assert.map((text, i) => ({

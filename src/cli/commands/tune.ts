@@ -39,6 +39,7 @@ import {
 import { istioVersionFlag, istioVersionOption } from '../istio-version-flag.js';
 import type { CliIo } from '../main.js';
 import { displayPath, openExecutor, type StudyExecutor, workerCount, writeOut } from '../study-io.js';
+import { checkWritable } from '../writable.js';
 
 interface TuneFlags extends FindingsFlags {
   format: string;
@@ -77,6 +78,7 @@ export function registerTune(program: Command, io: CliIo, result: { code: number
 async function tuneCommand(path: string, flags: TuneFlags, io: CliIo): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json')
     throw new UsageError(`--format must be text or json for tune, got "${flags.format}"`);
+  checkWritable(flags.out); // before the search, which may take an hour
   const exec = openExecutor(io, workerCount(flags.workers), flags.progress !== false, 'tuning');
   try {
     return await tune(path, flags, io, exec);
