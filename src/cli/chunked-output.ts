@@ -14,7 +14,7 @@ export const FLUSH_BYTES = 1 << 20;
 /**
  * A file written in order through a buffer of about FLUSH_BYTES. Nothing touches the file before the
  * first write or `close` (a run refused before it starts leaves an existing file as it was); a write
- * failure is a UsageError naming the file, as `writeOut`'s (the caller checks the path first:
+ * failure is a UsageError naming the file, `cannotWrite`'s (the caller checks the path first:
  * checkWritable, writable.ts).
  */
 export class BufferedFileWriter {

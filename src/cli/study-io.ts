@@ -33,7 +33,7 @@ import { openUnitRunner } from '../run/study/pool.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { decorate, type Findings } from './findings.js';
 import type { CliIo } from './main.js';
-import { checkWritable } from './writable.js';
+import { cannotWrite, checkWritable } from './writable.js';
 
 export function positiveInt(flag: string, s: string, max = 1_000_000): number {
   if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > max)
@@ -67,7 +67,7 @@ export async function writeOut(io: CliIo, out: string | undefined, text: string)
   try {
     await writeFile(out, text);
   } catch (e) {
-    throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
+    throw cannotWrite(out, e);
   }
 }
 

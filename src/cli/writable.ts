@@ -1,7 +1,7 @@
 /**
  * An output file is checked before the work that fills it: a run of simulated minutes, a sweep or a tune
  * of an hour must not end in "cannot write" with its result lost. Shared by every command that writes a
- * report, a JUnit file or an access log; the message is writeOut's.
+ * report, a JUnit file or an access log, and by writeOut for its message.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
